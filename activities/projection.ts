@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DisputeEvent, DisputeView } from '../domain/types';
+
+/**
+ * Appends the event and projects the case, in one transaction. Idempotent: the event is keyed by
+ * (dispute, seq), and the read model only moves forward (a replayed or late projection with an
+ * older seq changes nothing).
+ */
+export async function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<void> {
+  await em.transactional(async (tx) => {
+    const conn = tx.getConnection();
+    await conn.execute(
+      `insert into dispute_events (dispute_id, seq, type, at, actor, payload) values (?, ?, ?, ?, ?, ?)
+       on conflict (dispute_id, seq) do nothing`,
+      [event.disputeId, event.seq, event.type, event.at, JSON.stringify(event.actor), JSON.stringify(event.payload)],
+    );
+    const codes = [view.originCode, view.unit?.code ?? view.originCode];
+    const paths = await conn.execute<{ code: string; path: string }[]>('select code, path from units where code in (?, ?)', codes);
+    const pathOf = (code: string): string | undefined => paths.find((p) => p.code === code)?.path;
+    const nextDeadline = view.stage === 'awaiting_acceptance' ? view.deadline?.dueAt : undefined;
+    await conn.execute(
+      `insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority,
+                             title, created_by_type, created_by_id, next_deadline_at, seq, state, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (id) do update set
+         case_number = excluded.case_number, stage = excluded.stage, outcome = excluded.outcome, level = excluded.level,
+         unit_code = excluded.unit_code, unit_path = excluded.unit_path, next_deadline_at = excluded.next_deadline_at,
+         seq = excluded.seq, state = excluded.state, updated_at = excluded.updated_at
+       where disputes.seq < excluded.seq`,
+      [
+        view.disputeId,
+        view.caseNumber ?? null,
+        view.stage,
+        view.outcome ?? null,
+        view.level ?? null,
+        view.unit?.code ?? null,
+        view.unit ? (pathOf(view.unit.code) ?? null) : null,
+        pathOf(view.originCode) ?? '/',
+        view.category,
+        view.priority,
+        view.title,
+        view.reportedBy.type,
+        view.reportedBy.id,
+        nextDeadline ?? null,
+        view.seq,
+        JSON.stringify(view),
+        view.receivedAt,
+        event.at,
+      ],
+    );
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The API as a Fastify plugin-built app, without a listener: tests build it and use `inject`,
+ * server.ts listens. Its dependencies (ORM, Temporal client, renderer) come from the caller.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../config/env';
+import type { DocumentRenderer } from '../templates/render';
+import authPlugin from './plugins/auth';
+import errorsPlugin from './plugins/errors';
+import ormPlugin from './plugins/orm';
+import temporalPlugin from './plugins/temporal';
+import alertsRoutes from './routes/alerts';
+import authRoutes from './routes/auth';
+import directoryRoutes from './routes/directory';
+import disputesRoutes from './routes/disputes';
+import documentsRoutes from './routes/documents';
+import healthRoutes from './routes/health';
+import { ProblemSchema } from './schemas/common';
+import { DisputeSchema } from './schemas/dispute';
+
+export interface AppDeps {
+  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'>;
+  orm: MikroORM;
+  temporal: Client;
+  renderer: DocumentRenderer;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.logLevel },
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ProblemSchema);
+  app.addSchema(DisputeSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Fengqiao (枫桥) dispute mediation API',
+        version: '1.0.0',
+        description:
+          'Start dispute cases, advance them through their mediation lifecycle, and read cases, histories, documents and alerts. Errors are RFC 9457 problem+json.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Integrator API key or staff token from POST /api/v1/auth/token' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(errorsPlugin);
+  await app.register(ormPlugin, { orm: deps.orm });
+  await app.register(temporalPlugin, { client: deps.temporal });
+  await app.register(authPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
+      await v1.register(disputesRoutes);
+      await v1.register(documentsRoutes, { renderer: deps.renderer });
+      await v1.register(alertsRoutes);
+      await v1.register(directoryRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

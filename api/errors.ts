@@ -1,0 +1,88 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../workflows/dispute.messages';
+import type { Problem } from './schemas/common';
+
+/** The one error type of the API; its code decides the HTTP status. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  action_refused: 409,
+  request_in_flight: 409,
+  conflict: 409,
+  idempotency_key_reused: 422,
+  action_invalid: 422,
+  payload_too_large: 413,
+  rate_limited: 429,
+  not_implemented: 501,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  action_refused: 'The case does not allow this action now',
+  request_in_flight: 'A request with this Idempotency-Key is still in progress',
+  conflict: 'Conflict',
+  idempotency_key_reused: 'This Idempotency-Key was used with a different request',
+  action_invalid: 'The action cannot be applied as given',
+  payload_too_large: 'The request body is too large',
+  rate_limited: 'Too many requests',
+  not_implemented: 'Not implemented yet',
+  unavailable: 'A service this request needs is unavailable',
+  internal: 'Internal error',
+};
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message?: string,
+    public readonly extra: Partial<Pick<Problem, 'stage' | 'allowed' | 'errors'>> = {},
+  ) {
+    super(message ?? TITLES[code]);
+    this.name = 'AppError';
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function problemFor(err: AppError, instance?: string): Problem {
+  return {
+    type: `/problems/${err.code.replace(/_/g, '-')}`,
+    title: TITLES[err.code],
+    status: err.status,
+    detail: err.message,
+    instance,
+    code: err.code,
+    ...err.extra,
+  };
+}
+
+/** Temporal's answers, mapped into the same table. */
+export function fromTemporal(err: unknown): AppError | undefined {
+  if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'no such case');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return new AppError('conflict', 'the case already exists');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      if (cause.type === ACTION_REFUSED) {
+        const details = cause.details?.[0] as ActionRefusedDetails | undefined;
+        return new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
+      }
+      if (cause.type === ACTION_INVALID) return new AppError('action_invalid', cause.message);
+    }
+    return new AppError('internal');
+  }
+  return undefined;
+}

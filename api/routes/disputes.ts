@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { Dispute, DisputeEvent, Unit } from '../../db/entities';
+import { ACTIONS, IMPLEMENTED_ACTIONS, STAGES, type Action } from '../../domain/lifecycle';
+import type { DisputeView, StartDisputeInput } from '../../domain/types';
+import type { disputeWorkflow } from '../../workflows/dispute.workflow';
+import {
+  TASK_QUEUE,
+  acceptUpdate,
+  addNoteUpdate,
+  escalateUpdate,
+  intakeDoneUpdate,
+  resolveUpdate,
+  sealUpdate,
+  signUpdate,
+  workflowIdFor,
+} from '../../workflows/dispute.messages';
+import { AppError } from '../errors';
+import { abandonKey, claimKey, completeKey } from '../idempotency';
+import { actorOf, principalOf } from '../plugins/auth';
+import { findVisibleCase, mayCreateAt, mayRequest, scopeCondition } from '../scope';
+import { problemRef, standardErrors } from '../schemas/common';
+import {
+  ActionPayloadSchemas,
+  CreateDisputeSchema,
+  DisputeEventSchema,
+  DisputeListSchema,
+} from '../schemas/dispute';
+import { caseResponse } from '../views';
+
+const UPDATES = {
+  accept: acceptUpdate,
+  'add-note': addNoteUpdate,
+  escalate: escalateUpdate,
+  resolve: resolveUpdate,
+  sign: signUpdate,
+  seal: sealUpdate,
+} as const;
+
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Makes a retry safe: same key and body, same answer' })),
+});
+
+const disputes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/disputes',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'Report a dispute (登记): starts its workflow',
+        headers: IdempotencyHeaders,
+        body: CreateDisputeSchema,
+        response: { 201: Type.Ref('Dispute'), 409: problemRef, 422: problemRef, ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const body = request.body;
+      const em = app.orm.em.fork();
+      const origin = await em.findOne(Unit, { code: body.gridCode });
+      if (!origin) {
+        throw new AppError('validation_failed', `unknown gridCode ${body.gridCode}`, {
+          errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
+        });
+      }
+      if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
+
+      const key = request.headers['idempotency-key'];
+      const principalKey = `${principal.kind}:${principal.id}`;
+      let disputeId: string = randomUUID();
+      if (key) {
+        const claim = await claimKey(em, { principal: principalKey, key, body, proposedId: disputeId });
+        if (claim.kind === 'replay') return reply.status(claim.status as 201).send(claim.body as never);
+        disputeId = claim.disputeId;
+      }
+
+      const input: StartDisputeInput = {
+        ...body,
+        disputeId,
+        reportedBy: actorOf(principal),
+        receivedAt: new Date().toISOString(),
+      };
+      try {
+        const view = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
+            workflowId: workflowIdFor(disputeId),
+            taskQueue: TASK_QUEUE,
+            args: [input],
+            // A retry of the same request reaches the same running workflow instead of a second one.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        });
+        const response = caseResponse(view);
+        if (key) await completeKey(em, { principal: principalKey, key, status: 201, body: response });
+        return reply.status(201).header('location', `/api/v1/disputes/${disputeId}`).send(response as never);
+      } catch (err) {
+        if (key) await abandonKey(em, { principal: principalKey, key });
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/disputes',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'Cases the caller may see, newest first',
+        querystring: Type.Object({
+          stage: Type.Optional(Type.Union(STAGES.map((s) => Type.Literal(s)))),
+          unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$' })),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+        response: { 200: DisputeListSchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { stage, unit, limit, cursor } = request.query;
+      const scope = scopeCondition(principal);
+      const where = [scope.sql];
+      const params: unknown[] = [...scope.params];
+      if (stage) {
+        where.push('stage = ?');
+        params.push(stage);
+      }
+      if (unit) {
+        where.push('unit_code = ?');
+        params.push(unit);
+      }
+      if (cursor) {
+        const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+        if (!at || !id || Number.isNaN(Date.parse(at))) {
+          throw new AppError('validation_failed', 'bad cursor', { errors: [{ field: 'querystring/cursor', message: 'is not a cursor from this API' }] });
+        }
+        where.push('(created_at, id) < (?, ?)');
+        params.push(at, id);
+      }
+      const rows = await app.orm.em
+        .getConnection()
+        .execute<{ id: string; created_at: Date; state: DisputeView }[]>(
+          `select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
+          [...params, limit + 1],
+        );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => caseResponse(r.state)) as never[],
+        nextCursor:
+          rows.length > limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : undefined,
+      };
+    },
+  );
+
+  app.get(
+    '/disputes/:id',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'A case as it stands (from the read model)',
+        params: IdParams,
+        response: { 200: Type.Ref('Dispute'), ...standardErrors },
+      },
+    },
+    async (request) => {
+      const found = await findVisibleCase(app.orm.em.fork(), principalOf(request), request.params.id);
+      return caseResponse(found.state) as never;
+    },
+  );
+
+  app.get(
+    '/disputes/:id/events',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: "The case's history, oldest first",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(DisputeEventSchema) }), ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      await findVisibleCase(em, principalOf(request), request.params.id);
+      const events = await em.find(DisputeEvent, { disputeId: request.params.id }, { orderBy: { seq: 'asc' } });
+      return { items: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actor: e.actor, payload: e.payload })) };
+    },
+  );
+
+  for (const action of IMPLEMENTED_ACTIONS) {
+    const update = UPDATES[action as keyof typeof UPDATES];
+    const payloadSchema = ActionPayloadSchemas[action as keyof typeof ActionPayloadSchemas];
+    app.post(
+      `/disputes/:id/signals/${action}`,
+      {
+        schema: {
+          tags: ['actions'],
+          summary: `Action: ${action}`,
+          description: 'Answers 409 (naming the stage and the allowed actions) when the case does not allow it now.',
+          params: IdParams,
+          headers: IdempotencyHeaders,
+          body: payloadSchema,
+          response: { 200: Type.Ref('Dispute'), 409: problemRef, 422: problemRef, ...standardErrors },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
+        if (!mayRequest(principal, action)) throw new AppError('forbidden', `your role cannot ${action}`);
+        const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
+        const key = request.headers['idempotency-key'];
+        try {
+          const view = await handle.executeUpdate(update as typeof acceptUpdate, {
+            args: [{ actor: actorOf(principal), payload: request.body as never }],
+            // Temporal deduplicates updates by id within a run: a retried request gets the first answer.
+            updateId: key ? `${principal.kind}:${principal.id}:${key}` : undefined,
+          });
+          return caseResponse(view) as never;
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
+            const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });
+            throw new AppError('action_refused', `the case is ${current.stage}`, { stage: current.stage, allowed: [] });
+          }
+          throw err;
+        }
+      },
+    );
+  }
+
+  app.post(
+    '/disputes/:id/signals/:name',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Actions of the contract that this version does not implement yet',
+        params: Type.Object({ id: IdParams.properties.id, name: Type.String({ maxLength: 64 }) }),
+        response: { 404: problemRef, 501: problemRef },
+      },
+    },
+    async (request) => {
+      const { id, name } = request.params;
+      await findVisibleCase(app.orm.em.fork(), principalOf(request), id);
+      if ((ACTIONS as readonly string[]).includes(name)) {
+        throw new AppError('not_implemented', `action ${name as Action} is not implemented yet`);
+      }
+      throw new AppError('not_found', `no action ${name}; actions: ${ACTIONS.join(', ')}`);
+    },
+  );
+};
+
+function isCompleted(err: unknown): boolean {
+  const text = String((err as { cause?: unknown })?.cause ?? err);
+  return /workflow execution already completed/i.test(text);
+}
+
+export default disputes;

@@ -1,0 +1,34 @@
+/** `npm run api`: the HTTP listener, configured by the environment only (TEMPORAL_*, DATABASE_URL, PORT). */
+import { loadConfig, type AppConfig } from '../config/env';
+import { initORM } from '../db/orm';
+import { connectClient } from '../temporal/connection';
+import { createRenderer } from '../templates/render';
+import { buildApp } from './app';
+
+export async function startApi(config: AppConfig, databaseUrl: string) {
+  const orm = await initORM(databaseUrl);
+  const temporal = await connectClient();
+  const app = await buildApp({ config, orm, temporal, renderer: createRenderer() });
+  app.addHook('onClose', async () => {
+    await temporal.connection.close();
+    await orm.close();
+  });
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}
+
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig(process.env, { requireDatabaseUrl: true });
+    const app = await startApi(config, config.databaseUrl!);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        app.log.info(`${signal}: closing`);
+        void app.close().then(() => process.exit(0));
+      });
+    }
+  })().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Configuration from the environment, validated once at boot. Every problem is reported at once,
+ * naming the variable, so an operator fixes them in one go.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  logLevel: string;
+  tokenTtlSeconds: number;
+  demoPassword: string;
+  demoApiKey?: string;
+  /** Public base URL used in links (documents, verification). */
+  publicUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { requireDatabaseUrl?: boolean } = {},
+): AppConfig {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = (name: string, protocols: string[], required: boolean): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (required) problems.push(`${name} is required (e.g. postgres://user:pass@host:5432/fengqiao)`);
+      return undefined;
+    }
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const port = int('PORT', 3000, 1, 65535);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const demoApiKey = env.DEMO_API_KEY || undefined;
+  if (demoApiKey !== undefined && demoApiKey.length < 32) problems.push('DEMO_API_KEY must be at least 32 characters');
+  const config: AppConfig = {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], opts.requireDatabaseUrl ?? false),
+    logLevel,
+    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+    demoPassword: env.DEMO_PASSWORD || 'fengqiao-demo',
+    demoApiKey,
+    publicUrl: url('PUBLIC_URL', ['http:', 'https:'], false) ?? `http://127.0.0.1:${port}`,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,56 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export const ALERT_KINDS = [
+  'accept_warning',
+  'accept_breach',
+  'handling_warning',
+  'handling_breach',
+  'report_in_breach',
+  'signature_overdue',
+  'follow_up_due',
+  'high_risk',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** One alert per (case, kind, stage entry), addressed to the supervisors of `unitCode`. */
+@Entity({ tableName: 'alerts' })
+@Unique({ properties: ['disputeId', 'kind', 'stageEntry'] })
+export class Alert {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 64 })
+  disputeId!: string;
+
+  @Property({ type: 'string', length: 32 })
+  kind!: AlertKind;
+
+  @Property({ type: 'integer' })
+  stageEntry!: number;
+
+  @Index()
+  @Property({ type: 'string', length: 64 })
+  unitCode!: string;
+
+  @Property({ type: 'string', length: 512 })
+  unitPath!: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  caseNumber?: string;
+
+  @Property({ type: 'string', length: 500 })
+  message!: string;
+
+  @Property({ type: 'datetime' })
+  raisedAt!: Date;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  ackedBy?: string;
+
+  @Property({ type: 'datetime', nullable: true })
+  ackedAt?: Date;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  ackNote?: string;
+}

@@ -1,0 +1,44 @@
+import { Agency } from './agency.entity';
+import { AgreementRecord } from './agreement.entity';
+import { Alert } from './alert.entity';
+import { ApiKey } from './api-key.entity';
+import { Dispute } from './dispute.entity';
+import { DisputeEvent } from './dispute-event.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
+import { NumberAllocation, NumberCounter } from './number-counter.entity';
+import { Session } from './session.entity';
+import { SlaPolicy } from './sla-policy.entity';
+import { Unit } from './unit.entity';
+import { User } from './user.entity';
+
+export {
+  Agency,
+  AgreementRecord,
+  Alert,
+  ApiKey,
+  Dispute,
+  DisputeEvent,
+  IdempotencyKey,
+  NumberAllocation,
+  NumberCounter,
+  Session,
+  SlaPolicy,
+  Unit,
+  User,
+};
+
+export const ENTITIES = [
+  Agency,
+  AgreementRecord,
+  Alert,
+  ApiKey,
+  Dispute,
+  DisputeEvent,
+  IdempotencyKey,
+  NumberAllocation,
+  NumberCounter,
+  Session,
+  SlaPolicy,
+  Unit,
+  User,
+];

@@ -1,0 +1,40 @@
+import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** Next sequence number per committee, year and kind (case / agreement). */
+@Entity({ tableName: 'number_counters' })
+export class NumberCounter {
+  @PrimaryKey({ type: 'string', length: 64 })
+  unitCode!: string;
+
+  @PrimaryKey({ type: 'integer' })
+  year!: number;
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  kind!: string;
+
+  @Property({ type: 'integer' })
+  lastSeq!: number;
+}
+
+/** Which number a dispute got, so allocating again (an activity retry) returns the same one. */
+@Entity({ tableName: 'number_allocations' })
+@Unique({ properties: ['unitCode', 'year', 'kind', 'seq'] })
+export class NumberAllocation {
+  @PrimaryKey({ type: 'string', length: 64 })
+  disputeId!: string;
+
+  @PrimaryKey({ type: 'string', length: 16 })
+  kind!: string;
+
+  @Property({ type: 'string', length: 64 })
+  unitCode!: string;
+
+  @Property({ type: 'integer' })
+  year!: number;
+
+  @Property({ type: 'integer' })
+  seq!: number;
+
+  @Property({ type: 'string', length: 64 })
+  formatted!: string;
+}

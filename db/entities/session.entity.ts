@@ -1,0 +1,21 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A staff bearer token, stored as its SHA-256 only. */
+@Entity({ tableName: 'sessions' })
+export class Session {
+  @PrimaryKey({ type: 'string', length: 64 })
+  tokenHash!: string;
+
+  @Index()
+  @Property({ type: 'string', length: 64 })
+  userId!: string;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt?: Date;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

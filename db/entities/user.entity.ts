@@ -1,0 +1,35 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+
+export const STAFF_ROLES = ['grid_worker', 'mediator', 'agency_rep', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+@Entity({ tableName: 'users' })
+export class User {
+  @PrimaryKey({ type: 'string', length: 64 })
+  id!: string;
+
+  @Property({ type: 'string', length: 128, unique: true })
+  username!: string;
+
+  @Property({ type: 'string', length: 128 })
+  displayName!: string;
+
+  @Enum({ items: () => STAFF_ROLES })
+  role!: StaffRole;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  unitCode?: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  agencyCode?: string;
+
+  /** scrypt$N$r$p$salt$hash */
+  @Property({ type: 'string', length: 256, hidden: true })
+  passwordHash!: string;
+
+  @Property({ type: 'boolean', default: true })
+  active: boolean = true;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,145 @@
+/**
+ * The demo directory modelled on the seed article (DESIGN.md §4): 常德市 with 津市市/汪家桥街道/汪家桥社区
+ * and 武陵区/穿紫河街道/渔父祠社区/桃李网格, the agencies, demo staff and SLA policies. Idempotent.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Level } from '../domain/lifecycle';
+import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, verifyPassword, visiblePrefix } from '../security/credentials';
+import { Agency, ApiKey, SlaPolicy, Unit, User } from './entities';
+import type { StaffRole } from './entities/user.entity';
+
+interface UnitSeed {
+  code: string;
+  name: string;
+  level: Level;
+  parent?: string;
+  population: number;
+  committeeShort: string;
+}
+
+export const DEMO_UNITS: UnitSeed[] = [
+  { code: 'changde', name: '常德市', level: 'city', population: 5_279_000, committeeShort: '常' },
+  { code: 'jinshi', name: '津市市', level: 'county', parent: 'changde', population: 250_000, committeeShort: '津' },
+  { code: 'wangjiaqiao-street', name: '汪家桥街道', level: 'street', parent: 'jinshi', population: 42_000, committeeShort: '汪' },
+  { code: 'wangjiaqiao-community', name: '汪家桥社区', level: 'community', parent: 'wangjiaqiao-street', population: 8_600, committeeShort: '汪社' },
+  { code: 'wangjiaqiao-g1', name: '汪家桥社区第一网格', level: 'grid', parent: 'wangjiaqiao-community', population: 1_200, committeeShort: '汪社' },
+  { code: 'wuling', name: '武陵区', level: 'county', parent: 'changde', population: 690_000, committeeShort: '武' },
+  { code: 'chuanzihe-street', name: '穿紫河街道', level: 'street', parent: 'wuling', population: 65_000, committeeShort: '穿' },
+  { code: 'yufuci-community', name: '渔父祠社区', level: 'community', parent: 'chuanzihe-street', population: 9_800, committeeShort: '渔' },
+  { code: 'yufuci-taoli', name: '桃李网格', level: 'grid', parent: 'yufuci-community', population: 1_500, committeeShort: '渔' },
+];
+
+export const DEMO_AGENCIES: Array<{ code: string; name: string }> = [
+  { code: 'safety-station', name: '安监站' },
+  { code: 'housing-center', name: '市住保中心' },
+  { code: 'market-regulation', name: '市场监管局' },
+  { code: 'police', name: '派出所' },
+  { code: 'justice-office', name: '司法所' },
+  { code: 'labor', name: '人社局' },
+  { code: 'environment', name: '生态环境局' },
+];
+
+export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole; unit?: string; agency?: string }> = [
+  { username: 'admin', name: '系统管理员', role: 'admin' },
+  { username: 'mediator@wangjiaqiao-community', name: '汪家桥社区调解员', role: 'mediator', unit: 'wangjiaqiao-community' },
+  { username: 'supervisor@wangjiaqiao-community', name: '汪家桥社区主任', role: 'supervisor', unit: 'wangjiaqiao-community' },
+  { username: 'mediator@wangjiaqiao-street', name: '汪家桥街道调解员', role: 'mediator', unit: 'wangjiaqiao-street' },
+  { username: 'supervisor@wangjiaqiao-street', name: '汪家桥街道主任', role: 'supervisor', unit: 'wangjiaqiao-street' },
+  { username: 'supervisor@jinshi', name: '津市市政法委', role: 'supervisor', unit: 'jinshi' },
+  { username: 'mediator@yufuci-community', name: '渔父祠社区调解员', role: 'mediator', unit: 'yufuci-community' },
+  { username: 'supervisor@yufuci-community', name: '渔父祠社区主任', role: 'supervisor', unit: 'yufuci-community' },
+  { username: 'grid@yufuci-taoli', name: '桃李网格员', role: 'grid_worker', unit: 'yufuci-taoli' },
+  { username: 'rep@safety-station', name: '安监站代表', role: 'agency_rep', agency: 'safety-station' },
+  { username: 'rep@housing-center', name: '市住保中心代表', role: 'agency_rep', agency: 'housing-center' },
+];
+
+/**
+ * Defaults (wall-clock until the working-day calendar arrives): accept 1 day normal, 1 h urgent;
+ * handling 7 days at grid/community, 15 at street, 30 above.
+ */
+const DAY = 24 * 3600;
+export const DEFAULT_SLA: Array<Pick<SlaPolicy, 'category' | 'priority' | 'level' | 'acceptSeconds' | 'handlingSeconds'>> = [
+  { category: '*', priority: 'normal', level: '*', acceptSeconds: DAY, handlingSeconds: 30 * DAY },
+  { category: '*', priority: 'normal', level: 'community', acceptSeconds: DAY, handlingSeconds: 7 * DAY },
+  { category: '*', priority: 'normal', level: 'grid', acceptSeconds: DAY, handlingSeconds: 7 * DAY },
+  { category: '*', priority: 'normal', level: 'street', acceptSeconds: DAY, handlingSeconds: 15 * DAY },
+  { category: '*', priority: 'urgent', level: '*', acceptSeconds: 3600, handlingSeconds: 7 * DAY },
+];
+
+function unitPath(code: string, byCode: Map<string, UnitSeed>): string {
+  const parts: string[] = [];
+  for (let u = byCode.get(code); u; u = u.parent ? byCode.get(u.parent) : undefined) parts.unshift(u.code);
+  return `/${parts.join('/')}/`;
+}
+
+export interface SeedResult {
+  /** The demo API key, only when it was created by this run and not given in DEMO_API_KEY. */
+  generatedApiKey?: string;
+}
+
+export async function seedDemo(
+  em: EntityManager,
+  opts: { demoPassword: string; demoApiKey?: string },
+): Promise<SeedResult> {
+  const byCode = new Map(DEMO_UNITS.map((u) => [u.code, u]));
+  for (const u of DEMO_UNITS) {
+    await em.upsert(Unit, {
+      code: u.code,
+      name: u.name,
+      level: u.level,
+      parentCode: u.parent,
+      path: unitPath(u.code, byCode),
+      population: u.population,
+      committeeName: `${u.name}人民调解委员会`,
+      committeeShort: u.committeeShort,
+    });
+  }
+  for (const a of DEMO_AGENCIES) await em.upsert(Agency, a);
+
+  for (const s of DEMO_STAFF) {
+    const existing = await em.findOne(User, { username: s.username });
+    // Re-hash only when the demo password changed, so a restart does not rewrite every row.
+    const keep = existing && (await verifyPassword(opts.demoPassword, existing.passwordHash));
+    await em.upsert(User, {
+      id: existing?.id ?? `u-${s.username.replace(/[^a-z0-9]+/g, '-')}`,
+      username: s.username,
+      displayName: s.name,
+      role: s.role,
+      unitCode: s.unit,
+      agencyCode: s.agency,
+      passwordHash: keep ? existing.passwordHash : await hashPassword(opts.demoPassword),
+      active: true,
+    });
+  }
+
+  for (const p of DEFAULT_SLA) {
+    const found = await em.findOne(SlaPolicy, { category: p.category, priority: p.priority, level: p.level });
+    if (!found) em.persist(em.create(SlaPolicy, { ...p, warningShare: 0.8, autoEscalate: true, calendar: 'wall-clock' }));
+  }
+  await em.flush();
+
+  const result: SeedResult = {};
+  const demoKey = await em.findOne(ApiKey, { id: 'demo-integrator' });
+  const wanted = opts.demoApiKey;
+  if (wanted) {
+    if (!demoKey || demoKey.keyHash !== sha256Hex(wanted)) {
+      await em.upsert(ApiKey, {
+        id: 'demo-integrator',
+        name: '平安常德580 (demo)',
+        prefix: visiblePrefix(wanted),
+        keyHash: sha256Hex(wanted),
+        revokedAt: null as unknown as undefined,
+      });
+    }
+  } else if (!demoKey) {
+    const secret = newSecret(API_KEY_PREFIX);
+    await em.upsert(ApiKey, {
+      id: 'demo-integrator',
+      name: '平安常德580 (demo)',
+      prefix: visiblePrefix(secret),
+      keyHash: sha256Hex(secret),
+    });
+    result.generatedApiKey = secret;
+  }
+  return result;
+}

@@ -1,0 +1,25 @@
+/** `npm run migrate`: applies pending migrations to DATABASE_URL; `--seed` also loads the demo directory. */
+import { loadConfig } from '../config/env';
+import { initORM, migrate } from '../db/orm';
+import { seedDemo } from '../db/seed';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  const orm = await initORM(config.databaseUrl!);
+  try {
+    const applied = await migrate(orm);
+    console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+    if (process.argv.includes('--seed')) {
+      const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
+      if (seeded.generatedApiKey) console.log(`demo integrator API key (shown once): ${seeded.generatedApiKey}`);
+      console.log('demo directory seeded');
+    }
+  } finally {
+    await orm.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+/**
+ * `npm start`: the whole system on one machine with embedded defaults.
+ * - Temporal: TEMPORAL_ADDRESS (or a TEMPORAL_* profile) if set, else the CLI dev server on a
+ *   SQLite file under data/ with the app's search attributes;
+ * - PostgreSQL: DATABASE_URL, else 127.0.0.1:5432 if it answers, else embedded PGlite under data/;
+ * - migrations and the demo seed, then the worker and the API in this process.
+ * Ctrl-C stops everything in reverse order.
+ */
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { buildApp } from '../api/app';
+import { loadConfig } from '../config/env';
+import { DATA_DIR } from '../config/paths';
+import { resolveDatabaseUrl } from '../db/database';
+import { initORM, migrate } from '../db/orm';
+import { seedDemo } from '../db/seed';
+import { connectClient, connectWorkerConnection } from '../temporal/connection';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { createRenderer } from '../templates/render';
+import { createWorker } from '../worker/create-worker';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    for (const fn of cleanups.reverse()) await fn().catch((err) => console.error(err));
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
+  // We stop the worker ourselves, in order, instead of the SDK's own signal handlers.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as 'WARN') ?? 'WARN') });
+
+  try {
+    let devServer: DevServer | undefined;
+    if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE) {
+      devServer = await startDevServer({
+        dbFile: path.join(DATA_DIR, 'temporal.db'),
+        port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
+        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      });
+      cleanups.push(devServer.stop);
+      process.env.TEMPORAL_ADDRESS = devServer.address;
+    }
+
+    const db = await resolveDatabaseUrl({ embeddedAllowed: true });
+    cleanups.push(db.close);
+    const orm = await initORM(db.url, db.kind === 'embedded' ? { pool: { min: 0, max: 5 } } : {});
+    cleanups.push(() => orm.close());
+    const applied = await migrate(orm);
+    const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
+
+    const renderer = createRenderer();
+    const { connection, namespace } = await connectWorkerConnection();
+    cleanups.push(() => connection.close());
+    const worker = await createWorker({ connection, namespace, orm, renderer });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    running.catch((err) => {
+      console.error('worker failed:', err);
+      void stop(1);
+    });
+
+    const temporal = await connectClient();
+    cleanups.push(() => temporal.connection.close());
+    const app = await buildApp({ config, orm, temporal, renderer });
+    cleanups.push(() => app.close());
+    await app.listen({ port: config.port, host: config.host });
+
+    const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+    console.log(
+      [
+        '',
+        `Fengqiao is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        `  API          ${base}/api/v1`,
+        `  API docs     ${base}/docs`,
+        `  Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'TEMPORAL_* profile'})`}`,
+        `  Temporal     ${process.env.TEMPORAL_ADDRESS ?? 'from TEMPORAL_PROFILE'}`,
+        `  PostgreSQL   ${db.kind} (${db.url.replace(/\/\/[^@]*@/, '//***@')})`,
+        applied.length ? `  migrations   applied ${applied.join(', ')}` : '  migrations   up to date',
+        seeded.generatedApiKey
+          ? `  demo API key ${seeded.generatedApiKey}  (shown once; set DEMO_API_KEY to choose it)`
+          : `  demo API key ${config.demoApiKey ? 'DEMO_API_KEY' : 'created on first start (printed then); set DEMO_API_KEY to choose it'}`,
+        `  demo staff   mediator@yufuci-community, supervisor@wangjiaqiao-street, admin, … password: ${process.env.DEMO_PASSWORD ? 'DEMO_PASSWORD' : config.demoPassword}`,
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,91 @@
+/**
+ * The legal documents. Templates are compiled once, in strict mode (a missing field is an error,
+ * not a blank on a legal document), in an isolated Handlebars environment; `{{…}}` always escapes,
+ * and no template uses the unescaped `{{{…}}}` for user data.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { PROJECT_ROOT } from '../config/paths';
+import { chineseDate, chineseOrdinal, fenToCapitals, fenToFigures } from '../domain/money';
+import type { DisputeView } from '../domain/types';
+
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const DOCUMENT_KINDS = ['agreement'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export interface DocumentRenderer {
+  render(kind: DocumentKind, model: unknown): string;
+}
+
+export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
+  const hbs = Handlebars.create();
+  hbs.registerHelper('cnDate', (iso: unknown) => (typeof iso === 'string' ? chineseDate(iso) : ''));
+  hbs.registerHelper('moneyFigures', (fen: number) => fenToFigures(fen));
+  hbs.registerHelper('moneyCapitals', (fen: number) => fenToCapitals(fen));
+  hbs.registerHelper('ordinal', (index: number) => chineseOrdinal(index + 1));
+  hbs.registerHelper('plus', (a: number, b: number) => a + b);
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+
+  const partialsDir = path.join(dir, 'partials');
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
+  }
+  const compiled = new Map<DocumentKind, HandlebarsTemplateDelegate>();
+  for (const kind of DOCUMENT_KINDS) {
+    const source = readFileSync(path.join(dir, `${kind}.zh-CN.hbs`), 'utf8');
+    compiled.set(kind, hbs.compile(source, { strict: true, noEscape: false }));
+  }
+  return {
+    render(kind, model) {
+      const template = compiled.get(kind);
+      if (!template) throw new Error(`no template for ${kind}`);
+      // No prototype access for data: hostile keys such as __proto__ or constructor resolve to nothing.
+      return template(model, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    },
+  };
+}
+
+const SEX: Record<string, string> = { male: '男', female: '女' };
+
+/** Everything the agreement shows, with every optional field present (strict mode) and labels resolved. */
+export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string }) {
+  const agreement = view.agreement;
+  if (!agreement) throw new Error('the case has no agreement yet');
+  const signedBy = new Map(agreement.signatures.map((s) => [s.signer, s]));
+  return {
+    number: sealed?.number ?? null,
+    effectiveAt: sealed?.effectiveAt ?? null,
+    caseNumber: view.caseNumber ?? '',
+    committeeName: view.unit?.committeeName ?? '',
+    parties: view.parties.map((p, i) => ({
+      index: i,
+      label: p.role === 'applicant' ? '申请人' : p.role === 'respondent' ? '被申请人' : '第三人',
+      organisation: p.kind === 'organisation',
+      name: p.name,
+      sex: p.sex ? SEX[p.sex] : null,
+      ethnicity: p.ethnicity ?? null,
+      age: p.age ?? null,
+      occupation: p.occupation ?? null,
+      phone: p.phone ?? null,
+      address: p.address ?? null,
+      representative: p.representative ?? null,
+      signature: signedBy.get(`party:${i}`) ?? null,
+    })),
+    facts: agreement.facts,
+    matters: agreement.matters,
+    responsibilities: agreement.responsibilities,
+    terms: agreement.terms.map((t) => ({
+      text: t.text,
+      obligor: t.obligor ?? null,
+      amountFen: t.amountFen ?? null,
+      method: t.method ?? null,
+      place: t.place ?? null,
+      dueDate: t.dueDate ?? null,
+    })),
+    mediator: { name: view.acceptedBy?.name ?? '', signature: signedBy.get('mediator') ?? null },
+    sealedAt: agreement.sealedAt ?? null,
+    copies: view.parties.length + 1,
+    draftedAt: agreement.draftedAt,
+  };
+}

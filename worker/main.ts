@@ -1,0 +1,22 @@
+/** `npm run worker`: one worker process, configured by the environment only (TEMPORAL_*, DATABASE_URL). */
+import { loadConfig } from '../config/env';
+import { initORM } from '../db/orm';
+import { connectWorkerConnection } from '../temporal/connection';
+import { createRenderer } from '../templates/render';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  const orm = await initORM(config.databaseUrl!);
+  const { connection, namespace } = await connectWorkerConnection();
+  const worker = await createWorker({ connection, namespace, orm, renderer: createRenderer() });
+  // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).
+  await worker.run();
+  await connection.close();
+  await orm.close();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

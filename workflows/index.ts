@@ -1,0 +1,1 @@
+export { disputeWorkflow } from './dispute.workflow';
