@@ -35,7 +35,7 @@ export async function sealAgreement(
   const signatures = view.agreement?.signatures ?? [];
   const html = renderer.render('agreement', agreementModel(view, { number, effectiveAt }));
   const sha256 = sha256Hex(canonicalAgreement(number, html, signatures));
-  await em.getConnection().execute(
+  await em.execute(
     `insert into agreements (number, dispute_id, html, signatures, sha256, effective_at) values (?, ?, ?, ?, ?, ?)
      on conflict do nothing`,
     [number, view.disputeId, html, JSON.stringify(signatures), sha256, effectiveAt],

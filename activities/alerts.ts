@@ -13,7 +13,7 @@ export interface RaiseAlertRequest {
 
 /** One alert per (case, kind, stage entry), addressed to the supervisors of the unit. Idempotent. */
 export async function raiseAlert(em: EntityManager, req: RaiseAlertRequest): Promise<void> {
-  await em.getConnection().execute(
+  await em.execute(
     `insert into alerts (dispute_id, kind, stage_entry, unit_code, unit_path, case_number, message, raised_at)
      select ?, ?, ?, u.code, u.path, ?, ?, ? from units u where u.code = ?
      on conflict (dispute_id, kind, stage_entry) do nothing`,

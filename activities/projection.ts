@@ -8,17 +8,16 @@ import type { DisputeEvent, DisputeView } from '../domain/types';
  */
 export async function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<void> {
   await em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    await conn.execute(
+    await tx.execute(
       `insert into dispute_events (dispute_id, seq, type, at, actor, payload) values (?, ?, ?, ?, ?, ?)
        on conflict (dispute_id, seq) do nothing`,
       [event.disputeId, event.seq, event.type, event.at, JSON.stringify(event.actor), JSON.stringify(event.payload)],
     );
     const codes = [view.originCode, view.unit?.code ?? view.originCode];
-    const paths = await conn.execute<{ code: string; path: string }[]>('select code, path from units where code in (?, ?)', codes);
+    const paths = await tx.execute<{ code: string; path: string }[]>('select code, path from units where code in (?, ?)', codes);
     const pathOf = (code: string): string | undefined => paths.find((p) => p.code === code)?.path;
     const nextDeadline = view.stage === 'awaiting_acceptance' ? view.deadline?.dueAt : undefined;
-    await conn.execute(
+    await tx.execute(
       `insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority,
                              title, created_by_type, created_by_id, next_deadline_at, seq, state, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

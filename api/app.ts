@@ -28,6 +28,7 @@ export interface AppDeps {
   orm: MikroORM;
   temporal: Client;
   renderer: DocumentRenderer;
+  taskQueue?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -60,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(ormPlugin, { orm: deps.orm });
-  await app.register(temporalPlugin, { client: deps.temporal });
+  await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue });
   await app.register(authPlugin);
 
   await app.register(healthRoutes);

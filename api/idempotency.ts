@@ -33,8 +33,7 @@ export async function claimKey(
   req: { principal: string; key: string; body: unknown; proposedId: string },
 ): Promise<Claim> {
   const requestHash = sha256Hex(canonicalJson(req.body));
-  const conn = em.getConnection();
-  const inserted = await conn.execute<{ dispute_id: string }[]>(
+  const inserted = await em.execute<{ dispute_id: string }[]>(
     `insert into idempotency_keys (principal, key, request_hash, dispute_id) values (?, ?, ?, ?)
      on conflict do nothing returning dispute_id`,
     [req.principal, req.key, requestHash, req.proposedId],
@@ -52,9 +51,7 @@ export async function completeKey(
   em: EntityManager,
   req: { principal: string; key: string; status: number; body: unknown },
 ): Promise<void> {
-  await em
-    .getConnection()
-    .execute('update idempotency_keys set response_status = ?, response_body = ? where principal = ? and key = ?', [
+  await em.execute('update idempotency_keys set response_status = ?, response_body = ? where principal = ? and key = ?', [
       req.status,
       JSON.stringify(req.body),
       req.principal,
@@ -67,9 +64,7 @@ export async function completeKey(
  * may have started before the failure, so a retry must reach the same id, never a new case.
  */
 export async function abandonKey(em: EntityManager, req: { principal: string; key: string }): Promise<void> {
-  await em
-    .getConnection()
-    .execute(`update idempotency_keys set created_at = 'epoch' where principal = ? and key = ? and response_status is null`, [
+  await em.execute(`update idempotency_keys set created_at = 'epoch' where principal = ? and key = ? and response_status is null`, [
       req.principal,
       req.key,
     ]);

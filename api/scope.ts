@@ -25,7 +25,7 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
 /** The case if the caller may see it; otherwise 404, whether or not it exists. */
 export async function findVisibleCase(em: EntityManager, p: Principal, id: string): Promise<Dispute> {
   const scope = scopeCondition(p);
-  const rows = await em.getConnection().execute<{ id: string }[]>(
+  const rows = await em.execute<{ id: string }[]>(
     `select id from disputes where id = ? and ${scope.sql}`,
     [id, ...scope.params],
   );

@@ -11,20 +11,19 @@ export async function allocateNumber(
   req: { disputeId: string; kind: NumberKind; unitCode: string; committeeShort: string; year: number },
 ): Promise<string> {
   return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const existing = await conn.execute<{ formatted: string }[]>(
+    const existing = await tx.execute<{ formatted: string }[]>(
       'select formatted from number_allocations where dispute_id = ? and kind = ?',
       [req.disputeId, req.kind],
     );
     if (existing[0]) return existing[0].formatted;
-    const [row] = await conn.execute<{ last_seq: number }[]>(
+    const [row] = await tx.execute<{ last_seq: number }[]>(
       `insert into number_counters (unit_code, year, kind, last_seq) values (?, ?, ?, 1)
        on conflict (unit_code, year, kind) do update set last_seq = number_counters.last_seq + 1
        returning last_seq`,
       [req.unitCode, req.year, req.kind],
     );
     const formatted = formatNumber(req.kind, req.committeeShort, req.year, row!.last_seq);
-    await conn.execute(
+    await tx.execute(
       'insert into number_allocations (dispute_id, kind, unit_code, year, seq, formatted) values (?, ?, ?, ?, ?, ?)',
       [req.disputeId, req.kind, req.unitCode, req.year, row!.last_seq, formatted],
     );

@@ -54,7 +54,7 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
         params.push(q.disputeId);
       }
       if (q.unacked) where.push('acked_at is null');
-      const rows = await app.orm.em.getConnection().execute<Record<string, unknown>[]>(
+      const rows = await app.orm.em.execute<Record<string, unknown>[]>(
         `select id, dispute_id, case_number, kind, unit_code, message, raised_at, acked_by, acked_at from alerts
          ${where.length ? `where ${where.join(' and ')}` : ''} order by raised_at desc, id desc limit ?`,
         [...params, q.limit],

@@ -7,7 +7,6 @@ import { ACTIONS, IMPLEMENTED_ACTIONS, STAGES, type Action } from '../../domain/
 import type { DisputeView, StartDisputeInput } from '../../domain/types';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import {
-  TASK_QUEUE,
   acceptUpdate,
   addNoteUpdate,
   escalateUpdate,
@@ -87,7 +86,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const view = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
             workflowId: workflowIdFor(disputeId),
-            taskQueue: TASK_QUEUE,
+            taskQueue: app.taskQueue,
             args: [input],
             // A retry of the same request reaches the same running workflow instead of a second one.
             workflowIdConflictPolicy: 'USE_EXISTING',
@@ -141,9 +140,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         where.push('(created_at, id) < (?, ?)');
         params.push(at, id);
       }
-      const rows = await app.orm.em
-        .getConnection()
-        .execute<{ id: string; created_at: Date; state: DisputeView }[]>(
+      const rows = await app.orm.em.execute<{ id: string; created_at: Date; state: DisputeView }[]>(
           `select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
           [...params, limit + 1],
         );

@@ -37,7 +37,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
         }
       };
       const [database, temporal] = await Promise.all([
-        check(() => app.orm.em.getConnection().execute('select 1')),
+        check(() => app.orm.em.execute('select 1')),
         check(() => app.temporal.workflowService.getSystemInfo({})),
       ]);
       const ok = database.ok && temporal.ok;

@@ -1,0 +1,178 @@
+/**
+ * The walking skeleton end to end: HTTP → Temporal workflow → activities → PostgreSQL → documents,
+ * on the run's real dev server and database.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AgreementRecord, DisputeEvent } from '../../db/entities';
+import { temporalCliPath } from '../../temporal/tools';
+import { workflowIdFor } from '../../workflows/dispute.messages';
+import { agreedTerms, taoliLiftNoise } from '../helpers/fixtures';
+import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+
+let sys: TestSystem;
+let integrator: Record<string, string>;
+let mediator: Record<string, string>;
+
+beforeAll(async () => {
+  sys = await startSystem();
+  integrator = { authorization: `Bearer ${sys.apiKey}` };
+  mediator = { authorization: `Bearer ${await sys.login('mediator@yufuci-community')}` };
+});
+afterAll(() => sys?.close());
+
+async function createCase(headers: Record<string, string> = integrator, body: object = taoliLiftNoise()) {
+  return expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: body }), 201);
+}
+
+async function act(id: string, action: string, payload: object, headers = mediator) {
+  return sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${id}/signals/${action}`, headers, payload });
+}
+
+describe('reporting a dispute', () => {
+  it('routes a grid report to its community, numbers it and starts the accept clock', async () => {
+    const created = await createCase();
+    expect(created.stage).toBe('awaiting_acceptance');
+    expect(created.unit).toEqual({ code: 'yufuci-community', name: '渔父祠社区', level: 'community', committeeName: '渔父祠社区人民调解委员会' });
+    expect(created.caseNumber).toMatch(/^（2026）渔人调受字第\d+号$/);
+    expect(created.allowedActions).toEqual(['accept', 'add-note']);
+    const dueIn = Date.parse(created.deadline.dueAt) - Date.parse(created.deadline.startedAt);
+    expect(dueIn).toBe(24 * 3600 * 1000); // the seeded default: one day to accept
+
+    const read = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: mediator }), 200);
+    expect(read.caseNumber).toBe(created.caseNumber);
+    const events = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: integrator }), 200);
+    expect(events.items.map((e: { type: string }) => e.type)).toEqual(['received']);
+    expect(events.items[0].actor).toMatchObject({ type: 'integrator', role: 'integrator' });
+  });
+
+  it('gives every case its own number, in order, without gaps', async () => {
+    const numbers = await Promise.all(Array.from({ length: 6 }, () => createCase().then((c) => c.caseNumber as string)));
+    const seqs = numbers.map((n) => Number(/第(\d+)号/.exec(n)![1])).sort((a, b) => a - b);
+    expect(new Set(seqs).size).toBe(6);
+    expect(seqs[5]! - seqs[0]!).toBe(5);
+  });
+
+  it('answers 400 naming every invalid field, and starts nothing', async () => {
+    const before = await sys.orm.em.fork().count(DisputeEvent, {});
+    const bad = { ...taoliLiftNoise(), title: '', category: 'gossip', parties: [{ role: 'applicant' }], extra: 1 };
+    const res = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: bad });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const fields = res.json().errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body/title', 'body/category', 'body/parties/0/name', 'body/extra']));
+    const unknownGrid = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: { ...taoliLiftNoise(), gridCode: 'atlantis' } });
+    expect(unknownGrid.statusCode).toBe(400);
+    expect(unknownGrid.json().errors).toEqual([expect.objectContaining({ field: 'body/gridCode' })]);
+    expect(await sys.orm.em.fork().count(DisputeEvent, {})).toBe(before);
+  });
+
+  it('treats a repeated request with the same Idempotency-Key as the same case', async () => {
+    const headers = { ...integrator, 'idempotency-key': `repeat-${Date.now()}` };
+    const first = await createCase(headers);
+    const second = await createCase(headers);
+    expect(second).toEqual(first);
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() })),
+    );
+    for (const res of concurrent) expect(res.json().id).toBe(first.id);
+    const received = await sys.orm.em.fork().count(DisputeEvent, { disputeId: first.id, type: 'received' });
+    expect(received).toBe(1);
+    const runs = [];
+    for await (const wf of sys.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(first.id)}'` })) runs.push(wf);
+    expect(runs).toHaveLength(1);
+
+    const other = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: { ...taoliLiftNoise(), title: 'another' } });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('idempotency_key_reused');
+  });
+
+  it('needs credentials on every case route, and hides cases outside the caller’s area', async () => {
+    const created = await createCase();
+    expect((await sys.app.inject({ url: `/api/v1/disputes/${created.id}` })).statusCode).toBe(401);
+    expect((await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: { authorization: 'Bearer fq_live_not_a_real_key_at_all_000000' } })).statusCode).toBe(401);
+    const elsewhere = { authorization: `Bearer ${await sys.login('mediator@wangjiaqiao-community')}` };
+    const hidden = await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: elsewhere });
+    expect(hidden.statusCode).toBe(404);
+    const missing = await sys.app.inject({ url: '/api/v1/disputes/00000000-0000-0000-0000-000000000000', headers: elsewhere });
+    expect(hidden.json().title).toBe(missing.json().title);
+    expect((await act(created.id, 'accept', {}, elsewhere)).statusCode).toBe(404);
+  });
+});
+
+describe('the accept path and the agreement', () => {
+  it('accepts, drafts, signs and seals into an effective, frozen agreement', async () => {
+    const created = await createCase();
+    const accepted = expectStatus(await act(created.id, 'accept', { note: '已接单' }), 200);
+    expect(accepted.stage).toBe('in_mediation');
+    expect(accepted.acceptedAt).toBeDefined();
+
+    const drafted = expectStatus(await act(created.id, 'resolve', agreedTerms()), 200);
+    expect(drafted.stage).toBe('awaiting_signatures');
+    const draft = await sys.app.inject({ url: `/api/v1/disputes/${created.id}/documents/agreement`, headers: mediator });
+    expect(draft.statusCode).toBe(200);
+    expect(draft.body).toContain('草稿');
+
+    expectStatus(await act(created.id, 'sign', { signer: 'party:0', method: 'signature' }), 200);
+    expectStatus(await act(created.id, 'sign', { signer: 'party:1', method: 'seal', witness: '网格员李某' }), 200);
+    expectStatus(await act(created.id, 'seal', {}), 200);
+    const repeat = await act(created.id, 'sign', { signer: 'party:0', method: 'signature' });
+    expect(repeat.statusCode).toBe(422);
+    const closed = expectStatus(await act(created.id, 'sign', { signer: 'mediator', method: 'signature' }), 200);
+    expect(closed.stage).toBe('closed');
+    expect(closed.outcome).toBe('resolved');
+    expect(closed.agreement.number).toMatch(/^（2026）渔人调字第\d+号$/);
+    expect(closed.agreement.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const doc = await sys.app.inject({ url: `/api/v1/disputes/${created.id}/documents/agreement`, headers: mediator });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.headers['content-type']).toMatch(/^text\/html/);
+    expect(doc.headers['content-security-policy']).toContain("default-src 'none'");
+    const html = doc.body;
+    expect(html).toContain('人民调解协议书');
+    expect(html).toContain(closed.agreement.number);
+    expect(html).not.toContain('草稿');
+    for (const text of ['陈某', '女', '汉族', '46岁', '常德市某小吃店', '法定代表人/负责人：王某', '小吃店载货电梯位于陈某住房正下方']) expect(html).toContain(text);
+    expect(html).toContain('一、小吃店在电梯井加装隔音减振设施');
+    expect(html).toContain('二、小吃店向陈某一次性支付补偿款');
+    expect(html).toContain('金额人民币12,000.00元（人民币壹万贰仟元整）');
+    expect(html).toContain('履行期限：2026年12月10日前');
+    expect(html).toContain('本协议一式3份');
+    expect(html).toContain('渔父祠社区人民调解委员会（印）');
+
+    const record = await sys.orm.em.fork().findOneOrFail(AgreementRecord, { disputeId: created.id });
+    expect(record.sha256).toBe(closed.agreement.sha256);
+    expect(record.html).toBe(html);
+
+    const types = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: mediator }), 200).items.map(
+      (e: { type: string; seq: number }) => e.type,
+    );
+    expect(types).toEqual(['received', 'accepted', 'agreement_drafted', 'signed', 'signed', 'sealed', 'signed', 'agreement_effective']);
+    const after = await act(created.id, 'add-note', { text: 'too late' });
+    expect(after.statusCode).toBe(409);
+    expect(after.json()).toMatchObject({ code: 'action_refused', stage: 'closed', allowed: [] });
+  });
+
+  it('refuses what the stage does not allow with 409 naming the stage and the allowed actions', async () => {
+    const created = await createCase();
+    const res = await act(created.id, 'sign', { signer: 'party:0', method: 'signature' });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 409, code: 'action_refused', stage: 'awaiting_acceptance', allowed: ['accept', 'add-note'] });
+    expectStatus(await act(created.id, 'accept', {}), 200);
+    const twice = await act(created.id, 'accept', {});
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ stage: 'in_mediation', allowed: ['add-note', 'escalate', 'resolve'] });
+  });
+
+  it('is visible to the Temporal CLI', async () => {
+    const created = await createCase();
+    const { stdout } = await promisify(execFile)(temporalCliPath(), [
+      'workflow', 'describe', '--address', sys.temporalAddress, '--workflow-id', workflowIdFor(created.id), '--output', 'json',
+    ]);
+    const described = JSON.parse(stdout);
+    expect(described.workflowExecutionInfo.type.name).toBe('disputeWorkflow');
+    expect(described.workflowExecutionInfo.status).toMatch(/RUNNING/);
+    expect(JSON.stringify(described.workflowExecutionInfo.searchAttributes)).toContain('FengqiaoStage');
+  });
+});

@@ -1,0 +1,49 @@
+import { ACTIONS, ALLOWED_ACTIONS, IMPLEMENTED_ACTIONS, STAGES, isAllowed, parentLevel } from '../../domain/lifecycle';
+import { chinaYear, formatNumber } from '../../domain/numbering';
+import { pickRule, wallClockDeadline } from '../../domain/sla';
+
+describe('the lifecycle table', () => {
+  it('names only actions of the API contract, and a closed case allows none', () => {
+    for (const stage of STAGES) for (const a of ALLOWED_ACTIONS[stage]) expect(ACTIONS).toContain(a);
+    expect(ALLOWED_ACTIONS.closed).toEqual([]);
+    expect(isAllowed('awaiting_acceptance', 'accept')).toBe(true);
+    expect(isAllowed('awaiting_acceptance', 'sign')).toBe(false);
+    expect(IMPLEMENTED_ACTIONS).toEqual(expect.arrayContaining(['accept', 'resolve', 'sign', 'seal']));
+  });
+
+  it('escalates up the ladder and stops at the city', () => {
+    expect(parentLevel('grid')).toBe('community');
+    expect(parentLevel('community')).toBe('street');
+    expect(parentLevel('county')).toBe('city');
+    expect(parentLevel('city')).toBeUndefined();
+  });
+});
+
+describe('case and agreement numbers', () => {
+  it('follows the （2026）汪人调字第12号 style, by the year in China', () => {
+    expect(formatNumber('agreement', '汪', 2026, 12)).toBe('（2026）汪人调字第12号');
+    expect(formatNumber('case', '汪', 2026, 3)).toBe('（2026）汪人调受字第3号');
+    expect(chinaYear(new Date('2026-12-31T16:30:00Z'))).toBe(2027);
+  });
+});
+
+describe('SLA rules', () => {
+  const rules = [
+    { category: '*', priority: 'normal', level: '*', id: 'default' },
+    { category: '*', priority: 'normal', level: 'street', id: 'street' },
+    { category: 'noise', priority: 'normal', level: '*', id: 'noise' },
+    { category: '*', priority: 'urgent', level: '*', id: 'urgent' },
+  ];
+  it('picks the most specific matching rule, category before level', () => {
+    expect(pickRule(rules, { category: 'family', priority: 'normal', level: 'community' })?.id).toBe('default');
+    expect(pickRule(rules, { category: 'family', priority: 'normal', level: 'street' })?.id).toBe('street');
+    expect(pickRule(rules, { category: 'noise', priority: 'normal', level: 'street' })?.id).toBe('noise');
+    expect(pickRule(rules, { category: 'noise', priority: 'urgent', level: 'street' })?.id).toBe('urgent');
+    expect(pickRule(rules.slice(1), { category: 'family', priority: 'normal', level: 'community' })).toBeUndefined();
+  });
+
+  it('warns at the warning share of a wall-clock deadline', () => {
+    const d = wallClockDeadline('accept', new Date('2026-01-01T00:00:00Z'), 100, 0.8, true);
+    expect(d).toMatchObject({ warnAt: '2026-01-01T00:01:20.000Z', dueAt: '2026-01-01T00:01:40.000Z', warned: false, breached: false });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The whole system for one test file, on the run's real Temporal dev server and PostgreSQL: a
+ * worker on a task queue of its own (real workflow bundle, real activities) and the API built
+ * without a port, driven with `inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { buildApp } from '../../api/app';
+import { initORM } from '../../db/orm';
+import { createRenderer } from '../../templates/render';
+import { createWorker } from '../../worker/create-worker';
+import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
+
+export interface TestSystem {
+  app: FastifyInstance;
+  orm: MikroORM;
+  client: Client;
+  taskQueue: string;
+  temporalAddress: string;
+  apiKey: string;
+  /** A bearer token for a demo staff member. */
+  login(username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startSystem(): Promise<TestSystem> {
+  const address = process.env.TEMPORAL_ADDRESS!;
+  const databaseUrl = process.env.DATABASE_URL!;
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    runtimeInstalled = true;
+  }
+  const taskQueue = `test-${randomUUID()}`;
+  const orm = await initORM(databaseUrl, { pool: { min: 0, max: 10 } });
+  const renderer = createRenderer();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker: Worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    orm,
+    renderer,
+    taskQueue,
+    workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent' }, orm, temporal: client, renderer, taskQueue, logger: false });
+  await app.ready();
+
+  return {
+    app,
+    orm,
+    client,
+    taskQueue,
+    temporalAddress: address,
+    apiKey: TEST_API_KEY,
+    async login(username) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: TEST_PASSWORD } });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      return res.json<{ access_token: string }>().access_token;
+    },
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await orm.close();
+    },
+  };
+}
+
+/** JSON body of a response, failing with the whole answer when the status is not the expected one. */
+export function expectStatus<T = any>(res: LightMyRequestResponse, status: number): T {
+  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
+  return res.json<T>();
+}
+
+/** Polls `fn` until it returns a truthy value (for effects of timers), failing after `ms`. */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
