@@ -4,6 +4,8 @@
  * whose own accept clock starts.
  */
 import { SlaPolicy } from '../../db/entities';
+import { workflowIdFor } from '../../workflows/dispute.messages';
+import { recordHistory } from '../helpers/histories';
 import { expectStatus, eventually, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -79,6 +81,7 @@ it('warns, then on breach alerts the supervisors and escalates to the street, wh
     200,
   );
   expect(accepted).toMatchObject({ stage: 'in_mediation', level: 'street' });
+  await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'accept-breach-escalate-accept');
 });
 
 it('does not breach a case accepted in time', async () => {
@@ -91,4 +94,5 @@ it('does not breach a case accepted in time', async () => {
   expect(after).toMatchObject({ stage: 'in_mediation', unit: { code: 'wangjiaqiao-community' }, escalations: [] });
   const supervisor = { authorization: `Bearer ${await sys.login('supervisor@wangjiaqiao-community')}` };
   expect(expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: supervisor }), 200).items).toEqual([]);
+  await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'accept-in-time');
 });

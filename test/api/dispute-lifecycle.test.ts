@@ -8,6 +8,7 @@ import { AgreementRecord, DisputeEvent } from '../../db/entities';
 import { temporalCliPath } from '../../temporal/tools';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { agreedTerms, taoliLiftNoise } from '../helpers/fixtures';
+import { recordHistory } from '../helpers/histories';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -151,6 +152,7 @@ describe('the accept path and the agreement', () => {
     const after = await act(created.id, 'add-note', { text: 'too late' });
     expect(after.statusCode).toBe(409);
     expect(after.json()).toMatchObject({ code: 'action_refused', stage: 'closed', allowed: [] });
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'agreement-signed-and-sealed');
   });
 
   it('refuses what the stage does not allow with 409 naming the stage and the allowed actions', async () => {
@@ -163,6 +165,11 @@ describe('the accept path and the agreement', () => {
     const twice = await act(created.id, 'accept', {});
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ stage: 'in_mediation', allowed: ['add-note', 'escalate', 'resolve'] });
+    expectStatus(await act(created.id, 'add-note', { text: '双方同意下周到社区面谈' }), 200);
+    const up = expectStatus(await act(created.id, 'escalate', { reason: '涉及物业维修基金，社区无法协调' }), 200);
+    expect(up).toMatchObject({ stage: 'awaiting_acceptance', level: 'street', unit: { code: 'chuanzihe-street' } });
+    expect(up.escalations).toEqual([expect.objectContaining({ from: 'yufuci-community', to: 'chuanzihe-street', automatic: false })]);
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'accept-note-escalate');
   });
 
   it('is visible to the Temporal CLI', async () => {

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureDatabase } from '../../db/database';
-import { initORM, migrate } from '../../db/orm';
+import { initORM, migrate, ormOptions } from '../../db/orm';
 import { seedDemo } from '../../db/seed';
 import { startDevServer } from '../../temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -29,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
 
   const dbUrl = new URL(adminUrl);
   dbUrl.pathname = `/${dbName}`;
-  const orm = await initORM(dbUrl.toString());
+  const orm = await initORM(dbUrl.toString(), { migrations: { ...ormOptions('').migrations, silent: true } });
   await migrate(orm);
   await seedDemo(orm.em.fork(), { demoPassword: TEST_PASSWORD, demoApiKey: TEST_API_KEY });
   await orm.close();

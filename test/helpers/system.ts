@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import { initORM } from '../../db/orm';
 import { createRenderer } from '../../templates/render';
 import { createWorker } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
+import { installQuietRuntime } from './runtime';
 
 export interface TestSystem {
   app: FastifyInstance;
@@ -26,15 +27,10 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 export async function startSystem(): Promise<TestSystem> {
   const address = process.env.TEMPORAL_ADDRESS!;
   const databaseUrl = process.env.DATABASE_URL!;
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const taskQueue = `test-${randomUUID()}`;
   const orm = await initORM(databaseUrl, { pool: { min: 0, max: 10 } });
   const renderer = createRenderer();

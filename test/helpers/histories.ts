@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { temporalCliPath } from '../../temporal/tools';
+
+export const HISTORIES_DIR = path.join(__dirname, '../histories');
+
+/**
+ * With RECORD_HISTORIES=1 (`npm run histories:record`), saves a case's event history under
+ * test/histories/ (exported by the Temporal CLI, the format replay expects), where the replay test
+ * keeps every future version of the workflow honest.
+ */
+export async function recordHistory(address: string, workflowId: string, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const { stdout } = await promisify(execFile)(
+    temporalCliPath(),
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), stdout);
+}
