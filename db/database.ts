@@ -82,7 +82,8 @@ async function startEmbedded(): Promise<ResolvedDatabase> {
 export async function resolveDatabaseUrl(opts: { embeddedAllowed: boolean }): Promise<ResolvedDatabase> {
   const configured = process.env.DATABASE_URL;
   if (configured) return { url: configured, kind: 'configured', close: async () => undefined };
-  if (await answers(LOCAL_ADMIN_URL)) {
+  const forceEmbedded = process.env.EMBEDDED_PG === 'force';
+  if (!forceEmbedded && (await answers(LOCAL_ADMIN_URL))) {
     await ensureDatabase(LOCAL_ADMIN_URL, LOCAL_DB);
     return {
       url: `postgres://postgres@127.0.0.1:5432/${LOCAL_DB}`,

@@ -63,6 +63,9 @@ export async function startDevServer(opts: {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process ends without stopping the server (a crash, an exit), take the server along.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const address = `127.0.0.1:${port}`;
 
   const deadline = Date.now() + 60_000;
@@ -87,6 +90,7 @@ export async function startDevServer(opts: {
     uiUrl: opts.headless ? undefined : `http://127.0.0.1:${opts.uiPort ?? port + 1000}`,
     process: child,
     stop: async () => {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
