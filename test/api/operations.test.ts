@@ -1,0 +1,73 @@
+/** Health, readiness and the OpenAPI document, as an operator and an integrator first meet them. */
+import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem();
+});
+afterAll(() => sys?.close());
+
+it('answers liveness and readiness without credentials, checking Temporal and the database', async () => {
+  expect(expectStatus(await sys.app.inject({ url: '/healthz' }), 200)).toEqual({ status: 'ok' });
+  expect(expectStatus(await sys.app.inject({ url: '/readyz' }), 200)).toEqual({
+    status: 'ready',
+    checks: { database: { ok: true }, temporal: { ok: true } },
+  });
+});
+
+it('publishes an OpenAPI 3 document with every v1 route, its schemas and bearer security', async () => {
+  const doc = expectStatus(await sys.app.inject({ url: '/docs/json' }), 200);
+  expect(doc.openapi).toMatch(/^3\./);
+  const paths = Object.keys(doc.paths);
+  for (const p of [
+    '/api/v1/disputes',
+    '/api/v1/disputes/{id}',
+    '/api/v1/disputes/{id}/events',
+    '/api/v1/disputes/{id}/signals/accept',
+    '/api/v1/disputes/{id}/signals/resolve',
+    '/api/v1/disputes/{id}/signals/sign',
+    '/api/v1/disputes/{id}/signals/seal',
+    '/api/v1/disputes/{id}/documents/{kind}',
+    '/api/v1/alerts',
+    '/api/v1/auth/token',
+    '/api/v1/units',
+    '/api/v1/agencies',
+    '/healthz',
+    '/readyz',
+  ]) {
+    expect(paths).toContain(p);
+  }
+  expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(doc.components.schemas).toHaveProperty('Problem');
+  expect(doc.components.schemas).toHaveProperty('Dispute');
+  const create = doc.paths['/api/v1/disputes'].post;
+  expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409', '422']));
+  expect(create.requestBody.content['application/json'].schema.required).toEqual(
+    expect.arrayContaining(['gridCode', 'category', 'title', 'description', 'parties']),
+  );
+  expect((await sys.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
+});
+
+it('answers unknown routes and malformed bodies with problem+json', async () => {
+  const missing = await sys.app.inject({ url: '/api/v1/nothing-here', headers: { authorization: `Bearer ${sys.apiKey}` } });
+  expect(missing.statusCode).toBe(404);
+  expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const broken = await sys.app.inject({
+    method: 'POST',
+    url: '/api/v1/disputes',
+    headers: { authorization: `Bearer ${sys.apiKey}`, 'content-type': 'application/json' },
+    payload: '{"gridCode": ',
+  });
+  expect(broken.statusCode).toBe(400);
+  expect(broken.json()).toMatchObject({ status: 400, code: 'validation_failed' });
+});
+
+it('lists the directory to authenticated callers', async () => {
+  const units = expectStatus(await sys.app.inject({ url: '/api/v1/units', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
+  expect(units.items.map((u: { code: string }) => u.code)).toEqual(
+    expect.arrayContaining(['changde', 'jinshi', 'wangjiaqiao-street', 'wangjiaqiao-community', 'wuling', 'yufuci-community', 'yufuci-taoli']),
+  );
+  const agencies = expectStatus(await sys.app.inject({ url: '/api/v1/agencies', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
+  expect(agencies.items).toEqual(expect.arrayContaining([{ code: 'safety-station', name: '安监站' }, { code: 'housing-center', name: '市住保中心' }]));
+  expect((await sys.app.inject({ url: '/api/v1/units' })).statusCode).toBe(401);
+});
