@@ -21,12 +21,13 @@ export async function sealAgreement(
   renderer: DocumentRenderer,
   { view, effectiveAt }: { view: DisputeView; effectiveAt: string },
 ): Promise<{ number: string; sha256: string }> {
-  const stored = await em.findOne(AgreementRecord, { disputeId: view.disputeId });
+  const round = view.agreement?.round ?? 1;
+  const stored = await em.findOne(AgreementRecord, { disputeId: view.disputeId, round });
   if (stored) return { number: stored.number, sha256: stored.sha256 };
   const unit = view.unit && (await em.findOne(Unit, { code: view.unit.code }));
   if (!unit) throw unknownUnit(view.unit?.code ?? '(none)');
   const number = await allocateNumber(em, {
-    disputeId: view.disputeId,
+    ownerKey: round === 1 ? view.disputeId : `${view.disputeId}#${round}`,
     kind: 'agreement',
     unitCode: unit.code,
     committeeShort: unit.committeeShort,
@@ -36,10 +37,10 @@ export async function sealAgreement(
   const html = renderer.render('agreement', agreementModel(view, { number, effectiveAt }));
   const sha256 = sha256Hex(canonicalAgreement(number, html, signatures));
   await em.execute(
-    `insert into agreements (number, dispute_id, html, signatures, sha256, effective_at) values (?, ?, ?, ?, ?, ?)
+    `insert into agreements (number, dispute_id, round, html, signatures, sha256, effective_at) values (?, ?, ?, ?, ?, ?, ?)
      on conflict do nothing`,
-    [number, view.disputeId, html, JSON.stringify(signatures), sha256, effectiveAt],
+    [number, view.disputeId, round, html, JSON.stringify(signatures), sha256, effectiveAt],
   );
-  const row = await em.fork().findOneOrFail(AgreementRecord, { disputeId: view.disputeId });
+  const row = await em.fork().findOneOrFail(AgreementRecord, { disputeId: view.disputeId, round });
   return { number: row.number, sha256: row.sha256 };
 }

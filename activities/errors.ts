@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { ACTION_INVALID } from '../workflows/dispute.messages';
 
 /** Failures no retry can fix: the workflow sees them at once (listed in its nonRetryableErrorTypes). */
 export const unknownUnit = (code: string): ApplicationFailure =>
@@ -6,3 +7,6 @@ export const unknownUnit = (code: string): ApplicationFailure =>
 
 export const noSlaPolicy = (what: string): ApplicationFailure =>
   ApplicationFailure.nonRetryable(`no SLA policy matches ${what}`, 'NoSlaPolicy');
+
+/** The request names something that does not fit (the API answers 422 with this message). */
+export const invalidRequest = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, ACTION_INVALID);

@@ -1,5 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { nextDeadline } from '../domain/sla';
 import type { DisputeEvent, DisputeView } from '../domain/types';
+
+const searchText = (view: DisputeView): string =>
+  [view.caseNumber, view.title, view.description, ...view.parties.map((p) => p.name)].filter(Boolean).join('\n');
 
 /**
  * Appends the event and projects the case, in one transaction. Idempotent: the event is keyed by
@@ -16,14 +20,14 @@ export async function recordEvent(em: EntityManager, { event, view }: { event: D
     const codes = [view.originCode, view.unit?.code ?? view.originCode];
     const paths = await tx.execute<{ code: string; path: string }[]>('select code, path from units where code in (?, ?)', codes);
     const pathOf = (code: string): string | undefined => paths.find((p) => p.code === code)?.path;
-    const nextDeadline = view.stage === 'awaiting_acceptance' ? view.deadline?.dueAt : undefined;
     await tx.execute(
       `insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority,
-                             title, created_by_type, created_by_id, next_deadline_at, seq, state, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             title, created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (id) do update set
          case_number = excluded.case_number, stage = excluded.stage, outcome = excluded.outcome, level = excluded.level,
          unit_code = excluded.unit_code, unit_path = excluded.unit_path, next_deadline_at = excluded.next_deadline_at,
+         overdue = excluded.overdue, search_text = excluded.search_text,
          seq = excluded.seq, state = excluded.state, updated_at = excluded.updated_at
        where disputes.seq < excluded.seq`,
       [
@@ -40,7 +44,9 @@ export async function recordEvent(em: EntityManager, { event, view }: { event: D
         view.title,
         view.reportedBy.type,
         view.reportedBy.id,
-        nextDeadline ?? null,
+        nextDeadline(view) ?? null,
+        view.overdue ?? false,
+        searchText(view),
         view.seq,
         JSON.stringify(view),
         view.receivedAt,

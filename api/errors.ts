@@ -4,7 +4,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../workflows/dispute.messages';
+import { ACTION_FORBIDDEN, ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../workflows/dispute.messages';
 import type { Problem } from './schemas/common';
 
 /** The one error type of the API; its code decides the HTTP status. */
@@ -81,6 +81,7 @@ export function fromTemporal(err: unknown): AppError | undefined {
         return new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
       }
       if (cause.type === ACTION_INVALID) return new AppError('action_invalid', cause.message);
+      if (cause.type === ACTION_FORBIDDEN) return new AppError('forbidden', cause.message);
     }
     return new AppError('internal');
   }

@@ -1,13 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Dispute } from '../db/entities';
-import type { Action } from '../domain/lifecycle';
 import type { Principal } from './plugins/auth';
 import { AppError } from './errors';
 
 /**
  * Which cases a caller may see, as a SQL condition on `disputes`: staff their unit's subtree
  * (where the case is now, or where it came from), integrators the cases they created (and an area if
- * granted), admins everything. Agency representatives see no case until they are summoned.
+ * granted), admins everything, agency representatives the cases their agency is summoned to.
  */
 export function scopeCondition(p: Principal): { sql: string; params: unknown[] } {
   if (p.kind === 'integrator') {
@@ -16,7 +15,13 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
       : { sql: 'created_by_id = ?', params: [p.id] };
   }
   if (p.role === 'admin') return { sql: 'true', params: [] };
-  if (p.unitPath && p.role !== 'agency_rep') {
+  if (p.role === 'agency_rep') {
+    if (!p.agencyCode) return { sql: 'false', params: [] };
+    // Summoned now or to an earlier meeting of the case.
+    const summoned = JSON.stringify({ agencies: [{ code: p.agencyCode }] });
+    return { sql: `(state->'meeting' @> ?::jsonb or state->'pastMeetings' @> ?::jsonb)`, params: [summoned, `[${summoned}]`] };
+  }
+  if (p.unitPath) {
     return { sql: '(unit_path like ? or origin_path like ?)', params: [`${p.unitPath}%`, `${p.unitPath}%`] };
   }
   return { sql: 'false', params: [] };
@@ -32,21 +37,6 @@ export async function findVisibleCase(em: EntityManager, p: Principal, id: strin
   const found = rows[0] ? await em.findOne(Dispute, { id }) : null;
   if (!found) throw new AppError('not_found', `no case ${id}`);
   return found;
-}
-
-/** Actions each role may ask for (the workflow still decides whether the stage allows it). */
-const STAFF_ACTIONS: Record<string, readonly Action[] | 'all'> = {
-  admin: 'all',
-  supervisor: 'all',
-  mediator: 'all',
-  grid_worker: ['add-note'],
-  agency_rep: [],
-};
-
-export function mayRequest(p: Principal, action: Action): boolean {
-  if (p.kind === 'integrator') return true; // on its own cases (scope), as DESIGN.md §2 allows
-  const allowed = STAFF_ACTIONS[p.role];
-  return allowed === 'all' || (allowed ?? []).includes(action);
 }
 
 /** Who may open a case, and where: staff inside their own area. */

@@ -42,8 +42,50 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** The actions the workflow implements so far, by the stage that allows them. */
+/**
+ * What each stage allows (DESIGN.md §5):
+ * - awaiting_acceptance 接单: the unit accepts, or declines (transfers) with a reason;
+ * - in_mediation 调处: notes, suspend/resume, escalate, convene a meeting, resolve, fail, withdraw;
+ * - meeting_scheduled 联合调解: agencies answer the summons; the outcome is recorded;
+ * - awaiting_signatures 调解协议: parties and mediator sign, the committee seals; a party may reject;
+ * - follow_up 回访: the visit is recorded; if not performed, reopen (re-mediation) or fail (referral).
+ */
 export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
+  awaiting_acceptance: ['accept', 'decline', 'add-note', 'reassign', 'withdraw'],
+  in_mediation: ['add-note', 'suspend', 'resume', 'escalate', 'schedule-meeting', 'resolve', 'fail', 'withdraw', 'reassign'],
+  meeting_scheduled: ['confirm-attendance', 'decline-attendance', 'record-outcome', 'add-note', 'withdraw'],
+  awaiting_signatures: ['sign', 'seal', 'reject-agreement', 'add-note', 'withdraw'],
+  follow_up: ['record-follow-up', 'reopen', 'fail', 'add-note'],
+  closed: [],
+};
+
+/** While mediation is suspended (waiting on a party) only these go ahead. */
+const WHILE_SUSPENDED: readonly Action[] = ['resume', 'add-note', 'withdraw', 'fail', 'reassign'];
+
+export interface LifecycleFlags {
+  suspended?: boolean;
+  /** In follow-up: undefined until the visit is recorded; false when the agreement was not performed. */
+  performed?: boolean;
+}
+
+/** The actions a case allows now: its stage's, refined by whether it is suspended or the visit found non-performance. */
+export function allowedActions(stage: Stage, flags: LifecycleFlags = {}): Action[] {
+  const base = ALLOWED_ACTIONS[stage];
+  if (stage === 'in_mediation') {
+    return flags.suspended ? base.filter((a) => WHILE_SUSPENDED.includes(a)) : base.filter((a) => a !== 'resume');
+  }
+  if (stage === 'follow_up') {
+    return flags.performed === false ? ['reopen', 'fail', 'add-note'] : ['record-follow-up', 'add-note'];
+  }
+  return [...base];
+}
+
+export function isAllowed(stage: Stage, action: Action, flags: LifecycleFlags = {}): boolean {
+  return allowedActions(stage, flags).includes(action);
+}
+
+/** The first version's table (the walking skeleton), still used by cases started on it. */
+export const V1_ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
   awaiting_acceptance: ['accept', 'add-note'],
   in_mediation: ['add-note', 'escalate', 'resolve'],
   meeting_scheduled: ['add-note'],
@@ -51,12 +93,6 @@ export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
   follow_up: ['add-note'],
   closed: [],
 };
-
-export const IMPLEMENTED_ACTIONS: readonly Action[] = [...new Set(Object.values(ALLOWED_ACTIONS).flat())];
-
-export function isAllowed(stage: Stage, action: Action): boolean {
-  return ALLOWED_ACTIONS[stage].includes(action);
-}
 
 export const CATEGORIES = [
   'neighbour',

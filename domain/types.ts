@@ -9,6 +9,9 @@ export interface Actor {
   name: string;
   role: Role;
   unitCode?: string;
+  /** Materialised path of the actor's unit, for area checks (`/changde/jinshi/`). */
+  unitPath?: string;
+  agencyCode?: string;
 }
 
 export interface Party {
@@ -30,10 +33,14 @@ export interface UnitRef {
   name: string;
   level: Level;
   committeeName: string;
+  /** Present from the full lifecycle on. */
+  path?: string;
 }
 
+export type DeadlineKind = 'accept' | 'handling' | 'report_in' | 'signatures' | 'follow_up' | 'judicial_confirmation' | 'meeting_reminder';
+
 export interface Deadline {
-  kind: 'accept';
+  kind: DeadlineKind;
   startedAt: string;
   warnAt: string;
   dueAt: string;
@@ -41,6 +48,9 @@ export interface Deadline {
   breached: boolean;
   /** Whether a breach hands the case to the parent level (from the SLA policy). */
   autoEscalate: boolean;
+  calendar?: 'cn-workdays' | 'wall-clock';
+  /** Set while the clock is stopped (mediation suspended). */
+  pausedAt?: string;
 }
 
 export interface Note {
@@ -71,6 +81,7 @@ export interface Agreement {
   facts: string;
   matters: string;
   responsibilities: string;
+  losses?: string;
   terms: Term[];
   draftedAt: string;
   draftedBy: Actor;
@@ -80,6 +91,9 @@ export interface Agreement {
   effectiveAt?: string;
   number?: string;
   sha256?: string;
+  /** 1 for the first agreement of a case, 2 after a reopen, … */
+  round?: number;
+  rejected?: { at: string; by: string; party?: number; reason: string };
 }
 
 export interface Escalation {
@@ -88,6 +102,52 @@ export interface Escalation {
   to: string;
   reason: string;
   automatic: boolean;
+  kind?: 'escalate' | 'decline' | 'transfer' | 'reassign' | 'breach';
+}
+
+export interface MeetingAgency {
+  code: string;
+  name: string;
+  answer?: 'confirmed' | 'declined';
+  answeredAt?: string;
+  answeredBy?: string;
+  note?: string;
+}
+
+export interface Meeting {
+  round: number;
+  at: string;
+  place: string;
+  agencies: MeetingAgency[];
+  /** Indices of the parties summoned. */
+  parties: number[];
+  agenda?: string;
+  convenedBy: Actor;
+  convenedAt: string;
+  outcome?: {
+    result: 'agreed' | 'no_agreement' | 'adjourned';
+    facts: string;
+    responsibilities?: string;
+    losses?: string;
+    note?: string;
+    recordedAt: string;
+  };
+}
+
+export interface FollowUp {
+  dueAt: string;
+  performed?: boolean;
+  satisfaction?: number;
+  note?: string;
+  risks?: string;
+  measures?: string;
+  recordedAt?: string;
+  recordedBy?: string;
+}
+
+export interface Risk {
+  high: boolean;
+  reasons: string[];
 }
 
 /** What the integrator sends to open a case (validated at the HTTP boundary). */
@@ -100,6 +160,8 @@ export interface DisputeIntake {
   parties: Party[];
   channel: string;
   externalRef?: string;
+  /** The reporter's own judgement that the dispute may turn violent (人民调解法 Art. 25). */
+  highRisk?: boolean;
 }
 
 export interface StartDisputeInput extends DisputeIntake {
@@ -111,6 +173,8 @@ export interface StartDisputeInput extends DisputeIntake {
 /** The whole state of a case, as the workflow holds it and the read model projects it. */
 export interface DisputeView {
   disputeId: string;
+  /** 1: the walking skeleton's behaviour (cases started before the full lifecycle); 2: full lifecycle. */
+  version?: number;
   caseNumber?: string;
   stage: Stage;
   outcome?: Outcome;
@@ -127,13 +191,25 @@ export interface DisputeView {
   externalRef?: string;
   reportedBy: Actor;
   receivedAt: string;
+  risk?: Risk;
   acceptedAt?: string;
   acceptedBy?: Actor;
+  assignee?: { id: string; name: string };
   closedAt?: string;
+  /** The accept deadline of the skeleton version. */
   deadline?: Deadline;
+  deadlines?: Partial<Record<DeadlineKind, Deadline>>;
+  overdue?: boolean;
+  suspended?: { since: string; by: string; reason: string };
   escalations: Escalation[];
   notes: Note[];
+  meeting?: Meeting;
+  pastMeetings?: Meeting[];
   agreement?: Agreement;
+  pastAgreements?: Agreement[];
+  followUp?: FollowUp;
+  failure?: { at: string; by: string; reason: string; referral: string };
+  withdrawal?: { at: string; by: string; reason: string; party?: number };
   seq: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Everything the API and the worker need to talk to a dispute workflow: the task queue, the
  * workflow id scheme, the updates (one per action), the query and the search attributes.
- * Imports nothing but the Temporal workflow API and pure domain types.
+ * Imports nothing but the Temporal APIs and pure domain types.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
@@ -11,13 +11,15 @@ import type { Actor, DisputeView, Signature, Term } from '../domain/types';
 export const TASK_QUEUE = 'fengqiao-disputes';
 export const workflowIdFor = (disputeId: string): string => `dispute-${disputeId}`;
 
-/** Error type of an action the workflow refuses (the API answers 409). */
+/** Error type of an action the stage does not allow now (the API answers 409). */
 export const ACTION_REFUSED = 'ActionRefused';
 export interface ActionRefusedDetails {
   stage: Stage;
   action: Action;
   allowed: Action[];
 }
+/** Error type of an action the caller's role or area does not allow (the API answers 403). */
+export const ACTION_FORBIDDEN = 'ActionForbidden';
 /** Error type of an action whose content the workflow finds invalid (the API answers 422). */
 export const ACTION_INVALID = 'ActionInvalid';
 
@@ -29,16 +31,50 @@ export interface ActionInput<P = Record<string, never>> {
 export interface AcceptPayload {
   note?: string;
 }
+export interface DeclinePayload {
+  reason: string;
+  /** A unit to transfer the ticket to; without one it goes to the level above. */
+  transferTo?: string;
+}
 export interface NotePayload {
   text: string;
 }
 export interface EscalatePayload {
   reason: string;
 }
+export interface SuspendPayload {
+  reason: string;
+}
+export interface ResumePayload {
+  note?: string;
+}
+export interface ScheduleMeetingPayload {
+  at: string;
+  place: string;
+  agencies: string[];
+  parties?: number[];
+  agenda?: string;
+}
+export interface AttendancePayload {
+  note?: string;
+  reason?: string;
+}
+export interface RecordOutcomePayload {
+  result: 'agreed' | 'no_agreement' | 'adjourned';
+  facts: string;
+  matters?: string;
+  responsibilities?: string;
+  losses?: string;
+  terms?: Term[];
+  note?: string;
+  /** After no_agreement: end mediation (调解不成) with this referral instead of going back to mediation. */
+  failWithReferral?: string;
+}
 export interface ResolvePayload {
   facts: string;
   matters: string;
   responsibilities: string;
+  losses?: string;
   terms: Term[];
 }
 export interface SignPayload {
@@ -49,13 +85,78 @@ export interface SignPayload {
 export interface SealPayload {
   note?: string;
 }
+export interface RejectAgreementPayload {
+  party?: number;
+  reason: string;
+}
+export interface FollowUpPayload {
+  performed: boolean;
+  satisfaction: number;
+  note?: string;
+  risks?: string;
+  measures?: string;
+}
+export interface ReopenPayload {
+  reason: string;
+}
+export interface FailPayload {
+  reason: string;
+  referral: string;
+}
+export interface WithdrawPayload {
+  reason: string;
+  party?: number;
+}
+export interface ReassignPayload {
+  reason: string;
+  unitCode?: string;
+  assignee?: { id: string; name: string };
+}
 
-export const acceptUpdate = defineUpdate<DisputeView, [ActionInput<AcceptPayload>]>('accept');
-export const addNoteUpdate = defineUpdate<DisputeView, [ActionInput<NotePayload>]>('add-note');
-export const escalateUpdate = defineUpdate<DisputeView, [ActionInput<EscalatePayload>]>('escalate');
-export const resolveUpdate = defineUpdate<DisputeView, [ActionInput<ResolvePayload>]>('resolve');
-export const signUpdate = defineUpdate<DisputeView, [ActionInput<SignPayload>]>('sign');
-export const sealUpdate = defineUpdate<DisputeView, [ActionInput<SealPayload>]>('seal');
+const action = <P>(name: Action) => defineUpdate<DisputeView, [ActionInput<P>]>(name);
+
+export const acceptUpdate = action<AcceptPayload>('accept');
+export const declineUpdate = action<DeclinePayload>('decline');
+export const addNoteUpdate = action<NotePayload>('add-note');
+export const escalateUpdate = action<EscalatePayload>('escalate');
+export const suspendUpdate = action<SuspendPayload>('suspend');
+export const resumeUpdate = action<ResumePayload>('resume');
+export const scheduleMeetingUpdate = action<ScheduleMeetingPayload>('schedule-meeting');
+export const confirmAttendanceUpdate = action<AttendancePayload>('confirm-attendance');
+export const declineAttendanceUpdate = action<AttendancePayload>('decline-attendance');
+export const recordOutcomeUpdate = action<RecordOutcomePayload>('record-outcome');
+export const resolveUpdate = action<ResolvePayload>('resolve');
+export const signUpdate = action<SignPayload>('sign');
+export const sealUpdate = action<SealPayload>('seal');
+export const rejectAgreementUpdate = action<RejectAgreementPayload>('reject-agreement');
+export const recordFollowUpUpdate = action<FollowUpPayload>('record-follow-up');
+export const reopenUpdate = action<ReopenPayload>('reopen');
+export const failUpdate = action<FailPayload>('fail');
+export const withdrawUpdate = action<WithdrawPayload>('withdraw');
+export const reassignUpdate = action<ReassignPayload>('reassign');
+
+/** One update per action, by the action's URL name. */
+export const ACTION_UPDATES = {
+  accept: acceptUpdate,
+  decline: declineUpdate,
+  'add-note': addNoteUpdate,
+  escalate: escalateUpdate,
+  suspend: suspendUpdate,
+  resume: resumeUpdate,
+  'schedule-meeting': scheduleMeetingUpdate,
+  'confirm-attendance': confirmAttendanceUpdate,
+  'decline-attendance': declineAttendanceUpdate,
+  'record-outcome': recordOutcomeUpdate,
+  resolve: resolveUpdate,
+  sign: signUpdate,
+  seal: sealUpdate,
+  'reject-agreement': rejectAgreementUpdate,
+  'record-follow-up': recordFollowUpUpdate,
+  reopen: reopenUpdate,
+  fail: failUpdate,
+  withdraw: withdrawUpdate,
+  reassign: reassignUpdate,
+} as const satisfies Record<Action, unknown>;
 
 /** Waits until intake has finished and returns the case (used with update-with-start). */
 export const intakeDoneUpdate = defineUpdate<DisputeView, []>('intake-done');
@@ -69,4 +170,5 @@ export const SA_UNIT = defineSearchAttributeKey('FengqiaoUnit', 'KEYWORD');
 export const SA_LEVEL = defineSearchAttributeKey('FengqiaoLevel', 'KEYWORD');
 export const SA_CASE_NUMBER = defineSearchAttributeKey('FengqiaoCaseNumber', 'KEYWORD');
 export const SA_NEXT_DEADLINE = defineSearchAttributeKey('FengqiaoNextDeadline', 'DATETIME');
-export const SEARCH_ATTRIBUTES = [SA_STAGE, SA_UNIT, SA_LEVEL, SA_CASE_NUMBER, SA_NEXT_DEADLINE];
+export const SA_OVERDUE = defineSearchAttributeKey('FengqiaoOverdue', 'BOOL');
+export const SEARCH_ATTRIBUTES = [SA_STAGE, SA_UNIT, SA_LEVEL, SA_CASE_NUMBER, SA_NEXT_DEADLINE, SA_OVERDUE];

@@ -1,36 +1,71 @@
 /**
- * One dispute, from intake to the effective agreement, as one durable workflow. The workflow is
- * the single source of truth for the case's stage and deadlines; each staff action is an Update
- * whose validator refuses what the stage does not allow. All I/O is in activities.
+ * One dispute, from intake to the follow-up visit, as one durable workflow. The workflow is the
+ * single source of truth for the case's stage and deadlines; each staff action is an Update whose
+ * validator refuses what the stage or the caller's role does not allow. All I/O is in activities;
+ * deadlines are computed by activities and recorded in history.
+ *
+ * Versions: cases started before the full lifecycle (the walking skeleton, no `full-lifecycle`
+ * marker in their history) keep the skeleton's behaviour, so their histories still replay.
  */
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { ALLOWED_ACTIONS, isAllowed, parentLevel, type Action } from '../domain/lifecycle';
-import type { Actor, DisputeEvent, DisputeView, StartDisputeInput } from '../domain/types';
+import { V1_ALLOWED_ACTIONS, allowedActions, parentLevel, type Action, type Stage } from '../domain/lifecycle';
+import { mayAct } from '../domain/permissions';
+import { isOverdue, nextDeadline } from '../domain/sla';
+import type {
+  Actor,
+  Agreement,
+  Deadline,
+  DeadlineKind,
+  DisputeEvent,
+  DisputeView,
+  Escalation,
+  StartDisputeInput,
+  UnitRef,
+} from '../domain/types';
 import {
+  ACTION_FORBIDDEN,
   ACTION_INVALID,
   ACTION_REFUSED,
   SA_CASE_NUMBER,
   SA_LEVEL,
   SA_NEXT_DEADLINE,
+  SA_OVERDUE,
   SA_STAGE,
   SA_UNIT,
   acceptUpdate,
   addNoteUpdate,
+  confirmAttendanceUpdate,
+  declineAttendanceUpdate,
+  declineUpdate,
   escalateUpdate,
+  failUpdate,
   intakeDoneUpdate,
+  reassignUpdate,
+  recordFollowUpUpdate,
+  recordOutcomeUpdate,
+  rejectAgreementUpdate,
+  reopenUpdate,
   resolveUpdate,
+  resumeUpdate,
+  scheduleMeetingUpdate,
   sealUpdate,
   signUpdate,
   stateQuery,
+  suspendUpdate,
+  withdrawUpdate,
+  type ActionInput,
   type ActionRefusedDetails,
+  type ResolvePayload,
 } from './dispute.messages';
 
 const acts = proxyActivities<Activities>({
@@ -39,15 +74,18 @@ const acts = proxyActivities<Activities>({
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['UnknownUnit', 'NoSlaPolicy'],
+    nonRetryableErrorTypes: ['UnknownUnit', 'NoSlaPolicy', ACTION_INVALID],
   },
 });
 
 const SYSTEM: Actor = { type: 'system', id: 'system', name: '系统', role: 'system' };
+const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
+  const full = patched('full-lifecycle');
   const state: DisputeView = {
     disputeId: input.disputeId,
+    version: full ? 2 : undefined,
     stage: 'awaiting_acceptance',
     stageEntry: 0,
     originCode: input.gridCode,
@@ -64,16 +102,30 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     notes: [],
     seq: 0,
   };
+  if (full) {
+    state.deadlines = {};
+    state.pastMeetings = [];
+    state.pastAgreements = [];
+    state.overdue = false;
+  }
   let intakeDone = false;
   // Set while a handler awaits an activity before its transition is complete; other actions wait.
   let busy = false;
+  // Bumped on every change of stage or deadlines: the timer loop re-plans when it moves.
+  let tick = 0;
+  const touch = (): void => {
+    tick += 1;
+  };
 
   const nowIso = (): string => new Date().toISOString();
   const snapshot = (): DisputeView => JSON.parse(JSON.stringify(state)) as DisputeView;
+  const deadlines = (): Partial<Record<DeadlineKind, Deadline>> => (state.deadlines ??= {});
+  const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community' });
 
   /** Appends an event to the case history and projects the case into PostgreSQL. */
   async function emit(type: string, actor: Actor, payload: Record<string, unknown> = {}): Promise<void> {
     state.seq += 1;
+    if (full) state.overdue = isOverdue(state);
     const event: DisputeEvent = { disputeId: state.disputeId, seq: state.seq, type, at: nowIso(), actor, payload };
     const view = snapshot();
     syncSearchAttributes();
@@ -81,21 +133,31 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   }
 
   function syncSearchAttributes(): void {
-    const deadline = state.stage === 'awaiting_acceptance' && state.deadline ? new Date(state.deadline.dueAt) : null;
+    const next = full
+      ? nextDeadline(state)
+      : state.stage === 'awaiting_acceptance' && state.deadline
+        ? state.deadline.dueAt
+        : undefined;
     upsertSearchAttributes([
       { key: SA_STAGE, value: state.stage },
       { key: SA_UNIT, value: state.unit?.code ?? null },
       { key: SA_LEVEL, value: state.level ?? null },
       { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
-      { key: SA_NEXT_DEADLINE, value: deadline },
+      { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
+      ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
     ]);
   }
 
+  function allowedNow(): Action[] {
+    if (!intakeDone || busy) return [];
+    if (!full) return [...V1_ALLOWED_ACTIONS[state.stage]];
+    return allowedActions(state.stage, { suspended: !!state.suspended, performed: state.followUp?.performed });
+  }
   function refuse(action: Action, why?: string): never {
     const details: ActionRefusedDetails = { stage: state.stage, action, allowed: allowedNow() };
     throw ApplicationFailure.create({
       type: ACTION_REFUSED,
-      message: why ?? `action ${action} is not allowed in stage ${state.stage}`,
+      message: why ?? `action ${action} is not allowed in stage ${state.stage}${state.suspended ? ' (suspended)' : ''}`,
       details: [details],
       nonRetryable: true,
     });
@@ -103,46 +165,123 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   function invalid(message: string): never {
     throw ApplicationFailure.create({ type: ACTION_INVALID, message, nonRetryable: true });
   }
-  function allowedNow(): Action[] {
-    return intakeDone && !busy ? [...ALLOWED_ACTIONS[state.stage]] : [];
+  function forbidden(message: string): never {
+    throw ApplicationFailure.create({ type: ACTION_FORBIDDEN, message, nonRetryable: true });
   }
-  function guard(action: Action): void {
+  function guard(action: Action, actor: Actor): void {
     if (!intakeDone) refuse(action, 'the case is still being registered; try again shortly');
     if (busy) refuse(action, 'another action on this case is in progress; try again shortly');
-    if (!isAllowed(state.stage, action)) refuse(action);
+    if (!allowedNow().includes(action)) refuse(action);
+    if (full) {
+      const scope = { unitCode: state.unit?.code, unitPath: state.unit?.path, summoned: state.meeting?.agencies.map((a) => a.code) ?? [] };
+      if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
+    }
   }
 
-  function enterStage(stage: DisputeView['stage']): void {
-    state.stage = stage;
-    state.stageEntry += 1;
+  /** Registers an action: its validator (stage, role, then `check`) and its handler. */
+  function on<P>(def: UpdateDefinition<DisputeView, [ActionInput<P>]>, action: Action, run: (input: ActionInput<P>) => Promise<void>, check?: (input: ActionInput<P>) => void): void {
+    setHandler(
+      def,
+      async (input) => {
+        await run(input);
+        return state;
+      },
+      {
+        validator: (input) => {
+          guard(action, input.actor);
+          check?.(input);
+        },
+      },
+    );
   }
 
-  /** Hands the case to the parent unit, whose own accept clock starts. */
-  async function escalate(actor: Actor, reason: string, automatic: boolean): Promise<boolean> {
-    const from = state.unit;
-    if (!from) return false;
+  /** Runs the activities of a transition with other actions held off; the state changes after they succeed. */
+  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
     busy = true;
     try {
-      const next = await acts.escalateCase({
-        disputeId: state.disputeId,
-        unitCode: from.code,
-        category: state.category,
-        priority: state.priority,
-        from: nowIso(),
-      });
-      if (!next) return false;
-      state.unit = next.unit;
-      state.level = next.unit.level;
-      state.deadline = next.deadline;
-      state.escalations.push({ at: nowIso(), from: from.code, to: next.unit.code, reason, automatic });
-      state.acceptedAt = undefined;
-      state.acceptedBy = undefined;
-      enterStage('awaiting_acceptance');
+      return await fn();
     } finally {
       busy = false;
     }
-    await emit('escalated', actor, { from: from.code, to: state.unit.code, reason, automatic });
+  }
+
+  function enterStage(stage: Stage): void {
+    state.stage = stage;
+    state.stageEntry += 1;
+    touch();
+  }
+
+  function setDeadline(d: Deadline, opts: { noWarning?: boolean } = {}): void {
+    deadlines()[d.kind] = opts.noWarning ? { ...d, warned: true } : d;
+    touch();
+  }
+  function clearDeadlines(...kinds: DeadlineKind[]): void {
+    for (const k of kinds) delete deadlines()[k];
+    touch();
+  }
+
+  /** The case goes to another unit, which must accept it within its own accept deadline. */
+  function moveTo(unit: UnitRef, deadline: Deadline, escalation: Omit<Escalation, 'at' | 'to'>): void {
+    state.escalations.push({ at: nowIso(), to: unit.code, ...escalation });
+    state.unit = unit;
+    state.level = unit.level;
+    state.acceptedAt = undefined;
+    state.acceptedBy = undefined;
+    state.assignee = undefined;
+    state.suspended = undefined;
+    if (full) {
+      state.deadlines = {};
+      setDeadline(deadline);
+    } else {
+      state.deadline = deadline;
+    }
+    enterStage('awaiting_acceptance');
+  }
+
+  /** Hands the case to the parent unit, whose own accept clock starts. */
+  async function escalate(actor: Actor, reason: string, automatic: boolean, kind: Escalation['kind']): Promise<boolean> {
+    const from = state.unit;
+    if (!from) return false;
+    const next = await exclusively(() =>
+      acts.escalateCase({ disputeId: state.disputeId, unitCode: from.code, category: state.category, priority: state.priority, from: nowIso() }),
+    );
+    if (!next) return false;
+    moveTo(next.unit, next.deadline, full ? { from: from.code, reason, automatic, kind } : { from: from.code, reason, automatic });
+    await emit('escalated', actor, { from: from.code, to: next.unit.code, reason, automatic });
     return true;
+  }
+
+  async function closeCase(outcome: NonNullable<DisputeView['outcome']>): Promise<void> {
+    state.outcome = outcome;
+    state.closedAt = nowIso();
+    state.suspended = undefined;
+    // After a resolved case closes, only the judicial-confirmation reminder may still be pending.
+    const judicial = outcome === 'resolved' ? deadlines().judicial_confirmation : undefined;
+    state.deadlines = judicial ? { judicial_confirmation: judicial } : {};
+    enterStage('closed');
+  }
+
+  async function draftAgreement(actor: Actor, p: ResolvePayload): Promise<void> {
+    const signatures = full
+      ? await exclusively(() => acts.computeDeadline({ kind: 'signatures', ...slaKey(), from: nowIso() }))
+      : undefined;
+    const agreement: Agreement = {
+      facts: p.facts,
+      matters: p.matters,
+      responsibilities: p.responsibilities,
+      terms: p.terms,
+      draftedAt: nowIso(),
+      draftedBy: actor,
+      signatures: [],
+    };
+    if (full) {
+      agreement.losses = p.losses;
+      agreement.round = (state.pastAgreements?.length ?? 0) + 1;
+    }
+    state.agreement = agreement;
+    if (signatures) setDeadline(signatures, { noWarning: true });
+    enterStage('awaiting_signatures');
+    await emit('agreement_drafted', actor, { terms: p.terms.length });
   }
 
   async function becomeEffectiveIfComplete(actor: Actor): Promise<void> {
@@ -151,20 +290,44 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const signed = new Set(agreement.signatures.map((s) => s.signer));
     const everyone = ['mediator', ...state.parties.map((_, i) => `party:${i}`)];
     if (!everyone.every((s) => signed.has(s))) return;
-    busy = true;
-    try {
-      const effectiveAt = nowIso();
-      const sealed = await acts.sealAgreement({ view: snapshot(), effectiveAt });
-      agreement.number = sealed.number;
-      agreement.sha256 = sealed.sha256;
-      agreement.effectiveAt = effectiveAt;
+    const effectiveAt = nowIso();
+    const sealed = await exclusively(() => acts.sealAgreement({ view: snapshot(), effectiveAt }));
+    agreement.number = sealed.number;
+    agreement.sha256 = sealed.sha256;
+    agreement.effectiveAt = effectiveAt;
+    if (!full) {
       state.outcome = 'resolved';
       state.closedAt = effectiveAt;
       enterStage('closed');
-    } finally {
-      busy = false;
+      await emit('agreement_effective', actor, { number: agreement.number, sha256: agreement.sha256 });
+      return;
     }
-    await emit('agreement_effective', actor, { number: agreement.number, sha256: agreement.sha256 });
+    const after = await exclusively(() => acts.afterEffective({ ...slaKey(), effectiveAt, terms: agreement.terms }));
+    clearDeadlines('handling', 'signatures');
+    setDeadline(after.followUp);
+    setDeadline(after.judicial);
+    state.followUp = { dueAt: after.followUp.dueAt };
+    enterStage('follow_up');
+    await emit('agreement_effective', actor, { number: agreement.number, sha256: agreement.sha256, followUpAt: after.followUp.dueAt });
+  }
+
+  async function startHandlingClock(): Promise<void> {
+    const handling = await exclusively(() => acts.computeDeadline({ kind: 'handling', ...slaKey(), from: nowIso() }));
+    setDeadline(handling);
+  }
+
+  async function alert(kind: Parameters<Activities['raiseAlert']>[0]['kind'], message: string): Promise<void> {
+    const unit = state.unit;
+    if (!unit) return;
+    await acts.raiseAlert({
+      disputeId: state.disputeId,
+      caseNumber: state.caseNumber,
+      kind,
+      stageEntry: state.stageEntry,
+      unitCode: unit.code,
+      message,
+      at: nowIso(),
+    });
   }
 
   setHandler(stateQuery, () => state);
@@ -174,135 +337,449 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     return state;
   });
 
-  setHandler(
-    acceptUpdate,
+  on(acceptUpdate, 'accept', async ({ actor, payload }) => {
+    if (full) await startHandlingClock();
+    state.acceptedAt = nowIso();
+    state.acceptedBy = actor;
+    if (full) {
+      state.assignee = { id: actor.id, name: actor.name };
+      clearDeadlines('accept');
+    }
+    enterStage('in_mediation');
+    await emit('accepted', actor, { unit: state.unit?.code, note: payload.note });
+  });
+
+  on(
+    declineUpdate,
+    'decline',
     async ({ actor, payload }) => {
-      state.acceptedAt = nowIso();
-      state.acceptedBy = actor;
-      enterStage('in_mediation');
-      await emit('accepted', actor, { unit: state.unit?.code, note: payload.note });
-      return state;
+      const from = state.unit!;
+      if (!payload.transferTo) {
+        if (!(await escalate(actor, payload.reason, false, 'decline'))) invalid('there is no level above this unit');
+        return;
+      }
+      const target = payload.transferTo;
+      const { unit, deadline } = await exclusively(async () => {
+        const unit = await acts.resolveUnit(target);
+        return { unit, deadline: await acts.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+      });
+      moveTo(unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'transfer' });
+      await emit('transferred', actor, { from: from.code, to: unit.code, reason: payload.reason });
     },
-    { validator: (_input) => guard('accept') },
+    ({ payload }) => {
+      if (payload.transferTo === state.unit?.code) invalid('the case is already with that unit');
+    },
   );
 
-  setHandler(
-    addNoteUpdate,
-    async ({ actor, payload }) => {
-      state.notes.push({ at: nowIso(), by: actor, text: payload.text });
-      await emit('note_added', actor, { text: payload.text });
-      return state;
-    },
-    { validator: (_input) => guard('add-note') },
-  );
+  on(addNoteUpdate, 'add-note', async ({ actor, payload }) => {
+    state.notes.push({ at: nowIso(), by: actor, text: payload.text });
+    await emit('note_added', actor, { text: payload.text });
+  });
 
-  setHandler(
+  on(
     escalateUpdate,
+    'escalate',
     async ({ actor, payload }) => {
-      if (!(await escalate(actor, payload.reason, false))) invalid('there is no level above this unit');
-      return state;
+      if (!(await escalate(actor, payload.reason, false, 'escalate'))) invalid('there is no level above this unit');
     },
-    {
-      validator: (_input) => {
-        guard('escalate');
-        if (state.level && !parentLevel(state.level)) invalid('the case is already at the highest level');
-      },
+    () => {
+      if (state.level && !parentLevel(state.level)) invalid('the case is already at the highest level');
     },
   );
 
-  setHandler(
-    resolveUpdate,
+  on(suspendUpdate, 'suspend', async ({ actor, payload }) => {
+    const at = nowIso();
+    state.suspended = { since: at, by: actor.id, reason: payload.reason };
+    const handling = deadlines().handling;
+    if (handling) handling.pausedAt = at;
+    touch();
+    await emit('suspended', actor, { reason: payload.reason });
+  });
+
+  on(resumeUpdate, 'resume', async ({ actor, payload }) => {
+    const handling = deadlines().handling;
+    if (handling?.pausedAt) {
+      const moved = await exclusively(() => acts.extendDeadline({ deadline: handling, resumedAt: nowIso() }));
+      setDeadline(moved);
+    }
+    const since = state.suspended?.since;
+    state.suspended = undefined;
+    touch();
+    await emit('resumed', actor, { since, note: payload.note, handlingDueAt: deadlines().handling?.dueAt });
+  });
+
+  on(
+    scheduleMeetingUpdate,
+    'schedule-meeting',
     async ({ actor, payload }) => {
-      state.agreement = {
-        facts: payload.facts,
-        matters: payload.matters,
-        responsibilities: payload.responsibilities,
-        terms: payload.terms,
-        draftedAt: nowIso(),
-        draftedBy: actor,
-        signatures: [],
+      const { agencies, reportIn } = await exclusively(async () => ({
+        agencies: await acts.resolveAgencies(payload.agencies),
+        reportIn: await acts.computeDeadline({ kind: 'report_in', ...slaKey(), from: nowIso() }),
+      }));
+      const round = (state.pastMeetings?.length ?? 0) + 1;
+      state.meeting = {
+        round,
+        at: payload.at,
+        place: payload.place,
+        agencies,
+        parties: payload.parties ?? state.parties.map((_, i) => i),
+        agenda: payload.agenda,
+        convenedBy: actor,
+        convenedAt: nowIso(),
       };
-      enterStage('awaiting_signatures');
-      await emit('agreement_drafted', actor, { terms: payload.terms.length });
-      return state;
+      setDeadline(reportIn, { noWarning: true });
+      const meetingAt = Date.parse(payload.at);
+      const remindAt = Math.max(Date.now(), meetingAt - Math.min(MEETING_REMINDER_LEAD_MS, (meetingAt - Date.now()) / 2));
+      setDeadline(
+        { kind: 'meeting_reminder', startedAt: nowIso(), warnAt: payload.at, dueAt: new Date(remindAt).toISOString(), warned: true, breached: false, autoEscalate: false },
+        { noWarning: true },
+      );
+      enterStage('meeting_scheduled');
+      await emit('meeting_scheduled', actor, { round, at: payload.at, place: payload.place, agencies: payload.agencies, reportInDueAt: reportIn.dueAt });
+      await acts.sendNotice({
+        key: `${state.disputeId}:summons:${round}`,
+        disputeId: state.disputeId,
+        kind: 'meeting_summons',
+        recipients: agencies.map((a) => a.code),
+        message: `联合调解通知：${state.caseNumber} ${state.title}，${payload.at} 于${payload.place}召开，请于 ${reportIn.dueAt} 前报到确认。`,
+      });
     },
-    {
-      validator: ({ payload }) => {
-        guard('resolve');
-        if (payload.terms.length === 0) invalid('an agreement needs at least one term');
-      },
+    ({ payload }) => {
+      if (!(Date.parse(payload.at) > Date.now())) invalid('the meeting must be in the future');
+      if (new Set(payload.agencies).size !== payload.agencies.length) invalid('an agency is listed twice');
+      for (const i of payload.parties ?? []) if (i >= state.parties.length) invalid(`no party ${i}`);
     },
   );
 
-  setHandler(
+  function answerSummons(answer: 'confirmed' | 'declined') {
+    return async ({ actor, payload }: ActionInput<{ note?: string; reason?: string }>) => {
+      const agency = state.meeting!.agencies.find((a) => a.code === actor.agencyCode)!;
+      agency.answer = answer;
+      agency.answeredAt = nowIso();
+      agency.answeredBy = actor.id;
+      agency.note = payload.reason ?? payload.note;
+      if (state.meeting!.agencies.every((a) => a.answer)) clearDeadlines('report_in');
+      await emit(answer === 'confirmed' ? 'attendance_confirmed' : 'attendance_declined', actor, { agency: agency.code, note: agency.note });
+    };
+  }
+  const notYetAnswered = ({ actor }: ActionInput<unknown>) => {
+    if (state.meeting?.agencies.find((a) => a.code === actor.agencyCode)?.answer) invalid(`${actor.agencyCode} has already answered`);
+  };
+  on(confirmAttendanceUpdate, 'confirm-attendance', answerSummons('confirmed'), notYetAnswered);
+  on(declineAttendanceUpdate, 'decline-attendance', answerSummons('declined'), (input) => {
+    notYetAnswered(input);
+    if (!input.payload.reason) invalid('a reason is required to decline');
+  });
+
+  on(
+    recordOutcomeUpdate,
+    'record-outcome',
+    async ({ actor, payload }) => {
+      const meeting = state.meeting!;
+      meeting.outcome = {
+        result: payload.result,
+        facts: payload.facts,
+        responsibilities: payload.responsibilities,
+        losses: payload.losses,
+        note: payload.note,
+        recordedAt: nowIso(),
+      };
+      state.pastMeetings = [...(state.pastMeetings ?? []), meeting];
+      state.meeting = undefined;
+      clearDeadlines('report_in', 'meeting_reminder');
+      await emit('meeting_outcome_recorded', actor, { result: payload.result, round: meeting.round });
+      if (payload.result === 'agreed') {
+        await draftAgreement(actor, {
+          facts: payload.facts,
+          matters: payload.matters ?? '',
+          responsibilities: payload.responsibilities ?? '',
+          losses: payload.losses,
+          terms: payload.terms ?? [],
+        });
+      } else if (payload.result === 'no_agreement' && payload.failWithReferral) {
+        state.failure = { at: nowIso(), by: actor.id, reason: '联合调解未达成协议', referral: payload.failWithReferral };
+        await closeCase('failed');
+        await emit('mediation_failed', actor, { referral: payload.failWithReferral });
+      } else {
+        enterStage('in_mediation');
+        await emit('back_to_mediation', actor, { result: payload.result });
+      }
+    },
+    ({ payload }) => {
+      if (payload.result === 'agreed' && !(payload.terms?.length && payload.matters && payload.responsibilities)) {
+        invalid('an agreed outcome needs matters, responsibilities and at least one term');
+      }
+    },
+  );
+
+  on(
+    resolveUpdate,
+    'resolve',
+    async ({ actor, payload }) => draftAgreement(actor, payload),
+    ({ payload }) => {
+      if (payload.terms.length === 0) invalid('an agreement needs at least one term');
+    },
+  );
+
+  on(
     signUpdate,
+    'sign',
     async ({ actor, payload }) => {
       const agreement = state.agreement!;
       const index = payload.signer.startsWith('party:') ? Number(payload.signer.slice(6)) : -1;
       const name = index >= 0 ? state.parties[index]!.name : (state.acceptedBy?.name ?? actor.name);
-      agreement.signatures.push({
-        signer: payload.signer,
-        name,
-        method: payload.method,
-        witness: payload.witness,
-        at: nowIso(),
-        recordedBy: actor.id,
-      });
+      agreement.signatures.push({ signer: payload.signer, name, method: payload.method, witness: payload.witness, at: nowIso(), recordedBy: actor.id });
       await emit('signed', actor, { signer: payload.signer, name, method: payload.method, witness: payload.witness });
       await becomeEffectiveIfComplete(actor);
-      return state;
     },
-    {
-      validator: ({ payload }) => {
-        guard('sign');
-        const { signer } = payload;
-        const match = /^party:(\d+)$/.exec(signer);
-        if (signer !== 'mediator' && !(match && Number(match[1]) < state.parties.length)) {
-          invalid(`unknown signer ${signer}: use "mediator" or "party:0" … "party:${state.parties.length - 1}"`);
-        }
-        if (state.agreement?.signatures.some((s) => s.signer === signer)) invalid(`${signer} has already signed`);
-      },
+    ({ payload }) => {
+      const { signer } = payload;
+      const match = /^party:(\d+)$/.exec(signer);
+      if (signer !== 'mediator' && !(match && Number(match[1]) < state.parties.length)) {
+        invalid(`unknown signer ${signer}: use "mediator" or "party:0" … "party:${state.parties.length - 1}"`);
+      }
+      if (state.agreement?.signatures.some((s) => s.signer === signer)) invalid(`${signer} has already signed`);
     },
   );
 
-  setHandler(
+  on(
     sealUpdate,
+    'seal',
     async ({ actor }) => {
       state.agreement!.sealedAt = nowIso();
       state.agreement!.sealedBy = actor.id;
       await emit('sealed', actor, { committee: state.unit?.committeeName });
       await becomeEffectiveIfComplete(actor);
-      return state;
     },
-    {
-      validator: (_input) => {
-        guard('seal');
-        if (state.agreement?.sealedAt) invalid('the committee seal is already affixed');
-      },
+    () => {
+      if (state.agreement?.sealedAt) invalid('the committee seal is already affixed');
     },
   );
 
-  // Intake 登记: route, number, start the accept clock.
+  on(
+    rejectAgreementUpdate,
+    'reject-agreement',
+    async ({ actor, payload }) => {
+      const agreement = state.agreement!;
+      agreement.rejected = { at: nowIso(), by: actor.id, party: payload.party, reason: payload.reason };
+      state.pastAgreements = [...(state.pastAgreements ?? []), agreement];
+      state.agreement = undefined;
+      clearDeadlines('signatures');
+      enterStage('in_mediation');
+      await emit('agreement_rejected', actor, { party: payload.party, reason: payload.reason });
+    },
+    ({ payload }) => {
+      if (payload.party !== undefined && payload.party >= state.parties.length) invalid(`no party ${payload.party}`);
+    },
+  );
+
+  on(recordFollowUpUpdate, 'record-follow-up', async ({ actor, payload }) => {
+    state.followUp = { ...state.followUp!, ...payload, recordedAt: nowIso(), recordedBy: actor.id };
+    clearDeadlines('follow_up');
+    await emit('follow_up_recorded', actor, { performed: payload.performed, satisfaction: payload.satisfaction });
+    if (payload.performed) {
+      await closeCase('resolved');
+      await emit('closed', actor, { outcome: 'resolved' });
+    }
+  });
+
+  on(reopenUpdate, 'reopen', async ({ actor, payload }) => {
+    await startHandlingClock();
+    if (state.agreement) state.pastAgreements = [...(state.pastAgreements ?? []), state.agreement];
+    state.agreement = undefined;
+    state.followUp = undefined;
+    clearDeadlines('judicial_confirmation', 'follow_up');
+    enterStage('in_mediation');
+    await emit('reopened', actor, { reason: payload.reason });
+  });
+
+  on(failUpdate, 'fail', async ({ actor, payload }) => {
+    state.failure = { at: nowIso(), by: actor.id, reason: payload.reason, referral: payload.referral };
+    await closeCase('failed');
+    await emit('mediation_failed', actor, { reason: payload.reason, referral: payload.referral });
+  });
+
+  on(
+    withdrawUpdate,
+    'withdraw',
+    async ({ actor, payload }) => {
+      state.withdrawal = { at: nowIso(), by: actor.id, reason: payload.reason, party: payload.party };
+      await closeCase('withdrawn');
+      await emit('withdrawn', actor, { reason: payload.reason, party: payload.party });
+    },
+    ({ payload }) => {
+      if (payload.party !== undefined && payload.party >= state.parties.length) invalid(`no party ${payload.party}`);
+    },
+  );
+
+  on(
+    reassignUpdate,
+    'reassign',
+    async ({ actor, payload }) => {
+      if (payload.assignee) state.assignee = payload.assignee;
+      const target = payload.unitCode;
+      if (!target || target === state.unit?.code) {
+        await emit('reassigned', actor, { assignee: payload.assignee, reason: payload.reason });
+        return;
+      }
+      const from = state.unit!;
+      const { unit, deadline } = await exclusively(async () => {
+        const unit = await acts.resolveUnit(target);
+        return { unit, deadline: await acts.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+      });
+      if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath))) {
+        forbidden(`${unit.code} is outside your area`);
+      }
+      moveTo(unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'reassign' });
+      if (payload.assignee) state.assignee = payload.assignee;
+      await emit('reassigned', actor, { from: from.code, to: unit.code, assignee: payload.assignee, reason: payload.reason });
+    },
+    ({ payload }) => {
+      if (!payload.unitCode && !payload.assignee) invalid('name a unitCode, an assignee, or both');
+    },
+  );
+
+  // Intake 登记: route, number, assess the risk, start the accept clock.
   const intake = await acts.intakeDispute({ ...input, from: nowIso() });
   state.caseNumber = intake.caseNumber;
   state.unit = intake.unit;
   state.level = intake.unit.level;
-  state.deadline = intake.deadline;
+  if (full) {
+    state.risk = intake.risk;
+    if (intake.risk.high) state.priority = 'urgent';
+    setDeadline(intake.deadline);
+  } else {
+    state.deadline = intake.deadline;
+  }
   enterStage('awaiting_acceptance');
   await emit('received', input.reportedBy, { unit: intake.unit.code, caseNumber: intake.caseNumber });
+  if (full && intake.risk.high) await flagHighRisk(intake.risk.reasons);
   // Only now is the case readable from the API, so only now do actions and the creator's answer go ahead.
   intakeDone = true;
 
-  while (state.stage !== 'closed') {
-    const entry = state.stageEntry;
-    if (state.stage === 'awaiting_acceptance') await watchAcceptDeadline(entry);
-    await condition(() => state.stageEntry !== entry);
+  if (!full) {
+    while (state.stage !== 'closed') {
+      const entry = state.stageEntry;
+      if (state.stage === 'awaiting_acceptance') await watchAcceptDeadlineV1(entry);
+      await condition(() => state.stageEntry !== entry);
+    }
+    await condition(allHandlersFinished);
+    return state;
+  }
+
+  // One timer for the whole case: wait for the earliest warning or due instant of any running
+  // deadline, or for a change (an action moved a deadline or the stage), then plan again.
+  for (;;) {
+    const next = nextTrigger();
+    if (!next && state.stage === 'closed') break;
+    const seen = tick;
+    if (!next) {
+      await condition(() => tick !== seen);
+      continue;
+    }
+    const changed = await condition(() => tick !== seen, Math.max(1, Date.parse(next.at) - Date.now()));
+    if (!changed) await fire(next.deadline, next.phase);
   }
   await condition(allHandlersFinished);
   return state;
 
-  /** Warns at the warning share, then on breach alerts and escalates (if the policy says so). */
-  async function watchAcceptDeadline(entry: number): Promise<void> {
+  function nextTrigger(): { deadline: Deadline; phase: 'warn' | 'due'; at: string } | undefined {
+    let best: { deadline: Deadline; phase: 'warn' | 'due'; at: string } | undefined;
+    for (const d of Object.values(deadlines())) {
+      if (!d || d.pausedAt || d.breached) continue;
+      const phase = d.warned ? 'due' : 'warn';
+      const at = phase === 'warn' ? d.warnAt : d.dueAt;
+      if (!best || at < best.at) best = { deadline: d, phase, at };
+    }
+    return best;
+  }
+
+  async function fire(d: Deadline, phase: 'warn' | 'due'): Promise<void> {
+    const unitName = state.unit?.name ?? '';
+    const number = state.caseNumber ?? state.disputeId;
+    if (phase === 'warn') {
+      d.warned = true;
+      touch();
+      if (d.kind === 'accept') await alert('accept_warning', `${number} 待${unitName}接单，将于 ${d.dueAt} 超时`);
+      else if (d.kind === 'handling') await alert('handling_warning', `${number} ${unitName}调处期限将于 ${d.dueAt} 届满`);
+      else if (d.kind === 'judicial_confirmation') {
+        await acts.sendNotice({
+          key: `${state.disputeId}:judicial:${state.agreement?.round ?? 1}`,
+          disputeId: state.disputeId,
+          kind: 'judicial_confirmation_reminder',
+          recipients: [...state.parties.map((p) => p.name), state.assignee?.name ?? unitName],
+          message: `${state.agreement?.number ?? number}：申请司法确认的30日期限将于 ${d.dueAt} 届满（人民调解法第三十三条）。`,
+        });
+      }
+      return;
+    }
+    d.breached = true;
+    touch();
+    switch (d.kind) {
+      case 'accept': {
+        const entry = state.stageEntry;
+        await alert('accept_breach', `${number} ${unitName}未在时限内接单`);
+        await emit('deadline_breached', SYSTEM, { kind: 'accept', unit: state.unit?.code, dueAt: d.dueAt });
+        if (state.stageEntry === entry && state.stage === 'awaiting_acceptance' && d.autoEscalate) {
+          await escalate(SYSTEM, '接单超时，自动上报', true, 'breach');
+        }
+        return;
+      }
+      case 'handling':
+        await alert('handling_breach', `${number} ${unitName}调处超期`);
+        await emit('deadline_breached', SYSTEM, { kind: 'handling', dueAt: d.dueAt });
+        return;
+      case 'report_in': {
+        const missing = state.meeting?.agencies.filter((a) => !a.answer).map((a) => a.name) ?? [];
+        if (missing.length) await alert('report_in_breach', `${number} 联合调解报到超时：${missing.join('、')}`);
+        await emit('deadline_breached', SYSTEM, { kind: 'report_in', missing });
+        return;
+      }
+      case 'signatures':
+        await alert('signature_overdue', `${number} 调解协议未在时限内完成签署`);
+        await emit('deadline_breached', SYSTEM, { kind: 'signatures', dueAt: d.dueAt });
+        return;
+      case 'follow_up':
+        await alert('follow_up_due', `${number} 已到回访时间，请回访履行情况`);
+        await emit('follow_up_due', SYSTEM, { dueAt: d.dueAt });
+        return;
+      case 'meeting_reminder': {
+        const meeting = state.meeting;
+        clearDeadlines('meeting_reminder');
+        if (!meeting) return;
+        await acts.sendNotice({
+          key: `${state.disputeId}:reminder:${meeting.round}`,
+          disputeId: state.disputeId,
+          kind: 'meeting_reminder',
+          recipients: [...meeting.agencies.filter((a) => a.answer !== 'declined').map((a) => a.code), ...meeting.parties.map((i) => state.parties[i]?.name ?? '')],
+          message: `提醒：${number} 联合调解将于 ${meeting.at} 在${meeting.place}召开。`,
+        });
+        await emit('meeting_reminder_sent', SYSTEM, { round: meeting.round });
+        return;
+      }
+      case 'judicial_confirmation':
+        clearDeadlines('judicial_confirmation');
+        await emit('judicial_confirmation_window_closed', SYSTEM, { dueAt: d.dueAt });
+        return;
+    }
+  }
+
+  async function flagHighRisk(reasons: string[]): Promise<void> {
+    const text = `高风险纠纷（${reasons.join('；')}）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。`;
+    state.notes.push({ at: nowIso(), by: SYSTEM, text });
+    await alert('high_risk', `${state.caseNumber} ${text}`);
+    await acts.sendNotice({
+      key: `${state.disputeId}:police-referral`,
+      disputeId: state.disputeId,
+      kind: 'high_risk_referral',
+      recipients: ['police'],
+      message: `${state.caseNumber} ${state.title}：${text}`,
+    });
+    await emit('high_risk_flagged', SYSTEM, { reasons });
+  }
+
+  /** The skeleton's accept clock: warns at the warning share, then on breach alerts and escalates. */
+  async function watchAcceptDeadlineV1(entry: number): Promise<void> {
     const deadline = state.deadline;
     const unit = state.unit;
     if (!deadline || !unit) return;
@@ -334,6 +811,6 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       at: nowIso(),
     });
     await emit('deadline_breached', SYSTEM, { kind: 'accept', unit: unit.code, dueAt: deadline.dueAt });
-    if (!moved() && deadline.autoEscalate) await escalate(SYSTEM, '接单超时，自动上报', true);
+    if (!moved() && deadline.autoEscalate) await escalate(SYSTEM, '接单超时，自动上报', true, 'breach');
   }
 }

@@ -32,7 +32,7 @@ declare module 'fastify' {
 
 export function actorOf(p: Principal): Actor {
   return p.kind === 'staff'
-    ? { type: 'staff', id: p.id, name: p.name, role: p.role, unitCode: p.unitCode }
+    ? { type: 'staff', id: p.id, name: p.name, role: p.role, unitCode: p.unitCode, unitPath: p.unitPath, agencyCode: p.agencyCode }
     : { type: 'integrator', id: p.id, name: p.name, role: 'integrator' };
 }
 

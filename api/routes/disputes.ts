@@ -3,23 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, DisputeEvent, Unit } from '../../db/entities';
-import { ACTIONS, IMPLEMENTED_ACTIONS, STAGES, type Action } from '../../domain/lifecycle';
+import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
 import type { DisputeView, StartDisputeInput } from '../../domain/types';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
-import {
-  acceptUpdate,
-  addNoteUpdate,
-  escalateUpdate,
-  intakeDoneUpdate,
-  resolveUpdate,
-  sealUpdate,
-  signUpdate,
-  workflowIdFor,
-} from '../../workflows/dispute.messages';
+import { ACTION_UPDATES, acceptUpdate, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { AppError } from '../errors';
 import { abandonKey, claimKey, completeKey } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
-import { findVisibleCase, mayCreateAt, mayRequest, scopeCondition } from '../scope';
+import { findVisibleCase, mayCreateAt, scopeCondition } from '../scope';
 import { problemRef, standardErrors } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -28,15 +19,6 @@ import {
   DisputeListSchema,
 } from '../schemas/dispute';
 import { caseResponse } from '../views';
-
-const UPDATES = {
-  accept: acceptUpdate,
-  'add-note': addNoteUpdate,
-  escalate: escalateUpdate,
-  resolve: resolveUpdate,
-  sign: signUpdate,
-  seal: sealUpdate,
-} as const;
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 const IdempotencyHeaders = Type.Object({
@@ -111,7 +93,10 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cases the caller may see, newest first',
         querystring: Type.Object({
           stage: Type.Optional(Type.Union(STAGES.map((s) => Type.Literal(s)))),
-          unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$' })),
+          unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "Cases handled by this unit or any unit below it" })),
+          level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)))),
+          overdue: Type.Optional(Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' })),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Text in the case number, title, description or party names' })),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
         }),
@@ -120,7 +105,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { stage, unit, limit, cursor } = request.query;
+      const { stage, unit, level, overdue, q, limit, cursor } = request.query;
       const scope = scopeCondition(principal);
       const where = [scope.sql];
       const params: unknown[] = [...scope.params];
@@ -129,8 +114,23 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         params.push(stage);
       }
       if (unit) {
-        where.push('unit_code = ?');
-        params.push(unit);
+        const found = await app.orm.em.fork().findOne(Unit, { code: unit });
+        if (!found) return { items: [] };
+        where.push('unit_path like ?');
+        params.push(`${found.path}%`);
+      }
+      if (level) {
+        where.push('level = ?');
+        params.push(level);
+      }
+      if (overdue !== undefined) {
+        where.push('overdue = ?');
+        params.push(overdue);
+      }
+      if (q) {
+        // LIKE wildcards in the query are matched literally.
+        where.push(`search_text ilike ? escape '\\'`);
+        params.push(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       }
       if (cursor) {
         const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
@@ -188,16 +188,16 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  for (const action of IMPLEMENTED_ACTIONS) {
-    const update = UPDATES[action as keyof typeof UPDATES];
-    const payloadSchema = ActionPayloadSchemas[action as keyof typeof ActionPayloadSchemas];
+  for (const action of ACTIONS) {
+    const update = ACTION_UPDATES[action];
+    const payloadSchema = ActionPayloadSchemas[action];
     app.post(
       `/disputes/:id/signals/${action}`,
       {
         schema: {
           tags: ['actions'],
           summary: `Action: ${action}`,
-          description: 'Answers 409 (naming the stage and the allowed actions) when the case does not allow it now.',
+          description: `${payloadSchema.description ?? ''} Answers 409 (naming the stage and the allowed actions) when the case does not allow it now, 403 when the caller's role or area does not.`,
           params: IdParams,
           headers: IdempotencyHeaders,
           body: payloadSchema,
@@ -207,7 +207,6 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) => {
         const principal = principalOf(request);
         const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
-        if (!mayRequest(principal, action)) throw new AppError('forbidden', `your role cannot ${action}`);
         const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
         const key = request.headers['idempotency-key'];
         try {
@@ -227,26 +226,6 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
     );
   }
-
-  app.post(
-    '/disputes/:id/signals/:name',
-    {
-      schema: {
-        tags: ['actions'],
-        summary: 'Actions of the contract that this version does not implement yet',
-        params: Type.Object({ id: IdParams.properties.id, name: Type.String({ maxLength: 64 }) }),
-        response: { 404: problemRef, 501: problemRef },
-      },
-    },
-    async (request) => {
-      const { id, name } = request.params;
-      await findVisibleCase(app.orm.em.fork(), principalOf(request), id);
-      if ((ACTIONS as readonly string[]).includes(name)) {
-        throw new AppError('not_implemented', `action ${name as Action} is not implemented yet`);
-      }
-      throw new AppError('not_found', `no action ${name}; actions: ${ACTIONS.join(', ')}`);
-    },
-  );
 };
 
 function isCompleted(err: unknown): boolean {

@@ -52,6 +52,14 @@ export class Dispute {
   @Property({ type: 'datetime', nullable: true })
   nextDeadlineAt?: Date;
 
+  @Index()
+  @Property({ type: 'boolean', default: false })
+  overdue: boolean = false;
+
+  /** Title, description, case number and party names, for `q=` search. */
+  @Property({ type: 'text', default: '' })
+  searchText: string = '';
+
   @Property({ type: 'integer' })
   seq!: number;
 

@@ -5,7 +5,9 @@ import { ApiKey } from './api-key.entity';
 import { Dispute } from './dispute.entity';
 import { DisputeEvent } from './dispute-event.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
+import { RiskKeyword } from './risk-keyword.entity';
 import { Session } from './session.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Unit } from './unit.entity';
@@ -19,8 +21,10 @@ export {
   Dispute,
   DisputeEvent,
   IdempotencyKey,
+  Notification,
   NumberAllocation,
   NumberCounter,
+  RiskKeyword,
   Session,
   SlaPolicy,
   Unit,
@@ -35,8 +39,10 @@ export const ENTITIES = [
   Dispute,
   DisputeEvent,
   IdempotencyKey,
+  Notification,
   NumberAllocation,
   NumberCounter,
+  RiskKeyword,
   Session,
   SlaPolicy,
   Unit,

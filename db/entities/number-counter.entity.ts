@@ -16,12 +16,15 @@ export class NumberCounter {
   lastSeq!: number;
 }
 
-/** Which number a dispute got, so allocating again (an activity retry) returns the same one. */
+/**
+ * Which number an owner got, so allocating again (an activity retry) returns the same one. The
+ * owner is the dispute id for its case number and `<dispute id>#<round>` for its agreements.
+ */
 @Entity({ tableName: 'number_allocations' })
 @Unique({ properties: ['unitCode', 'year', 'kind', 'seq'] })
 export class NumberAllocation {
-  @PrimaryKey({ type: 'string', length: 64 })
-  disputeId!: string;
+  @PrimaryKey({ type: 'string', length: 80 })
+  ownerKey!: string;
 
   @PrimaryKey({ type: 'string', length: 16 })
   kind!: string;

@@ -54,8 +54,8 @@ it('warns, then on breach alerts the supervisors and escalates to the street, wh
   }, 15_000, 'escalation to the street');
   expect(escalated.stage).toBe('awaiting_acceptance');
   expect(escalated.level).toBe('street');
-  expect(escalated.escalations).toEqual([expect.objectContaining({ from: 'wangjiaqiao-community', to: 'wangjiaqiao-street', automatic: true })]);
-  const streetClock = Date.parse(escalated.deadline.dueAt) - Date.parse(escalated.deadline.startedAt);
+  expect(escalated.escalations).toEqual([expect.objectContaining({ from: 'wangjiaqiao-community', to: 'wangjiaqiao-street', automatic: true, kind: 'breach' })]);
+  const streetClock = Date.parse(escalated.deadlines.accept.dueAt) - Date.parse(escalated.deadlines.accept.startedAt);
   expect(streetClock).toBe(3600 * 1000);
 
   const alerts = await alertsFor();

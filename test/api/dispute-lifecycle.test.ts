@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AgreementRecord, DisputeEvent } from '../../db/entities';
+import { isWorkingInstant, workingSecondsBetween } from '../../domain/calendar';
 import { temporalCliPath } from '../../temporal/tools';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { agreedTerms, taoliLiftNoise } from '../helpers/fixtures';
@@ -36,9 +37,14 @@ describe('reporting a dispute', () => {
     expect(created.stage).toBe('awaiting_acceptance');
     expect(created.unit).toEqual({ code: 'yufuci-community', name: '渔父祠社区', level: 'community', committeeName: '渔父祠社区人民调解委员会' });
     expect(created.caseNumber).toMatch(/^（2026）渔人调受字第\d+号$/);
-    expect(created.allowedActions).toEqual(['accept', 'add-note']);
-    const dueIn = Date.parse(created.deadline.dueAt) - Date.parse(created.deadline.startedAt);
-    expect(dueIn).toBe(24 * 3600 * 1000); // the seeded default: one day to accept
+    expect(created.allowedActions).toEqual(['accept', 'decline', 'add-note', 'reassign', 'withdraw']);
+    // The seeded default: one working day (6.5 office hours) to accept, on China's working calendar.
+    const accept = created.deadlines.accept;
+    expect(accept.calendar).toBe('cn-workdays');
+    expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(23_400);
+    expect(isWorkingInstant(new Date(Date.parse(accept.dueAt) - 1), { kind: 'cn-workdays' })).toBe(true);
+    expect(created.nextDeadlineAt).toBe(accept.dueAt);
+    expect(created.overdue).toBe(false);
 
     const read = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: mediator }), 200);
     expect(read.caseNumber).toBe(created.caseNumber);
@@ -120,8 +126,11 @@ describe('the accept path and the agreement', () => {
     const repeat = await act(created.id, 'sign', { signer: 'party:0', method: 'signature' });
     expect(repeat.statusCode).toBe(422);
     const closed = expectStatus(await act(created.id, 'sign', { signer: 'mediator', method: 'signature' }), 200);
-    expect(closed.stage).toBe('closed');
-    expect(closed.outcome).toBe('resolved');
+    expect(closed.stage).toBe('follow_up');
+    expect(closed.outcome).toBeUndefined();
+    // Follow-up at the earliest performance date (10 Dec 2026, end of the office day in China).
+    expect(closed.followUp.dueAt).toBe('2026-12-10T09:30:00.000Z');
+    expect(closed.deadlines.judicial_confirmation.dueAt).toBe(new Date(Date.parse(closed.agreement.effectiveAt) + 30 * 86400_000).toISOString());
     expect(closed.agreement.number).toMatch(/^（2026）渔人调字第\d+号$/);
     expect(closed.agreement.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -149,10 +158,12 @@ describe('the accept path and the agreement', () => {
       (e: { type: string; seq: number }) => e.type,
     );
     expect(types).toEqual(['received', 'accepted', 'agreement_drafted', 'signed', 'signed', 'sealed', 'signed', 'agreement_effective']);
+    const visited = expectStatus(await act(created.id, 'record-follow-up', { performed: true, satisfaction: 5, note: '已安装隔音设施' }), 200);
+    expect(visited).toMatchObject({ stage: 'closed', outcome: 'resolved', followUp: { performed: true, satisfaction: 5 } });
     const after = await act(created.id, 'add-note', { text: 'too late' });
     expect(after.statusCode).toBe(409);
     expect(after.json()).toMatchObject({ code: 'action_refused', stage: 'closed', allowed: [] });
-    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'agreement-signed-and-sealed');
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'agreement-signed-sealed-visited');
   });
 
   it('refuses what the stage does not allow with 409 naming the stage and the allowed actions', async () => {
@@ -160,11 +171,19 @@ describe('the accept path and the agreement', () => {
     const res = await act(created.id, 'sign', { signer: 'party:0', method: 'signature' });
     expect(res.statusCode).toBe(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status: 409, code: 'action_refused', stage: 'awaiting_acceptance', allowed: ['accept', 'add-note'] });
+    expect(res.json()).toMatchObject({
+      status: 409,
+      code: 'action_refused',
+      stage: 'awaiting_acceptance',
+      allowed: ['accept', 'decline', 'add-note', 'reassign', 'withdraw'],
+    });
     expectStatus(await act(created.id, 'accept', {}), 200);
     const twice = await act(created.id, 'accept', {});
     expect(twice.statusCode).toBe(409);
-    expect(twice.json()).toMatchObject({ stage: 'in_mediation', allowed: ['add-note', 'escalate', 'resolve'] });
+    expect(twice.json()).toMatchObject({
+      stage: 'in_mediation',
+      allowed: ['add-note', 'suspend', 'escalate', 'schedule-meeting', 'resolve', 'fail', 'withdraw', 'reassign'],
+    });
     expectStatus(await act(created.id, 'add-note', { text: '双方同意下周到社区面谈' }), 200);
     const up = expectStatus(await act(created.id, 'escalate', { reason: '涉及物业维修基金，社区无法协调' }), 200);
     expect(up).toMatchObject({ stage: 'awaiting_acceptance', level: 'street', unit: { code: 'chuanzihe-street' } });

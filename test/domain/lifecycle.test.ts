@@ -1,4 +1,4 @@
-import { ACTIONS, ALLOWED_ACTIONS, IMPLEMENTED_ACTIONS, STAGES, isAllowed, parentLevel } from '../../domain/lifecycle';
+import { ACTIONS, ALLOWED_ACTIONS, STAGES, allowedActions, isAllowed, parentLevel } from '../../domain/lifecycle';
 import { chinaYear, formatNumber } from '../../domain/numbering';
 import { pickRule, wallClockDeadline } from '../../domain/sla';
 
@@ -8,7 +8,17 @@ describe('the lifecycle table', () => {
     expect(ALLOWED_ACTIONS.closed).toEqual([]);
     expect(isAllowed('awaiting_acceptance', 'accept')).toBe(true);
     expect(isAllowed('awaiting_acceptance', 'sign')).toBe(false);
-    expect(IMPLEMENTED_ACTIONS).toEqual(expect.arrayContaining(['accept', 'resolve', 'sign', 'seal']));
+    // Every action of the contract is allowed somewhere.
+    expect(new Set(STAGES.flatMap((s) => ALLOWED_ACTIONS[s]))).toEqual(new Set(ACTIONS));
+  });
+
+  it('refines mediation while suspended and follow-up after a failed performance', () => {
+    expect(allowedActions('in_mediation')).not.toContain('resume');
+    expect(allowedActions('in_mediation', { suspended: true })).toEqual(['add-note', 'resume', 'fail', 'withdraw', 'reassign']);
+    expect(allowedActions('follow_up')).toEqual(['record-follow-up', 'add-note']);
+    expect(allowedActions('follow_up', { performed: false })).toEqual(['reopen', 'fail', 'add-note']);
+    expect(allowedActions('meeting_scheduled')).toContain('record-outcome');
+    expect(allowedActions('closed', { suspended: true })).toEqual([]);
   });
 
   it('escalates up the ladder and stops at the city', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { temporalCliPath } from '../../temporal/tools';
@@ -13,10 +13,13 @@ export const HISTORIES_DIR = path.join(__dirname, '../histories');
  */
 export async function recordHistory(address: string, workflowId: string, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
+  const file = path.join(HISTORIES_DIR, `${name}.json`);
+  // A recorded history is what running cases of that version look like: never overwrite one.
+  if (existsSync(file)) return;
   const { stdout } = await promisify(execFile)(
     temporalCliPath(),
     ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), stdout);
+  writeFileSync(file, stdout);
 }

@@ -1,0 +1,66 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHmac } from 'node:crypto';
+
+/** A notice to people outside the system's screens: summonses and reminders. */
+export interface Notice {
+  /** Once per key: a retried activity sends nothing twice. */
+  key: string;
+  disputeId: string;
+  kind: 'meeting_summons' | 'meeting_reminder' | 'judicial_confirmation_reminder' | 'high_risk_referral';
+  recipients: string[];
+  message: string;
+}
+
+export interface Notifier {
+  readonly channel: string;
+  send(notice: Notice): Promise<void>;
+}
+
+/** Writes notices to the log (the default: nothing leaves the machine). */
+export class LogNotifier implements Notifier {
+  readonly channel = 'log';
+  constructor(private readonly log: (line: string) => void = (line) => console.log(line)) {}
+  async send(notice: Notice): Promise<void> {
+    this.log(`[notice ${notice.kind}] to ${notice.recipients.join(', ')}: ${notice.message}`);
+  }
+}
+
+/** POSTs notices as JSON to a URL, signed with HMAC-SHA256 over `<timestamp>.<body>`. */
+export class WebhookNotifier implements Notifier {
+  readonly channel = 'webhook';
+  constructor(
+    private readonly url: string,
+    private readonly secret: string,
+  ) {}
+  async send(notice: Notice): Promise<void> {
+    const body = JSON.stringify(notice);
+    const timestamp = Math.floor(Date.now() / 1000).toString();
+    const signature = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-fengqiao-timestamp': timestamp,
+        'x-fengqiao-signature': `sha256=${signature}`,
+        'idempotency-key': notice.key,
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    // Non-2xx fails the activity, which Temporal retries with backoff.
+    if (!res.ok) throw new Error(`notice webhook answered ${res.status}`);
+  }
+}
+
+/** Sends a notice once: claims its key first, sends, and records the result. */
+export async function sendNotice(em: EntityManager, notifier: Notifier, notice: Notice): Promise<void> {
+  const claimed = await em.execute<{ key: string }[]>(
+    `insert into notifications (key, dispute_id, kind, recipients, message, channel, status) values (?, ?, ?, ?, ?, ?, 'sending')
+     on conflict (key) do update set status = notifications.status where notifications.status <> 'sent'
+     returning key`,
+    [notice.key, notice.disputeId, notice.kind, JSON.stringify(notice.recipients), notice.message, notifier.channel],
+  );
+  if (claimed.length === 0) return; // already sent
+  await notifier.send(notice);
+  await em.execute(`update notifications set status = 'sent' where key = ?`, [notice.key]);
+}

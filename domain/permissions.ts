@@ -1,0 +1,65 @@
+import type { Action } from './lifecycle';
+import type { Actor } from './types';
+
+/** What the case looks like to a permission check. */
+export interface CaseScope {
+  unitCode?: string;
+  unitPath?: string;
+  /** Agencies summoned to the current meeting. */
+  summoned: string[];
+}
+
+const MEDIATION_ACTIONS: readonly Action[] = [
+  'accept',
+  'decline',
+  'escalate',
+  'add-note',
+  'suspend',
+  'resume',
+  'schedule-meeting',
+  'record-outcome',
+  'resolve',
+  'sign',
+  'seal',
+  'reject-agreement',
+  'record-follow-up',
+  'reopen',
+  'fail',
+  'withdraw',
+];
+
+/**
+ * Who may ask for what (the stage decides separately whether it is allowed now):
+ * - the responsible unit's mediators and supervisors run the mediation; accepting or declining the
+ *   ticket is for the unit it is addressed to; staff of a unit above may help with the rest;
+ * - supervisors (and admins) reassign within their area;
+ * - agency representatives answer summonses of their own agency;
+ * - integrators and grid workers add information; integrators also record a party's withdrawal.
+ */
+export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean {
+  switch (actor.role) {
+    case 'system':
+    case 'admin':
+      return true;
+    case 'integrator':
+      return action === 'add-note' || action === 'withdraw';
+    case 'grid_worker':
+      return action === 'add-note';
+    case 'agency_rep':
+      return (
+        (action === 'confirm-attendance' || action === 'decline-attendance' || action === 'add-note') &&
+        !!actor.agencyCode &&
+        scope.summoned.includes(actor.agencyCode)
+      );
+    case 'mediator':
+    case 'supervisor': {
+      const inArea = !!actor.unitPath && !!scope.unitPath && scope.unitPath.startsWith(actor.unitPath);
+      if (!inArea) return false;
+      if (action === 'reassign') return actor.role === 'supervisor';
+      if (action === 'accept' || action === 'decline') return actor.unitCode === scope.unitCode;
+      return MEDIATION_ACTIONS.includes(action);
+    }
+    default:
+      return false;
+  }
+}
