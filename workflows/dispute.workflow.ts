@@ -398,14 +398,15 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
 
   on(resumeUpdate, 'resume', async ({ actor, payload }) => {
     const handling = deadlines().handling;
+    const resumedAt = nowIso();
     if (handling?.pausedAt) {
-      const moved = await exclusively(() => acts.extendDeadline({ deadline: handling, resumedAt: nowIso() }));
+      const moved = await exclusively(() => acts.extendDeadline({ deadline: handling, resumedAt }));
       setDeadline(moved);
     }
     const since = state.suspended?.since;
     state.suspended = undefined;
     touch();
-    await emit('resumed', actor, { since, note: payload.note, handlingDueAt: deadlines().handling?.dueAt });
+    await emit('resumed', actor, { since, resumedAt, note: payload.note, handlingDueAt: deadlines().handling?.dueAt });
   });
 
   on(
