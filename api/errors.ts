@@ -74,13 +74,14 @@ export function fromTemporal(err: unknown): AppError | undefined {
   if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'no such case');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new AppError('conflict', 'the case already exists');
   if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause;
-    if (cause instanceof ApplicationFailure) {
+    // A refusal comes from the validator directly, or from an activity of the handler (wrapped in an ActivityFailure).
+    for (let cause: unknown = err.cause; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+      if (!(cause instanceof ApplicationFailure)) continue;
       if (cause.type === ACTION_REFUSED) {
         const details = cause.details?.[0] as ActionRefusedDetails | undefined;
         return new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
       }
-      if (cause.type === ACTION_INVALID) return new AppError('action_invalid', cause.message);
+      if (cause.type === ACTION_INVALID || cause.type === 'UnknownUnit') return new AppError('action_invalid', cause.message);
       if (cause.type === ACTION_FORBIDDEN) return new AppError('forbidden', cause.message);
     }
     return new AppError('internal');

@@ -27,10 +27,14 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer }> = asy
     async (request, reply) => {
       const em = app.orm.em.fork();
       const found = await findVisibleCase(em, principalOf(request), request.params.id);
-      const frozen = await em.findOne(AgreementRecord, { disputeId: found.id });
+      // The current agreement (frozen once effective, else the draft); with none, the last effective one.
+      const current = found.state.agreement;
+      const frozen = current
+        ? await em.findOne(AgreementRecord, { disputeId: found.id, round: current.round ?? 1 })
+        : await em.findOne(AgreementRecord, { disputeId: found.id }, { orderBy: { round: 'desc' } });
       let html: string;
       if (frozen) html = frozen.html;
-      else if (found.state.agreement) html = renderer.render('agreement', agreementModel(found.state));
+      else if (current) html = renderer.render('agreement', agreementModel(found.state));
       else throw new AppError('not_found', 'the case has no agreement yet');
       return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCUMENT_CSP).send(html);
     },
