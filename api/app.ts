@@ -10,10 +10,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
 import type { DocumentRenderer } from '../templates/render';
+import alertStreamPlugin from './plugins/alert-stream';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
+import adminRoutes from './routes/admin';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -63,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ormPlugin, { orm: deps.orm });
   await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue });
   await app.register(authPlugin);
+  await app.register(alertStreamPlugin);
 
   await app.register(healthRoutes);
   await app.register(
@@ -72,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(documentsRoutes, { renderer: deps.renderer });
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
+      await v1.register(adminRoutes, { prefix: '/admin' });
     },
     { prefix: '/api/v1' },
   );

@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors';
-import { principalOf } from '../plugins/auth';
-import { standardErrors } from '../schemas/common';
+import { principalOf, type Principal } from '../plugins/auth';
+import type { LiveAlert } from '../plugins/alert-stream';
+import { problemRef, standardErrors } from '../schemas/common';
 
 const AlertSchema = Type.Object({
   id: Type.String(),
@@ -12,9 +14,76 @@ const AlertSchema = Type.Object({
   unitCode: Type.String(),
   message: Type.String(),
   raisedAt: Type.String({ format: 'date-time' }),
-  ackedBy: Type.Optional(Type.String()),
+  ackedBy: Type.Optional(Type.String({ description: 'Username of the staff member who acknowledged it' })),
   ackedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  ackNote: Type.Optional(Type.String()),
 });
+
+interface AlertItem {
+  id: string;
+  disputeId: string;
+  caseNumber?: string;
+  kind: string;
+  unitCode: string;
+  message: string;
+  raisedAt: string;
+  ackedBy?: string;
+  ackedAt?: string;
+  ackNote?: string;
+}
+
+const COLUMNS = 'id, dispute_id, case_number, kind, unit_code, message, raised_at, acked_by, acked_at, ack_note';
+const ID_PATTERN = '^[0-9]{1,18}$';
+/** At most this many alerts are replayed to a stream that (re)connects with Last-Event-ID. */
+const REPLAY_LIMIT = 1000;
+const HEARTBEAT_MS = 15_000;
+/** A client this far behind (bytes buffered) is disconnected; it reconnects with Last-Event-ID. */
+const MAX_BUFFERED = 1024 * 1024;
+
+const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : undefined);
+
+function itemOf(r: Record<string, unknown>): AlertItem {
+  return {
+    id: String(r.id),
+    disputeId: r.dispute_id as string,
+    caseNumber: (r.case_number as string | null) ?? undefined,
+    kind: r.kind as string,
+    unitCode: r.unit_code as string,
+    message: r.message as string,
+    raisedAt: iso(r.raised_at)!,
+    ackedBy: (r.acked_by as string | null) ?? undefined,
+    ackedAt: iso(r.acked_at),
+    ackNote: (r.ack_note as string | null) ?? undefined,
+  };
+}
+
+function liveItem(a: LiveAlert): AlertItem {
+  return {
+    id: a.id,
+    disputeId: a.disputeId,
+    caseNumber: a.caseNumber ?? undefined,
+    kind: a.kind,
+    unitCode: a.unitCode,
+    message: a.message,
+    raisedAt: a.raisedAt,
+  };
+}
+
+const STAFF_WHO_SEE_ALERTS = ['supervisor', 'mediator', 'admin'];
+
+/** The staff member, if they may read alerts (supervisors, mediators, admins). */
+function alertReader(p: Principal): Extract<Principal, { kind: 'staff' }> {
+  if (p.kind !== 'staff' || !STAFF_WHO_SEE_ALERTS.includes(p.role)) {
+    throw new AppError('forbidden', 'alerts are for supervisors and mediators');
+  }
+  return p;
+}
+
+/** The area filter of a reader: undefined for admins (everything), null when they have no area. */
+function areaOf(p: Extract<Principal, { kind: 'staff' }>): string | null | undefined {
+  if (p.role === 'admin') return undefined;
+  return p.unitPath ?? null;
+}
 
 const alerts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -33,16 +102,14 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const p = principalOf(request);
-      if (p.kind !== 'staff' || !['supervisor', 'mediator', 'admin'].includes(p.role)) {
-        throw new AppError('forbidden', 'alerts are for supervisors and mediators');
-      }
+      const p = alertReader(principalOf(request));
       const where: string[] = [];
       const params: unknown[] = [];
-      if (p.role !== 'admin') {
-        if (!p.unitPath) return { items: [] };
+      const area = areaOf(p);
+      if (area === null) return { items: [] };
+      if (area !== undefined) {
         where.push('unit_path like ?');
-        params.push(`${p.unitPath}%`);
+        params.push(`${area}%`);
       }
       const q = request.query;
       if (q.kind) {
@@ -55,26 +122,179 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (q.unacked) where.push('acked_at is null');
       const rows = await app.orm.em.execute<Record<string, unknown>[]>(
-        `select id, dispute_id, case_number, kind, unit_code, message, raised_at, acked_by, acked_at from alerts
+        `select ${COLUMNS} from alerts
          ${where.length ? `where ${where.join(' and ')}` : ''} order by raised_at desc, id desc limit ?`,
         [...params, q.limit],
       );
-      const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : undefined);
-      return {
-        items: rows.map((r) => ({
-          id: String(r.id),
-          disputeId: r.dispute_id as string,
-          caseNumber: (r.case_number as string | null) ?? undefined,
-          kind: r.kind as string,
-          unitCode: r.unit_code as string,
-          message: r.message as string,
-          raisedAt: iso(r.raised_at)!,
-          ackedBy: (r.acked_by as string | null) ?? undefined,
-          ackedAt: iso(r.acked_at),
-        })),
+      return { items: rows.map(itemOf) };
+    },
+  );
+
+  app.get(
+    '/alerts/stream',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: "Live alerts for the caller's area (Server-Sent Events)",
+        description: [
+          'A `text/event-stream` that never ends on its own. Each new alert addressed to a unit in the',
+          "caller's area (admins: every alert) arrives as `event: alert`, `id: <alert id>` and `data: <JSON>`,",
+          'the JSON having the shape of the items of `GET /api/v1/alerts`. A comment line (`: …`) is sent',
+          'when the stream is open and every 15 s as a heartbeat.',
+          '',
+          'Resuming: send `Last-Event-ID` (browsers do it when they reconnect) or `?since=<alert id>`',
+          '(the header wins): the alerts in your area with a greater id are replayed first, oldest first',
+          `(at most ${REPLAY_LIMIT}), then live ones follow. For supervisors, mediators and admins.`,
+        ].join('\n'),
+        querystring: Type.Object({
+          since: Type.Optional(
+            Type.String({ pattern: ID_PATTERN, description: 'Replay the alerts with a greater id first (as Last-Event-ID)' }),
+          ),
+        }),
+        headers: Type.Object({
+          'last-event-id': Type.Optional(Type.String({ description: 'The id of the last alert received' })),
+        }),
+        response: {
+          200: {
+            description: 'The event stream',
+            content: {
+              'text/event-stream': {
+                schema: Type.String({
+                  examples: [
+                    'event: alert\nid: 42\ndata: {"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}\n\n',
+                  ],
+                }),
+              },
+            },
+          },
+          ...standardErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = alertReader(principalOf(request));
+      const area = areaOf(p);
+      const inArea = (unitPath: string) => area === undefined || (area !== null && unitPath.startsWith(area));
+      const header = request.headers['last-event-id'];
+      const since = header !== undefined && /^\d{1,18}$/.test(header.trim()) ? header.trim() : request.query.since;
+
+      // Subscribe before reading the replay so nothing raised in between is lost: live alerts are
+      // held until the replay is written, and an alert in both is sent once.
+      const sent = new Set<string>();
+      let held: LiveAlert[] | undefined = [];
+      // Set once the reply is hijacked.
+      const stream: { res?: typeof reply.raw; heartbeat?: NodeJS.Timeout } = {};
+      let ended = false;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        if (stream.heartbeat) clearInterval(stream.heartbeat);
+        unsubscribe();
+        held = undefined;
+        if (stream.res && !stream.res.writableEnded) stream.res.end();
       };
+      const write = (item: AlertItem): void => {
+        const res = stream.res;
+        if (ended || !res || sent.has(item.id)) return;
+        sent.add(item.id);
+        // Only replay and held live alerts can overlap: a short memory suffices.
+        if (sent.size > 2 * REPLAY_LIMIT) sent.delete(sent.values().next().value!);
+        res.write(`event: alert\nid: ${item.id}\ndata: ${JSON.stringify(item)}\n\n`);
+        if (res.writableLength > MAX_BUFFERED) {
+          request.log.warn('alert stream client too slow; disconnecting it');
+          end();
+        }
+      };
+      const unsubscribe = app.alertStream.subscribe({
+        deliver(alert) {
+          if (!inArea(alert.unitPath)) return;
+          if (held) held.push(alert);
+          else write(liveItem(alert));
+        },
+        close: end,
+      });
+
+      let replay: AlertItem[] = [];
+      try {
+        if (since !== undefined && area !== null) replay = await replayAfter(app, since, area);
+      } catch (err) {
+        end();
+        throw err;
+      }
+      // The API began closing while the replay was read.
+      if (ended) throw new AppError('unavailable', 'the API is shutting down');
+
+      reply.hijack();
+      const res = (stream.res = reply.raw);
+      res.on('close', end);
+      res.on('error', end);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(`retry: 3000\n: alert stream open${since !== undefined ? `, replaying after ${since}` : ''}\n\n`);
+      stream.heartbeat = setInterval(() => {
+        if (!ended) res.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+      }, HEARTBEAT_MS);
+      stream.heartbeat.unref();
+      for (const item of replay) write(item);
+      const live = held ?? [];
+      held = undefined;
+      for (const alert of live) write(liveItem(alert));
+    },
+  );
+
+  app.post(
+    '/alerts/:id/ack',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Acknowledge an alert (supervisors of its area, admins)',
+        description:
+          "Records who acknowledged the alert, when, and an optional note. An alert outside the caller's area is a 404; an alert already acknowledged is a 409 naming who did it and when.",
+        params: Type.Object({ id: Type.String({ pattern: ID_PATTERN }) }),
+        body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: AlertSchema, ...standardErrors, 409: problemRef },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      if (p.kind !== 'staff' || (p.role !== 'supervisor' && p.role !== 'admin')) {
+        throw new AppError('forbidden', 'alerts are acknowledged by supervisors');
+      }
+      const area = areaOf(p);
+      const notFound = () => new AppError('not_found', `no alert ${request.params.id} in your area`);
+      if (area === null) throw notFound();
+      const scope = area === undefined ? '' : ' and unit_path like ?';
+      const scopeParams = area === undefined ? [] : [`${area}%`];
+      const em = app.orm.em.fork();
+      // Conditional: of two concurrent acknowledgements exactly one updates the row.
+      const updated = await em.execute<Record<string, unknown>[]>(
+        `update alerts set acked_by = ?, acked_at = now(), ack_note = ?
+         where id = ? and acked_at is null${scope} returning ${COLUMNS}`,
+        [p.username, request.body.note ?? null, request.params.id, ...scopeParams],
+      );
+      if (updated[0]) return itemOf(updated[0]);
+      const [existing] = await em.execute<Record<string, unknown>[]>(
+        `select ${COLUMNS} from alerts where id = ?${scope}`,
+        [request.params.id, ...scopeParams],
+      );
+      if (!existing) throw notFound();
+      const item = itemOf(existing);
+      throw new AppError('conflict', `alert ${item.id} was already acknowledged by ${item.ackedBy ?? 'someone'} at ${item.ackedAt ?? 'an unknown time'}`);
     },
   );
 };
+
+/** The alerts of an area (undefined: all) with an id greater than `since`, oldest first. */
+async function replayAfter(app: FastifyInstance, since: string, area: string | undefined): Promise<AlertItem[]> {
+  const rows = await app.orm.em.execute<Record<string, unknown>[]>(
+    `select ${COLUMNS} from alerts where id > ?${area === undefined ? '' : ' and unit_path like ?'} order by id limit ?`,
+    [since, ...(area === undefined ? [] : [`${area}%`]), REPLAY_LIMIT],
+  );
+  return rows.map(itemOf);
+}
 
 export default alerts;
