@@ -104,6 +104,7 @@ describe('accepting and routing', () => {
     expect(outside.statusCode).toBe(403);
     const integrator = await api.tryAct(created.id, 'accept', {}, api.integrator);
     expect(integrator.statusCode).toBe(403);
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'reassign-to-street');
   });
 });
 
@@ -115,6 +116,7 @@ describe('risk', () => {
     expect(created.risk.reasons).toEqual(expect.arrayContaining(['reporter flagged high risk', 'keyword: 持刀', 'keyword: 报复']));
     expect(Date.parse(created.deadlines.accept.dueAt) - Date.parse(created.deadlines.accept.startedAt)).toBe(3600_000);
     expect(created.notes[0].text).toMatch(/公安机关/);
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake');
     const alerts = await api.alerts(created.id, await api.as('supervisor@yufuci-community'));
     expect(alerts.map((a) => a.kind)).toEqual(['high_risk']);
     const referral = await sys.orm.em.fork().findOneOrFail(Notification, { key: `${created.id}:police-referral` });
@@ -161,6 +163,7 @@ describe('mediation', () => {
     expect(Date.parse(resumed.deadlines.handling.dueAt) - Date.parse(before.dueAt)).toBe(stopped);
     expect(resumed.deadlines.handling.pausedAt).toBeUndefined();
     expect(resumed.allowedActions).toContain('resolve');
+    await recordHistory(sys.temporalAddress, workflowIdFor(id), 'suspend-resume');
   });
 
   it('fails with a referral, or records a withdrawal, closing the case', async () => {
@@ -170,6 +173,8 @@ describe('mediation', () => {
     const withdrawn = await api.create(report('neighbour'));
     const byIntegrator = await api.act(withdrawn.id, 'withdraw', { reason: '申请人撤回申请', party: 0 }, api.integrator);
     expect(byIntegrator).toMatchObject({ stage: 'closed', outcome: 'withdrawn', withdrawal: { party: 0 } });
+    await recordHistory(sys.temporalAddress, workflowIdFor(failed.id), 'accept-fail');
+    await recordHistory(sys.temporalAddress, workflowIdFor(withdrawn.id), 'withdraw-before-acceptance');
   });
 });
 
@@ -194,6 +199,7 @@ describe('the joint meeting', () => {
     const back = await api.act(id, 'record-outcome', { result: 'adjourned', facts: '人社局未到场，休会' }, mediator);
     expect(back).toMatchObject({ stage: 'in_mediation', pastMeetings: [expect.objectContaining({ round: 1 })] });
     expect(back.deadlines.report_in).toBeUndefined();
+    await recordHistory(sys.temporalAddress, workflowIdFor(id), 'meeting-report-in-breach-reminder-adjourned');
   });
 
   it('lets only summoned agencies answer, and needs a reason to decline', async () => {
@@ -234,6 +240,7 @@ describe('the agreement and after', () => {
     expect(rejected).toMatchObject({ stage: 'in_mediation', pastAgreements: [expect.objectContaining({ rejected: expect.objectContaining({ party: 1 }) })] });
     expect(rejected.agreement).toBeUndefined();
     expect(rejected.deadlines.signatures).toBeUndefined();
+    await recordHistory(sys.temporalAddress, workflowIdFor(id), 'signatures-overdue-rejected');
   });
 
   it('reopens an agreement that was not performed and seals a second one with its own number', async () => {

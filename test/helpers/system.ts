@@ -11,6 +11,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import { initORM } from '../../db/orm';
 import { createRenderer } from '../../templates/render';
+import { LogNotifier } from '../../activities/notifier';
 import { createWorker } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
 import { installQuietRuntime } from './runtime';
@@ -42,6 +43,8 @@ export async function startSystem(): Promise<TestSystem> {
     renderer,
     taskQueue,
     workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
+    // Notices are asserted from the notifications table; keep them out of the test output.
+    notifier: new LogNotifier(() => undefined),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { LogNotifier } from '../../activities/notifier';
 import { Alert, DisputeEvent, Notification } from '../../db/entities';
 import { initORM } from '../../db/orm';
 import { workingSecondsBetween } from '../../domain/calendar';
@@ -39,7 +40,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
-    activities: createActivities({ orm, renderer: createRenderer() }),
+    activities: createActivities({ orm, renderer: createRenderer(), notifier: new LogNotifier(() => undefined) }),
   });
   running = worker.run();
 });
