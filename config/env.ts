@@ -1,3 +1,5 @@
+import { DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficePeriod } from '../domain/calendar';
+
 /**
  * Configuration from the environment, validated once at boot. Every problem is reported at once,
  * naming the variable, so an operator fixes them in one go.
@@ -12,6 +14,10 @@ export interface AppConfig {
   demoApiKey?: string;
   /** Public base URL used in links (documents, verification). */
   publicUrl: string;
+  /** Office hours of the cn-workdays calendar (Asia/Shanghai). */
+  officeHours: OfficePeriod[];
+  /** Where the notifier POSTs summonses and reminders; without it they go to the log. */
+  noticeWebhook?: { url: string; secret: string };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +65,23 @@ export function loadConfig(
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const demoApiKey = env.DEMO_API_KEY || undefined;
   if (demoApiKey !== undefined && demoApiKey.length < 32) problems.push('DEMO_API_KEY must be at least 32 characters');
+  let officeHours: OfficePeriod[] = DEFAULT_OFFICE_HOURS;
+  if (env.OFFICE_HOURS) {
+    officeHours = env.OFFICE_HOURS.split(',').map((p) => {
+      const [start = '', end = ''] = p.trim().split('-');
+      return { start, end };
+    });
+    try {
+      parseOfficeHours(officeHours);
+    } catch (err) {
+      problems.push(`OFFICE_HOURS must look like 08:30-12:00,14:30-17:30 (${(err as Error).message})`);
+    }
+  }
+  const webhookUrl = url('NOTICE_WEBHOOK_URL', ['http:', 'https:'], false);
+  const webhookSecret = env.NOTICE_WEBHOOK_SECRET;
+  if (webhookUrl && (!webhookSecret || webhookSecret.length < 16)) {
+    problems.push('NOTICE_WEBHOOK_SECRET (at least 16 characters) is required with NOTICE_WEBHOOK_URL');
+  }
   const config: AppConfig = {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -68,6 +91,8 @@ export function loadConfig(
     demoPassword: env.DEMO_PASSWORD || 'fengqiao-demo',
     demoApiKey,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'], false) ?? `http://127.0.0.1:${port}`,
+    officeHours,
+    noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

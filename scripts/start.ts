@@ -17,7 +17,7 @@ import { seedDemo } from '../db/seed';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createRenderer } from '../templates/render';
-import { createWorker } from '../worker/create-worker';
+import { createWorker, notifierFor } from '../worker/create-worker';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const renderer = createRenderer();
     const { connection, namespace } = await connectWorkerConnection();
     cleanups.push(() => connection.close());
-    const worker = await createWorker({ connection, namespace, orm, renderer });
+    const worker = await createWorker({ connection, namespace, orm, renderer, notifier: notifierFor(config), officeHours: config.officeHours });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();

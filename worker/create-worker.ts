@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { Notifier } from '../activities/notifier';
+import { LogNotifier, WebhookNotifier, type Notifier } from '../activities/notifier';
+import type { AppConfig } from '../config/env';
+import type { OfficePeriod } from '../domain/calendar';
 import type { DocumentRenderer } from '../templates/render';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
 
@@ -13,6 +15,7 @@ export interface WorkerDeps {
   orm: MikroORM;
   renderer: DocumentRenderer;
   notifier?: Notifier;
+  officeHours?: OfficePeriod[];
   taskQueue?: string;
   /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -24,6 +27,11 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm: deps.orm, renderer: deps.renderer, notifier: deps.notifier }),
+    activities: createActivities({ orm: deps.orm, renderer: deps.renderer, notifier: deps.notifier, officeHours: deps.officeHours }),
   });
+}
+
+/** The notifier the configuration asks for: a signed webhook, else the log. */
+export function notifierFor(config: Pick<AppConfig, 'noticeWebhook'>): Notifier {
+  return config.noticeWebhook ? new WebhookNotifier(config.noticeWebhook.url, config.noticeWebhook.secret) : new LogNotifier();
 }

@@ -3,13 +3,20 @@ import { loadConfig } from '../config/env';
 import { initORM } from '../db/orm';
 import { connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
-import { createWorker } from './create-worker';
+import { createWorker, notifierFor } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
   const orm = await initORM(config.databaseUrl!);
   const { connection, namespace } = await connectWorkerConnection();
-  const worker = await createWorker({ connection, namespace, orm, renderer: createRenderer() });
+  const worker = await createWorker({
+    connection,
+    namespace,
+    orm,
+    renderer: createRenderer(),
+    notifier: notifierFor(config),
+    officeHours: config.officeHours,
+  });
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).
   await worker.run();
   await connection.close();

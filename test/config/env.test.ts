@@ -20,4 +20,17 @@ describe('configuration', () => {
     expect(error!.message).toMatch(/DEMO_API_KEY must be at least 32/);
     expect(() => loadConfig({}, { requireDatabaseUrl: true })).toThrow(/DATABASE_URL is required/);
   });
+
+  it('reads office hours and the notice webhook', () => {
+    expect(loadConfig({ OFFICE_HOURS: '09:00-12:00, 13:30-18:00' }).officeHours).toEqual([
+      { start: '09:00', end: '12:00' },
+      { start: '13:30', end: '18:00' },
+    ]);
+    expect(() => loadConfig({ OFFICE_HOURS: '14:00-12:00' })).toThrow(/OFFICE_HOURS/);
+    expect(() => loadConfig({ NOTICE_WEBHOOK_URL: 'https://example.org/hook' })).toThrow(/NOTICE_WEBHOOK_SECRET/);
+    expect(loadConfig({ NOTICE_WEBHOOK_URL: 'https://example.org/hook', NOTICE_WEBHOOK_SECRET: 'x'.repeat(16) }).noticeWebhook).toEqual({
+      url: 'https://example.org/hook',
+      secret: 'x'.repeat(16),
+    });
+  });
 });
