@@ -1,4 +1,4 @@
-import type { Action } from './lifecycle';
+import { ACTIONS, type Action } from './lifecycle';
 import type { Actor } from './types';
 
 /** What the case looks like to a permission check. */
@@ -9,24 +9,10 @@ export interface CaseScope {
   summoned: string[];
 }
 
-const MEDIATION_ACTIONS: readonly Action[] = [
-  'accept',
-  'decline',
-  'escalate',
-  'add-note',
-  'suspend',
-  'resume',
-  'schedule-meeting',
-  'record-outcome',
-  'resolve',
-  'sign',
-  'seal',
-  'reject-agreement',
-  'record-follow-up',
-  'reopen',
-  'fail',
-  'withdraw',
-];
+/** What the unit's mediators and supervisors do; reassigning and answering summonses are for others. */
+const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
+  (a) => a !== 'reassign' && a !== 'confirm-attendance' && a !== 'decline-attendance',
+);
 
 /**
  * Who may ask for what (the stage decides separately whether it is allowed now):

@@ -5,6 +5,7 @@
  */
 import { SlaPolicy } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
+import { testPolicy } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { expectStatus, eventually, startSystem, type TestSystem } from '../helpers/system';
 
@@ -14,8 +15,8 @@ beforeAll(async () => {
   sys = await startSystem();
   const em = sys.orm.em.fork();
   // Category `traffic` is this file's own: 3 s to accept at community level, an hour at the street.
-  em.persist(em.create(SlaPolicy, { category: 'traffic', priority: 'normal', level: 'community', acceptSeconds: 3, handlingSeconds: 60, warningShare: 0.5, autoEscalate: true, calendar: 'wall-clock' }));
-  em.persist(em.create(SlaPolicy, { category: 'traffic', priority: 'normal', level: 'street', acceptSeconds: 3600, handlingSeconds: 3600, warningShare: 0.8, autoEscalate: true, calendar: 'wall-clock' }));
+  em.persist(em.create(SlaPolicy, testPolicy('traffic', { level: 'community', acceptSeconds: 3, handlingSeconds: 60 })));
+  em.persist(em.create(SlaPolicy, testPolicy('traffic', { level: 'street', warningShare: 0.8 })));
   await em.flush();
 });
 afterAll(() => sys?.close());
@@ -93,6 +94,10 @@ it('does not breach a case accepted in time', async () => {
   const after = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: integrator }), 200);
   expect(after).toMatchObject({ stage: 'in_mediation', unit: { code: 'wangjiaqiao-community' }, escalations: [] });
   const supervisor = { authorization: `Bearer ${await sys.login('supervisor@wangjiaqiao-community')}` };
-  expect(expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: supervisor }), 200).items).toEqual([]);
+  // (A warning may come first on a slow machine: the claim here is that the deadline is not breached.)
+  const kinds = expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: supervisor }), 200).items.map(
+    (a: { kind: string }) => a.kind,
+  );
+  expect(kinds).not.toContain('accept_breach');
   await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'accept-in-time');
 });

@@ -5,26 +5,14 @@
 import { Notification, SlaPolicy } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
+import { testPolicy } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 
-const policy = (category: string, over: Partial<SlaPolicy>) => ({
-  category,
-  priority: 'normal',
-  level: '*',
-  acceptSeconds: 3600,
-  handlingSeconds: 3600,
-  reportInSeconds: 3600,
-  signatureSeconds: 3600,
-  followUpDays: 15,
-  warningShare: 0.5,
-  autoEscalate: true,
-  calendar: 'wall-clock',
-  ...over,
-});
+const policy = testPolicy;
 
 beforeAll(async () => {
   sys = await startSystem();

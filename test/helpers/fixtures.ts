@@ -1,3 +1,21 @@
+import type { SlaPolicy } from '../../db/entities';
+
+/** A wall-clock SLA policy for one test category, with timers long enough not to fire unless overridden. */
+export const testPolicy = (category: string, over: Partial<SlaPolicy> = {}) => ({
+  category,
+  priority: 'normal',
+  level: '*',
+  acceptSeconds: 3600,
+  handlingSeconds: 3600,
+  reportInSeconds: 3600,
+  signatureSeconds: 3600,
+  followUpDays: 15,
+  warningShare: 0.5,
+  autoEscalate: true,
+  calendar: 'wall-clock',
+  ...over,
+});
+
 /** Requests shaped like the seed article's two cases. */
 export const taoliLiftNoise = () => ({
   gridCode: 'yufuci-taoli',
