@@ -13,6 +13,7 @@ import type { DocumentRenderer } from '../templates/render';
 import alertStreamPlugin from './plugins/alert-stream';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
+import housekeepingPlugin from './plugins/housekeeping';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue });
   await app.register(authPlugin);
   await app.register(alertStreamPlugin);
+  await app.register(housekeepingPlugin);
 
   await app.register(healthRoutes);
   await app.register(

@@ -5,10 +5,8 @@ import { AppError } from './errors';
 
 /** A request counts as abandoned (its process died) when it is in flight for longer than this. */
 const IN_FLIGHT_TAKEOVER_MS = 30_000;
-
-export type Claim =
-  | { kind: 'new'; disputeId: string }
-  | { kind: 'replay'; status: number; body: unknown };
+/** How long a key and its answer are kept. */
+export const IDEMPOTENCY_TTL_HOURS = 24;
 
 /** Canonical JSON: keys sorted, so the same body in another key order is the same request. */
 export function canonicalJson(value: unknown): string {
@@ -22,50 +20,83 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+export interface IdempotentRequest {
+  /** Whose key it is: keys are scoped to the caller. */
+  principal: string;
+  key: string;
+  /** What the request is (method, route, body): the same key for anything else is a 422. */
+  request: unknown;
+  /** The dispute the first attempt works on (a new id when it creates one). */
+  disputeId: string;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
 /**
- * Claims (principal, key) for a request. The first request proceeds with `proposedId`; a repeat with
- * the same body gets the stored answer, or 409 while the first is still running; another body 422.
- * A claim left in flight by a crashed process is taken over, keeping its dispute id, so the retry
- * reaches the same workflow.
+ * Runs `run` once per (caller, Idempotency-Key). A repeat with the same request gets the stored answer;
+ * while the first is still running, 409; with another request, 422. The answer stored is the
+ * success or a client error (4xx); after a server error or a crash the claim stays with its
+ * dispute id, so a retry reaches the same workflow instead of creating a second case.
  */
-export async function claimKey(
-  em: EntityManager,
-  req: { principal: string; key: string; body: unknown; proposedId: string },
-): Promise<Claim> {
-  const requestHash = sha256Hex(canonicalJson(req.body));
+export async function idempotently(em: EntityManager, req: IdempotentRequest, run: (disputeId: string) => Promise<Answer>): Promise<Answer> {
+  const requestHash = sha256Hex(canonicalJson(req.request));
+  await em.execute(
+    `delete from idempotency_keys where principal = ? and key = ? and created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
+    [req.principal, req.key],
+  );
   const inserted = await em.execute<{ dispute_id: string }[]>(
     `insert into idempotency_keys (principal, key, request_hash, dispute_id) values (?, ?, ?, ?)
      on conflict do nothing returning dispute_id`,
-    [req.principal, req.key, requestHash, req.proposedId],
+    [req.principal, req.key, requestHash, req.disputeId],
   );
-  if (inserted[0]) return { kind: 'new', disputeId: req.proposedId };
+  let disputeId = req.disputeId;
+  if (!inserted[0]) {
+    const row = await em.fork().findOneOrFail(IdempotencyKey, { principal: req.principal, key: req.key });
+    if (row.requestHash !== requestHash) throw new AppError('idempotency_key_reused');
+    if (row.responseStatus) return { status: row.responseStatus, body: row.responseBody };
+    if (!row.retryable && Date.now() - row.createdAt.getTime() < IN_FLIGHT_TAKEOVER_MS) throw new AppError('request_in_flight');
+    disputeId = row.disputeId;
+  }
 
-  const row = await em.fork().findOneOrFail(IdempotencyKey, { principal: req.principal, key: req.key });
-  if (row.requestHash !== requestHash) throw new AppError('idempotency_key_reused');
-  if (row.responseStatus) return { kind: 'replay', status: row.responseStatus, body: row.responseBody };
-  if (Date.now() - row.createdAt.getTime() < IN_FLIGHT_TAKEOVER_MS) throw new AppError('request_in_flight');
-  return { kind: 'new', disputeId: row.disputeId };
-}
-
-export async function completeKey(
-  em: EntityManager,
-  req: { principal: string; key: string; status: number; body: unknown },
-): Promise<void> {
-  await em.execute('update idempotency_keys set response_status = ?, response_body = ? where principal = ? and key = ?', [
-      req.status,
-      JSON.stringify(req.body),
+  const store = (answer: Answer) =>
+    em.execute('update idempotency_keys set response_status = ?, response_body = ?, retryable = false where principal = ? and key = ?', [
+      answer.status,
+      JSON.stringify(answer.body),
       req.principal,
       req.key,
     ]);
+  try {
+    const answer = await run(disputeId);
+    await store(answer);
+    return answer;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      // A refusal is an answer too: the same request gets it again (a new key tries again).
+      await store({ status: err.status, body: { __problem: true, code: err.code, message: err.message, extra: err.extra } });
+    } else {
+      await em.execute('update idempotency_keys set retryable = true where principal = ? and key = ? and response_status is null', [
+        req.principal,
+        req.key,
+      ]);
+    }
+    throw err;
+  }
 }
 
-/**
- * A first attempt that failed leaves its claim (and dispute id) for an immediate retry: the workflow
- * may have started before the failure, so a retry must reach the same id, never a new case.
- */
-export async function abandonKey(em: EntityManager, req: { principal: string; key: string }): Promise<void> {
-  await em.execute(`update idempotency_keys set created_at = 'epoch' where principal = ? and key = ? and response_status is null`, [
-      req.principal,
-      req.key,
-    ]);
+/** Rebuilds a stored refusal as the error it was. */
+export function replayed(answer: Answer): unknown {
+  const body = answer.body as { __problem?: boolean; code: string; message: string; extra: object } | undefined;
+  if (body?.__problem) throw new AppError(body.code as never, body.message, body.extra);
+  return body;
+}
+
+/** Drops expired keys (run periodically by the API). */
+export async function purgeExpiredKeys(em: EntityManager): Promise<number> {
+  const rows = await em.execute<{ key: string }[]>(
+    `delete from idempotency_keys where created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours' returning key`,
+  );
+  return rows.length;
 }

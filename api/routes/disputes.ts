@@ -7,9 +7,9 @@ import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
 import type { DisputeView, StartDisputeInput } from '../../domain/types';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { ACTION_UPDATES, acceptUpdate, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
-import { AppError } from '../errors';
-import { abandonKey, claimKey, completeKey } from '../idempotency';
-import { actorOf, principalOf } from '../plugins/auth';
+import { AppError, fromTemporal } from '../errors';
+import { idempotently, replayed, type Answer } from '../idempotency';
+import { actorOf, principalOf, type Principal } from '../plugins/auth';
 import { findVisibleCase, mayCreateAt, scopeCondition } from '../scope';
 import { problemRef, standardErrors } from '../schemas/common';
 import {
@@ -49,22 +49,8 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
 
-      const key = request.headers['idempotency-key'];
-      const principalKey = `${principal.kind}:${principal.id}`;
-      let disputeId: string = randomUUID();
-      if (key) {
-        const claim = await claimKey(em, { principal: principalKey, key, body, proposedId: disputeId });
-        if (claim.kind === 'replay') return reply.status(claim.status as 201).send(claim.body as never);
-        disputeId = claim.disputeId;
-      }
-
-      const input: StartDisputeInput = {
-        ...body,
-        disputeId,
-        reportedBy: actorOf(principal),
-        receivedAt: new Date().toISOString(),
-      };
-      try {
+      const start = async (disputeId: string): Promise<Answer> => {
+        const input: StartDisputeInput = { ...body, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
         const view = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
             workflowId: workflowIdFor(disputeId),
@@ -75,13 +61,17 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
         });
-        const response = caseResponse(view);
-        if (key) await completeKey(em, { principal: principalKey, key, status: 201, body: response });
-        return reply.status(201).header('location', `/api/v1/disputes/${disputeId}`).send(response as never);
-      } catch (err) {
-        if (key) await abandonKey(em, { principal: principalKey, key });
-        throw err;
-      }
+        return { status: 201, body: caseResponse(view) };
+      };
+      const key = request.headers['idempotency-key'];
+      const answer = key
+        ? await idempotently(em, { principal: principalKey(principal), key, request: { route: 'create', body }, disputeId: randomUUID() }, start)
+        : await start(randomUUID());
+      const created = replayed(answer) as { id: string };
+      return reply
+        .status(answer.status as 201)
+        .header('location', `/api/v1/disputes/${created.id}`)
+        .send(created as never);
     },
   );
 
@@ -208,25 +198,35 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const principal = principalOf(request);
         const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
         const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
-        const key = request.headers['idempotency-key'];
-        try {
-          const view = await handle.executeUpdate(update as typeof acceptUpdate, {
-            args: [{ actor: actorOf(principal), payload: request.body as never }],
-            // Temporal deduplicates updates by id within a run: a retried request gets the first answer.
-            updateId: key ? `${principal.kind}:${principal.id}:${key}` : undefined,
-          });
-          return caseResponse(view) as never;
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
-            const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });
-            throw new AppError('action_refused', `the case is ${current.stage}`, { stage: current.stage, allowed: [] });
+        const run = async (): Promise<Answer> => {
+          try {
+            const view = await handle.executeUpdate(update as typeof acceptUpdate, {
+              args: [{ actor: actorOf(principal), payload: request.body as never }],
+            });
+            return { status: 200, body: caseResponse(view) };
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
+              const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });
+              throw new AppError('action_refused', `the case is ${current.stage}`, { stage: current.stage, allowed: [] });
+            }
+            throw fromTemporal(err) ?? err;
           }
-          throw err;
-        }
+        };
+        const key = request.headers['idempotency-key'];
+        const answer = key
+          ? await idempotently(
+              app.orm.em.fork(),
+              { principal: principalKey(principal), key, request: { route: action, id: found.id, body: request.body }, disputeId: found.id },
+              run,
+            )
+          : await run();
+        return replayed(answer) as never;
       },
     );
   }
 };
+
+const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
 
 function isCompleted(err: unknown): boolean {
   const text = String((err as { cause?: unknown })?.cause ?? err);

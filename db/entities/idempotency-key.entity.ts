@@ -1,7 +1,8 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
-/** A POST's Idempotency-Key per caller: the request's hash and, once done, the answer to replay. */
+/** A POST's Idempotency-Key per caller: the request's hash and, once done, the answer to replay (kept 24 h). */
 @Entity({ tableName: 'idempotency_keys' })
+@Index({ properties: ['createdAt'] })
 export class IdempotencyKey {
   @PrimaryKey({ type: 'string', length: 80 })
   principal!: string;
@@ -22,6 +23,10 @@ export class IdempotencyKey {
   @Property({ type: 'json', nullable: true })
   responseBody?: unknown;
 
+  /** The first attempt failed before it could answer: a retry may take the claim over at once. */
+  @Property({ type: 'boolean', default: false })
+  retryable: boolean & Opt = false;
+
   @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
+  createdAt: Date & Opt = new Date();
 }

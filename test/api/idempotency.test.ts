@@ -1,0 +1,79 @@
+/** Idempotency-Key on every POST that creates or acts: retries are safe, races have one winner. */
+import { DisputeEvent } from '../../db/entities';
+import { workflowIdFor } from '../../workflows/dispute.messages';
+import { apiOf } from '../helpers/api';
+import { taoliLiftNoise } from '../helpers/fixtures';
+import { startSystem, type TestSystem } from '../helpers/system';
+
+let sys: TestSystem;
+let api: ReturnType<typeof apiOf>;
+beforeAll(async () => {
+  sys = await startSystem();
+  api = apiOf(sys);
+});
+afterAll(() => sys?.close());
+
+it('turns 100 concurrent duplicates of a report into one case and one workflow', async () => {
+  const headers = { ...api.integrator, 'idempotency-key': `race-${Date.now()}` };
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, () => sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() })),
+  );
+  const statuses = answers.map((r) => r.statusCode);
+  expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+  const created = answers.filter((r) => r.statusCode === 201).map((r) => r.json().id);
+  expect(created.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(created).size).toBe(1);
+  for (const r of answers.filter((a) => a.statusCode === 409)) expect(r.json().code).toBe('request_in_flight');
+  const id = created[0];
+  expect(await sys.orm.em.fork().count(DisputeEvent, { disputeId: id })).toBe(1);
+  const runs = [];
+  for await (const wf of sys.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) runs.push(wf);
+  expect(runs).toHaveLength(1);
+  // Once the first has answered, a retry gets the same answer.
+  const again = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() });
+  expect(again.statusCode).toBe(201);
+  expect(again.json().id).toBe(id);
+});
+
+it('applies an action once per key, replays its answer, and refuses the key for another request', async () => {
+  const created = await api.create(taoliLiftNoise());
+  const mediator = await api.as('mediator@yufuci-community');
+  const headers = { ...mediator, 'idempotency-key': `note-${created.id}` };
+  const note = { text: '电话联系申请人' };
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: note })),
+  );
+  expect(results.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(1);
+  const after = await api.get(created.id, mediator);
+  expect(after.notes.filter((n: { text: string }) => n.text === note.text)).toHaveLength(1);
+  const replay = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: note });
+  expect(replay.statusCode).toBe(200);
+  expect(replay.json().seq).toBe(2);
+  const other = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: { text: '另一条' } });
+  expect(other.statusCode).toBe(422);
+  const otherAction = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/accept`, headers, payload: note });
+  expect(otherAction.statusCode).toBe(400); // the body does not fit accept: validated before the key is looked at
+});
+
+it('replays a refusal for the same key, while a new key tries again', async () => {
+  const created = await api.create(taoliLiftNoise());
+  const mediator = await api.as('mediator@yufuci-community');
+  const headers = { ...mediator, 'idempotency-key': `early-resolve-${created.id}` };
+  const body = { facts: '事实', matters: '事项', responsibilities: '责任', terms: [{ text: '条款' }] };
+  const first = await api.tryAct(created.id, 'resolve', body, headers);
+  expect(first.statusCode).toBe(409);
+  await api.act(created.id, 'accept', {}, mediator);
+  const again = await api.tryAct(created.id, 'resolve', body, headers);
+  expect(again.statusCode).toBe(409);
+  expect(again.json()).toMatchObject({ code: 'action_refused', stage: 'awaiting_acceptance' });
+  const fresh = await api.tryAct(created.id, 'resolve', body, { ...mediator, 'idempotency-key': `resolve-${created.id}` });
+  expect(fresh.statusCode).toBe(200);
+});
+
+it('scopes keys to the caller', async () => {
+  const key = `shared-${Date.now()}`;
+  const mine = await api.create(taoliLiftNoise(), { ...api.integrator, 'idempotency-key': key });
+  const grid = await api.as('grid@yufuci-taoli');
+  const theirs = await api.create(taoliLiftNoise(), { ...grid, 'idempotency-key': key });
+  expect(theirs.id).not.toBe(mine.id);
+});
