@@ -17,6 +17,7 @@ import housekeepingPlugin from './plugins/housekeeping';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
+import adminAccessRoutes from './routes/admin-access';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
       await v1.register(adminRoutes, { prefix: '/admin' });
+      await v1.register(adminAccessRoutes, { prefix: '/admin' });
     },
     { prefix: '/api/v1' },
   );

@@ -51,6 +51,23 @@ const auth: FastifyPluginAsyncTypebox<{ tokenTtlSeconds: number }> = async (app,
       };
     },
   );
+
+  app.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Staff logout: the bearer token stops working at once',
+        response: { 204: Type.Null(), 400: problemRef, 401: problemRef },
+      },
+    },
+    async (request, reply) => {
+      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      if (!token.startsWith(STAFF_TOKEN_PREFIX)) throw new AppError('validation_failed', 'only staff tokens log out; revoke API keys in the admin API');
+      await app.orm.em.fork().nativeUpdate(Session, { tokenHash: sha256Hex(token), revokedAt: null }, { revokedAt: new Date() });
+      return reply.status(204).send(null);
+    },
+  );
 };
 
 export default auth;

@@ -1,0 +1,195 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import { Agency, ApiKey, Session, Unit, User } from '../../db/entities';
+import { STAFF_ROLES } from '../../db/entities/user.entity';
+import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } from '../../security/credentials';
+import { AppError } from '../errors';
+import { principalOf } from '../plugins/auth';
+import { CODE_PATTERN, problemRef, standardErrors } from '../schemas/common';
+import { literalUnion } from '../schemas/dispute';
+
+const ApiKeySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+  areaCode: Type.Optional(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+const UserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.String(),
+  unitCode: Type.Optional(Type.String()),
+  agencyCode: Type.Optional(Type.String()),
+  active: Type.Boolean(),
+});
+const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters' });
+
+const keyView = (k: ApiKey): Static<typeof ApiKeySchema> => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  areaCode: k.areaCode ?? undefined,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString(),
+  revokedAt: k.revokedAt?.toISOString(),
+});
+const userView = (u: User): Static<typeof UserSchema> => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  unitCode: u.unitCode ?? undefined,
+  agencyCode: u.agencyCode ?? undefined,
+  active: u.active,
+});
+
+/** Admin: integrators' API keys and staff accounts. */
+const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', async (request) => {
+    const p = principalOf(request);
+    if (p.kind !== 'staff' || p.role !== 'admin') throw new AppError('forbidden', 'administrators only');
+  });
+
+  app.get(
+    '/api-keys',
+    { schema: { tags: ['admin'], summary: "Integrators' API keys (never the keys themselves)", response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }), ...standardErrors } } },
+    async () => ({ items: (await app.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } })).map(keyView) }),
+  );
+
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Issue an API key: 32 random bytes, shown once in this answer, stored only as its SHA-256',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 128 }),
+            areaCode: Type.Optional(Type.String({ pattern: CODE_PATTERN, description: "A region whose cases this integrator may also see" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Composite([ApiKeySchema, Type.Object({ key: Type.String({ description: 'Shown once' }) })]), ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      const em = app.orm.em.fork();
+      if (request.body.areaCode && !(await em.findOne(Unit, { code: request.body.areaCode }))) {
+        throw new AppError('validation_failed', `unknown unit ${request.body.areaCode}`, { errors: [{ field: 'body/areaCode', message: 'is not a unit' }] });
+      }
+      const secret = newSecret(API_KEY_PREFIX);
+      const key = em.create(ApiKey, {
+        id: randomUUID(),
+        name: request.body.name,
+        areaCode: request.body.areaCode,
+        prefix: visiblePrefix(secret),
+        keyHash: sha256Hex(secret),
+        createdAt: new Date(),
+      });
+      await em.persistAndFlush(key);
+      return reply.status(201).send({ ...keyView(key), key: secret });
+    },
+  );
+
+  app.post(
+    '/api-keys/:id/revoke',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke an API key: it stops working at once',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: ApiKeySchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      const key = await em.findOne(ApiKey, { id: request.params.id });
+      if (!key) throw new AppError('not_found', `no API key ${request.params.id}`);
+      key.revokedAt ??= new Date();
+      await em.flush();
+      return keyView(key);
+    },
+  );
+
+  app.get(
+    '/users',
+    { schema: { tags: ['admin'], summary: 'Staff accounts', response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...standardErrors } } },
+    async () => ({ items: (await app.orm.em.fork().find(User, {}, { orderBy: { username: 'asc' } })).map(userView) }),
+  );
+
+  const UserBody = {
+    displayName: Type.String({ minLength: 1, maxLength: 128 }),
+    role: literalUnion(STAFF_ROLES),
+    unitCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+    agencyCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+  };
+
+  async function checkPlacement(body: { role: string; unitCode?: string; agencyCode?: string }): Promise<void> {
+    const em = app.orm.em.fork();
+    if (body.role === 'agency_rep') {
+      if (!body.agencyCode || !(await em.findOne(Agency, { code: body.agencyCode }))) {
+        throw new AppError('validation_failed', 'an agency representative needs a known agencyCode', { errors: [{ field: 'body/agencyCode', message: 'is required and must be an agency' }] });
+      }
+    } else if (body.role !== 'admin') {
+      if (!body.unitCode || !(await em.findOne(Unit, { code: body.unitCode }))) {
+        throw new AppError('validation_failed', `a ${body.role} needs a known unitCode`, { errors: [{ field: 'body/unitCode', message: 'is required and must be a unit' }] });
+      }
+    }
+  }
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a staff account',
+        body: Type.Object({ username: Type.String({ pattern: '^[a-z0-9@._-]{3,128}$' }), password: Password, ...UserBody }, { additionalProperties: false }),
+        response: { 201: UserSchema, 409: problemRef, ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      await checkPlacement(request.body);
+      const em = app.orm.em.fork();
+      if (await em.findOne(User, { username: request.body.username })) throw new AppError('conflict', `username ${request.body.username} is taken`);
+      const { password, ...rest } = request.body;
+      const user = em.create(User, { id: `u-${randomUUID()}`, ...rest, passwordHash: await hashPassword(password), active: true, createdAt: new Date() });
+      await em.persistAndFlush(user);
+      return reply.status(201).send(userView(user));
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Change a staff account; deactivating it or changing its password ends its sessions',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Partial(Type.Object({ password: Password, active: Type.Boolean(), ...UserBody }), { additionalProperties: false }),
+        response: { 200: UserSchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      const user = await em.findOne(User, { id: request.params.id });
+      if (!user) throw new AppError('not_found', `no user ${request.params.id}`);
+      const { password, ...rest } = request.body;
+      const next = { role: user.role, unitCode: user.unitCode, agencyCode: user.agencyCode, ...rest };
+      await checkPlacement(next);
+      em.assign(user, rest);
+      if (password) user.passwordHash = await hashPassword(password);
+      await em.flush();
+      if (password || rest.active === false || rest.role || rest.unitCode || rest.agencyCode) {
+        await em.nativeUpdate(Session, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
+      }
+      return userView(user);
+    },
+  );
+};
+
+export default adminAccess;
