@@ -18,15 +18,17 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
  * Who may ask for what (the stage decides separately whether it is allowed now):
  * - the responsible unit's mediators and supervisors run the mediation; accepting or declining the
  *   ticket is for the unit it is addressed to; staff of a unit above may help with the rest;
- * - supervisors (and admins) reassign within their area;
+ * - supervisors reassign within their area; admins may do anything but answer for an agency;
  * - agency representatives answer summonses of their own agency;
  * - integrators and grid workers add information; integrators also record a party's withdrawal.
  */
 export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean {
   switch (actor.role) {
     case 'system':
-    case 'admin':
       return true;
+    case 'admin':
+      // Answering a summons is the summoned agency's own word.
+      return action !== 'confirm-attendance' && action !== 'decline-attendance';
     case 'integrator':
       return action === 'add-note' || action === 'withdraw';
     case 'grid_worker':

@@ -168,14 +168,15 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   function forbidden(message: string): never {
     throw ApplicationFailure.create({ type: ACTION_FORBIDDEN, message, nonRetryable: true });
   }
+  /** Who first (403: the role or area never allows it here), then when (409: not in this stage, or busy). */
   function guard(action: Action, actor: Actor): void {
     if (!intakeDone) refuse(action, 'the case is still being registered; try again shortly');
-    if (busy) refuse(action, 'another action on this case is in progress; try again shortly');
-    if (!allowedNow().includes(action)) refuse(action);
     if (full) {
       const scope = { unitCode: state.unit?.code, unitPath: state.unit?.path, summoned: state.meeting?.agencies.map((a) => a.code) ?? [] };
       if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
     }
+    if (busy) refuse(action, 'another action on this case is in progress; try again shortly');
+    if (!allowedNow().includes(action)) refuse(action);
   }
 
   /** Registers an action: its validator (stage, role, then `check`) and its handler. */
