@@ -14,6 +14,7 @@ import alertStreamPlugin from './plugins/alert-stream';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
+import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
@@ -28,7 +29,7 @@ import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'>;
+  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & { rateLimits?: Partial<RateLimits> };
   orm: MikroORM;
   temporal: Client;
   renderer: DocumentRenderer;
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(errorsPlugin);
+  await app.register(rateLimitPlugin, { limits: deps.config.rateLimits });
   await app.register(ormPlugin, { orm: deps.orm });
   await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue });
   await app.register(authPlugin);

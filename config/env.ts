@@ -16,6 +16,7 @@ export interface AppConfig {
   publicUrl: string;
   /** Office hours of the cn-workdays calendar (Asia/Shanghai). */
   officeHours: OfficePeriod[];
+  rateLimits: { perKey: number; perIp: number; loginPerIp: number };
   /** Where the notifier POSTs summonses and reminders; without it they go to the log. */
   noticeWebhook?: { url: string; secret: string };
 }
@@ -92,6 +93,11 @@ export function loadConfig(
     demoApiKey,
     publicUrl: url('PUBLIC_URL', ['http:', 'https:'], false) ?? `http://127.0.0.1:${port}`,
     officeHours,
+    rateLimits: {
+      perKey: int('RATE_LIMIT_PER_KEY', 600, 1, 1_000_000),
+      perIp: int('RATE_LIMIT_PER_IP', 1200, 1, 1_000_000),
+      loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 20, 1, 10_000),
+    },
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -84,6 +84,14 @@ export function isAllowed(stage: Stage, action: Action, flags: LifecycleFlags = 
   return allowedActions(stage, flags).includes(action);
 }
 
+/**
+ * A case's history must stay far below Temporal's limits (about 16 history events per case event):
+ * notes stop at 30 case events, every other action at 50, except failing or withdrawing, which
+ * always remain possible so that a case can be closed.
+ */
+export const NOTE_EVENT_LIMIT = 30;
+export const ACTION_EVENT_LIMIT = 50;
+
 /** The first version's table (the walking skeleton), still used by cases started on it. */
 export const V1_ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
   awaiting_acceptance: ['accept', 'add-note'],

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
-import { V1_ALLOWED_ACTIONS, allowedActions, parentLevel, type Action, type Stage } from '../domain/lifecycle';
+import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, V1_ALLOWED_ACTIONS, allowedActions, parentLevel, type Action, type Stage } from '../domain/lifecycle';
 import { mayAct } from '../domain/permissions';
 import { isOverdue, nextDeadline } from '../domain/sla';
 import type {
@@ -79,6 +79,7 @@ const acts = proxyActivities<Activities>({
 });
 
 const SYSTEM: Actor = { type: 'system', id: 'system', name: '系统', role: 'system' };
+
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
@@ -177,6 +178,12 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     }
     if (busy) refuse(action, 'another action on this case is in progress; try again shortly');
     if (!allowedNow().includes(action)) refuse(action);
+    if (full && action === 'add-note' && state.seq >= NOTE_EVENT_LIMIT) {
+      refuse(action, `the case file has reached its ${NOTE_EVENT_LIMIT}-event limit for notes: put further material in the mediation record`);
+    }
+    if (full && state.seq >= ACTION_EVENT_LIMIT && action !== 'fail' && action !== 'withdraw') {
+      refuse(action, `the case has reached its limit of ${ACTION_EVENT_LIMIT} events: close it (fail with a referral, or withdraw) and open a new case`);
+    }
   }
 
   /** Registers an action: its validator (stage, role, then `check`) and its handler. */

@@ -77,3 +77,22 @@ it('scopes keys to the caller', async () => {
   const theirs = await api.create(taoliLiftNoise(), { ...grid, 'idempotency-key': key });
   expect(theirs.id).not.toBe(mine.id);
 });
+
+it('caps the actions on one case far below Temporal’s limits, but a case can always be closed', async () => {
+  const created = await api.create(taoliLiftNoise());
+  const mediator = await api.as('mediator@yufuci-community');
+  let last = 0;
+  for (let i = 0; i < 40; i++) {
+    const res = await api.tryAct(created.id, 'add-note', { text: `第${i}次电话回访` }, mediator);
+    if (res.statusCode !== 200) {
+      expect(res.statusCode).toBe(409);
+      expect(res.json().detail).toMatch(/limit/);
+      break;
+    }
+    last = res.json().seq;
+  }
+  expect(last).toBe(30);
+  const history = await sys.client.workflow.getHandle(workflowIdFor(created.id)).fetchHistory();
+  expect(history.events!.length).toBeLessThan(1000);
+  expect((await api.tryAct(created.id, 'withdraw', { reason: '申请人撤回' }, mediator)).statusCode).toBe(200);
+});

@@ -9,6 +9,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
+import type { RateLimits } from '../../api/plugins/rate-limit';
 import { initORM } from '../../db/orm';
 import { createRenderer } from '../../templates/render';
 import { LogNotifier } from '../../activities/notifier';
@@ -28,7 +29,7 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startSystem(): Promise<TestSystem> {
+export async function startSystem(opts: { rateLimits?: Partial<RateLimits> } = {}): Promise<TestSystem> {
   const address = process.env.TEMPORAL_ADDRESS!;
   const databaseUrl = process.env.DATABASE_URL!;
   installQuietRuntime();
@@ -49,7 +50,9 @@ export async function startSystem(): Promise<TestSystem> {
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
-  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent' }, orm, temporal: client, renderer, taskQueue, logger: false });
+  // Tests fire hundreds of requests a minute from one address: generous limits unless a test sets its own.
+  const rateLimits = opts.rateLimits ?? { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 };
+  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits }, orm, temporal: client, renderer, taskQueue, logger: false });
   await app.ready();
 
   return {
