@@ -11,9 +11,11 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
 import type { DocumentRenderer } from '../templates/render';
 import alertStreamPlugin from './plugins/alert-stream';
+import { loggerOptions } from './logging';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
+import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
@@ -29,7 +31,7 @@ import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & { rateLimits?: Partial<RateLimits> };
+  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & { rateLimits?: Partial<RateLimits>; metricsToken?: string };
   orm: MikroORM;
   temporal: Client;
   renderer: DocumentRenderer;
@@ -39,7 +41,7 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.logLevel },
+    logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     genReqId: () => crypto.randomUUID(),
@@ -71,6 +73,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin);
   await app.register(alertStreamPlugin);
   await app.register(housekeepingPlugin);
+  await app.register(metricsPlugin, { token: deps.config.metricsToken });
+
+  // Every log line of a request on a case names the case.
+  app.addHook('preHandler', async (request, reply) => {
+    const caseId = (request.params as { id?: string } | undefined)?.id;
+    if (caseId && request.url.startsWith('/api/v1/disputes/')) {
+      request.log = request.log.child({ caseId });
+      reply.log = request.log;
+    }
+  });
 
   await app.register(healthRoutes);
   await app.register(

@@ -17,6 +17,10 @@ export interface AppConfig {
   /** Office hours of the cn-workdays calendar (Asia/Shanghai). */
   officeHours: OfficePeriod[];
   rateLimits: { perKey: number; perIp: number; loginPerIp: number };
+  /** Bearer token for /metrics; without it only loopback clients are answered. */
+  metricsToken?: string;
+  /** host:port where the worker serves its Temporal runtime metrics (Prometheus). */
+  workerMetricsAddress?: string;
   /** Where the notifier POSTs summonses and reminders; without it they go to the log. */
   noticeWebhook?: { url: string; secret: string };
 }
@@ -98,6 +102,8 @@ export function loadConfig(
       perIp: int('RATE_LIMIT_PER_IP', 1200, 1, 1_000_000),
       loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 20, 1, 10_000),
     },
+    metricsToken: env.METRICS_TOKEN || undefined,
+    workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);

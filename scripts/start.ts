@@ -7,7 +7,6 @@
  * Ctrl-C stops everything in reverse order.
  */
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { loadConfig } from '../config/env';
 import { DATA_DIR } from '../config/paths';
@@ -18,6 +17,7 @@ import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from '../worker/create-worker';
+import { installWorkerRuntime } from '../worker/runtime';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
   // We stop the worker ourselves, in order, instead of the SDK's own signal handlers.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as 'WARN') ?? 'WARN') });
+  installWorkerRuntime(config, { sdkHandlesSignals: false });
 
   try {
     let devServer: DevServer | undefined;

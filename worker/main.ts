@@ -4,9 +4,11 @@ import { initORM } from '../db/orm';
 import { connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from './create-worker';
+import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  installWorkerRuntime(config, { sdkHandlesSignals: true });
   const orm = await initORM(config.databaseUrl!);
   const { connection, namespace } = await connectWorkerConnection();
   const worker = await createWorker({

@@ -4,7 +4,7 @@
  * without a port, driven with `inject`.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -29,7 +29,7 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startSystem(opts: { rateLimits?: Partial<RateLimits> } = {}): Promise<TestSystem> {
+export async function startSystem(opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestSystem> {
   const address = process.env.TEMPORAL_ADDRESS!;
   const databaseUrl = process.env.DATABASE_URL!;
   installQuietRuntime();
@@ -52,7 +52,7 @@ export async function startSystem(opts: { rateLimits?: Partial<RateLimits> } = {
   const client = new Client({ connection, namespace: 'default' });
   // Tests fire hundreds of requests a minute from one address: generous limits unless a test sets its own.
   const rateLimits = opts.rateLimits ?? { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 };
-  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits }, orm, temporal: client, renderer, taskQueue, logger: false });
+  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits }, orm, temporal: client, renderer, taskQueue, logger: opts.logger ?? false });
   await app.ready();
 
   return {

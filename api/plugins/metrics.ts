@@ -1,0 +1,62 @@
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics at /metrics: HTTP requests by route and status, case starts, actions by name
+ * and answer, open alerts by kind (read from PostgreSQL at scrape time, so every API process
+ * reports the same), and the Node process. The worker's Temporal metrics are on its own endpoint
+ * (WORKER_METRICS_ADDRESS). Answered to loopback clients, or with METRICS_TOKEN as a bearer.
+ */
+export default fp<{ token?: string }>(
+  async (app, opts) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'fengqiao_api_' });
+    const http = new Histogram({
+      name: 'fengqiao_http_request_duration_seconds',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    const workflowStarts = new Counter({
+      name: 'fengqiao_case_starts_total',
+      help: 'Cases reported (workflows started), by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    });
+    const actions = new Counter({
+      name: 'fengqiao_case_actions_total',
+      help: 'Case actions (workflow updates) by action and HTTP status',
+      labelNames: ['action', 'status'] as const,
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'fengqiao_alerts_open',
+      help: 'Alerts not yet acknowledged, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const rows = await app.orm.em.fork().execute<{ kind: string; n: string }[]>('select kind, count(*) as n from alerts where acked_at is null group by kind');
+        for (const r of rows) this.set({ kind: r.kind }, Number(r.n));
+      },
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const status = String(reply.statusCode);
+      http.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
+      const action = /\/signals\/([a-z-]+)$/.exec(route)?.[1];
+      if (action && request.method === 'POST') actions.inc({ action, status });
+      if (route === '/api/v1/disputes' && request.method === 'POST') workflowStarts.inc({ outcome: status });
+    });
+
+    app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip);
+      if (!(opts.token ? bearer === opts.token : loopback)) return reply.status(404).type('text/plain').send('not found');
+      return reply.type(registry.contentType).send(await registry.metrics());
+    });
+  },
+  { name: 'metrics', dependencies: ['orm'] },
+);

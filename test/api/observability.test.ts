@@ -1,0 +1,65 @@
+/** Prometheus metrics, and logs that name the request and the case but no one's phone or ID number. */
+import { Writable } from 'node:stream';
+import { loggerOptions } from '../../api/logging';
+import { maskText, maskValue } from '../../security/pii';
+import { apiOf } from '../helpers/api';
+import { taoliLiftNoise } from '../helpers/fixtures';
+import { startSystem, type TestSystem } from '../helpers/system';
+
+const lines: string[] = [];
+const stream = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  },
+});
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem({ logger: { ...(loggerOptions('info') as object), stream } });
+});
+afterAll(() => sys?.close());
+
+it('exports HTTP, case and alert metrics to loopback scrapers only', async () => {
+  const api = apiOf(sys);
+  const created = await api.create(taoliLiftNoise());
+  await api.act(created.id, 'accept', {}, await api.as('mediator@yufuci-community'));
+  const res = await sys.app.inject({ url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  expect(res.body).toMatch(/fengqiao_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/disputes",status="201"\} \d+/);
+  expect(res.body).toMatch(/fengqiao_case_starts_total\{outcome="201"\} [1-9]/);
+  expect(res.body).toMatch(/fengqiao_case_actions_total\{action="accept",status="200"\} 1/);
+  expect(res.body).toContain('# TYPE fengqiao_alerts_open gauge');
+  expect(res.body).toContain('fengqiao_api_process_cpu_user_seconds_total');
+  const remote = await sys.app.inject({ url: '/metrics', remoteAddress: '203.0.113.9' });
+  expect(remote.statusCode).toBe(404);
+});
+
+it('logs with request and case ids, and masks phone and ID numbers and names', async () => {
+  const api = apiOf(sys);
+  const created = await api.create(taoliLiftNoise());
+  lines.length = 0;
+  await sys.app.inject({ url: `/api/v1/disputes/${created.id}?phone=13800001111&id=430702198001011234`, headers: api.integrator });
+  const text = lines.join('\n');
+  expect(text).toContain(created.id);
+  expect(lines.some((l) => JSON.parse(l).caseId === created.id)).toBe(true);
+  expect(lines.every((l) => typeof JSON.parse(l).reqId === 'string')).toBe(true);
+  expect(text).not.toContain('13800001111');
+  expect(text).not.toContain('430702198001011234');
+  expect(text).toContain('138****1111');
+  expect(text).not.toContain(sys.apiKey);
+  sys.app.log.info({ party: { name: '陈小红', phone: '13800001111', idNumber: '430702198001011234' } }, 'party 陈 called from 13912345678');
+  const last = lines[lines.length - 1]!;
+  expect(last).not.toMatch(/陈小红|13800001111|430702198001011234|13912345678/);
+  expect(JSON.parse(last).party).toEqual({ name: '陈**', phone: '*******1111', idNumber: '430702********1234' });
+});
+
+describe('masking', () => {
+  it('keeps the shape of numbers a mediator recognises', () => {
+    expect(maskText('电话13800001111，身份证43070219800101123X。')).toBe('电话138****1111，身份证430702********123X。');
+    expect(maskText('案号（2026）汪人调字第12号，金额12000000')).toBe('案号（2026）汪人调字第12号，金额12000000');
+    expect(maskValue({ parties: [{ name: '某小吃店', address: '常德市武陵区渔父祠社区桃李小区3栋' }] })).toEqual({
+      parties: [{ name: '某**', address: '常德市武陵区***' }],
+    });
+  });
+});
