@@ -30,6 +30,12 @@ import healthRoutes from './routes/health';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
+
 export interface AppDeps {
   config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & { rateLimits?: Partial<RateLimits>; metricsToken?: string };
   orm: MikroORM;
@@ -46,6 +52,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route, for the check that the OpenAPI document lists them all.
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
 
   app.addSchema(ProblemSchema);
   app.addSchema(DisputeSchema);

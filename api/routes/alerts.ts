@@ -160,9 +160,8 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
             content: {
               'text/event-stream': {
                 schema: Type.String({
-                  examples: [
-                    'event: alert\nid: 42\ndata: {"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}\n\n',
-                  ],
+                  // OpenAPI 3.0 schema objects take one `example` (not JSON Schema's `examples`).
+                  example: 'event: alert\nid: 42\ndata: {"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}\n\n',
                 }),
               },
             },

@@ -1,4 +1,5 @@
 /** Health, readiness and the OpenAPI document, as an operator and an integrator first meet them. */
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -46,6 +47,25 @@ it('publishes an OpenAPI 3 document with every v1 route, its schemas and bearer 
     expect.arrayContaining(['gridCode', 'category', 'title', 'description', 'parties']),
   );
   expect((await sys.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
+});
+
+it('is a valid OpenAPI 3 document (standard validator) that lists every route the API serves', async () => {
+  const doc = expectStatus(await sys.app.inject({ url: '/docs/json' }), 200);
+  await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
+  const documented = new Set(
+    Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+  );
+  const served = sys.app.routeTable
+    .filter((r) => !r.url.startsWith('/docs') && r.url !== '/metrics')
+    .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+  expect(served.length).toBeGreaterThan(40);
+  expect(served.filter((r) => !documented.has(r))).toEqual([]);
+  // Every operation documents its errors as problem+json.
+  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (path.startsWith('/api/v1/') && path !== '/api/v1/auth/token') expect([method, path, Object.keys(op.responses)]).toEqual([method, path, expect.arrayContaining(['401'])]);
+    }
+  }
 });
 
 it('answers unknown routes and malformed bodies with problem+json', async () => {
