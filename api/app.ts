@@ -27,6 +27,7 @@ import directoryRoutes from './routes/directory';
 import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
 import healthRoutes from './routes/health';
+import open311Routes from './routes/open311';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
@@ -110,5 +111,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

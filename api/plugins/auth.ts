@@ -24,6 +24,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** The principal of a bearer credential (API key or staff token), if it is valid. */
+    resolvePrincipal(token: string): Promise<Principal | undefined>;
+  }
   interface FastifyContextConfig {
     /** Routes that need no credentials (health, docs, login). */
     public?: boolean;
@@ -76,6 +80,8 @@ export default fp(
       const area = key.areaCode ? await em.findOne(Unit, { code: key.areaCode }) : null;
       return { kind: 'integrator', id: key.id, name: key.name, areaPath: area?.path };
     }
+
+    app.decorate('resolvePrincipal', resolve);
 
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.config?.public || request.url.startsWith('/docs')) return;

@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, DisputeEvent, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
-import type { DisputeView, StartDisputeInput } from '../../domain/types';
-import type { disputeWorkflow } from '../../workflows/dispute.workflow';
-import { ACTION_UPDATES, acceptUpdate, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
+import type { DisputeView } from '../../domain/types';
+import { ACTION_UPDATES, acceptUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
-import { actorOf, principalOf, type Principal } from '../plugins/auth';
-import { findVisibleCase, mayCreateAt, scopeCondition } from '../scope';
+import { actorOf, principalOf } from '../plugins/auth';
+import { principalKey, reportCase } from '../report-case';
+import { findVisibleCase, scopeCondition } from '../scope';
 import { problemRef, standardErrors } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -38,40 +37,14 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      const em = app.orm.em.fork();
-      const origin = await em.findOne(Unit, { code: body.gridCode });
-      if (!origin) {
-        throw new AppError('validation_failed', `unknown gridCode ${body.gridCode}`, {
-          errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
-        });
-      }
-      if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
-
-      const start = async (disputeId: string): Promise<Answer> => {
-        const input: StartDisputeInput = { ...body, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
-        const view = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
-            workflowId: workflowIdFor(disputeId),
-            taskQueue: app.taskQueue,
-            args: [input],
-            // A retry of the same request reaches the same running workflow instead of a second one.
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
-        });
-        return { status: 201, body: caseResponse(view) };
-      };
-      const key = request.headers['idempotency-key'];
-      const answer = key
-        ? await idempotently(em, { principal: principalKey(principal), key, request: { route: 'create', body }, disputeId: randomUUID() }, start)
-        : await start(randomUUID());
-      const created = replayed(answer) as { id: string };
+      const created = await reportCase(app, principalOf(request), request.body, {
+        idempotencyKey: request.headers['idempotency-key'],
+        route: 'create',
+      });
       return reply
-        .status(answer.status as 201)
-        .header('location', `/api/v1/disputes/${created.id}`)
-        .send(created as never);
+        .status(created.status as 201)
+        .header('location', `/api/v1/disputes/${created.body.id}`)
+        .send(created.body as never);
     },
   );
 
@@ -225,8 +198,6 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 };
-
-const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
 
 function isCompleted(err: unknown): boolean {
   const text = String((err as { cause?: unknown })?.cause ?? err);

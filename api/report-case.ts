@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { Unit } from '../db/entities';
+import type { DisputeIntake, DisputeView, StartDisputeInput } from '../domain/types';
+import type { disputeWorkflow } from '../workflows/dispute.workflow';
+import { intakeDoneUpdate, workflowIdFor } from '../workflows/dispute.messages';
+import { AppError } from './errors';
+import { idempotently, replayed } from './idempotency';
+import { actorOf, type Principal } from './plugins/auth';
+import { mayCreateAt } from './scope';
+import { caseResponse } from './views';
+
+export const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
+
+/**
+ * Reports a case (登记) for a caller: checks where it arose, starts its workflow with update-with-start
+ * (the answer comes once intake has routed and numbered it) and, with an Idempotency-Key, answers a
+ * repeat with the first answer. Shared by the v1 API and the Open311 adapter.
+ */
+export async function reportCase(
+  app: FastifyInstance,
+  principal: Principal,
+  intake: DisputeIntake,
+  opts: { idempotencyKey?: string; route: string },
+): Promise<{ status: number; body: ReturnType<typeof caseResponse> }> {
+  const em = app.orm.em.fork();
+  const origin = await em.findOne(Unit, { code: intake.gridCode });
+  if (!origin) {
+    throw new AppError('validation_failed', `unknown gridCode ${intake.gridCode}`, {
+      errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
+    });
+  }
+  if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
+
+  const start = async (disputeId: string) => {
+    const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
+    const view: DisputeView = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
+        workflowId: workflowIdFor(disputeId),
+        taskQueue: app.taskQueue,
+        args: [input],
+        // A retry of the same request reaches the same running workflow instead of a second one.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    });
+    return { status: 201, body: caseResponse(view) };
+  };
+  const key = opts.idempotencyKey;
+  const answer = key
+    ? await idempotently(em, { principal: principalKey(principal), key, request: { route: opts.route, body: intake }, disputeId: randomUUID() }, start)
+    : await start(randomUUID());
+  return { status: answer.status, body: replayed(answer) as ReturnType<typeof caseResponse> };
+}
