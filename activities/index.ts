@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { OfficePeriod } from '../domain/calendar';
 import type { DisputeEvent, DisputeView, StartDisputeInput } from '../domain/types';
 import type { DocumentRenderer } from '../templates/render';
@@ -9,7 +10,16 @@ import { escalateCase, intakeDispute, type EscalateRequest } from './intake';
 import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier';
 import { recordEvent } from './projection';
 import { afterEffective, computeDeadline, extendDeadline, type SlaKey } from './sla';
+import { deliverWebhook, markDeliveryFailed, pendingDeliveries } from './webhooks';
 import type { Deadline, Term } from '../domain/types';
+
+export interface WebhookSettings {
+  /** Let webhooks target private and loopback addresses (tests; never in production). */
+  allowPrivate: boolean;
+  initialRetryMs: number;
+  maxAttempts: number;
+}
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { allowPrivate: false, initialRetryMs: 5000, maxAttempts: 10 };
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -17,11 +27,31 @@ export interface ActivityDeps {
   notifier?: Notifier;
   /** Office hours of the `cn-workdays` calendar; default 08:30–12:00 and 14:30–17:30. */
   officeHours?: OfficePeriod[];
+  /** Starts webhook delivery workflows (on `taskQueue`); without it no webhook is sent. */
+  temporal?: { client: Client; taskQueue: string };
+  webhooks?: WebhookSettings;
 }
 
 /** The activities with their dependencies injected; each call works on its own forked EntityManager. */
-export function createActivities({ orm, renderer, notifier = new LogNotifier(), officeHours }: ActivityDeps) {
+export function createActivities({ orm, renderer, notifier = new LogNotifier(), officeHours, temporal, webhooks = DEFAULT_WEBHOOK_SETTINGS }: ActivityDeps) {
   const em = () => orm.em.fork();
+
+  /** One delivery workflow per delivery id: starting it again (an activity retry) is a no-op. */
+  async function startDeliveries(disputeId: string, seq: number): Promise<void> {
+    if (!temporal) return;
+    for (const deliveryId of await pendingDeliveries(em(), disputeId, seq)) {
+      await temporal.client.workflow
+        .start('webhookDeliveryWorkflow', {
+          workflowId: `webhook-${deliveryId}`,
+          taskQueue: temporal.taskQueue,
+          args: [{ deliveryId, initialRetryMs: webhooks.initialRetryMs, maxAttempts: webhooks.maxAttempts }],
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        });
+    }
+  }
+
   return {
     intakeDispute: (input: StartDisputeInput & { from: string }) => intakeDispute(em(), officeHours, input),
     escalateCase: (req: EscalateRequest) => escalateCase(em(), officeHours, req),
@@ -31,7 +61,12 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
       computeDeadline(em(), officeHours, req),
     extendDeadline: async (req: { deadline: Deadline; resumedAt: string }) => extendDeadline(officeHours, req),
     afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
-    recordEvent: (req: { event: DisputeEvent; view: DisputeView }) => recordEvent(em(), req),
+    recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
+      await recordEvent(em(), req);
+      await startDeliveries(req.event.disputeId, req.event.seq);
+    },
+    deliverWebhook: (deliveryId: string) => deliverWebhook(em(), webhooks.allowPrivate, deliveryId),
+    markDeliveryFailed: (req: { deliveryId: string; error: string }) => markDeliveryFailed(em(), req),
     raiseAlert: (req: RaiseAlertRequest) => raiseAlert(em(), req),
     sendNotice: (notice: Notice) => sendNotice(em(), notifier, notice),
     sealAgreement: (req: { view: DisputeView; effectiveAt: string }) => sealAgreement(em(), renderer, req),

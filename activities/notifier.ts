@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createHmac } from 'node:crypto';
+import { signedPost } from './signed-post';
 
 /** A notice to people outside the system's screens: summonses and reminders. */
 export interface Notice {
@@ -33,22 +33,9 @@ export class WebhookNotifier implements Notifier {
     private readonly secret: string,
   ) {}
   async send(notice: Notice): Promise<void> {
-    const body = JSON.stringify(notice);
-    const timestamp = Math.floor(Date.now() / 1000).toString();
-    const signature = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-fengqiao-timestamp': timestamp,
-        'x-fengqiao-signature': `sha256=${signature}`,
-        'idempotency-key': notice.key,
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
+    const status = await signedPost(this.url, this.secret, JSON.stringify(notice), { 'idempotency-key': notice.key });
     // Non-2xx fails the activity, which Temporal retries with backoff.
-    if (!res.ok) throw new Error(`notice webhook answered ${res.status}`);
+    if (status < 200 || status >= 300) throw new Error(`notice webhook answered ${status}`);
   }
 }
 

@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { nextDeadline } from '../domain/sla';
 import type { DisputeEvent, DisputeView } from '../domain/types';
+import { enqueueDeliveries } from './webhooks';
 
 const searchText = (view: DisputeView): string =>
   [view.caseNumber, view.title, view.description, ...view.parties.map((p) => p.name)].filter(Boolean).join('\n');
 
 /**
- * Appends the event and projects the case, in one transaction. Idempotent: the event is keyed by
- * (dispute, seq), and the read model only moves forward (a replayed or late projection with an
- * older seq changes nothing).
+ * Appends the event, projects the case and enqueues its webhook deliveries, in one transaction.
+ * Idempotent: the event is keyed by (dispute, seq), the read model only moves forward (a replayed or
+ * late projection with an older seq changes nothing), deliveries are unique per subscription and event.
  */
 export async function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<void> {
   await em.transactional(async (tx) => {
@@ -53,5 +54,6 @@ export async function recordEvent(em: EntityManager, { event, view }: { event: D
         event.at,
       ],
     );
+    await enqueueDeliveries(tx, event, view);
   });
 }

@@ -28,6 +28,7 @@ import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
+import webhookRoutes from './routes/webhooks';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
@@ -38,7 +39,11 @@ declare module 'fastify' {
 }
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & { rateLimits?: Partial<RateLimits>; metricsToken?: string };
+  config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & {
+    rateLimits?: Partial<RateLimits>;
+    metricsToken?: string;
+    webhooks?: { allowPrivate: boolean };
+  };
   orm: MikroORM;
   temporal: Client;
   renderer: DocumentRenderer;
@@ -108,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(directoryRoutes);
       await v1.register(adminRoutes, { prefix: '/admin' });
       await v1.register(adminAccessRoutes, { prefix: '/admin' });
+      await v1.register(webhookRoutes, { allowPrivate: deps.config.webhooks?.allowPrivate ?? false });
     },
     { prefix: '/api/v1' },
   );

@@ -17,6 +17,7 @@ export interface AppConfig {
   /** Office hours of the cn-workdays calendar (Asia/Shanghai). */
   officeHours: OfficePeriod[];
   rateLimits: { perKey: number; perIp: number; loginPerIp: number };
+  webhooks: { allowPrivate: boolean; initialRetryMs: number; maxAttempts: number };
   /** Bearer token for /metrics; without it only loopback clients are answered. */
   metricsToken?: string;
   /** host:port where the worker serves its Temporal runtime metrics (Prometheus). */
@@ -101,6 +102,11 @@ export function loadConfig(
       perKey: int('RATE_LIMIT_PER_KEY', 600, 1, 1_000_000),
       perIp: int('RATE_LIMIT_PER_IP', 1200, 1, 1_000_000),
       loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 20, 1, 10_000),
+    },
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+      initialRetryMs: int('WEBHOOK_RETRY_INITIAL_MS', 5000, 10, 3_600_000),
+      maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,

@@ -57,7 +57,18 @@ async function main(): Promise<void> {
     const renderer = createRenderer();
     const { connection, namespace } = await connectWorkerConnection();
     cleanups.push(() => connection.close());
-    const worker = await createWorker({ connection, namespace, orm, renderer, notifier: notifierFor(config), officeHours: config.officeHours });
+    const temporal = await connectClient();
+    cleanups.push(() => temporal.connection.close());
+    const worker = await createWorker({
+      connection,
+      namespace,
+      orm,
+      renderer,
+      notifier: notifierFor(config),
+      officeHours: config.officeHours,
+      client: temporal,
+      webhooks: config.webhooks,
+    });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -68,8 +79,6 @@ async function main(): Promise<void> {
       void stop(1);
     });
 
-    const temporal = await connectClient();
-    cleanups.push(() => temporal.connection.close());
     const app = await buildApp({ config, orm, temporal, renderer });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });

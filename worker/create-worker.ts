@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, type WebhookSettings } from '../activities';
+import type { Client } from '@temporalio/client';
 import { LogNotifier, WebhookNotifier, type Notifier } from '../activities/notifier';
 import type { AppConfig } from '../config/env';
 import type { OfficePeriod } from '../domain/calendar';
@@ -16,6 +17,9 @@ export interface WorkerDeps {
   renderer: DocumentRenderer;
   notifier?: Notifier;
   officeHours?: OfficePeriod[];
+  /** A client to start webhook deliveries with (they run on this worker's task queue). */
+  client?: Client;
+  webhooks?: WebhookSettings;
   taskQueue?: string;
   /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -27,7 +31,14 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm: deps.orm, renderer: deps.renderer, notifier: deps.notifier, officeHours: deps.officeHours }),
+    activities: createActivities({
+      orm: deps.orm,
+      renderer: deps.renderer,
+      notifier: deps.notifier,
+      officeHours: deps.officeHours,
+      temporal: deps.client ? { client: deps.client, taskQueue: deps.taskQueue ?? TASK_QUEUE } : undefined,
+      webhooks: deps.webhooks,
+    }),
   });
 }
 

@@ -1,7 +1,7 @@
 /** `npm run worker`: one worker process, configured by the environment only (TEMPORAL_*, DATABASE_URL). */
 import { loadConfig } from '../config/env';
 import { initORM } from '../db/orm';
-import { connectWorkerConnection } from '../temporal/connection';
+import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from './create-worker';
 import { installWorkerRuntime } from './runtime';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   installWorkerRuntime(config, { sdkHandlesSignals: true });
   const orm = await initORM(config.databaseUrl!);
   const { connection, namespace } = await connectWorkerConnection();
+  const client = await connectClient();
   const worker = await createWorker({
     connection,
     namespace,
@@ -18,10 +19,13 @@ async function main(): Promise<void> {
     renderer: createRenderer(),
     notifier: notifierFor(config),
     officeHours: config.officeHours,
+    client,
+    webhooks: config.webhooks,
   });
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).
   await worker.run();
   await connection.close();
+  await client.connection.close();
   await orm.close();
 }
 

@@ -1,1 +1,2 @@
 export { disputeWorkflow } from './dispute.workflow';
+export { webhookDeliveryWorkflow } from './webhook.workflow';

@@ -12,6 +12,7 @@ import { Session } from './session.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
+import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
 
 export {
   Agency,
@@ -29,6 +30,8 @@ export {
   SlaPolicy,
   Unit,
   User,
+  WebhookDelivery,
+  WebhookSubscription,
 };
 
 export const ENTITIES = [
@@ -47,4 +50,6 @@ export const ENTITIES = [
   SlaPolicy,
   Unit,
   User,
+  WebhookDelivery,
+  WebhookSubscription,
 ];

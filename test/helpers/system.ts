@@ -29,7 +29,11 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startSystem(opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger'] } = {}): Promise<TestSystem> {
+export async function startSystem(
+  opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger']; webhooksToPrivateAddresses?: boolean } = {},
+): Promise<TestSystem> {
+  // Webhook receivers in tests listen on 127.0.0.1, which production refuses.
+  const allowPrivate = opts.webhooksToPrivateAddresses ?? true;
   const address = process.env.TEMPORAL_ADDRESS!;
   const databaseUrl = process.env.DATABASE_URL!;
   installQuietRuntime();
@@ -37,6 +41,8 @@ export async function startSystem(opts: { rateLimits?: Partial<RateLimits>; logg
   const orm = await initORM(databaseUrl, { pool: { min: 0, max: 10 } });
   const renderer = createRenderer();
   const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
   const worker: Worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -46,13 +52,13 @@ export async function startSystem(opts: { rateLimits?: Partial<RateLimits>; logg
     workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
     // Notices are asserted from the notifications table; keep them out of the test output.
     notifier: new LogNotifier(() => undefined),
+    client,
+    webhooks: { allowPrivate, initialRetryMs: 200, maxAttempts: 4 },
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
   // Tests fire hundreds of requests a minute from one address: generous limits unless a test sets its own.
   const rateLimits = opts.rateLimits ?? { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 };
-  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits }, orm, temporal: client, renderer, taskQueue, logger: opts.logger ?? false });
+  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits, webhooks: { allowPrivate } }, orm, temporal: client, renderer, taskQueue, logger: opts.logger ?? false });
   await app.ready();
 
   return {

@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { WebhookDelivery, WebhookSubscription } from '../db/entities';
+import type { DisputeEvent, DisputeView } from '../domain/types';
+import { refusedTarget, signedPost } from './signed-post';
+
+export const WEBHOOK_REFUSED = 'WebhookRefused';
+
+/**
+ * The outbox: in the projection's transaction, one delivery row per matching subscription of the
+ * integrator that created the case (unique per subscription and event, so a retry adds nothing).
+ * The payload names the event and the case, not its personal data: the integrator reads the case
+ * through the API.
+ */
+export async function enqueueDeliveries(tx: EntityManager, event: DisputeEvent, view: DisputeView): Promise<void> {
+  if (view.reportedBy.type !== 'integrator') return;
+  const payload = {
+    type: event.type,
+    seq: event.seq,
+    at: event.at,
+    dispute: { id: view.disputeId, caseNumber: view.caseNumber, stage: view.stage, outcome: view.outcome, unitCode: view.unit?.code, level: view.level },
+  };
+  await tx.execute(
+    `insert into webhook_deliveries (id, subscription_id, dispute_id, event_seq, event_type, payload)
+     select gen_random_uuid()::text, s.id, ?, ?, ?, ? from webhook_subscriptions s
+     where s.owner_id = ? and s.active and (s.events @> ?::jsonb or s.events @> '["*"]'::jsonb)
+     on conflict (subscription_id, dispute_id, event_seq) do nothing`,
+    [event.disputeId, event.seq, event.type, JSON.stringify(payload), view.reportedBy.id, JSON.stringify([event.type])],
+  );
+}
+
+/** The deliveries of one event still to be sent (after the projection committed). */
+export async function pendingDeliveries(em: EntityManager, disputeId: string, seq: number): Promise<string[]> {
+  const rows = await em.find(WebhookDelivery, { disputeId, eventSeq: seq, status: 'pending' });
+  return rows.map((d) => d.id);
+}
+
+/**
+ * One attempt at a delivery, logged. A 2xx marks it delivered; anything else fails the activity so
+ * Temporal retries it with backoff; a target that became private (DNS) is refused for good.
+ */
+export async function deliverWebhook(em: EntityManager, allowPrivate: boolean, deliveryId: string): Promise<void> {
+  const delivery = await em.findOne(WebhookDelivery, { id: deliveryId });
+  if (!delivery || delivery.status === 'delivered') return;
+  const subscription = await em.findOne(WebhookSubscription, { id: delivery.subscriptionId });
+  if (!subscription?.active) {
+    await em.nativeUpdate(WebhookDelivery, { id: deliveryId }, { status: 'failed', lastError: 'subscription removed' });
+    return;
+  }
+  const refused = await refusedTarget(subscription.url, allowPrivate);
+  if (refused) throw ApplicationFailure.nonRetryable(`target refused: ${refused}`, WEBHOOK_REFUSED);
+  const body = JSON.stringify({ deliveryId, ...delivery.payload });
+  let status: number | undefined;
+  let error: string | undefined;
+  try {
+    status = await signedPost(subscription.url, subscription.secret, body, {
+      'x-fengqiao-delivery': deliveryId,
+      'x-fengqiao-event': delivery.eventType,
+    });
+  } catch (err) {
+    error = (err as Error).message.slice(0, 500);
+  }
+  const ok = status !== undefined && status >= 200 && status < 300;
+  await em.execute(
+    `update webhook_deliveries set attempts = attempts + 1, last_status_code = ?, last_error = ?, status = ?, delivered_at = ? where id = ?`,
+    [status ?? null, ok ? null : (error ?? `HTTP ${status}`), ok ? 'delivered' : 'pending', ok ? new Date() : null, deliveryId],
+  );
+  if (!ok) throw new Error(`delivery ${deliveryId}: ${error ?? `HTTP ${status}`}`);
+}
+
+export async function markDeliveryFailed(em: EntityManager, req: { deliveryId: string; error: string }): Promise<void> {
+  await em.execute(`update webhook_deliveries set status = 'failed', last_error = ? where id = ? and status <> 'delivered'`, [
+    req.error.slice(0, 500),
+    req.deliveryId,
+  ]);
+}
