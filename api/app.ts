@@ -21,6 +21,7 @@ import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
 import adminAccessRoutes from './routes/admin-access';
+import adminDirectoryRoutes from './routes/admin-directory';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(directoryRoutes);
       await v1.register(adminRoutes, { prefix: '/admin' });
       await v1.register(adminAccessRoutes, { prefix: '/admin' });
+      await v1.register(adminDirectoryRoutes, { prefix: '/admin' });
       await v1.register(webhookRoutes, { allowPrivate: deps.config.webhooks?.allowPrivate ?? false });
     },
     { prefix: '/api/v1' },

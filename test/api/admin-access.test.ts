@@ -77,3 +77,34 @@ it('creates and deactivates staff accounts, for admins only', async () => {
   expect((await sys.app.inject({ url: '/api/v1/units', headers: session })).statusCode).toBe(401);
   expect((await sys.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: body.username, password: body.password } })).statusCode).toBe(401);
 });
+
+it('grows the directory one level at a time, and new units take cases at once', async () => {
+  const admin = await api.as('admin');
+  const code = `taoli-g${Date.now() % 100000}`;
+  const misplaced = await sys.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/units',
+    headers: admin,
+    payload: { code, level: 'grid', parentCode: 'chuanzihe-street', name: '桃李第二网格', population: 900, committeeShort: '渔' },
+  });
+  expect(misplaced.statusCode).toBe(400);
+  expect(misplaced.json().errors[0].field).toBe('body/level');
+  const unit = expectStatus(
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/units',
+      headers: admin,
+      payload: { code, level: 'grid', parentCode: 'yufuci-community', name: '桃李第二网格', population: 900, committeeShort: '渔' },
+    }),
+    201,
+  );
+  expect(unit).toMatchObject({ code, committeeName: '桃李第二网格人民调解委员会' });
+  const created = await api.create({ ...taoliLiftNoise(), gridCode: code });
+  expect(created.unit.code).toBe('yufuci-community');
+  const renamed = expectStatus(await sys.app.inject({ method: 'PATCH', url: `/api/v1/admin/units/${code}`, headers: admin, payload: { population: 950 } }), 200);
+  expect(renamed.population).toBe(950);
+  expectStatus(await sys.app.inject({ method: 'PUT', url: '/api/v1/admin/agencies/fire-brigade', headers: admin, payload: { name: '消防救援站' } }), 200);
+  const agencies = expectStatus(await sys.app.inject({ url: '/api/v1/agencies', headers: admin }), 200);
+  expect(agencies.items).toContainEqual({ code: 'fire-brigade', name: '消防救援站' });
+  expect((await sys.app.inject({ method: 'PUT', url: '/api/v1/admin/agencies/x-y', headers: await api.as('supervisor@yufuci-community'), payload: { name: 'x' } })).statusCode).toBe(403);
+});

@@ -1,0 +1,115 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Agency, Unit } from '../../db/entities';
+import { LEVELS, parentLevel } from '../../domain/lifecycle';
+import { AppError } from '../errors';
+import { principalOf } from '../plugins/auth';
+import { CODE_PATTERN, problemRef, standardErrors } from '../schemas/common';
+import { literalUnion } from '../schemas/dispute';
+
+const UnitSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+  parentCode: Type.Optional(Type.String()),
+  population: Type.Integer(),
+  committeeName: Type.String(),
+  committeeShort: Type.String(),
+});
+const UnitEditable = {
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  population: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'For rates per 10,000 residents' }),
+  committeeName: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Default: <name>人民调解委员会' })),
+  committeeShort: Type.String({ minLength: 1, maxLength: 8, description: 'In case and agreement numbers: （2026）<short>人调字第N号' }),
+};
+const unitView = (u: Unit): Static<typeof UnitSchema> => ({
+  code: u.code,
+  name: u.name,
+  level: u.level,
+  parentCode: u.parentCode ?? undefined,
+  population: u.population,
+  committeeName: u.committeeName,
+  committeeShort: u.committeeShort,
+});
+
+/** Admin: the region tree and the agencies. Codes are stable: a unit is never re-parented or renamed in code. */
+const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', async (request) => {
+    const p = principalOf(request);
+    if (p.kind !== 'staff' || p.role !== 'admin') throw new AppError('forbidden', 'administrators only');
+  });
+
+  app.post(
+    '/units',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Add a unit under an existing one (one level down: city → county → street → community → grid)',
+        body: Type.Object(
+          { code: Type.String({ pattern: CODE_PATTERN }), level: literalUnion(LEVELS), parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })), ...UnitEditable },
+          { additionalProperties: false },
+        ),
+        response: { 201: UnitSchema, 409: problemRef, ...standardErrors },
+      },
+    },
+    async (request, reply) => {
+      const em = app.orm.em.fork();
+      const body = request.body;
+      if (await em.findOne(Unit, { code: body.code })) throw new AppError('conflict', `unit ${body.code} exists`);
+      let path = `/${body.code}/`;
+      if (body.level !== 'city' || body.parentCode) {
+        const parent = body.parentCode ? await em.findOne(Unit, { code: body.parentCode }) : null;
+        if (!parent) throw new AppError('validation_failed', 'a unit below the city needs an existing parentCode', { errors: [{ field: 'body/parentCode', message: 'is not a unit' }] });
+        if (parentLevel(body.level) !== parent.level) {
+          throw new AppError('validation_failed', `a ${body.level} belongs under a ${parentLevel(body.level) ?? 'nothing'}, not a ${parent.level}`, {
+            errors: [{ field: 'body/level', message: `does not fit under ${parent.code}` }],
+          });
+        }
+        path = `${parent.path}${body.code}/`;
+      }
+      const unit = em.create(Unit, { ...body, path, committeeName: body.committeeName ?? `${body.name}人民调解委员会` });
+      await em.persistAndFlush(unit);
+      return reply.status(201).send(unitView(unit));
+    },
+  );
+
+  app.patch(
+    '/units/:code',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Change a unit’s name, population or committee',
+        params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
+        body: Type.Partial(Type.Object(UnitEditable), { additionalProperties: false }),
+        response: { 200: UnitSchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      const unit = await em.findOne(Unit, { code: request.params.code });
+      if (!unit) throw new AppError('not_found', `no unit ${request.params.code}`);
+      em.assign(unit, request.body);
+      await em.flush();
+      return unitView(unit);
+    },
+  );
+
+  app.put(
+    '/agencies/:code',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Add or rename an agency',
+        params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ code: Type.String(), name: Type.String() }), ...standardErrors },
+      },
+    },
+    async (request) => {
+      await app.orm.em.fork().upsert(Agency, { code: request.params.code, name: request.body.name });
+      return { code: request.params.code, name: request.body.name };
+    },
+  );
+};
+
+export default adminDirectory;
