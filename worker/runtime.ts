@@ -9,7 +9,7 @@ export function installWorkerRuntime(config: Pick<AppConfig, 'workerMetricsAddre
   Runtime.install({
     logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN'),
     // `npm start` stops the worker itself, in order; `npm run worker` lets the SDK handle signals.
-    ...(opts.sdkHandlesSignals ? {} : { shutdsdkHandlesSignals: [] }),
+    ...(opts.sdkHandlesSignals ? {} : { shutdownSignals: [] }),
     ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
   });
 }
