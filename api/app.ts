@@ -12,7 +12,7 @@ import type { AppConfig } from '../config/env';
 import type { DocumentRenderer } from '../templates/render';
 import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
-import authPlugin from './plugins/auth';
+import authPlugin, { requireAdmin } from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
 import metricsPlugin from './plugins/metrics';
@@ -112,9 +112,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(documentsRoutes, { renderer: deps.renderer });
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
-      await v1.register(adminRoutes, { prefix: '/admin' });
-      await v1.register(adminAccessRoutes, { prefix: '/admin' });
-      await v1.register(adminDirectoryRoutes, { prefix: '/admin' });
+      await v1.register(
+        async (admin) => {
+          admin.addHook('preHandler', requireAdmin);
+          await admin.register(adminRoutes);
+          await admin.register(adminAccessRoutes);
+          await admin.register(adminDirectoryRoutes);
+        },
+        { prefix: '/admin' },
+      );
       await v1.register(webhookRoutes, { allowPrivate: deps.config.webhooks?.allowPrivate ?? false });
     },
     { prefix: '/api/v1' },

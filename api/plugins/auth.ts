@@ -46,6 +46,12 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** A preHandler for the admin routes: administrators only. */
+export async function requireAdmin(request: FastifyRequest): Promise<void> {
+  const p = principalOf(request);
+  if (p.kind !== 'staff' || p.role !== 'admin') throw new AppError('forbidden', 'administrators only');
+}
+
 export default fp(
   async (app) => {
     app.decorateRequest('principal', undefined);
