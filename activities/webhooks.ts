@@ -43,20 +43,20 @@ export async function deliverWebhook(em: EntityManager, allowPrivate: boolean, d
   const delivery = await em.findOne(WebhookDelivery, { id: deliveryId });
   if (!delivery || delivery.status === 'delivered') return;
   const subscription = await em.findOne(WebhookSubscription, { id: delivery.subscriptionId });
-  if (!subscription?.active) {
-    await em.nativeUpdate(WebhookDelivery, { id: deliveryId }, { status: 'failed', lastError: 'subscription removed' });
-    return;
-  }
+  if (!subscription?.active) throw ApplicationFailure.nonRetryable('subscription removed', WEBHOOK_REFUSED);
   const refused = await refusedTarget(subscription.url, allowPrivate);
   if (refused) throw ApplicationFailure.nonRetryable(`target refused: ${refused}`, WEBHOOK_REFUSED);
   const body = JSON.stringify({ deliveryId, ...delivery.payload });
   let status: number | undefined;
   let error: string | undefined;
   try {
-    status = await signedPost(subscription.url, subscription.secret, body, {
-      'x-fengqiao-delivery': deliveryId,
-      'x-fengqiao-event': delivery.eventType,
-    });
+    status = await signedPost(
+      subscription.url,
+      subscription.secret,
+      body,
+      { 'x-fengqiao-delivery': deliveryId, 'x-fengqiao-event': delivery.eventType },
+      { allowPrivate },
+    );
   } catch (err) {
     error = (err as Error).message.slice(0, 500);
   }

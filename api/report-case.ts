@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, isGrpcDeadlineError } from '@temporalio/client';
 import { Unit } from '../db/entities';
 import type { DisputeIntake, DisputeView, StartDisputeInput } from '../domain/types';
 import type { disputeWorkflow } from '../workflows/dispute.workflow';
@@ -12,6 +12,21 @@ import { mayCreateAt } from './scope';
 import { caseResponse } from './views';
 
 export const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
+
+/** How long a request waits for the workflow's answer before telling the caller to retry. */
+const ANSWER_WITHIN_MS = 30_000;
+
+/** Runs a Temporal call with a deadline; past it, 503 (the action may still apply: retry with the same key). */
+export async function withinDeadline<T>(app: FastifyInstance, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await app.temporal.withDeadline(Date.now() + ANSWER_WITHIN_MS, fn);
+  } catch (err) {
+    if (isGrpcDeadlineError(err)) {
+      throw new AppError('unavailable', `the case did not answer within ${ANSWER_WITHIN_MS / 1000} s; it may still apply the request: retry with the same Idempotency-Key`);
+    }
+    throw err;
+  }
+}
 
 /**
  * Reports a case (登记) for a caller: checks where it arose, starts its workflow with update-with-start
@@ -35,7 +50,7 @@ export async function reportCase(
 
   const start = async (disputeId: string) => {
     const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
-    const view: DisputeView = await app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
+    const view: DisputeView = await withinDeadline(app, () => app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
         workflowId: workflowIdFor(disputeId),
         taskQueue: app.taskQueue,
@@ -44,7 +59,7 @@ export async function reportCase(
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
-    });
+    }));
     return { status: 201, body: caseResponse(view) };
   };
   const key = opts.idempotencyKey;

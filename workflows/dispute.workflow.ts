@@ -11,6 +11,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -78,6 +79,12 @@ const acts = proxyActivities<Activities>({
   },
 });
 
+/** Notices (summonses, reminders, referrals) retry for about an hour, on the side of the case. */
+const notices = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+});
+
 const SYSTEM: Actor = { type: 'system', id: 'system', name: '系统', role: 'system' };
 
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
@@ -110,8 +117,10 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     state.overdue = false;
   }
   let intakeDone = false;
-  // Set while a handler awaits an activity before its transition is complete; other actions wait.
-  let busy = false;
+  // Held while an action's handler or a deadline's consequences run: other actions are refused
+  // (409, try again) and the timer waits, so no two transitions interleave at their awaits.
+  let holds = 0;
+  const busy = (): boolean => holds > 0;
   // Bumped on every change of stage or deadlines: the timer loop re-plans when it moves.
   let tick = 0;
   const touch = (): void => {
@@ -150,7 +159,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   }
 
   function allowedNow(): Action[] {
-    if (!intakeDone || busy) return [];
+    if (!intakeDone || busy()) return [];
     if (!full) return [...V1_ALLOWED_ACTIONS[state.stage]];
     return allowedActions(state.stage, { suspended: !!state.suspended, performed: state.followUp?.performed });
   }
@@ -176,7 +185,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const scope = { unitCode: state.unit?.code, unitPath: state.unit?.path, summoned: state.meeting?.agencies.map((a) => a.code) ?? [] };
       if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
     }
-    if (busy) refuse(action, 'another action on this case is in progress; try again shortly');
+    if (busy()) refuse(action, 'another action on this case is in progress; try again shortly');
     if (!allowedNow().includes(action)) refuse(action);
     if (full && action === 'add-note' && state.seq >= NOTE_EVENT_LIMIT) {
       refuse(action, `the case file has reached its ${NOTE_EVENT_LIMIT}-event limit for notes: put further material in the mediation record`);
@@ -191,7 +200,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     setHandler(
       def,
       async (input) => {
-        await run(input);
+        await exclusively(() => run(input));
         return state;
       },
       {
@@ -203,14 +212,23 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     );
   }
 
-  /** Runs the activities of a transition with other actions held off; the state changes after they succeed. */
+  /** Runs `fn` holding the case: other actions are refused meanwhile and the timer waits. Re-entrant. */
   async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    busy = true;
+    holds += 1;
     try {
       return await fn();
     } finally {
-      busy = false;
+      holds -= 1;
     }
+  }
+
+  /**
+   * Sends a notice without holding up the case: a notice endpoint that is down must not stop intake
+   * or a deadline. Cases whose history predates this sent them in line and replay that way.
+   */
+  async function notify(notice: Parameters<Activities['sendNotice']>[0]): Promise<void> {
+    if (!patched('detached-notices')) return acts.sendNotice(notice);
+    notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
   }
 
   function enterStage(stage: Stage): void {
@@ -445,7 +463,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       );
       enterStage('meeting_scheduled');
       await emit('meeting_scheduled', actor, { round, at: payload.at, place: payload.place, agencies: payload.agencies, reportInDueAt: reportIn.dueAt });
-      await acts.sendNotice({
+      await notify({
         key: `${state.disputeId}:summons:${round}`,
         disputeId: state.disputeId,
         kind: 'meeting_summons',
@@ -687,7 +705,13 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       continue;
     }
     const changed = await condition(() => tick !== seen, Math.max(1, Date.parse(next.at) - Date.now()));
-    if (!changed) await fire(next.deadline, next.phase);
+    if (changed) continue;
+    // An action in flight finishes first; if it moved the stage or the deadlines, plan again.
+    if (busy()) {
+      await condition(() => !busy());
+      if (tick !== seen) continue;
+    }
+    await exclusively(() => fire(next.deadline, next.phase));
   }
   await condition(allHandlersFinished);
   return state;
@@ -712,7 +736,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       if (d.kind === 'accept') await alert('accept_warning', `${number} 待${unitName}接单，将于 ${d.dueAt} 超时`);
       else if (d.kind === 'handling') await alert('handling_warning', `${number} ${unitName}调处期限将于 ${d.dueAt} 届满`);
       else if (d.kind === 'judicial_confirmation') {
-        await acts.sendNotice({
+        await notify({
           key: `${state.disputeId}:judicial:${state.agreement?.round ?? 1}`,
           disputeId: state.disputeId,
           kind: 'judicial_confirmation_reminder',
@@ -756,7 +780,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
         const meeting = state.meeting;
         clearDeadlines('meeting_reminder');
         if (!meeting) return;
-        await acts.sendNotice({
+        await notify({
           key: `${state.disputeId}:reminder:${meeting.round}`,
           disputeId: state.disputeId,
           kind: 'meeting_reminder',
@@ -777,7 +801,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const text = `高风险纠纷（${reasons.join('；')}）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。`;
     state.notes.push({ at: nowIso(), by: SYSTEM, text });
     await alert('high_risk', `${state.caseNumber} ${text}`);
-    await acts.sendNotice({
+    await notify({
       key: `${state.disputeId}:police-referral`,
       disputeId: state.disputeId,
       kind: 'high_risk_referral',

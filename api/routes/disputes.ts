@@ -8,7 +8,8 @@ import { ACTION_UPDATES, acceptUpdate, workflowIdFor } from '../../workflows/dis
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
-import { principalKey, reportCase } from '../report-case';
+import { principalKey, reportCase, withinDeadline } from '../report-case';
+import { sha256Hex } from '../../security/credentials';
 import { findVisibleCase, scopeCondition } from '../scope';
 import { problemRef, standardErrors } from '../schemas/common';
 import {
@@ -171,11 +172,16 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const principal = principalOf(request);
         const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
         const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
+        const key = request.headers['idempotency-key'];
         const run = async (): Promise<Answer> => {
           try {
-            const view = await handle.executeUpdate(update as typeof acceptUpdate, {
-              args: [{ actor: actorOf(principal), payload: request.body as never }],
-            });
+            const view = await withinDeadline(app, () =>
+              handle.executeUpdate(update as typeof acceptUpdate, {
+                args: [{ actor: actorOf(principal), payload: request.body as never }],
+                // Temporal deduplicates updates by id within a run: a retry after a lost answer applies nothing twice.
+                updateId: key ? sha256Hex(`${principalKey(principal)}:${key}`) : undefined,
+              }),
+            );
             return { status: 200, body: caseResponse(view) };
           } catch (err) {
             if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
@@ -185,7 +191,6 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
             throw fromTemporal(err) ?? err;
           }
         };
-        const key = request.headers['idempotency-key'];
         const answer = key
           ? await idempotently(
               app.orm.em.fork(),

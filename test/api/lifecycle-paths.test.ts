@@ -107,8 +107,12 @@ describe('risk', () => {
     await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake');
     const alerts = await api.alerts(created.id, await api.as('supervisor@yufuci-community'));
     expect(alerts.map((a) => a.kind)).toEqual(['high_risk']);
-    const referral = await sys.orm.em.fork().findOneOrFail(Notification, { key: `${created.id}:police-referral` });
-    expect(referral).toMatchObject({ kind: 'high_risk_referral', status: 'sent' });
+    const referral = await eventually(
+      () => sys.orm.em.fork().findOne(Notification, { key: `${created.id}:police-referral`, status: 'sent' }),
+      10_000,
+      'the police referral notice',
+    );
+    expect(referral.kind).toBe('high_risk_referral');
   });
 
   it('flags a report by keyword alone', async () => {
@@ -229,6 +233,27 @@ describe('the agreement and after', () => {
     expect(rejected.agreement).toBeUndefined();
     expect(rejected.deadlines.signatures).toBeUndefined();
     await recordHistory(sys.temporalAddress, workflowIdFor(id), 'signatures-overdue-rejected');
+  });
+
+  it('lets concurrent actions through one at a time: the agreement takes effect once', async () => {
+    const { id, mediator } = await accepted('neighbour');
+    await api.act(id, 'resolve', terms, mediator);
+    await api.act(id, 'sign', { signer: 'party:0', method: 'signature' }, mediator);
+    await api.act(id, 'sign', { signer: 'party:1', method: 'signature' }, mediator);
+    const answers = await Promise.all([
+      api.tryAct(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator),
+      api.tryAct(id, 'seal', {}, mediator),
+      api.tryAct(id, 'add-note', { text: '同时记录' }, mediator),
+    ]);
+    for (const a of answers) expect([200, 409]).toContain(a.statusCode);
+    for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json().detail).toMatch(/in progress|not allowed/);
+    // Whatever was refused is applied now, once.
+    const now = await api.get(id, mediator);
+    if (!now.agreement.signatures.some((s: { signer: string }) => s.signer === 'mediator')) await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator);
+    if (!now.agreement.sealedAt) await api.act(id, 'seal', {}, mediator);
+    const types = (await api.events(id)).map((e) => e.type);
+    expect(types.filter((t) => t === 'agreement_effective')).toHaveLength(1);
+    expect((await api.get(id)).stage).toBe('follow_up');
   });
 
   it('reopens an agreement that was not performed and seals a second one with its own number', async () => {

@@ -8,7 +8,7 @@ import { AgreementRecord, Notification } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
 import { recordHistory } from '../helpers/histories';
-import { startSystem, type TestSystem } from '../helpers/system';
+import { eventually, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
@@ -59,7 +59,8 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   expect(summoned.stage).toBe('meeting_scheduled');
   expect(summoned.meeting.agencies.map((a: { name: string }) => a.name)).toEqual(['安监站', '市住保中心']);
   expect(summoned.deadlines.report_in).toBeDefined();
-  const summons = await sys.orm.em.fork().findOneOrFail(Notification, { key: `${id}:summons:1` });
+  // Notices go out on the side of the case.
+  const summons = await eventually(() => sys.orm.em.fork().findOne(Notification, { key: `${id}:summons:1`, status: 'sent' }), 10_000, 'the summons');
   expect(summons.recipients).toEqual(['safety-station', 'housing-center']);
 
   // 部门报到: each agency answers the summons; a representative of another agency cannot.

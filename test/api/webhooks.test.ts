@@ -2,7 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { refusedTarget } from '../../activities/signed-post';
+import { refusedTarget, signedPost } from '../../activities/signed-post';
 import { apiOf } from '../helpers/api';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -134,10 +134,22 @@ describe('targets in private or loopback ranges', () => {
     ['http://169.254.169.254/latest/meta-data', /private or loopback/],
     ['http://[::1]/x', /private or loopback/],
     ['http://[fd00::1]/x', /private or loopback/],
+    ['http://[::ffff:127.0.0.1]/x', /private or loopback/],
+    ['http://[::ffff:a9fe:a9fe]/latest/meta-data', /private or loopback/],
+    ['http://[64:ff9b::a9fe:a9fe]/x', /private or loopback/],
+    ['http://[2002:7f00:1::]/x', /private or loopback/],
+    ['http://0x7f000001/x', /private or loopback/],
     ['ftp://files.example.org/x', /http/],
     ['https://user:pw@hooks.example.org/x', /credentials/],
   ])('refuses %s', async (url, why) => {
     expect(await refusedTarget(url, false)).toMatch(why);
+  });
+
+  it('refuses them again when connecting, so a name that later resolves privately gets nowhere', async () => {
+    await expect(signedPost(`${receiverUrl}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(/refused/);
+    const port = new URL(receiverUrl).port;
+    await expect(signedPost(`http://localhost:${port}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(/refused/);
+    expect(await signedPost(`http://localhost:${port}/events`, 'secret', JSON.stringify({ type: 'probe', dispute: { id: 'probe' } }), {}, { allowPrivate: true })).toBe(200);
   });
 
   it('refuses them at subscription unless the configuration allows them', async () => {

@@ -12,7 +12,7 @@ import { buildApp } from '../../api/app';
 import type { RateLimits } from '../../api/plugins/rate-limit';
 import { initORM } from '../../db/orm';
 import { createRenderer } from '../../templates/render';
-import { LogNotifier } from '../../activities/notifier';
+import { LogNotifier, type Notifier } from '../../activities/notifier';
 import { createWorker } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
 import { installQuietRuntime } from './runtime';
@@ -30,7 +30,7 @@ export interface TestSystem {
 }
 
 export async function startSystem(
-  opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger']; webhooksToPrivateAddresses?: boolean } = {},
+  opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger']; webhooksToPrivateAddresses?: boolean; notifier?: Notifier } = {},
 ): Promise<TestSystem> {
   // Webhook receivers in tests listen on 127.0.0.1, which production refuses.
   const allowPrivate = opts.webhooksToPrivateAddresses ?? true;
@@ -51,7 +51,7 @@ export async function startSystem(
     taskQueue,
     workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
     // Notices are asserted from the notifications table; keep them out of the test output.
-    notifier: new LogNotifier(() => undefined),
+    notifier: opts.notifier ?? new LogNotifier(() => undefined),
     client,
     webhooks: { allowPrivate, initialRetryMs: 200, maxAttempts: 4 },
   });
