@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { maskName, maskText } from '../security/pii';
 import { signedPost } from './signed-post';
 
 /** A notice to people outside the system's screens: summonses and reminders. */
@@ -21,7 +22,9 @@ export class LogNotifier implements Notifier {
   readonly channel = 'log';
   constructor(private readonly log: (line: string) => void = (line) => console.log(line)) {}
   async send(notice: Notice): Promise<void> {
-    this.log(`[notice ${notice.kind}] to ${notice.recipients.join(', ')}: ${notice.message}`);
+    // The log is not the place for parties' names or numbers: recipients and message are masked.
+    const to = notice.recipients.map((r) => (/^[a-z0-9-]+$/.test(r) ? r : maskName(r))).join(', ');
+    this.log(`[notice ${notice.kind}] ${notice.key} to ${to}: ${maskText(notice.message)}`);
   }
 }
 

@@ -11,7 +11,12 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
     serializers: {
-      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: maskText(String(req.url ?? '')), ip: req.ip }),
+      // Open311 clients may send their key as `api_key` in the query: never log it.
+      req: (req: { method?: string; url?: string; ip?: string }) => ({
+        method: req.method,
+        url: maskText(String(req.url ?? '')).replace(/([?&]api_key=)[^&]*/gi, '$1[redacted]'),
+        ip: req.ip,
+      }),
     },
     formatters: { log: (obj: Record<string, unknown>) => maskValue(obj) as Record<string, unknown> },
     hooks: {

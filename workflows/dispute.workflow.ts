@@ -389,6 +389,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
         const unit = await acts.resolveUnit(target);
         return { unit, deadline: await acts.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
       });
+      // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
+      const around = from.path?.replace(/[^/]+\/$/, '');
+      if (actor.role !== 'admin' && around && !unit.path?.startsWith(around)) forbidden(`${unit.code} is outside ${from.name}'s neighbourhood`);
       moveTo(unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'transfer' });
       await emit('transferred', actor, { from: from.code, to: unit.code, reason: payload.reason });
     },
@@ -490,7 +493,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     };
   }
   const notYetAnswered = ({ actor }: ActionInput<unknown>) => {
-    if (state.meeting?.agencies.find((a) => a.code === actor.agencyCode)?.answer) invalid(`${actor.agencyCode} has already answered`);
+    const agency = state.meeting?.agencies.find((a) => a.code === actor.agencyCode);
+    if (!agency) invalid('only a representative of a summoned agency answers the summons');
+    if (agency.answer) invalid(`${actor.agencyCode} has already answered`);
   };
   on(confirmAttendanceUpdate, 'confirm-attendance', answerSummons('confirmed'), notYetAnswered);
   on(declineAttendanceUpdate, 'decline-attendance', answerSummons('declined'), (input) => {
@@ -533,6 +538,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       }
     },
     ({ payload }) => {
+      if (!state.meeting) invalid('there is no meeting to record');
       if (payload.result === 'agreed' && !(payload.terms?.length && payload.matters && payload.responsibilities)) {
         invalid('an agreed outcome needs matters, responsibilities and at least one term');
       }
@@ -643,9 +649,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     reassignUpdate,
     'reassign',
     async ({ actor, payload }) => {
-      if (payload.assignee) state.assignee = payload.assignee;
       const target = payload.unitCode;
       if (!target || target === state.unit?.code) {
+        if (payload.assignee) state.assignee = payload.assignee;
         await emit('reassigned', actor, { assignee: payload.assignee, reason: payload.reason });
         return;
       }

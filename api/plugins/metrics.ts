@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -54,7 +55,8 @@ export default fp<{ token?: string }>(
     app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip);
-      if (!(opts.token ? bearer === opts.token : loopback)) return reply.status(404).type('text/plain').send('not found');
+      const tokenOk = !!opts.token && !!bearer && bearer.length === opts.token.length && timingSafeEqual(Buffer.from(bearer), Buffer.from(opts.token));
+      if (!(opts.token ? tokenOk : loopback)) return reply.status(404).type('text/plain').send('not found');
       return reply.type(registry.contentType).send(await registry.metrics());
     });
   },

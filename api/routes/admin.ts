@@ -93,6 +93,10 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       const policy = await em.findOne(SlaPolicy, { id: request.params.id });
       if (!policy) throw new AppError('not_found', `no SLA policy ${request.params.id}`);
       const { category, priority, level } = request.body;
+      // The fallbacks (*/normal/* and */urgent/*) keep covering every case, so that no deadline lacks a policy.
+      if (policy.category === '*' && policy.level === '*' && (category !== '*' || level !== '*' || priority !== policy.priority)) {
+        throw new AppError('conflict', 'a fallback policy keeps its category, priority and level: change its durations, or add a more specific policy');
+      }
       const clash = await em.findOne(SlaPolicy, { category, priority, level, id: { $ne: policy.id } });
       if (clash) throw new AppError('conflict', `policy ${clash.id} already covers ${category}/${priority}/${level}`);
       em.assign(policy, request.body);

@@ -227,6 +227,11 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       const res = (stream.res = reply.raw);
       res.on('close', end);
       res.on('error', end);
+      // The client may have gone while the replay was read: its 'close' has fired already.
+      if (res.destroyed || request.raw.destroyed) {
+        end();
+        return;
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-cache',

@@ -60,14 +60,17 @@ async function signAll(id: string, headers: Record<string, string>) {
 }
 
 describe('accepting and routing', () => {
-  it('declines with a transfer to another unit, whose accept clock starts', async () => {
+  it('declines with a transfer within the neighbourhood, whose accept clock starts; not across the city', async () => {
     const created = await api.create(report('neighbour'));
     const mediator = await api.as('mediator@yufuci-community');
-    const moved = await api.act(created.id, 'decline', { reason: '当事人住所属汪家桥社区', transferTo: 'wangjiaqiao-community' }, mediator);
-    expect(moved).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'wangjiaqiao-community' } });
-    expect(moved.escalations).toEqual([expect.objectContaining({ kind: 'transfer', from: 'yufuci-community', to: 'wangjiaqiao-community' })]);
+    const far = await api.tryAct(created.id, 'decline', { reason: '当事人住所属汪家桥社区', transferTo: 'wangjiaqiao-community' }, mediator);
+    expect(far.statusCode).toBe(403);
+    expect((await api.get(created.id)).unit.code).toBe('yufuci-community');
+    const moved = await api.act(created.id, 'decline', { reason: '涉及街道管理的公共区域', transferTo: 'chuanzihe-street' }, mediator);
+    expect(moved).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'chuanzihe-street' } });
+    expect(moved.escalations).toEqual([expect.objectContaining({ kind: 'transfer', from: 'yufuci-community', to: 'chuanzihe-street' })]);
     expect(Date.parse(moved.deadlines.accept.startedAt)).toBeGreaterThan(Date.parse(created.deadlines.accept.startedAt));
-    const grid = await api.tryAct(created.id, 'decline', { reason: 'x', transferTo: 'wangjiaqiao-g1' }, await api.as('mediator@wangjiaqiao-community'));
+    const grid = await api.tryAct(created.id, 'decline', { reason: 'x', transferTo: 'yufuci-taoli' }, await api.as('admin'));
     expect(grid.statusCode).toBe(422);
     expect(grid.json().detail).toMatch(/grid/);
   });
@@ -334,5 +337,7 @@ describe('SLA policies (admin)', () => {
     expect(bad.statusCode).toBe(400);
     expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${created.id}`, headers: admin })).statusCode).toBe(204);
     expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${fallback.id}`, headers: admin })).statusCode).toBe(409);
+    const rekeyed = await sys.app.inject({ method: 'PUT', url: `/api/v1/admin/sla-policies/${fallback.id}`, headers: admin, payload: { ...fallback, id: undefined, category: 'noise' } });
+    expect(rekeyed.statusCode).toBe(409);
   });
 });

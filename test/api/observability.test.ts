@@ -48,6 +48,10 @@ it('logs with request and case ids, and masks phone and ID numbers and names', a
   expect(text).not.toContain('430702198001011234');
   expect(text).toContain('138****1111');
   expect(text).not.toContain(sys.apiKey);
+  lines.length = 0;
+  await sys.app.inject({ url: `/open311/v2/requests.json?api_key=${sys.apiKey}&status=open` });
+  expect(lines.join('\n')).not.toContain(sys.apiKey);
+  expect(lines.join('\n')).toContain('api_key=[redacted]');
   sys.app.log.info({ party: { name: '陈小红', phone: '13800001111', idNumber: '430702198001011234' } }, 'party 陈 called from 13912345678');
   const last = lines[lines.length - 1]!;
   expect(last).not.toMatch(/陈小红|13800001111|430702198001011234|13912345678/);
