@@ -265,9 +265,11 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         where.push('category in (?)');
         params.push(q.service_code.split(','));
       }
-      const end = q.end_date ? new Date(q.end_date) : new Date();
-      const start = q.start_date ? new Date(q.start_date) : new Date(end.getTime() - 90 * 86400_000);
-      if (end.getTime() - start.getTime() > 90 * 86400_000) throw new Open311Error(400, 'start_date and end_date may span at most 90 days');
+      // The spec's default window: 90 days, ending at end_date, or starting at start_date, or ending now.
+      const DAYS_90 = 90 * 86400_000;
+      const start = q.start_date ? new Date(q.start_date) : new Date((q.end_date ? Date.parse(q.end_date) : Date.now()) - DAYS_90);
+      const end = q.end_date ? new Date(q.end_date) : q.start_date ? new Date(Math.min(Date.now(), start.getTime() + DAYS_90)) : new Date();
+      if (end.getTime() - start.getTime() > DAYS_90) throw new Open311Error(400, 'start_date and end_date may span at most 90 days');
       where.push('created_at >= ?', 'created_at <= ?');
       params.push(start, end);
       const statuses = q.status?.split(',') ?? [];

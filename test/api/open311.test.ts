@@ -89,6 +89,10 @@ it('answers errors as the specification’s list of {code, description}', async 
   const missing = await postRequest({ api_key: sys.apiKey, service_code: 'noise', address_id: 'yufuci-taoli' });
   expect(missing.statusCode).toBe(400);
   expect(missing.json()[0].code).toBe(400);
+  const tooWide = await sys.app.inject({ url: `/open311/v2/requests.json?api_key=${sys.apiKey}&start_date=2026-01-01T00:00:00Z&end_date=2026-11-01T00:00:00Z` });
+  expect(tooWide.statusCode).toBe(400);
+  const fromOldStart = await sys.app.inject({ url: `/open311/v2/requests.json?api_key=${sys.apiKey}&start_date=2025-01-01T00:00:00Z` });
+  expect(fromOldStart.statusCode).toBe(200); // 90 days from the start date
   const unknown = await sys.app.inject({ url: `/open311/v2/requests/00000000-0000-0000-0000-000000000000.json?api_key=${sys.apiKey}` });
   expect(unknown.statusCode).toBe(404);
   expect(unknown.json()).toEqual([{ code: 404, description: 'service_request_id not found' }]);
