@@ -2,14 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgreementRecord, Unit } from '../db/entities';
 import { allocateNumber } from '../db/numbering';
 import { chinaYear } from '../domain/numbering';
+import { canonicalJson } from '../domain/canonical';
 import type { DisputeView } from '../domain/types';
 import { sha256Hex } from '../security/credentials';
 import { agreementModel, type DocumentRenderer } from '../templates/render';
 import { unknownUnit } from './errors';
 
-/** The canonical bytes that the seal's hash covers: the frozen document and the signature records. */
+/** The canonical bytes that the seal's hash covers: the number, the frozen document and the signature records. */
 export function canonicalAgreement(number: string, html: string, signatures: unknown[]): string {
-  return JSON.stringify({ number, html, signatures });
+  return canonicalJson({ number, html, signatures });
 }
 
 /**

@@ -20,6 +20,7 @@ import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
+import agreementRoutes from './routes/agreements';
 import adminAccessRoutes from './routes/admin-access';
 import adminDirectoryRoutes from './routes/admin-directory';
 import alertsRoutes from './routes/alerts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
       await v1.register(disputesRoutes);
       await v1.register(documentsRoutes, { renderer: deps.renderer });
+      await v1.register(agreementRoutes);
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
       await v1.register(

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { IdempotencyKey } from '../db/entities';
+import { canonicalJson } from '../domain/canonical';
 import { sha256Hex } from '../security/credentials';
 import { AppError } from './errors';
 
@@ -7,18 +8,6 @@ import { AppError } from './errors';
 const IN_FLIGHT_TAKEOVER_MS = 30_000;
 /** How long a key and its answer are kept. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
-
-/** Canonical JSON: keys sorted, so the same body in another key order is the same request. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export interface IdempotentRequest {
   /** Whose key it is: keys are scoped to the caller. */
