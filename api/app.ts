@@ -44,6 +44,8 @@ export interface AppDeps {
   config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & {
     rateLimits?: Partial<RateLimits>;
     metricsToken?: string;
+    /** Base URL printed in documents (verification links). */
+    publicUrl?: string;
     webhooks?: { allowPrivate: boolean };
   };
   orm: MikroORM;
@@ -110,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
       await v1.register(disputesRoutes);
-      await v1.register(documentsRoutes, { renderer: deps.renderer });
+      await v1.register(documentsRoutes, { renderer: deps.renderer, publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000' });
       await v1.register(agreementRoutes);
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);

@@ -11,7 +11,7 @@ import { chineseDate, chineseOrdinal, fenToCapitals, fenToFigures } from '../dom
 import type { DisputeView } from '../domain/types';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
-export const DOCUMENT_KINDS = ['agreement'] as const;
+export const DOCUMENT_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'referral', 'judicial-confirmation', 'certificate'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export interface DocumentRenderer {

@@ -1,7 +1,19 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
 import { AgreementRecord } from '../../db/entities';
-import { agreementModel, DOCUMENT_KINDS, type DocumentRenderer } from '../../templates/render';
+import type { Signature } from '../../domain/types';
+import {
+  certificateModel,
+  followUpModel,
+  intakeModel,
+  judicialModel,
+  recordModel,
+  referralModel,
+  summonsModel,
+  type DocumentContext,
+} from '../../templates/models';
+import { agreementModel, DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../scope';
@@ -10,32 +22,70 @@ import { standardErrors } from '../schemas/common';
 /** Documents are user data rendered as HTML: nothing in them may run, load or frame anything. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
-const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer }> = async (app, { renderer }) => {
+const NOT_YET: Record<DocumentKind, string> = {
+  agreement: 'the case has no agreement yet',
+  intake: '',
+  summons: 'no meeting has been convened',
+  record: '',
+  'follow-up': 'no follow-up visit has been recorded',
+  referral: 'mediation has not failed',
+  'judicial-confirmation': 'no agreement has taken effect',
+  certificate: 'no agreement has taken effect',
+};
+
+const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicUrl: string }> = async (app, { renderer, publicUrl }) => {
   app.get(
     '/disputes/:id/documents/:kind',
     {
       schema: {
         tags: ['documents'],
-        summary: "A case's document as print-ready HTML (the frozen copy once the agreement is effective)",
+        summary: "A case's document as print-ready A4 HTML (the agreement: the frozen copy once effective)",
+        description:
+          'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书. Integrators, and `copy=public`, get phone and ID numbers masked.',
         params: Type.Object({
           id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
           kind: Type.Union(DOCUMENT_KINDS.map((k) => Type.Literal(k))),
         }),
+        querystring: Type.Object({ copy: Type.Optional(Type.Literal('public')) }),
         response: { 200: Type.String({ description: 'text/html' }), ...standardErrors },
       },
     },
     async (request, reply) => {
       const em = app.orm.em.fork();
-      const found = await findVisibleCase(em, principalOf(request), request.params.id);
+      const principal = principalOf(request);
+      const found = await findVisibleCase(em, principal, request.params.id);
+      const view = found.state;
+      const kind = request.params.kind;
       // The current agreement (frozen once effective, else the draft); with none, the last effective one.
-      const current = found.state.agreement;
+      const current = view.agreement;
       const frozen = current
         ? await em.findOne(AgreementRecord, { disputeId: found.id, round: current.round ?? 1 })
         : await em.findOne(AgreementRecord, { disputeId: found.id }, { orderBy: { round: 'desc' } });
-      let html: string;
-      if (frozen) html = frozen.html;
-      else if (current) html = renderer.render('agreement', agreementModel(found.state));
-      else throw new AppError('not_found', 'the case has no agreement yet');
+      const ctx: DocumentContext = {
+        masked: principal.kind === 'integrator' || request.query.copy === 'public',
+        frozen: frozen ? { number: frozen.number, sha256: frozen.sha256, effectiveAt: frozen.effectiveAt.toISOString(), signatures: frozen.signatures as Signature[] } : undefined,
+      };
+      let html: string | undefined;
+      if (kind === 'agreement') {
+        if (frozen) html = frozen.html;
+        else if (current) html = renderer.render('agreement', agreementModel(view));
+      } else {
+        if (kind === 'certificate' && ctx.frozen) {
+          ctx.verifyUrl = `${publicUrl}/api/v1/agreements/${encodeURIComponent(ctx.frozen.number)}/verify?sha256=${ctx.frozen.sha256}`;
+          ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
+        }
+        const model = {
+          intake: intakeModel,
+          summons: summonsModel,
+          record: recordModel,
+          'follow-up': followUpModel,
+          referral: referralModel,
+          'judicial-confirmation': judicialModel,
+          certificate: certificateModel,
+        }[kind](view, ctx);
+        if (model) html = renderer.render(kind, model);
+      }
+      if (html === undefined) throw new AppError('not_found', NOT_YET[kind]);
       return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCUMENT_CSP).send(html);
     },
   );
