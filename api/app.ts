@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
+import type { PdfRenderer } from '../templates/pdf';
 import type { DocumentRenderer } from '../templates/render';
 import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
@@ -51,6 +52,8 @@ export interface AppDeps {
   orm: MikroORM;
   temporal: Client;
   renderer: DocumentRenderer;
+  /** PDF rendering, where a browser engine is installed. */
+  pdf?: PdfRenderer;
   taskQueue?: string;
   logger?: FastifyServerOptions['logger'];
 }
@@ -112,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
       await v1.register(disputesRoutes);
-      await v1.register(documentsRoutes, { renderer: deps.renderer, publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000' });
+      await v1.register(documentsRoutes, { renderer: deps.renderer, publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000', pdf: deps.pdf });
       await v1.register(agreementRoutes);
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
@@ -130,5 +133,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  if (deps.pdf) {
+    const pdf = deps.pdf;
+    app.addHook('onClose', async () => pdf.close());
+  }
   return app;
 }

@@ -2,13 +2,15 @@
 import { loadConfig, type AppConfig } from '../config/env';
 import { initORM } from '../db/orm';
 import { connectClient } from '../temporal/connection';
+import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { buildApp } from './app';
 
 export async function startApi(config: AppConfig, databaseUrl: string) {
   const orm = await initORM(databaseUrl);
   const temporal = await connectClient();
-  const app = await buildApp({ config, orm, temporal, renderer: createRenderer() });
+  const chromiumPath = findChromium(config.chromiumPath);
+  const app = await buildApp({ config, orm, temporal, renderer: createRenderer(), pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined });
   app.addHook('onClose', async () => {
     await temporal.connection.close();
     await orm.close();

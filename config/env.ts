@@ -18,6 +18,8 @@ export interface AppConfig {
   officeHours: OfficePeriod[];
   rateLimits: { perKey: number; perIp: number; loginPerIp: number };
   webhooks: { allowPrivate: boolean; initialRetryMs: number; maxAttempts: number };
+  /** Chromium for PDFs; default: Debian's /usr/bin/chromium when installed. */
+  chromiumPath?: string;
   /** Bearer token for /metrics; without it only loopback clients are answered. */
   metricsToken?: string;
   /** host:port where the worker serves its Temporal runtime metrics (Prometheus). */
@@ -109,6 +111,7 @@ export function loadConfig(
       maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
+    chromiumPath: env.CHROMIUM_PATH || undefined,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };

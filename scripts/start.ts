@@ -15,6 +15,7 @@ import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../db/seed';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from '../worker/create-worker';
 import { installWorkerRuntime } from '../worker/runtime';
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
       void stop(1);
     });
 
-    const app = await buildApp({ config, orm, temporal, renderer });
+    const chromiumPath = findChromium(config.chromiumPath);
+    const app = await buildApp({ config, orm, temporal, renderer, pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
 

@@ -13,11 +13,12 @@ import {
   summonsModel,
   type DocumentContext,
 } from '../../templates/models';
+import type { PdfRenderer } from '../../templates/pdf';
 import { agreementModel, DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../scope';
-import { standardErrors } from '../schemas/common';
+import { problemRef, standardErrors } from '../schemas/common';
 
 /** Documents are user data rendered as HTML: nothing in them may run, load or frame anything. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
@@ -33,7 +34,7 @@ const NOT_YET: Record<DocumentKind, string> = {
   certificate: 'no agreement has taken effect',
 };
 
-const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicUrl: string }> = async (app, { renderer, publicUrl }) => {
+const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicUrl: string; pdf?: PdfRenderer }> = async (app, { renderer, publicUrl, pdf }) => {
   app.get(
     '/disputes/:id/documents/:kind',
     {
@@ -46,8 +47,11 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
           id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
           kind: Type.Union(DOCUMENT_KINDS.map((k) => Type.Literal(k))),
         }),
-        querystring: Type.Object({ copy: Type.Optional(Type.Literal('public')) }),
-        response: { 200: Type.String({ description: 'text/html' }), ...standardErrors },
+        querystring: Type.Object({
+          copy: Type.Optional(Type.Literal('public')),
+          format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf')], { description: 'pdf where a browser engine is installed (else 501)' })),
+        }),
+        response: { 200: Type.String({ description: 'text/html, or application/pdf with format=pdf' }), 501: problemRef, ...standardErrors },
       },
     },
     async (request, reply) => {
@@ -86,6 +90,13 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
         if (model) html = renderer.render(kind, model);
       }
       if (html === undefined) throw new AppError('not_found', NOT_YET[kind]);
+      if (request.query.format === 'pdf') {
+        if (!pdf) throw new AppError('not_implemented', 'no browser engine is installed for PDF here (set CHROMIUM_PATH); the HTML is print-ready');
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${kind}-${found.id}.pdf"`)
+          .send(await pdf.pdf(html));
+      }
       return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCUMENT_CSP).send(html);
     },
   );

@@ -1,4 +1,9 @@
 /** Every document kind from a case, its content, masked copies, and hostile input coming out inert. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findChromium } from '../../templates/pdf';
 import { apiOf } from '../helpers/api';
 import { agreedTerms } from '../helpers/fixtures';
 import { startSystem, type TestSystem } from '../helpers/system';
@@ -117,4 +122,21 @@ it('renders hostile input inert in every document', async () => {
     expect(body).not.toContain('[object Object]');
     expect(body).not.toContain('function Object()');
   }
+});
+
+// CI installs Debian's chromium and poppler-utils: there the PDF test must run; elsewhere it needs them.
+const pdfTools = !!findChromium(process.env.CHROMIUM_PATH) && !!(() => { try { return execFileSync('sh', ['-c', 'command -v pdftotext']).length; } catch { return 0; } })();
+(pdfTools || process.env.CI ? it : it.skip)('serves the agreement as a PDF whose text is the agreement', async () => {
+  const res = await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?format=pdf`, headers: mediator });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('application/pdf');
+  expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fq-pdf-'));
+  const file = path.join(dir, 'agreement.pdf');
+  writeFileSync(file, res.rawPayload);
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  expect(text).toContain('人民调解协议书');
+  expect(text).toContain(resolved.agreement.number);
+  expect(text).toContain('人民币壹万贰仟元整');
+  expect(text).toContain('本协议一式3份');
 });

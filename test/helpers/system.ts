@@ -11,6 +11,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import type { RateLimits } from '../../api/plugins/rate-limit';
 import { initORM } from '../../db/orm';
+import { findChromium, PdfRenderer } from '../../templates/pdf';
 import { createRenderer } from '../../templates/render';
 import { LogNotifier, type Notifier } from '../../activities/notifier';
 import { createWorker } from '../../worker/create-worker';
@@ -58,7 +59,16 @@ export async function startSystem(
   const running = worker.run();
   // Tests fire hundreds of requests a minute from one address: generous limits unless a test sets its own.
   const rateLimits = opts.rateLimits ?? { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 };
-  const app = await buildApp({ config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits, webhooks: { allowPrivate } }, orm, temporal: client, renderer, taskQueue, logger: opts.logger ?? false });
+  const chromium = findChromium(process.env.CHROMIUM_PATH);
+  const app = await buildApp({
+    config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits, webhooks: { allowPrivate } },
+    orm,
+    temporal: client,
+    renderer,
+    pdf: chromium ? new PdfRenderer(chromium) : undefined,
+    taskQueue,
+    logger: opts.logger ?? false,
+  });
   await app.ready();
 
   return {
