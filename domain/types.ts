@@ -100,6 +100,9 @@ export interface Escalation {
   at: string;
   from: string;
   to: string;
+  /** Names of the units, for documents (absent on cases moved before they were recorded). */
+  fromName?: string;
+  toName?: string;
   reason: string;
   automatic: boolean;
   kind?: 'escalate' | 'decline' | 'transfer' | 'reassign' | 'breach';

@@ -96,7 +96,7 @@ export function intakeModel(view: DisputeView, ctx: DocumentContext) {
     acceptedAt: view.acceptedAt ?? null,
     highRisk: view.risk?.high ?? false,
     riskReasons: view.risk?.reasons.join('；') ?? null,
-    escalations: view.escalations.map((e) => ({ at: e.at, from: e.from, to: e.to, reason: e.reason })),
+    escalations: view.escalations.map((e) => ({ at: e.at, from: e.fromName ?? e.from, to: e.toName ?? e.to, reason: e.reason })),
   };
 }
 
@@ -104,7 +104,8 @@ export function intakeModel(view: DisputeView, ctx: DocumentContext) {
 export function summonsModel(view: DisputeView, ctx: DocumentContext) {
   const meeting = view.meeting ?? view.pastMeetings?.[view.pastMeetings.length - 1];
   if (!meeting) return undefined;
-  return { ...common(view, ctx), meeting: meetingModel(meeting), reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null };
+  // A summons goes to agencies: they need to know who the parties are, not their ID or phone numbers.
+  return { ...common(view, { ...ctx, masked: true }), meeting: meetingModel(meeting), reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null };
 }
 
 /** 调解记录: the meetings, the notes taken, the facts found and the result */

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config/paths';
-import { chineseDate, chineseOrdinal, fenToCapitals, fenToFigures } from '../domain/money';
+import { chineseDate, chineseDateTime, chineseOrdinal, fenToCapitals, fenToFigures } from '../domain/money';
 import type { DisputeView } from '../domain/types';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
@@ -21,6 +21,7 @@ export interface DocumentRenderer {
 export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('cnDate', (iso: unknown) => (typeof iso === 'string' ? chineseDate(iso) : ''));
+  hbs.registerHelper('cnDateTime', (iso: unknown) => (typeof iso === 'string' ? chineseDateTime(iso) : ''));
   hbs.registerHelper('moneyFigures', (fen: number) => fenToFigures(fen));
   hbs.registerHelper('moneyCapitals', (fen: number) => fenToCapitals(fen));
   hbs.registerHelper('ordinal', (index: number) => chineseOrdinal(index + 1));
@@ -70,7 +71,7 @@ export function agreementModel(view: DisputeView, sealed?: { number: string; eff
       phone: p.phone ?? null,
       address: p.address ?? null,
       representative: p.representative ?? null,
-      signature: signedBy.get(`party:${i}`) ?? null,
+      signature: signedBy.has(`party:${i}`) ? { ...signedBy.get(`party:${i}`)!, witness: signedBy.get(`party:${i}`)!.witness ?? null } : null,
     })),
     facts: agreement.facts,
     matters: agreement.matters,

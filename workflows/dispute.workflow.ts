@@ -248,7 +248,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
 
   /** The case goes to another unit, which must accept it within its own accept deadline. */
   function moveTo(unit: UnitRef, deadline: Deadline, escalation: Omit<Escalation, 'at' | 'to'>): void {
-    state.escalations.push({ at: nowIso(), to: unit.code, ...escalation });
+    const names = full ? { fromName: state.unit?.name, toName: unit.name } : {};
+    state.escalations.push({ at: nowIso(), to: unit.code, ...escalation, ...names });
     state.unit = unit;
     state.level = unit.level;
     state.acceptedAt = undefined;

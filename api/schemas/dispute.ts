@@ -188,6 +188,8 @@ export const DisputeSchema = Type.Object(
         reason: Type.String(),
         automatic: Type.Boolean(),
         kind: Type.Optional(Type.String()),
+        fromName: Type.Optional(Type.String()),
+        toName: Type.Optional(Type.String()),
       }),
     ),
     notes: Type.Array(Type.Object({ at: Type.String(), by: ActorSchema, text: Type.String() })),

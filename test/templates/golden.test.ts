@@ -1,0 +1,78 @@
+/**
+ * Golden documents: each document of the seed's two cases rendered from fixed case states and
+ * compared with the committed copies in test/golden/ (UPDATE_GOLDEN=1 rewrites them; then look at
+ * them, e.g. `npm run golden:png`, before committing). The agreement is checked for every item of
+ * People's Mediation Law Art. 29.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import QRCode from 'qrcode';
+import { canonicalAgreement } from '../../activities/agreements';
+import { sha256Hex } from '../../security/credentials';
+import { certificateModel, followUpModel, intakeModel, judicialModel, recordModel, referralModel, summonsModel, type DocumentContext } from '../../templates/models';
+import { agreementModel, createRenderer, type DocumentKind } from '../../templates/render';
+import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
+
+const GOLDEN = path.join(__dirname, '../golden');
+const renderer = createRenderer();
+const MODELS = { intake: intakeModel, summons: summonsModel, record: recordModel, 'follow-up': followUpModel, referral: referralModel, 'judicial-confirmation': judicialModel, certificate: certificateModel };
+
+async function renderAll(view: typeof WANGJIAQIAO): Promise<Partial<Record<DocumentKind, string>>> {
+  const out: Partial<Record<DocumentKind, string>> = {};
+  const a = view.agreement;
+  const ctx: DocumentContext = { masked: false };
+  if (a?.number && a.effectiveAt) {
+    out.agreement = renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }));
+    const sha256 = sha256Hex(canonicalAgreement(a.number, out.agreement, a.signatures));
+    ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
+    ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
+    ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
+  }
+  for (const [kind, model] of Object.entries(MODELS) as Array<[DocumentKind, (v: typeof view, c: DocumentContext) => object | undefined]>) {
+    const m = model(view, ctx);
+    if (m) out[kind] = renderer.render(kind, m);
+  }
+  return out;
+}
+
+describe.each([
+  ['wangjiaqiao', WANGJIAQIAO, ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate']],
+  ['taoli', TAOLI, ['intake', 'record', 'referral']],
+] as const)('%s', (name, view, kinds) => {
+  let docs: Partial<Record<DocumentKind, string>>;
+  beforeAll(async () => {
+    docs = await renderAll(view);
+  });
+
+  it('renders the documents the case has, and only those', () => {
+    expect(Object.keys(docs).sort()).toEqual([...kinds].sort());
+  });
+
+  it.each(kinds)('%s matches its golden copy', (kind) => {
+    const file = path.join(GOLDEN, name, `${kind}.html`);
+    const html = docs[kind as DocumentKind]!;
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, html);
+    }
+    expect(html).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
+it('puts every item of Art. 29 on the agreement', async () => {
+  const { agreement } = await renderAll(WANGJIAQIAO);
+  const html = agreement!;
+  // The parties' basic information.
+  for (const t of ['申请人：程某，男，汉族，58岁，退休职工', '被申请人：津市市某物业服务有限公司，法定代表人/负责人：刘某', '第三人：某小区业主委员会']) expect(html).toContain(t);
+  // The main facts, the disputed matters and the responsibilities.
+  for (const t of ['纠纷主要事实、争议事项', '争议事项：维修基金使用程序', '责任认定']) expect(html).toContain(t);
+  // The agreed terms, with performance method, place and deadline, money in figures and capitals.
+  for (const t of ['一、业委会于十五日内召开业主大会', '二、物业公司在表决通过后三十日内完成', '履行方式：使用住房维修基金支付', '履行地点：汪家桥社区某小区', '履行期限：2026年12月31日前', '金额人民币86,500.00元（人民币捌万陆仟伍佰元整）']) {
+    expect(html).toContain(t);
+  }
+  // Signatures of the parties and the mediator, the committee's seal, the date, the copies.
+  for (const t of ['程某（签名', '津市市某物业服务有限公司（盖章', '人民调解员（签名）：<br>汪家桥街道调解员', '汪家桥街道人民调解委员会（印）', '2026年11月6日', '本协议一式4份', '（2026）汪人调字第12号']) {
+    expect(html).toContain(t);
+  }
+  expect(html).not.toContain('草稿');
+});
