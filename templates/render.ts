@@ -9,19 +9,30 @@ import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config/paths';
 import { chineseDate, chineseDateTime, chineseOrdinal, fenToCapitals, fenToFigures } from '../domain/money';
 import type { DisputeView } from '../domain/types';
+import { LABELS, LANGS, type Lang } from './labels';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const DOCUMENT_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'referral', 'judicial-confirmation', 'certificate'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export interface DocumentRenderer {
-  render(kind: DocumentKind, model: unknown): string;
+  /** zh-CN is the legal original; `en` a courtesy translation. */
+  render(kind: DocumentKind, model: unknown, lang?: Lang): string;
+}
+
+const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** 2026-11-06T03:16Z → 6 November 2026 (the date in China) */
+function englishDate(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  return `${d.getUTCDate()} ${EN_MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('cnDate', (iso: unknown) => (typeof iso === 'string' ? chineseDate(iso) : ''));
   hbs.registerHelper('cnDateTime', (iso: unknown) => (typeof iso === 'string' ? chineseDateTime(iso) : ''));
+  hbs.registerHelper('enDate', (iso: unknown) => (typeof iso === 'string' ? englishDate(iso) : ''));
+  hbs.registerHelper('enDateTime', (iso: unknown) => (typeof iso === 'string' ? `${englishDate(iso)}, ${chineseDateTime(iso).slice(-5)} Beijing time` : ''));
   hbs.registerHelper('moneyFigures', (fen: number) => fenToFigures(fen));
   hbs.registerHelper('moneyCapitals', (fen: number) => fenToCapitals(fen));
   hbs.registerHelper('ordinal', (index: number) => chineseOrdinal(index + 1));
@@ -32,39 +43,41 @@ export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
     hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
   }
-  const compiled = new Map<DocumentKind, HandlebarsTemplateDelegate>();
+  const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const kind of DOCUMENT_KINDS) {
-    const source = readFileSync(path.join(dir, `${kind}.zh-CN.hbs`), 'utf8');
-    compiled.set(kind, hbs.compile(source, { strict: true, noEscape: false }));
+    for (const lang of LANGS) {
+      const source = readFileSync(path.join(dir, `${kind}.${lang}.hbs`), 'utf8');
+      compiled.set(`${kind}.${lang}`, hbs.compile(source, { strict: true, noEscape: false }));
+    }
   }
   return {
-    render(kind, model) {
-      const template = compiled.get(kind);
-      if (!template) throw new Error(`no template for ${kind}`);
+    render(kind, model, lang = 'zh-CN') {
+      const template = compiled.get(`${kind}.${lang}`);
+      if (!template) throw new Error(`no template for ${kind} in ${lang}`);
       // No prototype access for data: hostile keys such as __proto__ or constructor resolve to nothing.
       return template(model, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
     },
   };
 }
 
-const SEX: Record<string, string> = { male: '男', female: '女' };
-
 /** Everything the agreement shows, with every optional field present (strict mode) and labels resolved. */
-export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string }) {
+export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string; sha256?: string }, lang: Lang = 'zh-CN') {
+  const L = LABELS[lang];
   const agreement = view.agreement;
   if (!agreement) throw new Error('the case has no agreement yet');
   const signedBy = new Map(agreement.signatures.map((s) => [s.signer, s]));
   return {
     number: sealed?.number ?? null,
     effectiveAt: sealed?.effectiveAt ?? null,
+    sha256: sealed?.sha256 ?? null,
     caseNumber: view.caseNumber ?? '',
     committeeName: view.unit?.committeeName ?? '',
     parties: view.parties.map((p, i) => ({
       index: i,
-      label: p.role === 'applicant' ? '申请人' : p.role === 'respondent' ? '被申请人' : '第三人',
+      label: L.role[p.role]!,
       organisation: p.kind === 'organisation',
       name: p.name,
-      sex: p.sex ? SEX[p.sex] : null,
+      sex: p.sex ? L.sex[p.sex]! : null,
       ethnicity: p.ethnicity ?? null,
       age: p.age ?? null,
       occupation: p.occupation ?? null,

@@ -13,6 +13,7 @@ import {
   summonsModel,
   type DocumentContext,
 } from '../../templates/models';
+import { LANGS } from '../../templates/labels';
 import type { PdfRenderer } from '../../templates/pdf';
 import { agreementModel, DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { AppError } from '../errors';
@@ -49,6 +50,7 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
         }),
         querystring: Type.Object({
           copy: Type.Optional(Type.Literal('public')),
+          lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)), { description: 'zh-CN (the legal original, default) or en (courtesy translation)' })),
           format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf')], { description: 'pdf where a browser engine is installed (else 501)' })),
         }),
         response: { 200: Type.String({ description: 'text/html, or application/pdf with format=pdf' }), 501: problemRef, ...standardErrors },
@@ -65,14 +67,17 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
       const frozen = current
         ? await em.findOne(AgreementRecord, { disputeId: found.id, round: current.round ?? 1 })
         : await em.findOne(AgreementRecord, { disputeId: found.id }, { orderBy: { round: 'desc' } });
+      const lang = request.query.lang ?? 'zh-CN';
       const ctx: DocumentContext = {
+        lang,
         masked: principal.kind === 'integrator' || request.query.copy === 'public',
         frozen: frozen ? { number: frozen.number, sha256: frozen.sha256, effectiveAt: frozen.effectiveAt.toISOString(), signatures: frozen.signatures as Signature[] } : undefined,
       };
       let html: string | undefined;
       if (kind === 'agreement') {
-        if (frozen) html = frozen.html;
-        else if (current) html = renderer.render('agreement', agreementModel(view));
+        // The sealed original is the frozen Chinese document; a translation is rendered from the case.
+        if (frozen && lang === 'zh-CN') html = frozen.html;
+        else if (current) html = renderer.render('agreement', agreementModel(view, ctx.frozen, lang), lang);
       } else {
         if (kind === 'certificate' && ctx.frozen) {
           ctx.verifyUrl = `${publicUrl}/api/v1/agreements/${encodeURIComponent(ctx.frozen.number)}/verify?sha256=${ctx.frozen.sha256}`;
@@ -87,7 +92,7 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
           'judicial-confirmation': judicialModel,
           certificate: certificateModel,
         }[kind](view, ctx);
-        if (model) html = renderer.render(kind, model);
+        if (model) html = renderer.render(kind, model, lang);
       }
       if (html === undefined) throw new AppError('not_found', NOT_YET[kind]);
       if (request.query.format === 'pdf') {

@@ -74,6 +74,18 @@ it('renders every document kind of a settled case', async () => {
   expect((await doc(id, 'referral')).statusCode).toBe(404);
 });
 
+it('gives every document in English too, as a courtesy translation of the sealed original', async () => {
+  for (const kind of ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate']) {
+    const res = await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/${kind}?lang=en`, headers: mediator });
+    expect([kind, res.statusCode]).toEqual([kind, 200]);
+    expect(res.body).toContain('Courtesy translation. The Chinese original prevails.');
+  }
+  const en = (await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=en`, headers: mediator })).body;
+  expect(en).toContain(`No. ${resolved.agreement.number}`);
+  expect(en).toContain('It is made in 3 copies');
+  expect((await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=fr`, headers: mediator })).statusCode).toBe(400);
+});
+
 it('masks phone and ID numbers in integrators’ and public copies', async () => {
   const forIntegrator = await doc(resolved.id, 'intake', api.integrator);
   expect(forIntegrator.body).not.toContain('430702198001011234');

@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
 import { sha256Hex } from '../../security/credentials';
 import { certificateModel, followUpModel, intakeModel, judicialModel, recordModel, referralModel, summonsModel, type DocumentContext } from '../../templates/models';
+import type { Lang } from '../../templates/labels';
 import { agreementModel, createRenderer, type DocumentKind } from '../../templates/render';
 import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
 
@@ -17,31 +18,37 @@ const GOLDEN = path.join(__dirname, '../golden');
 const renderer = createRenderer();
 const MODELS = { intake: intakeModel, summons: summonsModel, record: recordModel, 'follow-up': followUpModel, referral: referralModel, 'judicial-confirmation': judicialModel, certificate: certificateModel };
 
-async function renderAll(view: typeof WANGJIAQIAO): Promise<Partial<Record<DocumentKind, string>>> {
+async function renderAll(view: typeof WANGJIAQIAO, lang: Lang = 'zh-CN'): Promise<Partial<Record<DocumentKind, string>>> {
   const out: Partial<Record<DocumentKind, string>> = {};
   const a = view.agreement;
-  const ctx: DocumentContext = { masked: false };
+  const ctx: DocumentContext = { masked: false, lang };
   if (a?.number && a.effectiveAt) {
-    out.agreement = renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }));
-    const sha256 = sha256Hex(canonicalAgreement(a.number, out.agreement, a.signatures));
+    const original = renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }));
+    const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
+    out.agreement = lang === 'zh-CN' ? original : renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang), lang);
     ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
     ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
     ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
   }
   for (const [kind, model] of Object.entries(MODELS) as Array<[DocumentKind, (v: typeof view, c: DocumentContext) => object | undefined]>) {
     const m = model(view, ctx);
-    if (m) out[kind] = renderer.render(kind, m);
+    if (m) out[kind] = renderer.render(kind, m, lang);
   }
   return out;
 }
 
+const WANGJIAQIAO_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate'] as const;
+const TAOLI_KINDS = ['intake', 'record', 'referral'] as const;
+
 describe.each([
-  ['wangjiaqiao', WANGJIAQIAO, ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate']],
-  ['taoli', TAOLI, ['intake', 'record', 'referral']],
-] as const)('%s', (name, view, kinds) => {
+  ['wangjiaqiao', 'zh-CN', WANGJIAQIAO, WANGJIAQIAO_KINDS],
+  ['wangjiaqiao', 'en', WANGJIAQIAO, WANGJIAQIAO_KINDS],
+  ['taoli', 'zh-CN', TAOLI, TAOLI_KINDS],
+  ['taoli', 'en', TAOLI, TAOLI_KINDS],
+] as const)('%s (%s)', (name, lang, view, kinds) => {
   let docs: Partial<Record<DocumentKind, string>>;
   beforeAll(async () => {
-    docs = await renderAll(view);
+    docs = await renderAll(view, lang);
   });
 
   it('renders the documents the case has, and only those', () => {
@@ -49,7 +56,7 @@ describe.each([
   });
 
   it.each(kinds)('%s matches its golden copy', (kind) => {
-    const file = path.join(GOLDEN, name, `${kind}.html`);
+    const file = path.join(GOLDEN, name, lang === 'zh-CN' ? `${kind}.html` : `${kind}.${lang}.html`);
     const html = docs[kind as DocumentKind]!;
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
       mkdirSync(path.dirname(file), { recursive: true });
@@ -75,4 +82,12 @@ it('puts every item of Art. 29 on the agreement', async () => {
     expect(html).toContain(t);
   }
   expect(html).not.toContain('草稿');
+});
+
+it('says in every English document that it is a translation of the Chinese original', async () => {
+  const docs = { ...(await renderAll(WANGJIAQIAO, 'en')), ...(await renderAll(TAOLI, 'en')) };
+  for (const html of Object.values(docs)) {
+    expect(html).toContain('Courtesy translation. The Chinese original prevails.');
+    expect(html).toContain('<html lang="en">');
+  }
 });

@@ -1,0 +1,50 @@
+/** The words documents use for codes, per language. zh-CN is the legal original; English is a courtesy translation. */
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const LABELS = {
+  'zh-CN': {
+    sex: { male: '男', female: '女' } as Record<string, string>,
+    role: { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as Record<string, string>,
+    method: { signature: '签名', seal: '盖章', fingerprint: '按指印' } as Record<string, string>,
+    channel: { 'grid-patrol': '网格员排查', '12345': '12345热线', '580-app': '平安常德580', open311: 'Open311', api: '系统对接' } as Record<string, string>,
+    category: {
+      neighbour: '邻里纠纷',
+      property: '物业纠纷',
+      noise: '噪音扰民',
+      family: '婚姻家庭纠纷',
+      labour: '劳动争议',
+      consumer: '消费纠纷',
+      land: '土地山林纠纷',
+      traffic: '交通事故纠纷',
+      other: '其他纠纷',
+    } as Record<string, string>,
+    answer: { confirmed: '已报到', declined: '不参加', none: '未答复' },
+    meetingResult: { agreed: '达成协议', no_agreement: '未达成协议', adjourned: '休会' } as Record<string, string>,
+    caseResult: { agreed: '达成调解协议', failed: '调解不成', withdrawn: '当事人撤回', ongoing: '调解进行中' },
+    performed: { yes: '已履行', no: '未履行' },
+    mediator: '人民调解员',
+  },
+  en: {
+    sex: { male: 'male', female: 'female' } as Record<string, string>,
+    role: { applicant: 'Applicant', respondent: 'Respondent', third_party: 'Third party' } as Record<string, string>,
+    method: { signature: 'signature', seal: 'seal', fingerprint: 'fingerprint' } as Record<string, string>,
+    channel: { 'grid-patrol': 'grid patrol', '12345': '12345 hotline', '580-app': 'Ping’an Changde 580', open311: 'Open311', api: 'API' } as Record<string, string>,
+    category: {
+      neighbour: 'neighbour dispute',
+      property: 'property management dispute',
+      noise: 'noise nuisance',
+      family: 'family dispute',
+      labour: 'labour dispute',
+      consumer: 'consumer dispute',
+      land: 'land dispute',
+      traffic: 'traffic accident dispute',
+      other: 'other dispute',
+    } as Record<string, string>,
+    answer: { confirmed: 'reported in', declined: 'declined', none: 'no answer' },
+    meetingResult: { agreed: 'agreement reached', no_agreement: 'no agreement', adjourned: 'adjourned' } as Record<string, string>,
+    caseResult: { agreed: 'mediation agreement reached', failed: 'mediation failed', withdrawn: 'withdrawn by a party', ongoing: 'mediation in progress' },
+    performed: { yes: 'performed', no: 'not performed' },
+    mediator: 'People’s mediator',
+  },
+};
