@@ -17,6 +17,8 @@ export interface ActionRefusedDetails {
   stage: Stage;
   action: Action;
   allowed: Action[];
+  /** Refused only because another action (or a deadline's consequences) was being applied: retry. */
+  busy?: boolean;
 }
 /** Error type of an action the caller's role or area does not allow (the API answers 403). */
 export const ACTION_FORBIDDEN = 'ActionForbidden';

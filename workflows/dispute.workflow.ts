@@ -163,8 +163,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     if (!full) return [...V1_ALLOWED_ACTIONS[state.stage]];
     return allowedActions(state.stage, { suspended: !!state.suspended, performed: state.followUp?.performed });
   }
-  function refuse(action: Action, why?: string): never {
-    const details: ActionRefusedDetails = { stage: state.stage, action, allowed: allowedNow() };
+  function refuse(action: Action, why?: string, busyNow = false): never {
+    const details: ActionRefusedDetails = { stage: state.stage, action, allowed: allowedNow(), ...(busyNow ? { busy: true } : {}) };
     throw ApplicationFailure.create({
       type: ACTION_REFUSED,
       message: why ?? `action ${action} is not allowed in stage ${state.stage}${state.suspended ? ' (suspended)' : ''}`,
@@ -185,7 +185,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const scope = { unitCode: state.unit?.code, unitPath: state.unit?.path, summoned: state.meeting?.agencies.map((a) => a.code) ?? [] };
       if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
     }
-    if (busy()) refuse(action, 'another action on this case is in progress; try again shortly');
+    if (busy()) refuse(action, 'another action on this case is in progress; try again shortly', true);
     if (!allowedNow().includes(action)) refuse(action);
     if (full && action === 'add-note' && state.seq >= NOTE_EVENT_LIMIT) {
       refuse(action, `the case file has reached its ${NOTE_EVENT_LIMIT}-event limit for notes: put further material in the mediation record`);

@@ -5,7 +5,7 @@ import { Dispute, DisputeEvent, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
 import { mayAct } from '../../domain/permissions';
 import type { DisputeView } from '../../domain/types';
-import { ACTION_UPDATES, acceptUpdate, workflowIdFor } from '../../workflows/dispute.messages';
+import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails } from '../../workflows/dispute.messages';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
@@ -180,13 +180,25 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const key = request.headers['idempotency-key'];
         const run = async (): Promise<Answer> => {
           try {
-            const view = await withinDeadline(app, () =>
-              handle.executeUpdate(update as typeof acceptUpdate, {
-                args: [{ actor: actorOf(principal), payload: request.body as never }],
-                // Temporal deduplicates updates by id within a run: a retry after a lost answer applies nothing twice.
-                updateId: key ? sha256Hex(`${principalKey(principal)}:${key}`) : undefined,
-              }),
-            );
+            const send = () =>
+              withinDeadline(app, () =>
+                handle.executeUpdate(update as typeof acceptUpdate, {
+                  args: [{ actor: actorOf(principal), payload: request.body as never }],
+                  // Temporal deduplicates updates by id within a run: a retry after a lost answer applies nothing twice.
+                  updateId: key ? sha256Hex(`${principalKey(principal)}:${key}`) : undefined,
+                }),
+              );
+            // A case applies one action at a time: when it is busy for a moment, wait a little and try
+            // again rather than hand the caller a 409 for a transition that takes milliseconds.
+            let view: DisputeView | undefined;
+            for (let attempt = 1; !view; attempt++) {
+              try {
+                view = await send();
+              } catch (err) {
+                if (attempt >= BUSY_RETRIES || !refusedAsBusy(err)) throw err;
+                await new Promise((r) => setTimeout(r, 50 * attempt));
+              }
+            }
             return { status: 200, body: caseResponse(view) };
           } catch (err) {
             if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
@@ -208,6 +220,13 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 };
+
+const BUSY_RETRIES = 8;
+
+function refusedAsBusy(err: unknown): boolean {
+  const cause = (err as { cause?: { type?: string; details?: unknown[] } })?.cause;
+  return cause?.type === ACTION_REFUSED && (cause.details?.[0] as ActionRefusedDetails | undefined)?.busy === true;
+}
 
 function isCompleted(err: unknown): boolean {
   const text = String((err as { cause?: unknown })?.cause ?? err);

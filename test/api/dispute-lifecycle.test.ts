@@ -53,11 +53,12 @@ describe('reporting a dispute', () => {
     expect(events.items[0].actor).toMatchObject({ type: 'integrator', role: 'integrator' });
   });
 
-  it('gives every case its own number, in order, without gaps', async () => {
+  it('gives every case its own number', async () => {
+    // Other test files number cases of the same committee at the same time, so gaps are possible
+    // here; test/db/numbering.test.ts shows there are none on a committee of its own.
     const numbers = await Promise.all(Array.from({ length: 6 }, () => createCase().then((c) => c.caseNumber as string)));
-    const seqs = numbers.map((n) => Number(/第(\d+)号/.exec(n)![1])).sort((a, b) => a - b);
-    expect(new Set(seqs).size).toBe(6);
-    expect(seqs[5]! - seqs[0]!).toBe(5);
+    expect(new Set(numbers).size).toBe(6);
+    for (const n of numbers) expect(n).toMatch(/^（2026）渔人调受字第\d+号$/);
   });
 
   it('answers 400 naming every invalid field, and starts nothing', async () => {
