@@ -9,6 +9,7 @@ import { resolveAgencies, resolveUnit } from './directory';
 import { escalateCase, intakeDispute, type EscalateRequest } from './intake';
 import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier';
 import { recordEvent } from './projection';
+import { computeSafetyIndex } from './safety-index';
 import { afterEffective, computeDeadline, extendDeadline, type SlaKey } from './sla';
 import { deliverWebhook, markDeliveryFailed, pendingDeliveries } from './webhooks';
 import type { Deadline, Term } from '../domain/types';
@@ -70,6 +71,7 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
     raiseAlert: (req: RaiseAlertRequest) => raiseAlert(em(), req),
     sendNotice: (notice: Notice) => sendNotice(em(), notifier, notice),
     sealAgreement: (req: { view: DisputeView; effectiveAt: string }) => sealAgreement(em(), renderer, req),
+    computeSafetyIndex: (req: { periodKind: 'day' | 'month'; date: string }) => computeSafetyIndex(em(), req),
   };
 }
 

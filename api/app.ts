@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/env';
 import type { PdfRenderer } from '../templates/pdf';
 import type { DocumentRenderer } from '../templates/render';
+import { TASK_QUEUE } from '../workflows/dispute.messages';
 import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
 import authPlugin, { requireAdmin } from './plugins/auth';
@@ -31,6 +32,7 @@ import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
+import safetyIndexRoutes from './routes/safety-index';
 import webhookRoutes from './routes/webhooks';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
@@ -117,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(disputesRoutes);
       await v1.register(documentsRoutes, { renderer: deps.renderer, publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000', pdf: deps.pdf });
       await v1.register(agreementRoutes);
+      await v1.register(safetyIndexRoutes, { taskQueue: deps.taskQueue ?? TASK_QUEUE });
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
       await v1.register(

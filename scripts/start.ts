@@ -15,6 +15,8 @@ import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../db/seed';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { ensureSafetyIndexSchedule } from '../temporal/schedules';
+import { TASK_QUEUE } from '../workflows/dispute.messages';
 import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from '../worker/create-worker';
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
       client: temporal,
       webhooks: config.webhooks,
     });
+    await ensureSafetyIndexSchedule(temporal, TASK_QUEUE);
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();

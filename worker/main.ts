@@ -5,6 +5,8 @@ import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from './create-worker';
 import { installWorkerRuntime } from './runtime';
+import { ensureSafetyIndexSchedule } from '../temporal/schedules';
+import { TASK_QUEUE } from '../workflows/dispute.messages';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     client,
     webhooks: config.webhooks,
   });
+  await ensureSafetyIndexSchedule(client, TASK_QUEUE);
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).
   await worker.run();
   await connection.close();

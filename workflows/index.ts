@@ -1,2 +1,3 @@
 export { disputeWorkflow } from './dispute.workflow';
+export { safetyIndexWorkflow } from './safety-index.workflow';
 export { webhookDeliveryWorkflow } from './webhook.workflow';

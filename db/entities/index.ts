@@ -9,6 +9,7 @@ import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
 import { RiskKeyword } from './risk-keyword.entity';
 import { Session } from './session.entity';
+import { SafetyIndexSnapshot } from './safety-index.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
@@ -26,6 +27,7 @@ export {
   NumberAllocation,
   NumberCounter,
   RiskKeyword,
+  SafetyIndexSnapshot,
   Session,
   SlaPolicy,
   Unit,
@@ -46,6 +48,7 @@ export const ENTITIES = [
   NumberAllocation,
   NumberCounter,
   RiskKeyword,
+  SafetyIndexSnapshot,
   Session,
   SlaPolicy,
   Unit,

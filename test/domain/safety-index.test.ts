@@ -1,0 +1,57 @@
+import { bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, type IndexFigures } from '../../domain/safety-index';
+
+const figures = (over: Partial<IndexFigures> = {}): IndexFigures => ({
+  population: 10_000,
+  received: 10,
+  closed: 8,
+  resolved: 6,
+  acceptBreaches: 1,
+  handlingBreaches: 2,
+  resolvedLow: 5,
+  reopened: 1,
+  satisfactionSum: 24,
+  satisfactionCount: 6,
+  highRisk: 1,
+  ...over,
+});
+
+describe('the Safety Index', () => {
+  it('turns case figures into rates', () => {
+    expect(metricsOf(figures())).toEqual({
+      incidencePer10k: 10,
+      onTimeAcceptance: 0.9,
+      onTimeResolution: 0.75,
+      successRate: 0.75,
+      retention: 0.833,
+      reopenRate: 0.167,
+      satisfaction: 4,
+      highRisk: 1,
+    });
+  });
+
+  it('weights them into a 0–100 score, leaving out what cannot be measured', () => {
+    const m = metricsOf(figures());
+    // (0.9·20 + 0.75·20 + 0.75·20 + 0.833·15 + 0.75·15 + 0.833·5 + 0.5·5) / 100
+    expect(scoreOf(m)).toBe(78.4);
+    expect(scoreOf(metricsOf(figures({ received: 0, closed: 0, resolved: 0, acceptBreaches: 0, handlingBreaches: 0, resolvedLow: 0, reopened: 0, satisfactionCount: 0, satisfactionSum: 0 })))).toBe(100);
+    const perfect = metricsOf(figures({ acceptBreaches: 0, handlingBreaches: 0, resolved: 8, resolvedLow: 8, reopened: 0, satisfactionSum: 40, satisfactionCount: 8, received: 0 }));
+    expect(scoreOf(perfect)).toBe(100);
+  });
+
+  it('bands and ranks as published', () => {
+    expect([95, 90, 89.9, 80, 75, 69.9].map((s) => bandOf(s).label)).toEqual(['优', '优', '良', '良', '中', '差']);
+    const ranked = rankAmongSiblings([
+      { code: 'a', parentCode: 'p', score: 80 },
+      { code: 'b', parentCode: 'p', score: 95 },
+      { code: 'c', parentCode: 'p', score: 80 },
+      { code: 'd', parentCode: 'q', score: 50 },
+    ]);
+    expect(ranked.map((r) => [r.code, r.rank])).toEqual([['a', 2], ['b', 1], ['c', 2], ['d', 1]]);
+  });
+
+  it('knows its periods', () => {
+    expect(periodOf('day', '2026-12-31')).toEqual({ start: '2026-12-31', end: '2027-01-01' });
+    expect(periodOf('month', '2026-12-15')).toEqual({ start: '2026-12-01', end: '2027-01-01' });
+    expect(periodOf('month', '2026-02-03')).toEqual({ start: '2026-02-01', end: '2026-03-01' });
+  });
+});
