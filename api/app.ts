@@ -5,6 +5,10 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import view from '@fastify/view';
+import Handlebars from 'handlebars';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config/paths';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
@@ -30,6 +34,7 @@ import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
 import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
+import boardRoutes from './routes/board';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
 import safetyIndexRoutes from './routes/safety-index';
@@ -136,6 +141,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  // Server-rendered pages: Handlebars (its own instance), compiled once, strict, escaping on.
+  const pages = Handlebars.create();
+  pages.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  await app.register(view, {
+    engine: { handlebars: pages },
+    root: path.join(PROJECT_ROOT, 'views'),
+    production: true,
+    options: { compileOptions: { strict: true } },
+  });
+  await app.register(boardRoutes);
   if (deps.pdf) {
     const pdf = deps.pdf;
     app.addHook('onClose', async () => pdf.close());
