@@ -5,7 +5,8 @@ import { chinaYear } from '../domain/numbering';
 import { canonicalJson } from '../domain/canonical';
 import type { DisputeView } from '../domain/types';
 import { sha256Hex } from '../security/credentials';
-import { agreementModel, type DocumentRenderer } from '../templates/render';
+import { agreementModel } from '../templates/models';
+import type { DocumentRenderer } from '../templates/render';
 import { unknownUnit } from './errors';
 
 /** The canonical bytes that the seal's hash covers: the number, the frozen document and the signature records. */

@@ -172,3 +172,32 @@ export function certificateModel(view: DisputeView, ctx: DocumentContext) {
     qrSvg: ctx.qrSvg ?? '',
   };
 }
+
+/** 人民调解协议书: everything the agreement shows. It lists no ID numbers, in either language. */
+export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string; sha256?: string }, lang: Lang = 'zh-CN') {
+  const agreement = view.agreement;
+  if (!agreement) throw new Error('the case has no agreement yet');
+  return {
+    number: sealed?.number ?? null,
+    effectiveAt: sealed?.effectiveAt ?? null,
+    sha256: sealed?.sha256 ?? null,
+    caseNumber: view.caseNumber ?? '',
+    committeeName: view.unit?.committeeName ?? '',
+    parties: parties(view, { masked: false, lang }, agreement.signatures).map((p) => ({ ...p, idNumber: null })),
+    facts: agreement.facts,
+    matters: agreement.matters,
+    responsibilities: agreement.responsibilities,
+    terms: agreement.terms.map((t) => ({
+      text: t.text,
+      obligor: t.obligor ?? null,
+      amountFen: t.amountFen ?? null,
+      method: t.method ?? null,
+      place: t.place ?? null,
+      dueDate: t.dueDate ?? null,
+    })),
+    mediator: { name: view.acceptedBy?.name ?? '', signature: agreement.signatures.find((s) => s.signer === 'mediator') ?? null },
+    sealedAt: agreement.sealedAt ?? null,
+    copies: view.parties.length + 1,
+    draftedAt: agreement.draftedAt,
+  };
+}

@@ -8,8 +8,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config/paths';
 import { chineseDate, chineseDateTime, chineseOrdinal, fenToCapitals, fenToFigures } from '../domain/money';
-import type { DisputeView } from '../domain/types';
-import { LABELS, LANGS, type Lang } from './labels';
+import { LANGS, type Lang } from './labels';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 export const DOCUMENT_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'referral', 'judicial-confirmation', 'certificate'] as const;
@@ -57,49 +56,5 @@ export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
       // No prototype access for data: hostile keys such as __proto__ or constructor resolve to nothing.
       return template(model, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
     },
-  };
-}
-
-/** Everything the agreement shows, with every optional field present (strict mode) and labels resolved. */
-export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string; sha256?: string }, lang: Lang = 'zh-CN') {
-  const L = LABELS[lang];
-  const agreement = view.agreement;
-  if (!agreement) throw new Error('the case has no agreement yet');
-  const signedBy = new Map(agreement.signatures.map((s) => [s.signer, s]));
-  return {
-    number: sealed?.number ?? null,
-    effectiveAt: sealed?.effectiveAt ?? null,
-    sha256: sealed?.sha256 ?? null,
-    caseNumber: view.caseNumber ?? '',
-    committeeName: view.unit?.committeeName ?? '',
-    parties: view.parties.map((p, i) => ({
-      index: i,
-      label: L.role[p.role]!,
-      organisation: p.kind === 'organisation',
-      name: p.name,
-      sex: p.sex ? L.sex[p.sex]! : null,
-      ethnicity: p.ethnicity ?? null,
-      age: p.age ?? null,
-      occupation: p.occupation ?? null,
-      phone: p.phone ?? null,
-      address: p.address ?? null,
-      representative: p.representative ?? null,
-      signature: signedBy.has(`party:${i}`) ? { ...signedBy.get(`party:${i}`)!, witness: signedBy.get(`party:${i}`)!.witness ?? null } : null,
-    })),
-    facts: agreement.facts,
-    matters: agreement.matters,
-    responsibilities: agreement.responsibilities,
-    terms: agreement.terms.map((t) => ({
-      text: t.text,
-      obligor: t.obligor ?? null,
-      amountFen: t.amountFen ?? null,
-      method: t.method ?? null,
-      place: t.place ?? null,
-      dueDate: t.dueDate ?? null,
-    })),
-    mediator: { name: view.acceptedBy?.name ?? '', signature: signedBy.get('mediator') ?? null },
-    sealedAt: agreement.sealedAt ?? null,
-    copies: view.parties.length + 1,
-    draftedAt: agreement.draftedAt,
   };
 }

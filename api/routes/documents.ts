@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import { AgreementRecord } from '../../db/entities';
 import type { Signature } from '../../domain/types';
 import {
+  agreementModel,
   certificateModel,
   followUpModel,
   intakeModel,
@@ -15,7 +16,7 @@ import {
 } from '../../templates/models';
 import { LANGS } from '../../templates/labels';
 import type { PdfRenderer } from '../../templates/pdf';
-import { agreementModel, DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
+import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../scope';

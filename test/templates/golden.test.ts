@@ -9,9 +9,9 @@ import path from 'node:path';
 import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
 import { sha256Hex } from '../../security/credentials';
-import { certificateModel, followUpModel, intakeModel, judicialModel, recordModel, referralModel, summonsModel, type DocumentContext } from '../../templates/models';
+import { agreementModel, certificateModel, followUpModel, intakeModel, judicialModel, recordModel, referralModel, summonsModel, type DocumentContext } from '../../templates/models';
 import type { Lang } from '../../templates/labels';
-import { agreementModel, createRenderer, type DocumentKind } from '../../templates/render';
+import { createRenderer, type DocumentKind } from '../../templates/render';
 import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
 
 const GOLDEN = path.join(__dirname, '../golden');
