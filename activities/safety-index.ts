@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Unit } from '../db/entities';
-import { bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, type IndexFigures } from '../domain/safety-index';
+import { Setting, Unit } from '../db/entities';
+import { WEIGHTS_SETTING, bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, weightsFrom, type IndexFigures } from '../domain/safety-index';
 
 /**
  * Computes and stores the Safety Index of every region for one period (idempotent: a snapshot per
@@ -13,6 +13,8 @@ export async function computeSafetyIndex(em: EntityManager, req: { periodKind: '
   const from = `${start}T00:00:00+08:00`;
   const to = `${end}T00:00:00+08:00`;
   const units = await em.find(Unit, {}, { orderBy: { path: 'asc' } });
+  // The weights in force when the period is computed (admins set them; the defaults otherwise).
+  const weights = weightsFrom((await em.findOne(Setting, { key: WEIGHTS_SETTING }))?.value);
   const rows = [];
   for (const unit of units) {
     const like = `${unit.path}%`;
@@ -54,7 +56,7 @@ export async function computeSafetyIndex(em: EntityManager, req: { periodKind: '
       highRisk: n(c?.high_risk),
     };
     const metrics = metricsOf(figures);
-    rows.push({ unit, metrics: { ...metrics, received: figures.received, closed: figures.closed }, score: scoreOf(metrics), parentCode: unit.parentCode ?? undefined });
+    rows.push({ unit, metrics: { ...metrics, received: figures.received, closed: figures.closed }, score: scoreOf(metrics, weights), parentCode: unit.parentCode ?? undefined });
   }
   for (const row of rankAmongSiblings(rows)) {
     await em.execute(

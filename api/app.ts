@@ -35,6 +35,7 @@ import directoryRoutes from './routes/directory';
 import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
 import boardRoutes from './routes/board';
+import consolePlugin from './console';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
 import safetyIndexRoutes from './routes/safety-index';
@@ -148,9 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     engine: { handlebars: pages },
     root: path.join(PROJECT_ROOT, 'views'),
     production: true,
-    options: { compileOptions: { strict: true } },
+    options: { compileOptions: { strict: true }, partials: { consoleHeader: 'console/header.hbs', consoleFooter: 'console/footer.hbs' } },
   });
   await app.register(boardRoutes);
+  await app.register(consolePlugin);
   if (deps.pdf) {
     const pdf = deps.pdf;
     app.addHook('onClose', async () => pdf.close());

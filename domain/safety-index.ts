@@ -40,6 +40,22 @@ export const DEFAULT_WEIGHTS: IndexWeights = {
   lowIncidence: 5,
 };
 
+/** Where the admin-maintained weights are kept (the settings table). */
+export const WEIGHTS_SETTING = 'safety-index.weights';
+export const WEIGHT_KEYS = Object.keys(DEFAULT_WEIGHTS) as Array<keyof IndexWeights>;
+
+/** Stored weights over the defaults: a missing or malformed key keeps its default; all zero is refused upstream. */
+export function weightsFrom(stored: unknown): IndexWeights {
+  const out = { ...DEFAULT_WEIGHTS };
+  if (stored && typeof stored === 'object') {
+    for (const k of WEIGHT_KEYS) {
+      const v = (stored as Record<string, unknown>)[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100) out[k] = v;
+    }
+  }
+  return out;
+}
+
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.min(1, Math.max(0, part / whole)) : null);
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 

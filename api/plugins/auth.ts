@@ -5,6 +5,7 @@ import type { StaffRole } from '../../db/entities/user.entity';
 import type { Actor } from '../../domain/types';
 import { STAFF_TOKEN_PREFIX, sha256Hex } from '../../security/credentials';
 import { AppError } from '../errors';
+import { sessionToken } from '../console/session';
 
 export type Principal =
   | {
@@ -93,8 +94,11 @@ export default fp(
       if (request.routeOptions.config?.public || request.url.startsWith('/docs')) return;
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S{16,512})$/i.exec(header) : null;
-      if (!match) throw new AppError('unauthenticated', 'send Authorization: Bearer <API key or staff token>');
-      const principal = await resolve(match[1]!);
+      // The console's session cookie reads the API (documents, the alert stream) but never changes
+      // anything: writes need the bearer header, which another site's page cannot send.
+      const cookie = !header && (request.method === 'GET' || request.method === 'HEAD') ? sessionToken(request) : undefined;
+      if (!match && !cookie) throw new AppError('unauthenticated', 'send Authorization: Bearer <API key or staff token>');
+      const principal = await resolve(match ? match[1]! : cookie!);
       if (!principal) throw new AppError('unauthenticated', 'the credentials are unknown, revoked or expired');
       request.principal = principal;
     });

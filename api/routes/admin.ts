@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { RiskKeyword, SlaPolicy } from '../../db/entities';
+import { RiskKeyword, Setting, SlaPolicy } from '../../db/entities';
+import { DEFAULT_WEIGHTS, WEIGHTS_SETTING, WEIGHT_KEYS, weightsFrom } from '../../domain/safety-index';
+import { principalOf } from '../plugins/auth';
 import { CATEGORIES, LEVELS, PRIORITIES } from '../../domain/lifecycle';
 import { AppError } from '../errors';
 import { problemRef, standardErrors } from '../schemas/common';
@@ -147,6 +149,39 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         for (const word of request.body.items) tx.persist(tx.create(RiskKeyword, { word }));
       });
       return { items: [...request.body.items].sort() };
+    },
+  );
+  const Weight = Type.Number({ minimum: 0, maximum: 100 });
+  const WeightsSchema = Type.Object(Object.fromEntries(WEIGHT_KEYS.map((k) => [k, Weight])) as Record<(typeof WEIGHT_KEYS)[number], typeof Weight>, {
+    additionalProperties: false,
+    description: 'Relative weights of the Safety Index parts (they need not sum to 100; what cannot be measured is left out and the rest rescale)',
+    examples: [DEFAULT_WEIGHTS],
+  });
+
+  app.get(
+    '/safety-index/weights',
+    { schema: { tags: ['admin'], summary: 'The Safety Index weights in force', response: { 200: WeightsSchema, ...standardErrors } } },
+    async () => weightsFrom((await app.orm.em.fork().findOne(Setting, { key: WEIGHTS_SETTING }))?.value),
+  );
+
+  app.put(
+    '/safety-index/weights',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Set the Safety Index weights; periods computed from now on use them (stored snapshots keep their scores)',
+        body: WeightsSchema,
+        response: { 200: WeightsSchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const weights = request.body;
+      if (WEIGHT_KEYS.every((k) => weights[k] === 0)) {
+        throw new AppError('validation_failed', 'at least one weight must be above 0', { errors: [{ field: 'body', message: 'all weights are 0' }] });
+      }
+      const p = principalOf(request);
+      await app.orm.em.fork().upsert(Setting, { key: WEIGHTS_SETTING, value: weights, updatedAt: new Date(), updatedBy: p.kind === 'staff' ? p.username : p.name });
+      return weights;
     },
   );
 };

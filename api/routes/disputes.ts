@@ -61,6 +61,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
           unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "Cases handled by this unit or any unit below it" })),
           level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)))),
           overdue: Type.Optional(Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' })),
+          open: Type.Optional(Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' })),
           q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Text in the case number, title, description or party names' })),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -70,7 +71,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { stage, unit, level, overdue, q, limit, cursor } = request.query;
+      const { stage, unit, level, overdue, open, q, limit, cursor } = request.query;
       const scope = scopeCondition(principal);
       const where = [scope.sql];
       const params: unknown[] = [...scope.params];
@@ -88,6 +89,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         where.push('level = ?');
         params.push(level);
       }
+      if (open !== undefined) where.push(open ? "stage <> 'closed'" : "stage = 'closed'");
       if (overdue !== undefined) {
         where.push('overdue = ?');
         params.push(overdue);

@@ -9,6 +9,7 @@ import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
 import { RiskKeyword } from './risk-keyword.entity';
 import { Session } from './session.entity';
+import { Setting } from './setting.entity';
 import { SafetyIndexSnapshot } from './safety-index.entity';
 import { SlaPolicy } from './sla-policy.entity';
 import { Unit } from './unit.entity';
@@ -29,6 +30,7 @@ export {
   RiskKeyword,
   SafetyIndexSnapshot,
   Session,
+  Setting,
   SlaPolicy,
   Unit,
   User,
@@ -50,6 +52,7 @@ export const ENTITIES = [
   RiskKeyword,
   SafetyIndexSnapshot,
   Session,
+  Setting,
   SlaPolicy,
   Unit,
   User,

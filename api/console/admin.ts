@@ -1,0 +1,178 @@
+/**
+ * The administrator's page: the directory (units, agencies), SLA policies, API keys, users, the
+ * high-risk keywords and the Safety Index weights. Every form calls the admin API; a refusal shows the
+ * API's reason and keeps what was typed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STAFF_ROLES } from '../../db/entities/user.entity';
+import { LEVELS } from '../../domain/lifecycle';
+import { WEIGHT_KEYS } from '../../domain/safety-index';
+import { AppError } from '../errors';
+import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ApiAnswer, type ConsoleContext } from './context';
+
+type Form = Record<string, string | string[] | undefined>;
+const s = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+const opt = (v: string | string[] | undefined): string | undefined => s(v) || undefined;
+const num = (v: string | string[] | undefined): number => (s(v) === '' ? NaN : Number(s(v)));
+
+/** Each admin form: the API call it makes. */
+const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; url: string; body: unknown }> = {
+  'unit-add': (f) => ({
+    method: 'POST',
+    url: '/api/v1/admin/units',
+    body: { code: s(f.code), level: s(f.level), parentCode: opt(f.parentCode), name: s(f.name), population: num(f.population), committeeShort: s(f.committeeShort) },
+  }),
+  'agency-put': (f) => ({ method: 'PUT', url: `/api/v1/admin/agencies/${encodeURIComponent(s(f.code))}`, body: { name: s(f.name) } }),
+  'sla-put': (f) => ({
+    method: 'PUT',
+    url: `/api/v1/admin/sla-policies/${encodeURIComponent(s(f.id))}`,
+    body: {
+      category: s(f.category),
+      priority: s(f.priority),
+      level: s(f.level),
+      acceptSeconds: num(f.acceptSeconds),
+      handlingSeconds: num(f.handlingSeconds),
+      reportInSeconds: num(f.reportInSeconds),
+      signatureSeconds: num(f.signatureSeconds),
+      followUpDays: num(f.followUpDays),
+      warningShare: num(f.warningShare),
+      autoEscalate: s(f.autoEscalate) === 'true',
+      calendar: s(f.calendar),
+    },
+  }),
+  'key-add': (f) => ({ method: 'POST', url: '/api/v1/admin/api-keys', body: { name: s(f.name), areaCode: opt(f.areaCode) } }),
+  'key-revoke': (f) => ({ method: 'POST', url: `/api/v1/admin/api-keys/${encodeURIComponent(s(f.id))}/revoke`, body: {} }),
+  'user-add': (f) => ({
+    method: 'POST',
+    url: '/api/v1/admin/users',
+    body: { username: s(f.username), password: s(f.password), displayName: s(f.displayName), role: s(f.role), unitCode: opt(f.unitCode), agencyCode: opt(f.agencyCode) },
+  }),
+  'user-active': (f) => ({ method: 'PATCH', url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`, body: { active: s(f.active) === 'true' } }),
+  keywords: (f) => ({
+    method: 'PUT',
+    url: '/api/v1/admin/risk-keywords',
+    body: { items: [...new Set(s(f.items).split(/[\s,，、]+/).filter(Boolean))] },
+  }),
+  weights: (f) => ({ method: 'PUT', url: '/api/v1/admin/safety-index/weights', body: Object.fromEntries(WEIGHT_KEYS.map((k) => [k, num(f[k])])) }),
+};
+
+const WEIGHT_LABELS: Record<string, { zh: string; en: string }> = {
+  onTimeAcceptance: { zh: '按时受理率', en: 'On-time acceptance' },
+  onTimeResolution: { zh: '按时办结率', en: 'On-time resolution' },
+  successRate: { zh: '调解成功率', en: 'Success rate' },
+  retention: { zh: '就地化解率', en: 'Settled locally' },
+  satisfaction: { zh: '满意度', en: 'Satisfaction' },
+  lowReopen: { zh: '低反复率', en: 'Low reopen rate' },
+  lowIncidence: { zh: '低发案率', en: 'Low incidence' },
+};
+
+export default async function adminPages(app: FastifyInstance): Promise<void> {
+  app.get('/console/admin', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const q = request.query as Record<string, string | undefined>;
+    return renderAdmin(app, request, reply, ctx, { saved: q.saved && OPS[q.saved] ? q.saved : undefined });
+  });
+
+  app.post('/console/admin/:op', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const form = (request.body ?? {}) as Form;
+    checkCsrf(ctx, form);
+    const op = (request.params as { op: string }).op;
+    const make = OPS[op];
+    if (!make) throw new AppError('not_found', `no form ${op}`);
+    const call = make(form);
+    const answer = await callApi<{ key?: string }>(app, request, ctx, call.method, call.url, call.body);
+    if (answer.status >= 200 && answer.status < 300) {
+      // A new key is shown once, on this answer, and never again.
+      if (op === 'key-add' && answer.body.key) return renderAdmin(app, request, reply, ctx, { saved: op, newKey: answer.body.key });
+      return reply.redirect(`/console/admin?saved=${op}#${op.split('-')[0]}`, 303);
+    }
+    return renderAdmin(app, request, reply, ctx, { failed: { op, answer, values: form } });
+  });
+}
+
+async function renderAdmin(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: ConsoleContext,
+  opts: { saved?: string; newKey?: string; failed?: { op: string; answer: ApiAnswer<unknown>; values: Form } },
+) {
+  if (ctx.user.role !== 'admin') throw new AppError('forbidden', 'administrators only');
+  const { t } = ctx;
+  const zh = ctx.lang === 'zh-CN';
+  type Row = Record<string, unknown>;
+  const get = (url: string) => callApi<{ items: Row[] } & Row>(app, request, ctx, 'GET', url);
+  const [units, agencies, sla, keys, users, keywords, weights] = await Promise.all([
+    get('/api/v1/units'),
+    get('/api/v1/agencies'),
+    get('/api/v1/admin/sla-policies'),
+    get('/api/v1/admin/api-keys'),
+    get('/api/v1/admin/users'),
+    get('/api/v1/admin/risk-keywords'),
+    get('/api/v1/admin/safety-index/weights'),
+  ]);
+  const unitName = new Map(ok(units).items.map((u) => [u.code as string, u.name as string]));
+  const v = opts.failed?.values ?? {};
+  const failedOp = opts.failed?.op;
+  const val = (op: string, name: string) => (failedOp === op ? s(v[name]) : '');
+  const status = opts.failed ? (opts.failed.answer.status >= 400 && opts.failed.answer.status < 600 ? opts.failed.answer.status : 400) : 200;
+  return reply.status(status).view('console/admin.hbs', {
+    ...chrome(ctx, 'admin', request),
+    saved: opts.saved ? t.admin.saved : null,
+    newKey: opts.newKey ?? null,
+    error: opts.failed ? reasonOf(opts.failed.answer) : null,
+    units: ok(units).items.map((u) => ({
+      code: u.code,
+      name: u.name,
+      levelLabel: t.level[u.level as string] ?? u.level,
+      parent: u.parentCode ? (unitName.get(u.parentCode as string) ?? u.parentCode) : '—',
+      population: u.population,
+    })),
+    unitForm: {
+      code: val('unit-add', 'code'),
+      name: val('unit-add', 'name'),
+      population: val('unit-add', 'population'),
+      committeeShort: val('unit-add', 'committeeShort'),
+      levels: LEVELS.map((l) => ({ value: l, label: t.level[l] ?? l, selected: val('unit-add', 'level') === l })),
+      parents: ok(units).items.map((u) => ({ value: u.code, label: u.name, selected: val('unit-add', 'parentCode') === u.code })),
+    },
+    agencies: ok(agencies).items,
+    sla: ok(sla).items.map((p) => ({ ...p, autoEscalateYes: p.autoEscalate === true, wall: p.calendar === 'wall-clock' })),
+    keys: ok(keys).items.map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      area: k.areaCode ? (unitName.get(k.areaCode as string) ?? k.areaCode) : '—',
+      lastUsed: beijing(k.lastUsedAt as string | undefined),
+      revoked: k.revokedAt ? beijing(k.revokedAt as string) : null,
+    })),
+    keyForm: { name: val('key-add', 'name') },
+    areas: ok(units).items.map((u) => ({ value: u.code, label: u.name })),
+    users: ok(users).items.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      roleLabel: t.role[u.role as string] ?? u.role,
+      place: u.unitCode ? (unitName.get(u.unitCode as string) ?? u.unitCode) : (u.agencyCode ?? '—'),
+      active: u.active === true,
+      self: u.id === ctx.user.id,
+    })),
+    userForm: {
+      username: val('user-add', 'username'),
+      displayName: val('user-add', 'displayName'),
+      roles: STAFF_ROLES.map((r) => ({ value: r, label: t.role[r] ?? r, selected: val('user-add', 'role') === r })),
+      units: ok(units).items.map((u) => ({ value: u.code, label: u.name, selected: val('user-add', 'unitCode') === u.code })),
+      agencies: ok(agencies).items.map((a) => ({ value: a.code, label: a.name, selected: val('user-add', 'agencyCode') === a.code })),
+    },
+    keywords: failedOp === 'keywords' ? s(v.items) : (ok(keywords).items as unknown as string[]).join('、'),
+    weights: WEIGHT_KEYS.map((k) => ({
+      key: k,
+      label: zh ? WEIGHT_LABELS[k]!.zh : WEIGHT_LABELS[k]!.en,
+      value: failedOp === 'weights' ? s(v[k]) : String(ok(weights)[k]),
+    })),
+  });
+}
+

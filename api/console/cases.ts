@@ -1,0 +1,288 @@
+/**
+ * The mediator's pages: the inbox (my unit's cases with an SLA countdown, filters and search) and
+ * the case page (parties, timeline, deadlines, documents, and exactly the actions the case allows
+ * now and the signed-in person may take, as forms that call the API).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Dispute } from '../../db/entities';
+import { ACTIONS, STAGES, type Action } from '../../domain/lifecycle';
+import { mayAct } from '../../domain/permissions';
+import { SLA_KINDS } from '../../domain/sla';
+import { actorOf } from '../plugins/auth';
+import { AppError } from '../errors';
+import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ConsoleContext, type Problem } from './context';
+import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
+import type { ConsoleDict } from './i18n';
+import { safeNext } from './session';
+
+/** What the console reads of a case (the API's Dispute). */
+interface CaseDoc {
+  id: string;
+  caseNumber?: string;
+  stage: string;
+  outcome?: string;
+  level?: string;
+  unit?: { code: string; name: string };
+  category: string;
+  priority: string;
+  title: string;
+  description: string;
+  parties: Array<{ name: string; role: string; kind?: string; phone?: string; address?: string; representative?: string }>;
+  channel: string;
+  receivedAt: string;
+  risk?: { high: boolean; reasons: string[] };
+  assignee?: { id: string; name: string };
+  deadlines: Record<string, { kind: string; warnAt: string; dueAt: string; breached: boolean; pausedAt?: string }>;
+  suspended?: { since: string; reason: string };
+  meeting?: { at: string; place: string; agenda?: string; agencies: Array<{ code: string; name: string; answer?: string; note?: string }>; outcome?: unknown };
+  agreement?: { number?: string; effectiveAt?: string; signatures: unknown[] };
+  followUp?: { recordedAt?: string };
+  failure?: unknown;
+  allowedActions: Action[];
+}
+
+const ROLE_LABEL: Record<string, { zh: string; en: string }> = {
+  applicant: { zh: '申请人', en: 'Applicant' },
+  respondent: { zh: '被申请人', en: 'Respondent' },
+  third_party: { zh: '第三人', en: 'Third party' },
+};
+
+function duration(ms: number, t: ConsoleDict): string {
+  const mins = Math.max(0, Math.round(ms / 60_000));
+  const d = Math.floor(mins / 1440);
+  const h = Math.floor((mins % 1440) / 60);
+  const m = mins % 60;
+  const { countdown: c } = t;
+  if (d > 0) return `${d}${c.d}${h}${c.h}`;
+  if (h > 0) return `${h}${c.h}${m}${c.m}`;
+  return `${m}${c.m}`;
+}
+
+/** The SLA light of a case: red when a deadline is breached, amber from its warning time, else green. */
+export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, now = Date.now()) {
+  const all = Object.values(c.deadlines ?? {}).filter((d) => d && SLA_KINDS.includes(d.kind as never));
+  if (c.stage === 'closed' || all.length === 0) return { state: 'none', text: t.inbox.noDeadline, kindLabel: '', due: '', warn: '', dueText: '' };
+  const breached = all.filter((d) => d.breached).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  const running = all.filter((d) => !d.breached && !d.pausedAt).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  const d = breached ?? running ?? all[0]!;
+  const due = Date.parse(d.dueAt);
+  const kindLabel = t.deadline[d.kind] ?? d.kind;
+  let state: string;
+  let text: string;
+  if (d.pausedAt && !d.breached) {
+    state = 'paused';
+    text = t.case.paused;
+  } else if (d.breached || due <= now) {
+    state = 'breach';
+    text = `${t.inbox.over} ${duration(now - due, t)}`;
+  } else {
+    state = Date.parse(d.warnAt) <= now ? 'warn' : 'ok';
+    text = `${t.inbox.left} ${duration(due - now, t)}`;
+  }
+  return { state, text, kindLabel, due: d.dueAt, warn: d.warnAt, dueText: beijing(d.dueAt) };
+}
+
+const STATE_WORD = (t: ConsoleDict, state: string) =>
+  ({ ok: t.inbox.ok, warn: t.inbox.warn, breach: t.inbox.breached, paused: t.case.paused })[state] ?? '';
+
+/** The documents a case has by now. */
+function documentsOf(c: CaseDoc): string[] {
+  const out = ['intake'];
+  if (c.meeting) out.push('summons');
+  if (c.meeting?.outcome) out.push('record');
+  if (c.agreement) out.push('agreement');
+  if (c.agreement?.effectiveAt) out.push('certificate', 'judicial-confirmation');
+  if (c.followUp?.recordedAt) out.push('follow-up');
+  if (c.failure) out.push('referral');
+  return out;
+}
+
+export default async function casePages(app: FastifyInstance): Promise<void> {
+  app.get('/console/inbox', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const { t } = ctx;
+    const q = request.query as Record<string, string | undefined>;
+    const stage = STAGES.includes(q.stage as never) ? q.stage! : '';
+    const overdue = q.overdue === 'true';
+    const search = (q.q ?? '').trim().slice(0, 100);
+    const cursor = /^[A-Za-z0-9_-]{1,200}$/.test(q.cursor ?? '') ? q.cursor! : '';
+    const params = new URLSearchParams({ limit: '25' });
+    if (stage) params.set('stage', stage);
+    else if (!overdue) params.set('open', 'true');
+    if (overdue) params.set('overdue', 'true');
+    if (search) params.set('q', search);
+    if (cursor) params.set('cursor', cursor);
+    const list = ok(await callApi<{ items: CaseDoc[]; nextCursor?: string }>(app, request, ctx, 'GET', `/api/v1/disputes?${params}`));
+    const now = Date.now();
+    const rows = list.items.map((c) => {
+      const sla = slaOf(c, t, now);
+      return {
+        id: c.id,
+        caseNumber: c.caseNumber ?? '—',
+        title: c.title,
+        highRisk: !!c.risk?.high,
+        stageLabel: c.stage === 'closed' && c.outcome ? `${t.stage.closed}（${t.outcome[c.outcome] ?? c.outcome}）` : (t.stage[c.stage] ?? c.stage),
+        unitName: c.unit?.name ?? '—',
+        sla: { ...sla, word: STATE_WORD(t, sla.state) },
+      };
+    });
+    const next = new URLSearchParams(params);
+    next.delete('limit');
+    next.delete('open');
+    if (list.nextCursor) next.set('cursor', list.nextCursor);
+    return reply.view('console/inbox.hbs', {
+      ...chrome(ctx, overdue ? 'overdue' : 'inbox', request),
+      title: overdue ? t.inbox.overdueTitle : t.inbox.title,
+      filters: {
+        q: search,
+        overdue,
+        stages: [{ value: '', label: t.option.any!, selected: !stage }, ...STAGES.map((s) => ({ value: s, label: t.stage[s] ?? s, selected: s === stage }))],
+      },
+      rows,
+      nextHref: list.nextCursor ? `/console/inbox?${next}` : null,
+    });
+  });
+
+  app.get('/console/cases/:id', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const q = request.query as Record<string, string | undefined>;
+    const done = ACTIONS.includes(q.done as Action) ? (q.done as Action) : undefined;
+    return renderCase(app, request, reply, ctx, caseIdOf(request), { done });
+  });
+
+  app.post('/console/cases/:id/actions/:action', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const id = caseIdOf(request);
+    const action = (request.params as { action: string }).action as Action;
+    if (!ACTIONS.includes(action)) throw new AppError('not_found', `no action ${action}`);
+    const form = (request.body ?? {}) as FormBody;
+    checkCsrf(ctx, form);
+    const { payload, errors } = payloadOf(action, form);
+    if (Object.keys(errors).length) {
+      return renderCase(app, request, reply, ctx, id, { failed: { action, status: 400, reason: Object.values(errors).join(' · '), values: form, errors } });
+    }
+    const idem = typeof form._idem === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(form._idem) ? form._idem : randomUUID();
+    const answer = await callApi(app, request, ctx, 'POST', `/api/v1/disputes/${encodeURIComponent(id)}/signals/${action}`, payload, { 'idempotency-key': `console-${idem}` });
+    if (answer.status === 200) {
+      const back = typeof form._return === 'string' && form._return ? safeNext(form._return) : `/console/cases/${encodeURIComponent(id)}?done=${action}`;
+      return reply.redirect(back, 303);
+    }
+    if (answer.status === 401) return reply.redirect(`/console/login?expired=1&next=${encodeURIComponent(`/console/cases/${id}`)}`, 303);
+    return renderCase(app, request, reply, ctx, id, {
+      failed: { action, status: answer.status, reason: reasonOf(answer), values: form, errors: fieldErrorsOf(answer.body as Problem) },
+    });
+  });
+}
+
+function caseIdOf(request: FastifyRequest): string {
+  const id = (request.params as { id: string }).id;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('not_found', `no case ${id}`);
+  return id;
+}
+
+interface RenderOptions {
+  done?: Action;
+  failed?: { action: Action; status: number; reason: string; values: FormBody; errors: Record<string, string> };
+}
+
+async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, ctx: ConsoleContext, id: string, opts: RenderOptions) {
+  const { t } = ctx;
+  const c = ok(await callApi<CaseDoc>(app, request, ctx, 'GET', `/api/v1/disputes/${encodeURIComponent(id)}`));
+  const [events, agencies, units, row] = await Promise.all([
+    callApi<{ items: Array<{ seq: number; type: string; at: string; actor: { name: string }; payload: Record<string, unknown> }> }>(app, request, ctx, 'GET', `/api/v1/disputes/${encodeURIComponent(id)}/events`),
+    callApi<{ items: Array<{ code: string; name: string }> }>(app, request, ctx, 'GET', '/api/v1/agencies'),
+    callApi<{ items: Array<{ code: string; name: string; level: string; path?: string }> }>(app, request, ctx, 'GET', '/api/v1/units'),
+    app.orm.em.fork().findOne(Dispute, { id }, { fields: ['unitCode', 'unitPath'] }),
+  ]);
+  // Exactly what the case allows now (the workflow's stage) and this person may do (role and area).
+  const scope = { unitCode: row?.unitCode, unitPath: row?.unitPath, summoned: (c.meeting?.agencies ?? []).map((a) => a.code) };
+  const actions = c.allowedActions.filter((a) => mayAct(actorOf(ctx.user), a, scope));
+  const area = ctx.user.role === 'admin' ? '' : (ctx.user.unitPath ?? '\u0000');
+  const unitOptions = (ok(units).items ?? [])
+    .filter((u) => u.code !== c.unit?.code)
+    .map((u) => ({ code: u.code, name: `${u.name}（${t.level[u.level] ?? u.level}）` }));
+  // A supervisor reassigns within their area; the directory list has no paths, so ask the database.
+  const inArea = area
+    ? new Set(
+        (await app.orm.em.fork().getConnection().execute<Array<{ code: string }>>('select code from units where path like ?', [`${area}%`])).map((r) => r.code),
+      )
+    : undefined;
+  const src = {
+    parties: c.parties,
+    agencies: agencies.status === 200 ? agencies.body.items : [],
+    units: unitOptions.filter((u) => !inArea || inArea.has(u.code) || ctx.user.role !== 'supervisor'),
+  };
+  const now = Date.now();
+  const zh = ctx.lang === 'zh-CN';
+  const view = {
+    ...chrome(ctx, 'inbox', request),
+    c: {
+      id: c.id,
+      caseNumber: c.caseNumber ?? '—',
+      title: c.title,
+      description: c.description,
+      stageLabel: t.stage[c.stage] ?? c.stage,
+      outcomeLabel: c.outcome ? (t.outcome[c.outcome] ?? c.outcome) : null,
+      unitName: c.unit?.name ?? '—',
+      levelLabel: c.level ? (t.level[c.level] ?? c.level) : '—',
+      received: beijing(c.receivedAt),
+      channel: c.channel,
+      highRisk: c.risk?.high ? c.risk.reasons.join('、') || t.case.highRisk : null,
+      assignee: c.assignee?.name ?? null,
+      suspended: c.suspended ? `${beijing(c.suspended.since)} · ${c.suspended.reason}` : null,
+      sla: (() => {
+        const s = slaOf(c, t, now);
+        return { ...s, word: STATE_WORD(t, s.state) };
+      })(),
+      meeting: c.meeting
+        ? {
+            at: beijing(c.meeting.at),
+            place: c.meeting.place,
+            agencies: c.meeting.agencies.map((a) => ({ name: a.name, answer: a.answer === 'confirmed' ? '✔' : a.answer === 'declined' ? '✘' : '…' })),
+          }
+        : null,
+      agreementNumber: c.agreement?.number ?? null,
+    },
+    parties: c.parties.map((p) => ({
+      name: p.name,
+      role: zh ? (ROLE_LABEL[p.role]?.zh ?? p.role) : (ROLE_LABEL[p.role]?.en ?? p.role),
+      phone: p.phone ?? null,
+      address: p.address ?? null,
+      representative: p.representative ?? null,
+    })),
+    deadlines: Object.values(c.deadlines ?? {}).map((d) => ({
+      label: t.deadline[d.kind] ?? d.kind,
+      dueAt: beijing(d.dueAt),
+      warnAt: beijing(d.warnAt),
+      state: d.breached ? 'breach' : d.pausedAt ? 'paused' : Date.parse(d.warnAt) <= now ? 'warn' : 'ok',
+      word: d.breached ? t.inbox.breached : d.pausedAt ? t.case.paused : Date.parse(d.warnAt) <= now ? t.inbox.warn : t.inbox.ok,
+    })),
+    timeline: (events.status === 200 ? events.body.items : []).map((e) => {
+      const p = e.payload ?? {};
+      const detail = ['reason', 'text', 'note', 'result', 'to', 'place'].map((k) => p[k]).find((v) => typeof v === 'string') as string | undefined;
+      return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', detail: detail ?? null };
+    }),
+    documents: documentsOf(c).map((kind) => ({
+      label: t.docs[kind] ?? kind,
+      href: `/api/v1/disputes/${encodeURIComponent(c.id)}/documents/${kind}${ctx.lang === 'en' ? '?lang=en' : ''}`,
+    })),
+    done: opts.done ? `${t.case.done}：${t.action[opts.done] ?? opts.done}` : null,
+    failed: opts.failed ? { action: t.action[opts.failed.action] ?? opts.failed.action, reason: opts.failed.reason } : null,
+    actions: actions.map((a) => {
+      const failedHere = opts.failed?.action === a;
+      return {
+        name: a,
+        label: t.action[a] ?? a,
+        open: failedHere,
+        idem: randomUUID(),
+        fields: renderFields(a, src, t, failedHere ? opts.failed!.values : {}, failedHere ? opts.failed!.errors : {}),
+      };
+    }),
+  };
+  const status = opts.failed ? (opts.failed.status >= 400 && opts.failed.status < 600 ? opts.failed.status : 400) : 200;
+  return reply.status(status).view('console/case.hbs', view);
+}

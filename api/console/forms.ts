@@ -1,0 +1,249 @@
+/**
+ * The console's action forms: for each API action, the fields a person fills in, and how the posted
+ * form becomes the action's JSON body. The API validates the body; the console only converts
+ * (yuan → fen, Beijing local time → ISO, checkbox lists → arrays, empty → absent).
+ */
+import type { Action } from '../../domain/lifecycle';
+import type { ConsoleDict } from './i18n';
+
+export type FormValue = string | string[];
+export type FormBody = Record<string, FormValue>;
+
+type FieldKind = 'text' | 'textarea' | 'select' | 'checkboxes' | 'datetime' | 'number' | 'terms';
+
+export interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  required?: boolean;
+  /** Where the options come from. */
+  options?: 'parties' | 'signers' | 'agencies' | 'units' | 'result' | 'method' | 'yesno' | 'satisfaction';
+  optional?: boolean;
+}
+
+const reason: FieldSpec = { name: 'reason', kind: 'textarea', required: true };
+const note: FieldSpec = { name: 'note', kind: 'textarea' };
+const agreementFields: FieldSpec[] = [
+  { name: 'facts', kind: 'textarea', required: true },
+  { name: 'matters', kind: 'textarea', required: true },
+  { name: 'responsibilities', kind: 'textarea', required: true },
+  { name: 'losses', kind: 'textarea' },
+  { name: 'terms', kind: 'terms', required: true },
+];
+
+export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
+  accept: [note],
+  decline: [reason, { name: 'transferTo', kind: 'select', options: 'units', optional: true }],
+  escalate: [reason],
+  'add-note': [{ name: 'text', kind: 'textarea', required: true }],
+  suspend: [reason],
+  resume: [note],
+  'schedule-meeting': [
+    { name: 'at', kind: 'datetime', required: true },
+    { name: 'place', kind: 'text', required: true },
+    { name: 'agencies', kind: 'checkboxes', options: 'agencies', required: true },
+    { name: 'agenda', kind: 'textarea' },
+  ],
+  'confirm-attendance': [note],
+  'decline-attendance': [reason],
+  'record-outcome': [
+    { name: 'result', kind: 'select', options: 'result', required: true },
+    { name: 'facts', kind: 'textarea', required: true },
+    { name: 'matters', kind: 'textarea' },
+    { name: 'responsibilities', kind: 'textarea' },
+    { name: 'losses', kind: 'textarea' },
+    { name: 'terms', kind: 'terms' },
+    note,
+    { name: 'failWithReferral', kind: 'text' },
+  ],
+  resolve: agreementFields,
+  sign: [
+    { name: 'signer', kind: 'select', options: 'signers', required: true },
+    { name: 'method', kind: 'select', options: 'method', required: true },
+    { name: 'witness', kind: 'text' },
+  ],
+  seal: [note],
+  'reject-agreement': [{ name: 'party', kind: 'select', options: 'parties', optional: true }, reason],
+  'record-follow-up': [
+    { name: 'performed', kind: 'select', options: 'yesno', required: true },
+    { name: 'satisfaction', kind: 'select', options: 'satisfaction', required: true },
+    note,
+    { name: 'risks', kind: 'textarea' },
+    { name: 'measures', kind: 'textarea' },
+  ],
+  reopen: [reason],
+  fail: [reason, { name: 'referral', kind: 'text', required: true }],
+  withdraw: [reason, { name: 'party', kind: 'select', options: 'parties', optional: true }],
+  reassign: [reason, { name: 'unitCode', kind: 'select', options: 'units', required: true }],
+};
+
+export const TERM_ROWS = 3;
+
+export interface OptionSources {
+  parties: Array<{ name: string }>;
+  agencies: Array<{ code: string; name: string }>;
+  units: Array<{ code: string; name: string }>;
+}
+
+export interface RenderedField {
+  name: string;
+  id: string;
+  label: string;
+  required: boolean;
+  textarea?: boolean;
+  text?: boolean;
+  datetime?: boolean;
+  select?: boolean;
+  checkboxes?: boolean;
+  terms?: Array<{ i: number; text: string; obligor: string; amount: string; dueDate: string }>;
+  value: string;
+  options?: Array<{ value: string; label: string; selected: boolean }>;
+  error?: string;
+}
+
+const str = (v: FormValue | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+const list = (v: FormValue | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function optionsOf(spec: FieldSpec, src: OptionSources, t: ConsoleDict): Array<{ value: string; label: string }> {
+  const none = spec.optional ? [{ value: '', label: t.option.none! }] : [];
+  switch (spec.options) {
+    case 'parties':
+      return [...none, ...src.parties.map((p, i) => ({ value: String(i), label: p.name }))];
+    case 'signers':
+      return [...src.parties.map((p, i) => ({ value: `party:${i}`, label: p.name })), { value: 'mediator', label: t.option.mediator! }];
+    case 'agencies':
+      return src.agencies.map((a) => ({ value: a.code, label: a.name }));
+    case 'units':
+      return [...none, ...src.units.map((u) => ({ value: u.code, label: u.name }))];
+    case 'result':
+      return ['agreed', 'no_agreement', 'adjourned'].map((v) => ({ value: v, label: t.option[v]! }));
+    case 'method':
+      return ['signature', 'seal', 'fingerprint'].map((v) => ({ value: v, label: t.option[v]! }));
+    case 'yesno':
+      return ['yes', 'no'].map((v) => ({ value: v, label: t.option[v]! }));
+    case 'satisfaction':
+      return ['5', '4', '3', '2', '1'].map((v) => ({ value: v, label: v }));
+    default:
+      return [];
+  }
+}
+
+/** The fields of an action's form, with the values a refused submission had (nothing typed is lost). */
+export function renderFields(
+  action: Action,
+  src: OptionSources,
+  t: ConsoleDict,
+  values: FormBody = {},
+  errors: Record<string, string> = {},
+): RenderedField[] {
+  return ACTION_FORMS[action].map((spec) => {
+    const id = `${action}-${spec.name}`;
+    const value = str(values[spec.name]);
+    const chosen = spec.kind === 'checkboxes' ? list(values[spec.name]) : [value];
+    const field: RenderedField = {
+      name: spec.name,
+      id,
+      label: t.field[spec.name] ?? spec.name,
+      required: !!spec.required && spec.kind !== 'checkboxes' && spec.kind !== 'terms',
+      value,
+      error: errors[spec.name],
+    };
+    if (spec.kind === 'select' || spec.kind === 'checkboxes') {
+      field.options = optionsOf(spec, src, t).map((o) => ({ ...o, selected: chosen.includes(o.value) }));
+    }
+    if (spec.kind === 'terms') {
+      field.terms = Array.from({ length: TERM_ROWS }, (_, i) => ({
+        i,
+        text: str(values[`term${i}.text`]),
+        obligor: str(values[`term${i}.obligor`]),
+        amount: str(values[`term${i}.amount`]),
+        dueDate: str(values[`term${i}.dueDate`]),
+      }));
+    } else {
+      field[spec.kind === 'number' ? 'text' : spec.kind] = true as never;
+    }
+    return field;
+  });
+}
+
+/** Beijing local time from a datetime-local input ("2026-11-27T09:30") as an ISO instant. */
+export function beijingToIso(local: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(local);
+  if (!m) return undefined;
+  const d = new Date(`${m[1]}T${m[2]}${m[3] ?? ':00'}+08:00`);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** "12,000.50" or "12000" yuan → fen; undefined when it is not an amount. */
+export function yuanToFen(text: string): number | undefined {
+  const clean = text.replace(/[,，\s]/g, '');
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(clean)) return undefined;
+  const [whole, frac = ''] = clean.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}
+
+/**
+ * The action's JSON body from the posted form. Conversion problems (an amount that is not a number, a
+ * time that is not a time) are returned per field; the API checks everything else.
+ */
+export function payloadOf(action: Action, form: FormBody): { payload: Record<string, unknown>; errors: Record<string, string> } {
+  const payload: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const spec of ACTION_FORMS[action]) {
+    const raw = form[spec.name];
+    const value = str(raw);
+    switch (spec.kind) {
+      case 'checkboxes':
+        if (list(raw).length) payload[spec.name] = list(raw);
+        else if (spec.required) errors[spec.name] = 'required';
+        break;
+      case 'datetime': {
+        if (!value) break;
+        const iso = beijingToIso(value);
+        if (iso) payload[spec.name] = iso;
+        else errors[spec.name] = 'not a date and time';
+        break;
+      }
+      case 'terms': {
+        const terms: Array<Record<string, unknown>> = [];
+        for (let i = 0; i < TERM_ROWS; i++) {
+          const text = str(form[`term${i}.text`]);
+          const obligor = str(form[`term${i}.obligor`]);
+          const amount = str(form[`term${i}.amount`]);
+          const dueDate = str(form[`term${i}.dueDate`]);
+          if (!text && !obligor && !amount && !dueDate) continue;
+          const term: Record<string, unknown> = { text };
+          if (obligor) term.obligor = obligor;
+          if (amount) {
+            const fen = yuanToFen(amount);
+            if (fen === undefined) errors.terms = `term ${i + 1}: the amount is not a number of yuan`;
+            else term.amountFen = fen;
+          }
+          if (dueDate) term.dueDate = dueDate;
+          terms.push(term);
+        }
+        if (terms.length) payload.terms = terms;
+        break;
+      }
+      case 'select':
+        if (!value) break;
+        if (spec.options === 'parties') payload[spec.name] = Number(value);
+        else if (spec.options === 'yesno') payload[spec.name] = value === 'yes';
+        else if (spec.options === 'satisfaction') payload[spec.name] = Number(value);
+        else payload[spec.name] = value;
+        break;
+      default:
+        if (value) payload[spec.name] = value;
+    }
+  }
+  return { payload, errors };
+}
+
+/** The API's field errors ("body/reason", "body/terms/0/text") keyed by the form's field names. */
+export function fieldErrorsOf(problem: { errors?: Array<{ field?: string; message?: string }> } | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of problem?.errors ?? []) {
+    const name = e.field?.replace(/^body\/?/, '').split('/')[0];
+    if (name && !out[name]) out[name] = e.message ?? 'invalid';
+  }
+  return out;
+}

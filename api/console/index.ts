@@ -1,0 +1,161 @@
+/**
+ * The staff console (/console): server-rendered Handlebars pages for mediators, supervisors, agency
+ * representatives and administrators, with a little plain JavaScript for live parts (SLA countdowns,
+ * the alert stream). Pages work without JavaScript; forms post to the console, which calls the API.
+ *
+ * Security: the session is an HttpOnly SameSite=Strict cookie holding a staff token; every form
+ * carries a CSRF token derived from it; pages send a strict CSP (scripts only from /console/static)
+ * and are not cached.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { PROJECT_ROOT } from '../../config/paths';
+import { AppError } from '../errors';
+import adminPages from './admin';
+import alertPages from './alerts';
+import casePages from './cases';
+import { callApi, signedIn } from './context';
+import { CONSOLE_LANGS, DICTS, type ConsoleLang } from './i18n';
+import { clearSession, csrfValid, langOf, safeNext, sessionToken, setLang, setSession } from './session';
+import summonsPages from './summonses';
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/** application/x-www-form-urlencoded → fields; a repeated name (checkboxes) becomes a list. */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+const STATIC: Record<string, { type: string; body: Buffer }> = {};
+for (const [name, type] of [
+  ['console.js', 'text/javascript; charset=utf-8'],
+  ['console.css', 'text/css; charset=utf-8'],
+] as const) {
+  STATIC[name] = { type, body: readFileSync(path.join(PROJECT_ROOT, 'views/console/static', name)) };
+}
+
+const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+  // Forms, in this plugin only (the API takes JSON).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 128 * 1024 }, (_req, body, done) => {
+    done(null, parseForm(body as string));
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!request.url.startsWith('/console/static/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  // Errors on a page are a page, in the person's language, never a JSON dump.
+  app.setErrorHandler(async (error, request, reply) => {
+    const appError = error instanceof AppError ? error : undefined;
+    const status = appError?.status ?? ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500 ? (error as { statusCode: number }).statusCode : 500);
+    if (status >= 500) request.log.error({ err: error }, 'console page failed');
+    const lang = langOf(request);
+    const t = DICTS[lang];
+    return reply.status(status).view('console/error.hbs', {
+      lang,
+      t,
+      status,
+      message: status >= 500 ? (lang === 'en' ? 'Something went wrong on our side.' : '系统出错，请稍后再试。') : (appError?.message ?? (error as Error).message),
+    });
+  });
+
+  app.get('/console/static/:file', { config: { public: true } }, async (request, reply) => {
+    const file = STATIC[(request.params as { file: string }).file];
+    if (!file) throw new AppError('not_found', 'no such file');
+    return reply.type(file.type).header('cache-control', 'public, max-age=3600').send(file.body);
+  });
+
+  app.get('/console/login', { config: { public: true } }, async (request, reply) => {
+    const lang = langOf(request);
+    const q = request.query as Record<string, string | undefined>;
+    return reply.view('console/login.hbs', {
+      lang,
+      t: DICTS[lang],
+      next: safeNext(q.next),
+      message: q.expired ? DICTS[lang].sessionEnded : null,
+      username: '',
+      langSwitch: `/console/lang?to=${lang === 'en' ? 'zh-CN' : 'en'}&next=${encodeURIComponent(`/console/login?next=${encodeURIComponent(safeNext(q.next))}`)}`,
+    });
+  });
+
+  app.post('/console/login', { config: { public: true } }, async (request, reply) => {
+    const lang = langOf(request);
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const username = typeof form.username === 'string' ? form.username.trim() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(form.next);
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      payload: { username, password },
+      remoteAddress: request.ip,
+    });
+    if (answer.statusCode === 200) {
+      const body = answer.json() as { access_token: string; expires_in: number };
+      setSession(request, reply, body.access_token, body.expires_in);
+      return reply.redirect(next === '/console' ? '/console' : next, 303);
+    }
+    const t = DICTS[lang];
+    const message = answer.statusCode === 429 ? (answer.json() as { detail?: string }).detail ?? 'Too many attempts' : t.loginFailed;
+    return reply.status(answer.statusCode === 429 ? 429 : 401).view('console/login.hbs', {
+      lang,
+      t,
+      next,
+      message,
+      username,
+      langSwitch: `/console/lang?to=${lang === 'en' ? 'zh-CN' : 'en'}&next=${encodeURIComponent('/console/login')}`,
+    });
+  });
+
+  app.post('/console/logout', { config: { public: true } }, async (request, reply) => {
+    const token = sessionToken(request);
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    if (token && csrfValid(token, form._csrf)) {
+      await callApi(app, request, { token }, 'POST', '/api/v1/auth/logout');
+    }
+    clearSession(request, reply);
+    return reply.redirect('/console/login', 303);
+  });
+
+  app.get('/console/lang', { config: { public: true } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const to = (CONSOLE_LANGS as readonly string[]).includes(q.to ?? '') ? (q.to as ConsoleLang) : 'zh-CN';
+    setLang(request, reply, to);
+    return reply.redirect(safeNext(q.next), 303);
+  });
+
+  // Home: where each role starts.
+  app.get('/console', { config: { public: true } }, async (request, reply) => {
+    const ctx = await signedIn(app, request, reply);
+    if (!ctx) return reply;
+    const home = { agency_rep: '/console/summonses', admin: '/console/admin', supervisor: '/console/alerts' }[ctx.user.role as string] ?? '/console/inbox';
+    return reply.redirect(home, 303);
+  });
+
+  await app.register(casePages);
+  await app.register(alertPages);
+  await app.register(summonsPages);
+  await app.register(adminPages);
+};
+
+export default consolePlugin;
