@@ -15,6 +15,7 @@ import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type Conso
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
 import type { ConsoleDict } from './i18n';
 import { safeNext } from './session';
+import { LABELS } from '../../templates/labels';
 
 /** What the console reads of a case (the API's Dispute). */
 interface CaseDoc {
@@ -230,7 +231,7 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
       unitName: c.unit?.name ?? '—',
       levelLabel: c.level ? (t.level[c.level] ?? c.level) : '—',
       received: beijing(c.receivedAt),
-      channel: c.channel,
+      channel: LABELS[zh ? 'zh-CN' : 'en'].channel[c.channel] ?? c.channel,
       highRisk: c.risk?.high ? c.risk.reasons.join('、') || t.case.highRisk : null,
       assignee: c.assignee?.name ?? null,
       suspended: c.suspended ? `${beijing(c.suspended.since)} · ${c.suspended.reason}` : null,

@@ -184,6 +184,7 @@ const zh = {
     warnAt: '预警',
     paused: '暂停中',
     submit: '提交',
+    state: '状态',
   },
   docs: {
     agreement: '人民调解协议书',
@@ -435,6 +436,7 @@ const en: Dict = {
     warnAt: 'Warning',
     paused: 'paused',
     submit: 'Submit',
+    state: 'Status',
   },
   docs: {
     agreement: 'Mediation agreement',

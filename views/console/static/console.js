@@ -60,8 +60,8 @@
     if (tbody.querySelector('tr[data-alert="' + a.id + '"]')) return;
     var tr = document.createElement('tr');
     tr.setAttribute('data-alert', a.id); tr.className = 'fresh alert-' + a.kind;
-    cell(tr, beijing(a.raisedAt));
-    var k = cell(tr, ''); var strong = document.createElement('strong'); strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind; k.appendChild(strong);
+    cell(tr, beijing(a.raisedAt), 'nowrap');
+    var k = cell(tr, '', 'nowrap'); var strong = document.createElement('strong'); strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind; k.appendChild(strong);
     var c = cell(tr, ''); var link = document.createElement('a'); link.href = '/console/cases/' + encodeURIComponent(a.disputeId); link.textContent = a.caseNumber || a.disputeId.slice(0, 8); c.appendChild(link);
     cell(tr, a.message, 'wide');
     var act = cell(tr, canAck ? '' : '—');
@@ -94,7 +94,7 @@
 
   var since = board.getAttribute('data-since') || '0';
   var source = new EventSource('/api/v1/alerts/stream' + (since !== '0' ? '?since=' + encodeURIComponent(since) : ''));
-  source.addEventListener('open', function () { if (status) { status.textContent = '● ' + (labels.live || ''); status.className = 'live ok'; } });
+  source.addEventListener('open', function () { if (status) { status.textContent = '● ' + (labels.live || ''); status.className = 'live on'; } });
   source.addEventListener('error', function () { if (status) { status.textContent = '○ ' + (labels.offline || ''); status.className = 'live muted'; } });
   source.addEventListener('alert', function (ev) {
     try { addAlert(JSON.parse(ev.data)); } catch (e) { /* a malformed event is ignored */ }
