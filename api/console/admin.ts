@@ -115,6 +115,7 @@ async function renderAdmin(
     get('/api/v1/admin/safety-index/weights'),
   ]);
   const unitName = new Map(ok(units).items.map((u) => [u.code as string, u.name as string]));
+  const agencyName = new Map(ok(agencies).items.map((a) => [a.code as string, a.name as string]));
   const v = opts.failed?.values ?? {};
   const failedOp = opts.failed?.op;
   const val = (op: string, name: string) => (failedOp === op ? s(v[name]) : '');
@@ -156,7 +157,7 @@ async function renderAdmin(
       username: u.username,
       displayName: u.displayName,
       roleLabel: t.role[u.role as string] ?? u.role,
-      place: u.unitCode ? (unitName.get(u.unitCode as string) ?? u.unitCode) : (u.agencyCode ?? '—'),
+      place: u.unitCode ? (unitName.get(u.unitCode as string) ?? u.unitCode) : u.agencyCode ? (agencyName.get(u.agencyCode as string) ?? u.agencyCode) : '—',
       active: u.active === true,
       self: u.id === ctx.user.id,
     })),

@@ -156,4 +156,20 @@ async function unlabelledControls(page: Page): Promise<string[]> {
     expect(view.meeting.agencies[0]).toMatchObject({ code: 'safety-station', answer: 'confirmed' });
     await page.context().close();
   });
+
+  it('an administrator switches the console to English and sees the directory, keys, users and index weights', async () => {
+    const page = await signIn('admin');
+    expect(new URL(page.url()).pathname).toBe('/console/admin');
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Administration');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    for (const heading of ['Regions and units', 'Agencies', 'SLA policies', 'API keys', 'Users', 'Safety Index weights']) {
+      await expect(page.getByRole('heading', { name: heading }).count()).resolves.toBe(1);
+    }
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, 'console-admin-en.png'), fullPage: true });
+    await page.getByRole('link', { name: '中文' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('系统管理');
+    await page.context().close();
+  });
 });
