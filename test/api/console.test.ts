@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { apiOf } from '../helpers/api';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { TEST_PASSWORD } from '../helpers/run-state';
-import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
@@ -154,6 +154,31 @@ describe('the staff console', () => {
     // Another agency's representative does not see the case at all.
     const other = await loginAs('rep@housing-center');
     expect((await page(other, `/console/cases/${created.id}`)).statusCode).toBe(404);
+  });
+
+  it('lets a supervisor acknowledge an alert and reassign a case with plain forms (no script)', async () => {
+    const created = await api.create({ ...taoliLiftNoise(), gridCode: 'wangjiaqiao-g1', title: `控制台督办测试 ${Date.now()}`, highRisk: true });
+    const cookie = await loginAs('supervisor@wangjiaqiao-street');
+    expect((await page(cookie, '/console')).headers.location).toBe('/console/alerts');
+    const supervisor = await api.as('supervisor@wangjiaqiao-street');
+    const alert = await eventually(async () => (await api.alerts(created.id, supervisor)).find((a) => a.kind === 'high_risk') as { id?: string } | undefined);
+    const board = await page(cookie, '/console/alerts');
+    expect(board.body).toContain(`action="/console/alerts/${alert.id}/ack"`);
+    const acked = await post(cookie, `/console/alerts/${alert.id}/ack`, { _csrf: csrfOf(board.body), note: '已联系派出所' });
+    expect(acked.statusCode).toBe(303);
+    expect(acked.headers.location).toBe(`/console/alerts?acked=${alert.id}`);
+    const twice = await post(cookie, `/console/alerts/${alert.id}/ack`, { _csrf: csrfOf(board.body) });
+    expect(decodeURIComponent(String(twice.headers.location))).toContain('already acknowledged by supervisor@wangjiaqiao-street');
+
+    const casePage = await page(cookie, `/console/cases/${created.id}`);
+    expect(casePage.body).toMatch(/actions\/reassign"/);
+    // The reassign form offers units of the supervisor's area only.
+    const options = /<select id="reassign-unitCode"[^>]*>([\s\S]*?)<\/select>/.exec(casePage.body)?.[1] ?? '';
+    expect(options).toContain('value="wangjiaqiao-street"');
+    expect(options).not.toContain('value="yufuci-community"');
+    const moved = await post(cookie, `/console/cases/${created.id}/actions/reassign`, { _csrf: csrfOf(casePage.body), reason: '街道直接处理', unitCode: 'wangjiaqiao-street' });
+    expect(moved.statusCode).toBe(303);
+    expect((await api.get(created.id)).unit.code).toBe('wangjiaqiao-street');
   });
 
   it('lets an administrator issue an API key shown once, and keeps the admin page from everyone else', async () => {

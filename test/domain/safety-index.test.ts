@@ -1,4 +1,4 @@
-import { bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, type IndexFigures } from '../../domain/safety-index';
+import { DEFAULT_WEIGHTS, bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, weightsFrom, type IndexFigures } from '../../domain/safety-index';
 
 const figures = (over: Partial<IndexFigures> = {}): IndexFigures => ({
   population: 10_000,
@@ -36,6 +36,16 @@ describe('the Safety Index', () => {
     expect(scoreOf(metricsOf(figures({ received: 0, closed: 0, resolved: 0, acceptBreaches: 0, handlingBreaches: 0, resolvedLow: 0, reopened: 0, satisfactionCount: 0, satisfactionSum: 0 })))).toBe(100);
     const perfect = metricsOf(figures({ acceptBreaches: 0, handlingBreaches: 0, resolved: 8, resolvedLow: 8, reopened: 0, satisfactionSum: 40, satisfactionCount: 8, received: 0 }));
     expect(scoreOf(perfect)).toBe(100);
+  });
+
+  it("uses the administrators' weights, keeping the default for a missing or malformed one", () => {
+    const m = metricsOf(figures());
+    const onlySuccess = weightsFrom({ onTimeAcceptance: 0, onTimeResolution: 0, successRate: 100, retention: 0, satisfaction: 0, lowReopen: 0, lowIncidence: 0 });
+    expect(scoreOf(m, onlySuccess)).toBe(75);
+    // (0.9·50 + 0.75·50) / 100 with the others at 0
+    expect(scoreOf(m, weightsFrom({ ...onlySuccess, successRate: 0, onTimeAcceptance: 50, onTimeResolution: 50 }))).toBe(82.5);
+    expect(weightsFrom({ successRate: -3, retention: 'x', lowReopen: 101 })).toEqual(DEFAULT_WEIGHTS);
+    expect(weightsFrom(null)).toEqual(DEFAULT_WEIGHTS);
   });
 
   it('bands and ranks as published', () => {
