@@ -49,6 +49,14 @@ const ROLE_LABEL: Record<string, { zh: string; en: string }> = {
   third_party: { zh: '第三人', en: 'Third party' },
 };
 
+/** The intake's risk reasons are stable codes for integrators ('keyword: 报复'); people read them in their language. */
+function riskReason(reason: string, zh: boolean): string {
+  if (reason === 'reporter flagged high risk') return zh ? '上报人标记为高风险' : 'flagged high risk by the reporter';
+  const keyword = /^keyword: (.+)$/.exec(reason);
+  if (keyword) return zh ? `含关键词“${keyword[1]}”` : `keyword “${keyword[1]}”`;
+  return reason;
+}
+
 function duration(ms: number, t: ConsoleDict): string {
   const mins = Math.max(0, Math.round(ms / 60_000));
   const d = Math.floor(mins / 1440);
@@ -232,7 +240,7 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
       levelLabel: c.level ? (t.level[c.level] ?? c.level) : '—',
       received: beijing(c.receivedAt),
       channel: LABELS[zh ? 'zh-CN' : 'en'].channel[c.channel] ?? c.channel,
-      highRisk: c.risk?.high ? c.risk.reasons.join('、') || t.case.highRisk : null,
+      highRisk: c.risk?.high ? c.risk.reasons.map((r) => riskReason(r, zh)).join('、') || t.case.highRisk : null,
       assignee: c.assignee?.name ?? null,
       suspended: c.suspended ? `${beijing(c.suspended.since)} · ${c.suspended.reason}` : null,
       sla: (() => {
