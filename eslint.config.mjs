@@ -8,6 +8,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'test/.tmp/**', 'migrations/**', '*.config.js', '*.config.mjs'] },
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -16,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // The console's browser script: plain ES5-style JavaScript served as is, no type information.
+    files: ['views/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', Date: 'readonly', JSON: 'readonly' } },
   },
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],

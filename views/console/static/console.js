@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   var words = {};
-  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch (e) { words = {}; }
+  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch { words = {}; }
 
   function span(ms) {
     var mins = Math.max(0, Math.round(ms / 60000));
@@ -35,7 +35,7 @@
   var board = document.getElementById('alert-board');
   if (!board || !window.EventSource) return;
   var labels = {};
-  try { labels = JSON.parse(board.getAttribute('data-labels') || '{}'); } catch (e) { labels = {}; }
+  try { labels = JSON.parse(board.getAttribute('data-labels') || '{}'); } catch { labels = {}; }
   var canAck = board.getAttribute('data-can-ack') === '1';
   var csrfMeta = document.querySelector('meta[name=csrf]');
   var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
@@ -97,6 +97,6 @@
   source.addEventListener('open', function () { if (status) { status.textContent = '● ' + (labels.live || ''); status.className = 'live on'; } });
   source.addEventListener('error', function () { if (status) { status.textContent = '○ ' + (labels.offline || ''); status.className = 'live muted'; } });
   source.addEventListener('alert', function (ev) {
-    try { addAlert(JSON.parse(ev.data)); } catch (e) { /* a malformed event is ignored */ }
+    try { addAlert(JSON.parse(ev.data)); } catch { /* a malformed event is ignored */ }
   });
 })();
