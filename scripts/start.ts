@@ -13,6 +13,7 @@ import { DATA_DIR } from '../config/paths';
 import { resolveDatabaseUrl } from '../db/database';
 import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../db/seed';
+import { demoHistoryAtStart } from './demo-history';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSafetyIndexSchedule } from '../temporal/schedules';
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
       console.error('worker failed:', err);
       void stop(1);
     });
+    // First start: open cases in varied stages and six months of past for the board (DEMO_HISTORY=0 skips).
+    const demoHistory = await demoHistoryAtStart({ orm, temporal, renderer, password: config.demoPassword, embedded: db.kind === 'embedded' });
 
     const chromiumPath = findChromium(config.chromiumPath);
     const app = await buildApp({ config, orm, temporal, renderer, pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined });
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
           ? `  demo API key ${seeded.generatedApiKey}  (shown once; set DEMO_API_KEY to choose it)`
           : `  demo API key ${config.demoApiKey ? 'DEMO_API_KEY' : 'created on first start (printed then); set DEMO_API_KEY to choose it'}`,
         `  demo staff   mediator@yufuci-community, supervisor@wangjiaqiao-street, admin, … password: ${process.env.DEMO_PASSWORD ? 'DEMO_PASSWORD' : config.demoPassword}`,
+        `  demo history ${demoHistory}`,
         '',
       ].join('\n'),
     );
