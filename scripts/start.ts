@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
     const db = await resolveDatabaseUrl({ embeddedAllowed: true });
     cleanups.push(db.close);
-    const orm = await initORM(db.url, db.kind === 'embedded' ? { pool: { min: 0, max: 5 } } : {});
+    const orm = await initORM(db.url, db.kind === 'embedded' ? { pool: { min: 0, max: 1 } } : {});
     cleanups.push(() => orm.close());
     const applied = await migrate(orm);
     const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
       [
         '',
         `Fengqiao is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        `  Console      ${base}/console   (staff)`,
+        `  Board        ${base}/board     (public Safety Index)`,
         `  API          ${base}/api/v1`,
         `  API docs     ${base}/docs`,
         `  Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'TEMPORAL_* profile'})`}`,

@@ -51,6 +51,11 @@ for (const [name, type] of [
 }
 
 const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+  // Pages, not API: kept out of the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
+
   // Forms, in this plugin only (the API takes JSON).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 128 * 1024 }, (_req, body, done) => {
     done(null, parseForm(body as string));
