@@ -11,7 +11,10 @@ export function signature(secret: string, timestamp: string, body: string): stri
 
 // Loopback, private, shared, link-local (cloud metadata), multicast and reserved ranges, and the
 // IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4), which could smuggle one of them.
+// Two lists: Node's BlockList matches an IPv4 address against IPv6 rules through its mapped form
+// (::ffff:a.b.c.d), so one list holding ::ffff:0:0/96 would refuse every IPv4 address.
 const BLOCKED = new net.BlockList();
+const BLOCKED6 = new net.BlockList();
 for (const [net4, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -35,12 +38,14 @@ for (const [net6, bits] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  BLOCKED.addSubnet(net6, bits, 'ipv6');
+  BLOCKED6.addSubnet(net6, bits, 'ipv6');
 }
 
 export function isBlockedAddress(address: string): boolean {
-  const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : undefined;
-  return !family || BLOCKED.check(address, family);
+  if (net.isIPv4(address)) return BLOCKED.check(address, 'ipv4');
+  // An IPv6 address: its own ranges, and the IPv4 ranges (which Node also matches in mapped form).
+  if (net.isIPv6(address)) return BLOCKED6.check(address, 'ipv6') || BLOCKED.check(address, 'ipv6');
+  return true;
 }
 
 /** A DNS lookup for the connection itself that refuses blocked addresses (no DNS-rebinding window). */

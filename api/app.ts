@@ -19,7 +19,7 @@ import { TASK_QUEUE } from '../workflows/dispute.messages';
 import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
 import authPlugin, { requireAdmin } from './plugins/auth';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { frameworkErrors } from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
 import metricsPlugin from './plugins/metrics';
 import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit';
@@ -72,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every route, for the check that the OpenAPI document lists them all.

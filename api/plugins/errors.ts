@@ -1,8 +1,37 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, fromTemporal, problemFor } from '../errors';
 
+/**
+ * Fastify's `frameworkErrors` option: what its router refuses before any route runs — a path that is
+ * not valid percent-encoding (FST_ERR_BAD_URL) or a path parameter over 100 characters
+ * (FST_ERR_MAX_PARAM_LENGTH, else a bare 414 in Fastify's own JSON) — answered like every other
+ * invalid request: 400 problem+json. (Every path parameter of the API is at most 64 characters.)
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid';
+  void reply
+    .status(400)
+    .type('application/problem+json')
+    .send(problemFor(new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }), request.url));
+}
+
 const BAD_BODY = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
+
+/**
+ * Where a request carries U+0000, if anywhere: PostgreSQL text and jsonb cannot hold it (the
+ * statement fails: a 500, or an activity that retries forever), so no request may bring one in.
+ */
+function nulCharacterAt(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 32 || Buffer.isBuffer(value)) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return path;
+    const found = nulCharacterAt(item, `${path}/${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
 
 /** One error handler: everything leaves as RFC 9457 problem+json; 5xx bodies never carry internals. */
 export default fp(
@@ -22,7 +51,8 @@ export default fp(
           }),
         });
       } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('payload_too_large');
-      else if (BAD_BODY.has((error as FastifyError).code) || error instanceof SyntaxError) {
+      else if (BAD_BODY.has((error as FastifyError).code) || error instanceof SyntaxError || isClientError(error)) {
+        // Fastify's own refusals of a request (a body it cannot parse, a missing Content-Type, …).
         appError = new AppError('validation_failed', error.message);
       } else {
         appError = fromTemporal(error) ?? new AppError('internal');
@@ -34,6 +64,11 @@ export default fp(
         .send(problemFor(appError, request.url));
     });
 
+    app.addHook('preValidation', async (request) => {
+      const field = nulCharacterAt(request.params, 'params') ?? nulCharacterAt(request.query, 'querystring') ?? nulCharacterAt(request.body, 'body');
+      if (field) throw new AppError('validation_failed', 'The request is not valid: see errors', { errors: [{ field, message: 'must not contain U+0000' }] });
+    });
+
     app.setNotFoundHandler((request, reply) =>
       reply
         .status(404)
@@ -43,3 +78,9 @@ export default fp(
   },
   { name: 'errors' },
 );
+
+/** A Fastify error that refuses the request itself (its status is 4xx), as opposed to a failure of ours. */
+export function isClientError(error: unknown): boolean {
+  const status = (error as FastifyError).statusCode;
+  return typeof (error as FastifyError).code === 'string' && (error as FastifyError).code.startsWith('FST_') && typeof status === 'number' && status >= 400 && status < 500;
+}

@@ -159,10 +159,19 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The event stream',
             content: {
               'text/event-stream': {
-                schema: Type.String({
-                  // OpenAPI 3.0 schema objects take one `example` (not JSON Schema's `examples`).
-                  example: 'event: alert\nid: 42\ndata: {"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}\n\n',
-                }),
+                // Before OpenAPI 3.2's itemSchema, the schema of an event stream describes one event
+                // (its fields), which is how tools such as schemathesis read it.
+                schema: Type.Object(
+                  {
+                    event: Type.Literal('alert'),
+                    id: Type.String({ pattern: ID_PATTERN, description: 'The alert id (resume from it with Last-Event-ID)' }),
+                    data: Type.String({ description: 'JSON: an alert, as the items of GET /api/v1/alerts' }),
+                  },
+                  {
+                    // OpenAPI 3.0 schema objects take one `example` (not JSON Schema's `examples`).
+                    example: { event: 'alert', id: '42', data: '{"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}' },
+                  },
+                ),
               },
             },
           },

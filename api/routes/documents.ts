@@ -54,7 +54,14 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
           lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)), { description: 'zh-CN (the legal original, default) or en (courtesy translation)' })),
           format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf')], { description: 'pdf where a browser engine is installed (else 501)' })),
         }),
-        response: { 200: Type.String({ description: 'text/html, or application/pdf with format=pdf' }), 501: problemRef, ...standardErrors },
+        response: {
+          200: {
+            description: 'The document: print-ready HTML, or a PDF with format=pdf',
+            content: { 'text/html': { schema: Type.String() }, 'application/pdf': { schema: Type.String({ format: 'binary' }) } },
+          },
+          501: problemRef,
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {

@@ -12,6 +12,7 @@ import { CATEGORIES, type Category } from '../../domain/lifecycle';
 import type { DisputeView, Party } from '../../domain/types';
 import { maskText } from '../../security/pii';
 import { AppError, fromTemporal } from '../errors';
+import { isClientError } from '../plugins/errors';
 import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
 import { scopeCondition } from '../scope';
@@ -47,6 +48,19 @@ class Open311Error extends Error {
     super(message);
   }
 }
+
+/** The spec's error answer: `[{code, description}]`, for every error status these routes give. */
+const Open311ErrorSchema = Type.Array(Type.Object({ code: Type.Integer(), description: Type.String() }), { description: 'GeoReport v2 errors' });
+const open311Errors = {
+  400: Open311ErrorSchema,
+  403: Open311ErrorSchema,
+  404: Open311ErrorSchema,
+  409: Open311ErrorSchema,
+  422: Open311ErrorSchema,
+  429: Open311ErrorSchema,
+  500: Open311ErrorSchema,
+  503: Open311ErrorSchema,
+};
 
 const ServiceRequestSchema = Type.Object({
   service_request_id: Type.String(),
@@ -91,7 +105,9 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
 
   app.setErrorHandler((error: Error, request, reply) => {
     const fromApp = error instanceof AppError ? error : fromTemporal(error);
-    const status = error instanceof Open311Error ? error.status : (fromApp?.status ?? ((error as { validation?: unknown }).validation ? 400 : 500));
+    // Fastify's own refusals (a body it cannot parse, a Content-Type it does not take) are bad requests, as in the v1 API.
+    const refused = (error as { validation?: unknown }).validation || isClientError(error) ? 400 : 500;
+    const status = error instanceof Open311Error ? error.status : (fromApp?.status ?? refused);
     if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
     const description = status >= 500 ? 'internal error' : error.message;
     return reply.status(status).send([{ code: status, description }]);
@@ -125,6 +141,8 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
               group: Type.String(),
             }),
           ),
+          429: Open311ErrorSchema,
+          500: Open311ErrorSchema,
         },
       },
     },
@@ -167,6 +185,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         }),
         response: {
           201: Type.Array(Type.Object({ service_request_id: Type.String(), service_notice: Type.String(), account_id: Type.Optional(Type.String()) })),
+          ...open311Errors,
         },
       },
     },
@@ -221,7 +240,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         security: [],
         params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}\\.json$' }) }),
         querystring: Type.Object({ api_key: Type.Optional(Type.String({ maxLength: 512 })) }),
-        response: { 200: Type.Array(ServiceRequestSchema) },
+        response: { 200: Type.Array(ServiceRequestSchema), ...open311Errors },
       },
     },
     async (request) => {
@@ -248,7 +267,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           end_date: Type.Optional(Type.String({ format: 'date-time' })),
           status: Type.Optional(Type.String({ pattern: '^(open|closed)(,(open|closed))?$' })),
         }),
-        response: { 200: Type.Array(ServiceRequestSchema) },
+        response: { 200: Type.Array(ServiceRequestSchema), ...open311Errors },
       },
     },
     async (request) => {

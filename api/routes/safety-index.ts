@@ -7,7 +7,11 @@ import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { standardErrors } from '../schemas/common';
 
-const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
+/**
+ * A China date (YYYY-MM-DD) that exists (format: 36 January or 30 February are refused), in years
+ * 1900–2999: periods are computed with Date.UTC, which reads years 0–99 as 19xx.
+ */
+const ChinaDate = (description: string) => Type.String({ format: 'date', pattern: '^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$', description });
 
 const ItemSchema = Type.Object({
   unitCode: Type.String(),
@@ -34,7 +38,7 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
         security: [],
         querystring: Type.Object({
           period: Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'month' }),
-          date: Type.Optional(Type.String({ pattern: DATE, description: 'A China date in the period; default today' })),
+          date: Type.Optional(ChinaDate('A China date in the period; default today')),
           level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)))),
         }),
         response: { 200: Type.Object({ period: Type.String(), periodStart: Type.String(), items: Type.Array(ItemSchema) }), ...standardErrors },
@@ -80,7 +84,7 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
         tags: ['safety-index'],
         summary: 'Compute the Safety Index now for a period (supervisors and admins)',
         body: Type.Object(
-          { period: Type.Union([Type.Literal('day'), Type.Literal('month')]), date: Type.String({ pattern: DATE }) },
+          { period: Type.Union([Type.Literal('day'), Type.Literal('month')]), date: ChinaDate('A China date in the period') },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ periodStart: Type.String(), units: Type.Integer() }), ...standardErrors },

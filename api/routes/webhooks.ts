@@ -6,7 +6,7 @@ import { WebhookDelivery, WebhookSubscription } from '../../db/entities';
 import { refusedTarget } from '../../activities/signed-post';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
-import { standardErrors } from '../schemas/common';
+import { problemRef, standardErrors } from '../schemas/common';
 
 const EVENT_TYPES = [
   '*',
@@ -76,6 +76,7 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
       schema: {
         tags: ['webhooks'],
         summary: 'Subscribe to case events; the signing secret is shown once in this answer',
+        description: 'An integrator has at most 10 active subscriptions: an 11th answers 409.',
         body: Type.Object(
           {
             url: Type.String({ format: 'uri', maxLength: 500, examples: ['https://platform.example.org/fengqiao/events'] }),
@@ -83,7 +84,7 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Composite([SubscriptionSchema, Type.Object({ secret: Type.String() })]), ...standardErrors },
+        response: { 201: Type.Composite([SubscriptionSchema, Type.Object({ secret: Type.String() })]), 409: problemRef, ...standardErrors },
       },
     },
     async (request, reply) => {

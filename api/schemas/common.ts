@@ -21,17 +21,26 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-export const problemRef = Type.Ref('Problem');
+/**
+ * An error answer as the API sends it: `application/problem+json` (api/plugins/errors.ts), so the
+ * OpenAPI document names that media type, not application/json. Fastify serializes by the reply's
+ * content type with the schema of that media type.
+ */
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Type.Ref('Problem') } } });
+
+export const problemRef = problem('Problem details (RFC 9457)');
 
 /** The error answers every authenticated route can give. */
 export const standardErrors = {
-  400: problemRef,
-  401: problemRef,
-  403: problemRef,
-  404: problemRef,
-  429: problemRef,
-  500: problemRef,
-  503: problemRef,
+  400: problem('The request is not valid (problem+json, with `errors` naming each field)'),
+  401: problem('No credentials, or unknown, revoked or expired ones'),
+  403: problem("The caller's role or area does not allow this"),
+  404: problem('Not found, or outside the caller\'s area'),
+  // A body the schema allows can still be over the body limit once JSON-escaped (up to 12 bytes a character).
+  413: problem('The request body is too large (routes that take one)'),
+  429: problem('Too many requests: retry after the `Retry-After` seconds'),
+  500: problem('Internal error (no details are given)'),
+  503: problem('A service this request needs did not answer in time: retry'),
 };
 
 export const CODE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';

@@ -145,6 +145,10 @@ describe('targets in private or loopback ranges', () => {
     expect(await refusedTarget(url, false)).toMatch(why);
   });
 
+  it.each(['https://93.184.216.34/x', 'http://8.8.8.8:8080/x', 'https://[2001:4860:4860::8888]/x'])('accepts the public address %s', async (url) => {
+    expect(await refusedTarget(url, false)).toBeUndefined();
+  });
+
   it('refuses them again when connecting, so a name that later resolves privately gets nowhere', async () => {
     await expect(signedPost(`${receiverUrl}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(/refused/);
     const port = new URL(receiverUrl).port;
