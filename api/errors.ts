@@ -44,6 +44,8 @@ const TITLES: Record<ErrorCode, string> = {
 };
 
 export class AppError extends Error {
+  /** A refusal for the moment only ("in progress, try again"): not an answer to keep for an Idempotency-Key. */
+  transient = false;
   constructor(
     public readonly code: ErrorCode,
     message?: string,
@@ -79,7 +81,9 @@ export function fromTemporal(err: unknown): AppError | undefined {
       if (!(cause instanceof ApplicationFailure)) continue;
       if (cause.type === ACTION_REFUSED) {
         const details = cause.details?.[0] as ActionRefusedDetails | undefined;
-        return new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
+        const refused = new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
+        refused.transient = details?.busy === true;
+        return refused;
       }
       if (cause.type === ACTION_INVALID || cause.type === 'UnknownUnit') return new AppError('action_invalid', cause.message);
       if (cause.type === ACTION_FORBIDDEN) return new AppError('forbidden', cause.message);

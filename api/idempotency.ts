@@ -27,7 +27,8 @@ export interface Answer {
 /**
  * Runs `run` once per (caller, Idempotency-Key). A repeat with the same request gets the stored answer;
  * while the first is still running, 409; with another request, 422. The answer stored is the
- * success or a client error (4xx); after a server error or a crash the claim stays with its
+ * success or a client error (4xx) other than a passing "busy, try again" refusal; after that, a
+ * server error or a crash the claim stays with its
  * dispute id, so a retry reaches the same workflow instead of creating a second case.
  */
 export async function idempotently(em: EntityManager, req: IdempotentRequest, run: (disputeId: string) => Promise<Answer>): Promise<Answer> {
@@ -62,8 +63,9 @@ export async function idempotently(em: EntityManager, req: IdempotentRequest, ru
     await store(answer);
     return answer;
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) {
-      // A refusal is an answer too: the same request gets it again (a new key tries again).
+    if (err instanceof AppError && err.status < 500 && !err.transient) {
+      // A refusal is an answer too: the same request gets it again (a new key tries again). Not "busy,
+      // try again": the same key must be able to try again (the action was not applied).
       await store({ status: err.status, body: { __problem: true, code: err.code, message: err.message, extra: err.extra } });
     } else {
       await em.execute('update idempotency_keys set retryable = true where principal = ? and key = ? and response_status is null', [

@@ -222,13 +222,17 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     }
   }
 
+  /** Notices still being sent (retried): the run must not end before them, or they are dropped with it. */
+  const noticesInFlight = new Set<Promise<void>>();
   /**
    * Sends a notice without holding up the case: a notice endpoint that is down must not stop intake
    * or a deadline. Cases whose history predates this sent them in line and replay that way.
    */
   async function notify(notice: Parameters<Activities['sendNotice']>[0]): Promise<void> {
     if (!patched('detached-notices')) return acts.sendNotice(notice);
-    notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
+    const sending = notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
+    noticesInFlight.add(sending);
+    void sending.finally(() => noticesInFlight.delete(sending));
   }
 
   function enterStage(stage: Stage): void {
@@ -721,6 +725,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     await exclusively(() => fire(next.deadline, next.phase));
   }
   await condition(allHandlersFinished);
+  // A closed case whose notice is still being retried (its endpoint down, a worker lost) waits for it:
+  // a run that completes abandons its activities. Runs that completed without waiting replay as they were.
+  if (noticesInFlight.size > 0 && patched('notices-outlive-closing')) await condition(() => noticesInFlight.size === 0);
   return state;
 
   function nextTrigger(): { deadline: Deadline; phase: 'warn' | 'due'; at: string } | undefined {
