@@ -11,9 +11,11 @@
  *   options: --only=documents,safety-index,start,lifecycle,latency,memory  --rounds=N (≥ 5)
  *            --scale=F (BENCH_SCALE: multiplies every case count)  --si-cases=N (BENCH_SI_CASES)
  *            --mem-cases=N (BENCH_MEM_CASES)  --api-log-level=info  --no-idempotency-keys
+ *            --resume=bench/results/<file>.json: finish an interrupted run (same mode): the sections
+ *            it holds are kept, the others measured, and the file rewritten
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporalCliPath } from '../temporal/tools';
@@ -135,16 +137,23 @@ async function main(): Promise<void> {
   const cfg = configFor(quick, opts);
   if (cfg.rounds < 5) console.warn(`warning: ${cfg.rounds} rounds; the published figures need at least 5`);
   const wanted = new Set<SectionName>(only ?? SECTIONS);
-  const started = new Date();
+  // An interrupted run to finish: keep its sections, measure the rest, write back to its file.
+  const resumed = opts.resume
+    ? (JSON.parse(readFileSync(opts.resume, 'utf8')) as { startedAt: string; mode: string; sections: SectionResult[]; git: { sha: string }; seconds: number })
+    : undefined;
+  if (resumed && resumed.mode !== cfg.mode) throw new Error(`${opts.resume} is a ${resumed.mode} run; resume it in the same mode`);
+  for (const s of resumed?.sections ?? []) wanted.delete(s.name === 'safetyIndex' ? 'safety-index' : (s.name as SectionName));
+  const started = resumed ? new Date(resumed.startedAt) : new Date();
   const t0 = performance.now();
   const log = (line: string) => console.log(line);
-  const sha = git(['rev-parse', '--short', 'HEAD']) || 'nogit';
+  const sha = resumed?.git.sha ?? (git(['rev-parse', '--short', 'HEAD']) || 'nogit');
   const dirty = git(['status', '--porcelain']).length > 0;
   const dbPrefix = `fengqiao_bench_${process.pid}_${Date.now().toString(36)}_`;
   const info = await machine();
   log(`Fengqiao bench, ${cfg.mode} mode, ${cfg.rounds} interleaved rounds a figure; ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB, Node ${info.node}`);
 
-  const sections: SectionResult[] = [];
+  const sections: SectionResult[] = [...(resumed?.sections ?? [])];
+  if (resumed) log(`resuming ${opts.resume}: kept ${resumed.sections.map((s) => s.name).join(', ')}; measuring ${[...wanted].join(', ') || 'nothing'}`);
   let sys: BenchSystem | undefined;
   let stopping = false;
   const stop = async (code: number) => {
@@ -158,15 +167,16 @@ async function main(): Promise<void> {
 
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${started.toISOString().slice(0, 10)}-${sha}${cfg.mode === 'quick' ? '-quick' : ''}.json`);
+  const file = opts.resume ? path.resolve(opts.resume) : path.join(dir, `${started.toISOString().slice(0, 10)}-${sha}${cfg.mode === 'quick' ? '-quick' : ''}.json`);
   /** Writes what has been measured so far (after every section, so a failure late in a long run keeps the rest). */
   const save = (complete: boolean): string => {
-    const seconds = Math.round((performance.now() - t0) / 1000);
+    const seconds = Math.round((performance.now() - t0) / 1000) + (resumed?.seconds ?? 0);
     const rows = SECTIONS.flatMap((name) => sections.filter((s) => s.name === name.replace('safety-index', 'safetyIndex')).flatMap((s) => s.rows));
     const header =
       `Machine: ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB RAM, ${info.os}, Node ${info.node}, PostgreSQL ${info.postgres}, ` +
       `${String(info.temporal).split('\n')[0]} (dev server, SQLite file). ${cfg.mode} mode, ${started.toISOString().slice(0, 10)}, ${sha}${dirty ? ' (uncommitted changes)' : ''}; ` +
-      `each figure the median of ${cfg.rounds} interleaved runs; ratio = subject / baseline; run took ${seconds} s${complete ? '' : ' (incomplete)'}.`;
+      `each figure the median of ${cfg.rounds} interleaved runs; ratio = subject / baseline; run took ${seconds} s${complete ? '' : ' (incomplete)'}` +
+      `${resumed ? ` (interrupted and resumed; sections measured at ${sections.map((s) => `${s.name} ${s.measuredAt ?? `in the run started ${resumed.startedAt}`}`).join(', ')})` : ''}.`;
     const notes = rows.filter((r) => r.note).map((r) => `- ${r.figure}: ${r.note}`);
     const markdown = [header, '', table(rows), '', ...notes].join('\n');
     writeFileSync(
@@ -181,6 +191,7 @@ async function main(): Promise<void> {
     const s0 = performance.now();
     const result = await fn();
     result.seconds = Math.round((performance.now() - s0) / 100) / 10;
+    result.measuredAt = new Date().toISOString();
     log(`   ${name} done in ${result.seconds} s`);
     sections.push(result);
     save(false);
@@ -204,7 +215,7 @@ async function main(): Promise<void> {
     sys = undefined;
   }
 
-  const seconds = Math.round((performance.now() - t0) / 1000);
+  const seconds = Math.round((performance.now() - t0) / 1000) + (resumed?.seconds ?? 0);
   const markdown = save(true);
   log(`\n${markdown}\n\nresults: ${path.relative(process.cwd(), file)} (${seconds} s)`);
 }

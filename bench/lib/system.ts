@@ -154,7 +154,11 @@ export class WorkerProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.child.connected) {
+      this.child.kill('SIGKILL');
+      return;
+    }
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.send({ type: 'stop' });
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);

@@ -33,4 +33,6 @@ export interface SectionResult {
   runs: Record<string, unknown>;
   notes?: string[];
   seconds?: number;
+  /** When the section finished (ISO). */
+  measuredAt?: string;
 }
