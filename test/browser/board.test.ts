@@ -3,37 +3,26 @@
  * ranking with its bands, and drill-down from the city to a county. The screenshots are saved under
  * test/.tmp/ for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { chinaDate } from '../../domain/safety-index';
-import { findChromium } from '../../templates/pdf';
 import { apiOf } from '../helpers/api';
+import { SHOTS, describeInBrowser, openBrowser } from '../helpers/browser';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
-const executablePath = findChromium(process.env.CHROMIUM_PATH);
-const SHOTS = path.join(__dirname, '../.tmp');
 let sys: TestSystem;
 let browser: Browser;
 let base: string;
 
-// CI installs Chromium, so there the browser tests always run.
-(executablePath || process.env.CI ? describe : describe.skip)('the public Safety Index board', () => {
+describeInBrowser('the public Safety Index board', () => {
   beforeAll(async () => {
     sys = await startSystem();
     const api = apiOf(sys);
     await api.create(taoliLiftNoise());
     const today = chinaDate(new Date());
     expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/safety-index/compute', headers: await api.as('admin'), payload: { period: 'month', date: today } }), 200);
-    await sys.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(sys.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: executablePath ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await openBrowser(sys));
   });
   afterAll(async () => {
     await browser?.close();

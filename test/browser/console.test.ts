@@ -4,18 +4,14 @@
  * acknowledges it; an agency representative confirms attendance. Screenshots go to test/.tmp/ for a
  * person to look at.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium } from '../../templates/pdf';
+import { type Browser, type Page } from 'playwright-core';
 import { apiOf } from '../helpers/api';
+import { SHOTS, describeInBrowser, openBrowser } from '../helpers/browser';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { TEST_PASSWORD } from '../helpers/run-state';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
-const executablePath = findChromium(process.env.CHROMIUM_PATH);
-const SHOTS = path.join(__dirname, '../.tmp');
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 let browser: Browser;
@@ -44,17 +40,11 @@ async function unlabelledControls(page: Page): Promise<string[]> {
   );
 }
 
-(executablePath || process.env.CI ? describe : describe.skip)('the staff console in a browser', () => {
+describeInBrowser('the staff console in a browser', () => {
   beforeAll(async () => {
     sys = await startSystem();
     api = apiOf(sys);
-    await sys.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(sys.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: executablePath ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    mkdirSync(SHOTS, { recursive: true });
+    ({ base, browser } = await openBrowser(sys));
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,0 +1,26 @@
+/**
+ * Browser tests: Debian's Chromium through playwright-core, the system listening on a free port,
+ * screenshots under test/.tmp/. CI installs Chromium, so there the browser tests always run.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { findChromium } from '../../templates/pdf';
+import type { TestSystem } from './system';
+
+const executablePath = findChromium(process.env.CHROMIUM_PATH);
+export const SHOTS = path.join(__dirname, '../.tmp');
+export const describeInBrowser = executablePath || process.env.CI ? describe : describe.skip;
+
+/** Listens on a free port and launches the browser; the base URL and the browser. */
+export async function openBrowser(sys: TestSystem): Promise<{ base: string; browser: Browser }> {
+  await sys.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(sys.app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: executablePath ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return { base, browser };
+}
