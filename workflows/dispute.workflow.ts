@@ -14,10 +14,11 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, V1_ALLOWED_ACTIONS, allowedActions, parentLevel, type Action, type Stage } from '../domain/lifecycle';
 import { mayAct } from '../domain/permissions';
@@ -69,15 +70,25 @@ import {
   type ResolvePayload,
 } from './dispute.messages';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['UnknownUnit', 'NoSlaPolicy', ACTION_INVALID],
-  },
-});
+const DB_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: ['UnknownUnit', 'NoSlaPolicy', ACTION_INVALID],
+};
+
+/** The database steps as (remote) activities: how cases started before `local-activities` run them. */
+const remoteActs = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
+
+/**
+ * The same steps as local activities: each is a few milliseconds of PostgreSQL, so they run in the
+ * worker inside the workflow task (a marker in the history) instead of a round trip each through
+ * the server's activity queue. Intake (route, number, project) then completes within the first
+ * workflow task, and an action costs one task instead of one per step. They stay idempotent (a
+ * lost worker re-runs them on replay), retry the same way, and a worker that dies mid-step stalls
+ * the case for the workflow task timeout (10 s), not the 30 s activity timeout.
+ */
+const localActs = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
 
 /** Notices (summonses, reminders, referrals) retry for about an hour, on the side of the case. */
 const notices = proxyActivities<Activities>({
@@ -91,6 +102,8 @@ const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
   const full = patched('full-lifecycle');
+  // Decided once, at the start: a case keeps the kind of activity its history began with.
+  const acts = patched('local-activities') ? localActs : remoteActs;
   const state: DisputeView = {
     disputeId: input.disputeId,
     version: full ? 2 : undefined,
@@ -229,7 +242,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
    * or a deadline. Cases whose history predates this sent them in line and replay that way.
    */
   async function notify(notice: Parameters<Activities['sendNotice']>[0]): Promise<void> {
-    if (!patched('detached-notices')) return acts.sendNotice(notice);
+    if (!patched('detached-notices')) return remoteActs.sendNotice(notice);
     const sending = notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
     noticesInFlight.add(sending);
     void sending.finally(() => noticesInFlight.delete(sending));
