@@ -11,7 +11,7 @@ import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier'
 import { recordEvent } from './projection';
 import { computeSafetyIndex } from './safety-index';
 import { afterEffective, computeDeadline, extendDeadline, type SlaKey } from './sla';
-import { deliverWebhook, markDeliveryFailed, pendingDeliveries } from './webhooks';
+import { deliverWebhook, markDeliveryFailed } from './webhooks';
 import type { Deadline, Term } from '../domain/types';
 
 export interface WebhookSettings {
@@ -38,9 +38,9 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
   const em = () => orm.em.fork();
 
   /** One delivery workflow per delivery id: starting it again (an activity retry) is a no-op. */
-  async function startDeliveries(disputeId: string, seq: number): Promise<void> {
+  async function startDeliveries(deliveryIds: string[]): Promise<void> {
     if (!temporal) return;
-    for (const deliveryId of await pendingDeliveries(em(), disputeId, seq)) {
+    for (const deliveryId of deliveryIds) {
       await temporal.client.workflow
         .start('webhookDeliveryWorkflow', {
           workflowId: `webhook-${deliveryId}`,
@@ -63,8 +63,7 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
     extendDeadline: async (req: { deadline: Deadline; resumedAt: string }) => extendDeadline(officeHours, req),
     afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
-      await recordEvent(em(), req);
-      await startDeliveries(req.event.disputeId, req.event.seq);
+      await startDeliveries(await recordEvent(em(), req));
     },
     deliverWebhook: (deliveryId: string) => deliverWebhook(em(), webhooks.allowPrivate, deliveryId),
     markDeliveryFailed: (req: { deliveryId: string; error: string }) => markDeliveryFailed(em(), req),

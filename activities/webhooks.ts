@@ -7,32 +7,42 @@ import { refusedTarget, signedPost } from './signed-post';
 export const WEBHOOK_REFUSED = 'WebhookRefused';
 
 /**
- * The outbox: in the projection's transaction, one delivery row per matching subscription of the
- * integrator that created the case (unique per subscription and event, so a retry adds nothing).
- * The payload names the event and the case, not its personal data: the integrator reads the case
- * through the API.
+ * The outbox, as a CTE of the projection's statement (so it commits with the event): one delivery
+ * row per matching subscription of the integrator that created the case (unique per subscription
+ * and event, so a retry adds nothing), and a select of the event's deliveries still pending (those
+ * inserted now, and those an earlier attempt inserted but did not start). The payload names the
+ * event and the case, not its personal data: the integrator reads the case through the API.
+ * Undefined for cases not created by an integrator.
  */
-export async function enqueueDeliveries(tx: EntityManager, event: DisputeEvent, view: DisputeView): Promise<void> {
-  if (view.reportedBy.type !== 'integrator') return;
+export function deliveriesSql(event: DisputeEvent, view: DisputeView): { sql: string; select: string; params: unknown[] } | undefined {
+  if (view.reportedBy.type !== 'integrator') return undefined;
   const payload = {
     type: event.type,
     seq: event.seq,
     at: event.at,
     dispute: { id: view.disputeId, caseNumber: view.caseNumber, stage: view.stage, outcome: view.outcome, unitCode: view.unit?.code, level: view.level },
   };
-  await tx.execute(
-    `insert into webhook_deliveries (id, subscription_id, dispute_id, event_seq, event_type, payload)
-     select gen_random_uuid()::text, s.id, ?, ?, ?, ? from webhook_subscriptions s
-     where s.owner_id = ? and s.active and (s.events @> ?::jsonb or s.events @> '["*"]'::jsonb)
-     on conflict (subscription_id, dispute_id, event_seq) do nothing`,
-    [event.disputeId, event.seq, event.type, JSON.stringify(payload), view.reportedBy.id, JSON.stringify([event.type])],
-  );
-}
-
-/** The deliveries of one event still to be sent (after the projection committed). */
-export async function pendingDeliveries(em: EntityManager, disputeId: string, seq: number): Promise<string[]> {
-  const rows = await em.find(WebhookDelivery, { disputeId, eventSeq: seq, status: 'pending' });
-  return rows.map((d) => d.id);
+  return {
+    sql: `enqueued as (
+       insert into webhook_deliveries (id, subscription_id, dispute_id, event_seq, event_type, payload)
+       select gen_random_uuid()::text, s.id, ?, ?, ?, ? from webhook_subscriptions s
+       where s.owner_id = ? and s.active and (s.events @> ?::jsonb or s.events @> '["*"]'::jsonb)
+       on conflict (subscription_id, dispute_id, event_seq) do nothing
+       returning id
+     )`,
+    select: `select id from enqueued
+     union select id from webhook_deliveries where dispute_id = ? and event_seq = ? and status = 'pending'`,
+    params: [
+      event.disputeId,
+      event.seq,
+      event.type,
+      JSON.stringify(payload),
+      view.reportedBy.id,
+      JSON.stringify([event.type]),
+      event.disputeId,
+      event.seq,
+    ],
+  };
 }
 
 /**
