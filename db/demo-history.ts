@@ -629,8 +629,8 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
     for (const chunk of chunks(cases, 100)) {
       await tx.execute(
         `insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority, title,
-                               created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state, created_at, updated_at)
-         values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, false, ?, ?, ?, ?, ?)').join(', ')}
+                               created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state, closed_at, created_at, updated_at)
+         values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, false, ?, ?, ?, ?, ?, ?)').join(', ')}
          on conflict (id) do nothing`,
         chunk.flatMap(({ view: v }) => [
           v.disputeId,
@@ -649,6 +649,7 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
           [v.caseNumber, v.title, v.description, ...v.parties.map((p) => p.name)].filter(Boolean).join('\n'),
           v.seq,
           JSON.stringify(v),
+          v.closedAt ?? null,
           v.receivedAt,
           v.closedAt ?? v.receivedAt,
         ]),

@@ -53,13 +53,14 @@ export async function generateCases(orm: MikroORM, n: number, eventsPerCase: num
          from generate_series(?::int, ?::int) g join bench_origin o on o.i = g % ${grids}
        ), cases as (
          insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority, title,
-                               created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state, created_at, updated_at)
+                               created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state, closed_at, created_at, updated_at)
          select d.id, d.case_number, d.stage, d.outcome, d.level, d.unit_code, d.unit_path, d.origin_path, 'property', 'normal', '物业维修基金纠纷',
                 'integrator', 'demo-integrator', null, false, d.case_number || ' 物业维修基金纠纷', 18,
                 ?::jsonb || jsonb_build_object('disputeId', d.id, 'caseNumber', d.case_number, 'stage', d.stage, 'outcome', d.outcome,
                    'level', d.level, 'receivedAt', d.created_at, 'risk', jsonb_build_object('high', d.g % 50 = 0, 'reasons', '[]'::jsonb),
                    'closedAt', case when d.stage = 'closed' then d.created_at + interval '1 hour' * (24 + d.g % 400) end,
                    'followUp', case when d.outcome = 'resolved' then jsonb_build_object('performed', true, 'satisfaction', 1 + d.g % 5) end),
+                case when d.stage = 'closed' then d.created_at + interval '1 hour' * (24 + d.g % 400) end,
                 d.created_at, d.created_at
          from d
        )

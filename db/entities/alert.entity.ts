@@ -42,6 +42,8 @@ export class Alert {
   @Property({ type: 'string', length: 500 })
   message!: string;
 
+  /** Indexed for the Safety Index's breaches of a period. */
+  @Index()
   @Property({ type: 'datetime' })
   raisedAt!: Date;
 

@@ -66,6 +66,12 @@ export class Dispute {
   @Property({ type: 'json' })
   state!: DisputeView;
 
+  /** When the case was last closed (the workflow's `closedAt`), for the Safety Index's period queries. */
+  @Index()
+  @Property({ type: 'datetime', nullable: true })
+  closedAt?: Date;
+
+  @Index()
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
