@@ -92,3 +92,31 @@ export function fromTemporal(err: unknown): AppError | undefined {
   }
   return undefined;
 }
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|Timeout acquiring a connection|connection error|Client was closed|Connection refused/i;
+/** gRPC statuses that mean "Temporal cannot be reached now", not "your request is wrong". */
+const GRPC_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+
+/**
+ * PostgreSQL or Temporal out of reach (refused, reset, timed out, shutting down, pool exhausted):
+ * a 503 the client may retry, with the same Idempotency-Key, instead of a 500 that reads as a bug.
+ */
+export function fromUnavailable(err: unknown): AppError | undefined {
+  for (let cause: unknown = err, depth = 0; cause instanceof Error && depth < 8; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    const { code } = cause as { code?: unknown };
+    const sqlState = typeof code === 'string' ? code : '';
+    const database =
+      NETWORK_CODES.has(sqlState) ||
+      sqlState.startsWith('08') || // connection exception
+      ['57P01', '57P02', '57P03', '53300'].includes(sqlState) || // shutting down, cannot connect now, too many connections
+      CONNECTION_MESSAGES.test(cause.message);
+    const temporal = typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && cause.constructor.name !== 'AppError';
+    if (database || temporal) {
+      const unavailable = new AppError('unavailable', `${database ? 'the database' : 'the workflow service'} is unavailable; try again shortly`);
+      unavailable.transient = true;
+      return unavailable;
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, fromTemporal, problemFor } from '../errors';
+import { AppError, fromTemporal, fromUnavailable, problemFor } from '../errors';
 
 /**
  * Fastify's `frameworkErrors` option: what its router refuses before any route runs — a path that is
@@ -55,8 +55,9 @@ export default fp(
         // Fastify's own refusals of a request (a body it cannot parse, a missing Content-Type, …).
         appError = new AppError('validation_failed', error.message);
       } else {
-        appError = fromTemporal(error) ?? new AppError('internal');
+        appError = fromTemporal(error) ?? fromUnavailable(error) ?? new AppError('internal');
       }
+      if (appError.code === 'unavailable') void reply.header('retry-after', '1');
       if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
       return reply
         .status(appError.status)

@@ -1,0 +1,33 @@
+/**
+ * Unit test of one piece: which failures the API answers with 503 (retry with the same
+ * Idempotency-Key) rather than 500. The errors are shaped as pg, knex and gRPC raise them.
+ */
+import { AppError, fromUnavailable } from '../../api/errors';
+
+const withCode = (message: string, code: string | number, cause?: unknown): Error => Object.assign(new Error(message, { cause }), { code });
+
+it.each([
+  ['connection refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+  ['server shutting down', withCode('terminating connection due to administrator command', '57P01')],
+  ['connection exception class', withCode('connection failure', '08006')],
+  ['too many connections', withCode('sorry, too many clients already', '53300')],
+  ['pool exhausted', new Error('Timeout acquiring a connection. The pool is probably full.')],
+  ['connection dropped mid-query', new Error('Connection terminated unexpectedly')],
+  ['Temporal unreachable, wrapped', new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) })],
+  ['Temporal deadline exceeded', withCode('4 DEADLINE_EXCEEDED: Deadline exceeded', 4)],
+])('%s → 503, transient (not stored under the Idempotency-Key)', (_name, err) => {
+  const mapped = fromUnavailable(err);
+  expect(mapped).toBeInstanceOf(AppError);
+  expect(mapped?.status).toBe(503);
+  expect(mapped?.transient).toBe(true);
+  expect(mapped?.message).not.toContain('5432');
+});
+
+it.each([
+  ['a bug', new TypeError("Cannot read properties of undefined (reading 'x')")],
+  ['a constraint violation', withCode('duplicate key value violates unique constraint "disputes_pkey"', '23505')],
+  ['a syntax error in SQL', withCode('syntax error at or near "selec"', '42601')],
+  ['gRPC not found', withCode('5 NOT_FOUND: workflow not found', 5)],
+])('%s stays a 500', (_name, err) => {
+  expect(fromUnavailable(err)).toBeUndefined();
+});
