@@ -88,7 +88,14 @@ const remoteActs = proxyActivities<Activities>({ startToCloseTimeout: '30 second
  * lost worker re-runs them on replay), retry the same way, and a worker that dies mid-step stalls
  * the case for the workflow task timeout (10 s), not the 30 s activity timeout.
  */
-const localActs = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
+const localActs = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: DB_RETRY,
+  // Retries that back off longer than this wait on a workflow timer instead of inside the task: the
+  // task completes, so an action arriving meanwhile is answered at once ("busy, try again") instead of
+  // waiting for the database to come back (the default, 1 minute, held one for over 2 minutes).
+  localRetryThreshold: '2 seconds',
+});
 
 /** Notices (summonses, reminders, referrals) retry for about an hour, on the side of the case. */
 const notices = proxyActivities<Activities>({
