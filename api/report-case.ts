@@ -11,6 +11,13 @@ import { actorOf, type Principal } from './plugins/auth';
 import { mayCreateAt } from './scope';
 import { caseResponse } from './views';
 
+/** The 202 answer to `Prefer: respond-async`: the case is accepted and being registered. */
+export interface RegisteringCase {
+  id: string;
+  status: 'registering';
+  href: string;
+}
+
 export const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
 
 /** How long a request waits for the workflow's answer before telling the caller to retry. */
@@ -28,17 +35,24 @@ export async function withinDeadline<T>(app: FastifyInstance, fn: () => Promise<
   }
 }
 
+type ReportOptions = { idempotencyKey?: string; route: string };
+type CaseBody = ReturnType<typeof caseResponse>;
+
 /**
  * Reports a case (登记) for a caller: checks where it arose, starts its workflow with update-with-start
  * (the answer comes once intake has routed and numbered it) and, with an Idempotency-Key, answers a
  * repeat with the first answer. Shared by the v1 API and the Open311 adapter.
+ * `respondAsync` (the caller sent `Prefer: respond-async`): answers 202 as soon as the start is
+ * recorded, for integrators that feed cases in bulk and learn the number from GET or the webhook.
  */
+export async function reportCase(app: FastifyInstance, principal: Principal, intake: DisputeIntake, opts: ReportOptions & { respondAsync?: false }): Promise<{ status: number; body: CaseBody }>;
+export async function reportCase(app: FastifyInstance, principal: Principal, intake: DisputeIntake, opts: ReportOptions & { respondAsync: boolean }): Promise<{ status: number; body: CaseBody | RegisteringCase }>;
 export async function reportCase(
   app: FastifyInstance,
   principal: Principal,
   intake: DisputeIntake,
-  opts: { idempotencyKey?: string; route: string },
-): Promise<{ status: number; body: ReturnType<typeof caseResponse> }> {
+  opts: ReportOptions & { respondAsync?: boolean },
+): Promise<{ status: number; body: CaseBody | RegisteringCase }> {
   const em = app.orm.em.fork();
   const origin = await em.findOne(Unit, { code: intake.gridCode });
   if (!origin) {
@@ -50,21 +64,27 @@ export async function reportCase(
 
   const start = async (disputeId: string) => {
     const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
-    const view: DisputeView = await withinDeadline(app, () => app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', {
-        workflowId: workflowIdFor(disputeId),
-        taskQueue: app.taskQueue,
-        args: [input],
-        // A retry of the same request reaches the same running workflow instead of a second one.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }),
-    }));
+    const options = {
+      workflowId: workflowIdFor(disputeId),
+      taskQueue: app.taskQueue,
+      args: [input] as [StartDisputeInput],
+      // A retry of the same request reaches the same running workflow instead of a second one.
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    };
+    if (opts.respondAsync) {
+      // Accepted once Temporal has recorded the start: intake routes, numbers and projects it next.
+      await withinDeadline(app, () => app.temporal.workflow.start<typeof disputeWorkflow>('disputeWorkflow', options));
+      return { status: 202, body: { id: disputeId, status: 'registering' as const, href: `/api/v1/disputes/${disputeId}` } };
+    }
+    const view: DisputeView = await withinDeadline(app, () =>
+      app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, { startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options) }),
+    );
     return { status: 201, body: caseResponse(view) };
   };
   const key = opts.idempotencyKey;
   const answer = key
     ? await idempotently(em, { principal: principalKey(principal), key, request: { route: opts.route, body: intake }, disputeId: randomUUID() }, start)
     : await start(randomUUID());
-  return { status: answer.status, body: replayed(answer) as ReturnType<typeof caseResponse> };
+  return { status: answer.status, body: replayed(answer) as CaseBody | RegisteringCase };
 }

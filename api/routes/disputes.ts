@@ -33,16 +33,41 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['disputes'],
         summary: 'Report a dispute (登记): starts its workflow',
-        headers: IdempotencyHeaders,
+        description:
+          'Answers 201 with the case once intake has routed and numbered it. With `Prefer: respond-async` it answers 202 as soon as ' +
+          'the start is recorded; the case is readable at `Location` once registered (usually within a second), and its `received` ' +
+          'webhook announces it. A retry of an async report needs the same Prefer header with its Idempotency-Key.',
+        headers: Type.Intersect([
+          IdempotencyHeaders,
+          Type.Object({
+            prefer: Type.Optional(Type.String({ maxLength: 200, description: '`respond-async`: answer 202 before intake (bulk feeds)' })),
+          }),
+        ]),
         body: CreateDisputeSchema,
-        response: { 201: Type.Ref('Dispute'), 409: problemRef, 422: problemRef, ...standardErrors },
+        response: {
+          201: Type.Ref('Dispute'),
+          202: Type.Object(
+            {
+              id: Type.String(),
+              status: Type.Literal('registering'),
+              href: Type.String({ description: 'Where the case can be read once registered' }),
+            },
+            { description: 'Accepted for registration (Prefer: respond-async)' },
+          ),
+          409: problemRef,
+          422: problemRef,
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {
+      const respondAsync = /(^|[\s,;])respond-async([\s,;]|$)/i.test(request.headers.prefer ?? '');
       const created = await reportCase(app, principalOf(request), request.body, {
         idempotencyKey: request.headers['idempotency-key'],
-        route: 'create',
+        route: respondAsync ? 'create-async' : 'create',
+        respondAsync,
       });
+      if (respondAsync) void reply.header('preference-applied', 'respond-async');
       return reply
         .status(created.status as 201)
         .header('location', `/api/v1/disputes/${created.body.id}`)

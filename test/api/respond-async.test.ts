@@ -1,0 +1,59 @@
+/**
+ * `Prefer: respond-async` on POST /api/v1/disputes: 202 as soon as the start is recorded, then the
+ * case registered (routed, numbered, projected) by its workflow; the same checks before the start.
+ */
+import { randomUUID } from 'node:crypto';
+import { apiOf } from '../helpers/api';
+import { taoliLiftNoise } from '../helpers/fixtures';
+import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
+
+let sys: TestSystem;
+let api: ReturnType<typeof apiOf>;
+
+beforeAll(async () => {
+  sys = await startSystem();
+  api = apiOf(sys);
+});
+afterAll(() => sys?.close());
+
+const post = (payload: unknown, headers: Record<string, string>) => sys.app.inject({ method: 'POST', url: '/api/v1/disputes', payload: payload as object, headers });
+
+it('answers 202 with where the case will be, and the case is then registered with its number', async () => {
+  const integrator = api.integrator;
+  const key = randomUUID();
+  const res = await post(taoliLiftNoise(), { ...integrator, prefer: 'respond-async', 'idempotency-key': key });
+  const accepted = expectStatus<{ id: string; status: string; href: string }>(res, 202);
+  expect(accepted.status).toBe('registering');
+  expect(res.headers['preference-applied']).toBe('respond-async');
+  expect(res.headers.location).toBe(`/api/v1/disputes/${accepted.id}`);
+  expect(accepted.href).toBe(res.headers.location);
+
+  const registered = await eventually(async () => {
+    const got = await sys.app.inject({ method: 'GET', url: accepted.href, headers: integrator });
+    return got.statusCode === 200 ? (got.json() as { caseNumber?: string; stage: string; unit?: { code: string } }) : undefined;
+  }, 20_000, 'the case registered');
+  expect(registered.stage).toBe('awaiting_acceptance');
+  expect(registered.caseNumber).toMatch(/^（\d{4}）.+字第\d+号$/);
+  expect(registered.unit?.code).toBe('yufuci-community');
+
+  // A retry with the same key and Prefer: the same answer, one case.
+  const again = expectStatus<{ id: string }>(await post(taoliLiftNoise(), { ...integrator, prefer: 'respond-async', 'idempotency-key': key }), 202);
+  expect(again.id).toBe(accepted.id);
+  // The same key without Prefer is another request: refused, not a second case.
+  expectStatus(await post(taoliLiftNoise(), { ...integrator, 'idempotency-key': key }), 422);
+});
+
+it('checks the report before accepting it: bad body 400, unknown grid 400, another area 403', async () => {
+  const integrator = api.integrator;
+  const headers = { ...integrator, prefer: 'respond-async' };
+  expectStatus(await post({ ...taoliLiftNoise(), parties: [] }, headers), 400);
+  const unknown = expectStatus<{ errors: Array<{ field: string }> }>(await post({ ...taoliLiftNoise(), gridCode: 'no-such-grid' }, headers), 400);
+  expect(unknown.errors[0]?.field).toBe('body/gridCode');
+  const mediator = await api.as('mediator@wangjiaqiao-community');
+  expectStatus(await post(taoliLiftNoise(), { ...mediator, prefer: 'respond-async' }), 403);
+});
+
+it('answers 201 with the numbered case when Prefer asks for nothing it knows', async () => {
+  const created = expectStatus<{ caseNumber?: string }>(await post(taoliLiftNoise(), { ...api.integrator, prefer: 'return=representation' }), 201);
+  expect(created.caseNumber).toBeTruthy();
+});
