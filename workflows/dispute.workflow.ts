@@ -77,16 +77,17 @@ const DB_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: ['UnknownUnit', 'NoSlaPolicy', ACTION_INVALID],
 };
 
-/** The database steps as (remote) activities: how cases started before `local-activities` run them. */
+/** Activities: every step whose effect others see (the event and read model, alerts, the sealed agreement, notices). */
 const remoteActs = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
 
 /**
- * The same steps as local activities: each is a few milliseconds of PostgreSQL, so they run in the
- * worker inside the workflow task (a marker in the history) instead of a round trip each through
- * the server's activity queue. Intake (route, number, project) then completes within the first
- * workflow task, and an action costs one task instead of one per step. They stay idempotent (a
- * lost worker re-runs them on replay), retry the same way, and a worker that dies mid-step stalls
- * the case for the workflow task timeout (10 s), not the 30 s activity timeout.
+ * The steps that only read or whose effect is keyed by the case alone (routing and numbering at
+ * intake, the parent unit, agencies, deadlines from the calendar) as local activities: they run in
+ * the worker inside the workflow task instead of a round trip each through the server.
+ * Steps that write what depends on the case's path stay activities: a local activity of a workflow
+ * task that is lost (a worker killed) has already happened, and the retried task may take another
+ * path (an action delivered with a deadline's timer is handled first); a seq-keyed event written by
+ * the lost attempt would then stand for a different event (the chaos suite caught exactly this).
  */
 const localActs = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -110,7 +111,8 @@ const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
   const full = patched('full-lifecycle');
   // Decided once, at the start: a case keeps the kind of activity its history began with.
-  const acts = patched('local-activities') ? localActs : remoteActs;
+  const reads = patched('local-reads') ? localActs : remoteActs;
+  const acts = remoteActs;
   const state: DisputeView = {
     disputeId: input.disputeId,
     version: full ? 2 : undefined,
@@ -249,7 +251,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
    * or a deadline. Cases whose history predates this sent them in line and replay that way.
    */
   async function notify(notice: Parameters<Activities['sendNotice']>[0]): Promise<void> {
-    if (!patched('detached-notices')) return remoteActs.sendNotice(notice);
+    if (!patched('detached-notices')) return acts.sendNotice(notice);
     const sending = notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
     noticesInFlight.add(sending);
     void sending.finally(() => noticesInFlight.delete(sending));
@@ -294,7 +296,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const from = state.unit;
     if (!from) return false;
     const next = await exclusively(() =>
-      acts.escalateCase({ disputeId: state.disputeId, unitCode: from.code, category: state.category, priority: state.priority, from: nowIso() }),
+      reads.escalateCase({ disputeId: state.disputeId, unitCode: from.code, category: state.category, priority: state.priority, from: nowIso() }),
     );
     if (!next) return false;
     moveTo(next.unit, next.deadline, full ? { from: from.code, reason, automatic, kind } : { from: from.code, reason, automatic });
@@ -314,7 +316,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
 
   async function draftAgreement(actor: Actor, p: ResolvePayload): Promise<void> {
     const signatures = full
-      ? await exclusively(() => acts.computeDeadline({ kind: 'signatures', ...slaKey(), from: nowIso() }))
+      ? await exclusively(() => reads.computeDeadline({ kind: 'signatures', ...slaKey(), from: nowIso() }))
       : undefined;
     const agreement: Agreement = {
       facts: p.facts,
@@ -353,7 +355,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       await emit('agreement_effective', actor, { number: agreement.number, sha256: agreement.sha256 });
       return;
     }
-    const after = await exclusively(() => acts.afterEffective({ ...slaKey(), effectiveAt, terms: agreement.terms }));
+    const after = await exclusively(() => reads.afterEffective({ ...slaKey(), effectiveAt, terms: agreement.terms }));
     clearDeadlines('handling', 'signatures');
     setDeadline(after.followUp);
     setDeadline(after.judicial);
@@ -363,7 +365,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   }
 
   async function startHandlingClock(): Promise<void> {
-    const handling = await exclusively(() => acts.computeDeadline({ kind: 'handling', ...slaKey(), from: nowIso() }));
+    const handling = await exclusively(() => reads.computeDeadline({ kind: 'handling', ...slaKey(), from: nowIso() }));
     setDeadline(handling);
   }
 
@@ -411,8 +413,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       }
       const target = payload.transferTo;
       const { unit, deadline } = await exclusively(async () => {
-        const unit = await acts.resolveUnit(target);
-        return { unit, deadline: await acts.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+        const unit = await reads.resolveUnit(target);
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
       });
       // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
       const around = from.path?.replace(/[^/]+\/$/, '');
@@ -454,7 +456,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const handling = deadlines().handling;
     const resumedAt = nowIso();
     if (handling?.pausedAt) {
-      const moved = await exclusively(() => acts.extendDeadline({ deadline: handling, resumedAt }));
+      const moved = await exclusively(() => reads.extendDeadline({ deadline: handling, resumedAt }));
       setDeadline(moved);
     }
     const since = state.suspended?.since;
@@ -468,8 +470,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     'schedule-meeting',
     async ({ actor, payload }) => {
       const { agencies, reportIn } = await exclusively(async () => ({
-        agencies: await acts.resolveAgencies(payload.agencies),
-        reportIn: await acts.computeDeadline({ kind: 'report_in', ...slaKey(), from: nowIso() }),
+        agencies: await reads.resolveAgencies(payload.agencies),
+        reportIn: await reads.computeDeadline({ kind: 'report_in', ...slaKey(), from: nowIso() }),
       }));
       const round = (state.pastMeetings?.length ?? 0) + 1;
       state.meeting = {
@@ -682,8 +684,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       }
       const from = state.unit!;
       const { unit, deadline } = await exclusively(async () => {
-        const unit = await acts.resolveUnit(target);
-        return { unit, deadline: await acts.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+        const unit = await reads.resolveUnit(target);
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
       });
       if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath))) {
         forbidden(`${unit.code} is outside your area`);
@@ -698,7 +700,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   );
 
   // Intake 登记: route, number, assess the risk, start the accept clock.
-  const intake = await acts.intakeDispute({ ...input, from: nowIso() });
+  const intake = await reads.intakeDispute({ ...input, from: nowIso() });
   state.caseNumber = intake.caseNumber;
   state.unit = intake.unit;
   state.level = intake.unit.level;

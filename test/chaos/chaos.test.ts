@@ -406,6 +406,16 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       const types = got.map((e) => e.type);
       const same = want.ordered ? JSON.stringify(types) === JSON.stringify(want.events) : JSON.stringify([...types].sort()) === JSON.stringify([...want.events].sort());
       if (!same) wrong.push(`${id} (${want.what}): ${types.join(',')} ≠ ${want.events.join(',')}`);
+      // On a mismatch, the case's history (event kinds, update and marker names) shows where it diverged.
+      if (!same) {
+        const history = await sys.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+        const lines = (history.events ?? []).map((e) => {
+          const entries = Object.entries(e as Record<string, unknown>).filter(([k, v]) => k.endsWith('EventAttributes') && v);
+          const [kind, attrs] = (entries[0] ?? ['?', {}]) as [string, { acceptedRequest?: { input?: { name?: string } }; markerName?: string }];
+          return `${String(e.eventId)} ${kind.replace('EventAttributes', '')} ${attrs.acceptedRequest?.input?.name ?? attrs.markerName ?? ''}`;
+        });
+        console.log(`history of ${id}:\n${lines.join('\n')}`);
+      }
       if (got.some((e, i) => e.seq !== i + 1)) wrong.push(`${id} (${want.what}): seqs ${got.map((e) => e.seq).join(',')}`);
     }
     figures.events = events.length;

@@ -10,7 +10,7 @@ export const HISTORIES_DIR = path.join(__dirname, '../histories');
  * With RECORD_HISTORIES=1 (`npm run histories:record`), saves a case's event history under
  * test/histories/ (exported by the Temporal CLI, the format replay expects), where the replay test
  * keeps every future version of the workflow honest. A new version of the command sequence records
- * its own set beside the old: RECORD_HISTORIES_SUFFIX=-local-activities names them `<name>-local-activities`.
+ * its own set beside the old: RECORD_HISTORIES_SUFFIX=-local-reads names them `<name>-local-reads`.
  */
 export async function recordHistory(address: string, workflowId: string, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
