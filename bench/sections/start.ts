@@ -43,7 +43,7 @@ async function drainedIds(sys: BenchSystem, ids: string[], timeoutMs = 900_000):
   const deadline = Date.now() + timeoutMs;
   let at: number;
   for (;;) {
-    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where id = any(?)`, [ids]);
+    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where id in (?)`, [ids]);
     if (Number(row?.n) >= ids.length) {
       at = performance.now();
       break;
