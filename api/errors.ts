@@ -88,7 +88,7 @@ export function fromTemporal(err: unknown): AppError | undefined {
       if (cause.type === ACTION_INVALID || cause.type === 'UnknownUnit') return new AppError('action_invalid', cause.message);
       if (cause.type === ACTION_FORBIDDEN) return new AppError('forbidden', cause.message);
     }
-    return new AppError('internal');
+    return fromUnavailable(err) ?? new AppError('internal');
   }
   return undefined;
 }
@@ -96,7 +96,9 @@ export function fromTemporal(err: unknown): AppError | undefined {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 const CONNECTION_MESSAGES = /Connection terminated|Timeout acquiring a connection|connection error|Client was closed|Connection refused/i;
 /** gRPC statuses that mean "Temporal cannot be reached now", not "your request is wrong". */
-const GRPC_UNAVAILABLE = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+const GRPC_UNAVAILABLE = new Set([1 /* CANCELLED (the server went away mid-call) */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+/** The case's workflow task is failing for now (its worker died mid-task, say): Temporal retries it. */
+const WORKFLOW_TASK_FAILING = /Workflow Task in failed state/i;
 
 /**
  * PostgreSQL or Temporal out of reach (refused, reset, timed out, shutting down, pool exhausted):
@@ -111,7 +113,7 @@ export function fromUnavailable(err: unknown): AppError | undefined {
       sqlState.startsWith('08') || // connection exception
       ['57P01', '57P02', '57P03', '53300'].includes(sqlState) || // shutting down, cannot connect now, too many connections
       CONNECTION_MESSAGES.test(cause.message);
-    const temporal = typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && cause.constructor.name !== 'AppError';
+    const temporal = (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && cause.constructor.name !== 'AppError') || WORKFLOW_TASK_FAILING.test(cause.message);
     if (database || temporal) {
       const unavailable = new AppError('unavailable', `${database ? 'the database' : 'the workflow service'} is unavailable; try again shortly`);
       unavailable.transient = true;

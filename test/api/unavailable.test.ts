@@ -15,6 +15,8 @@ it.each([
   ['connection dropped mid-query', new Error('Connection terminated unexpectedly')],
   ['Temporal unreachable, wrapped', new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) })],
   ['Temporal deadline exceeded', withCode('4 DEADLINE_EXCEEDED: Deadline exceeded', 4)],
+  ['Temporal restarting mid-call', withCode('1 CANCELLED: Call cancelled', 1)],
+  ['the case\'s workflow task failing for now', new Error('Workflow Update failed', { cause: withCode('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.', 9) })],
 ])('%s → 503, transient (not stored under the Idempotency-Key)', (_name, err) => {
   const mapped = fromUnavailable(err);
   expect(mapped).toBeInstanceOf(AppError);
@@ -28,6 +30,7 @@ it.each([
   ['a constraint violation', withCode('duplicate key value violates unique constraint "disputes_pkey"', '23505')],
   ['a syntax error in SQL', withCode('syntax error at or near "selec"', '42601')],
   ['gRPC not found', withCode('5 NOT_FOUND: workflow not found', 5)],
+  ['another failed precondition', withCode('9 FAILED_PRECONDITION: namespace is not active', 9)],
 ])('%s stays a 500', (_name, err) => {
   expect(fromUnavailable(err)).toBeUndefined();
 });
