@@ -21,6 +21,8 @@ export interface WorkerDeps {
   client?: Client;
   webhooks?: WebhookSettings;
   taskQueue?: string;
+  /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's heap-based default otherwise. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build it once per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -30,6 +32,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       orm: deps.orm,

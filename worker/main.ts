@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     officeHours: config.officeHours,
     client,
     webhooks: config.webhooks,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   await ensureSafetyIndexSchedule(client, TASK_QUEUE);
   // Worker.run() shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).

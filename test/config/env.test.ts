@@ -21,6 +21,12 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { requireDatabaseUrl: true })).toThrow(/DATABASE_URL is required/);
   });
 
+  it('caps the worker cache only when asked, and refuses a malformed cap', () => {
+    expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows).toBe(500);
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be an integer/);
+  });
+
   it('reads office hours and the notice webhook', () => {
     expect(loadConfig({ OFFICE_HOURS: '09:00-12:00, 13:30-18:00' }).officeHours).toEqual([
       { start: '09:00', end: '12:00' },

@@ -1,0 +1,26 @@
+/** The worker takes the configured sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS), else the SDK's own. */
+import { NativeConnection } from '@temporalio/worker';
+import { initORM } from '../../db/orm';
+import { createWorker } from '../../worker/create-worker';
+import { createRenderer } from '../../templates/render';
+import { loadConfig } from '../../config/env';
+import { installQuietRuntime } from '../helpers/runtime';
+
+it('passes the configured cache size to the worker', async () => {
+  installQuietRuntime();
+  const orm = await initORM(process.env.DATABASE_URL!, { pool: { min: 0, max: 1 } });
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  try {
+    const deps = { connection, namespace: 'default', orm, renderer: createRenderer(), taskQueue: 'cache-size-test', workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! } };
+    const capped = await createWorker({ ...deps, maxCachedWorkflows: loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '7' }).workerMaxCachedWorkflows });
+    expect(capped.options.maxCachedWorkflows).toBe(7);
+    // A created worker holds the connection until it has run and shut down.
+    await capped.runUntil(async () => undefined);
+    const sized = await createWorker({ ...deps, maxCachedWorkflows: loadConfig({}).workerMaxCachedWorkflows });
+    expect(sized.options.maxCachedWorkflows).toBeGreaterThan(7);
+    await sized.runUntil(async () => undefined);
+  } finally {
+    await connection.close();
+    await orm.close();
+  }
+});
