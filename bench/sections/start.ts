@@ -19,36 +19,19 @@ import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
 
 /**
- * Waits until `n` cases whose id starts with `prefix` are in the read model (polled every 50 ms),
- * then until the worker is idle; returns when the read model had them all.
+ * Waits until the read model holds `n` of the cases picked by `where` (polled every 50 ms), then
+ * until the worker is idle; returns when the read model had them all.
  */
-export async function drained(sys: BenchSystem, prefix: string, n: number, timeoutMs = 900_000): Promise<number> {
+async function drained(sys: BenchSystem, where: { sql: string; params: unknown[] }, n: number, timeoutMs = 900_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let at: number;
   for (;;) {
-    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where id like ?`, [`${prefix}%`]);
+    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where ${where.sql}`, where.params);
     if (Number(row?.n) >= n) {
       at = performance.now();
       break;
     }
-    if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${n} cases ${prefix}* reached the read model`);
-    await sleepMs(50);
-  }
-  await sys.worker.idle(300);
-  return at;
-}
-
-/** Like `drained`, for cases known by their ids (the API chose them). */
-async function drainedIds(sys: BenchSystem, ids: string[], timeoutMs = 900_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let at: number;
-  for (;;) {
-    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where id in (?)`, [ids]);
-    if (Number(row?.n) >= ids.length) {
-      at = performance.now();
-      break;
-    }
-    if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${ids.length} async reports reached the read model`);
+    if (Date.now() > deadline) throw new Error(`only ${row?.n} of ${n} cases (${where.sql}) reached the read model`);
     await sleepMs(50);
   }
   await sys.worker.idle(300);
@@ -88,7 +71,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
               const id = `${prefix}${randomUUID()}`;
               await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: TASK_QUEUE, args: [startInput(report(), id, reportedBy)] });
             });
-            const allIn = await drained(sys, prefix, n);
+            const allIn = await drained(sys, { sql: 'id like ?', params: [`${prefix}%`] }, n);
             // Also: until every one of them has been through intake (the work the API's answer waits for).
             return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2) };
           },
@@ -124,7 +107,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
               if (body.status !== 'registering') throw new Error(`unexpected answer ${JSON.stringify(body)}`);
               ids.push(body.id);
             });
-            const allIn = await drainedIds(sys, ids);
+            const allIn = await drained(sys, { sql: 'id in (?)', params: [ids] }, ids.length);
             return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2) };
           },
         },
