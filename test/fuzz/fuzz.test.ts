@@ -76,7 +76,7 @@ afterAll(async () => {
   st ? 'answers every generated request without a server error, as its OpenAPI document says' : 'fuzz SKIPPED: schemathesis not installed (bash scripts/install-tools.sh --fuzz)',
   async () => {
     const fixtures = await makeFixtures(baseUrl, { apiKey: TEST_API_KEY, password: TEST_PASSWORD });
-    const result = await runSchemathesis({
+    const run = () => runSchemathesis({
       baseUrl,
       fixtures,
       workDir,
@@ -88,6 +88,14 @@ afterAll(async () => {
       workers: 2,
       seed: Number(process.env.FUZZ_SEED ?? 20260),
     });
+    let result = await run();
+    // CPython 3.11 sometimes crashes inside hypothesis while it describes a lambda ("AST constructor
+    // recursion depth mismatch"): schemathesis reports a Runtime Error of its own, with no request
+    // failing. That is the tool, not the API: run once more, and the second run must pass in full.
+    if (result.exitCode !== 0 && serverErrors.length === 0 && junitFigures(result.junitPath)?.failures === 0 && /AST constructor recursion depth mismatch/.test(result.output)) {
+      console.warn('schemathesis crashed inside hypothesis (CPython AST recursion bug); running it once more');
+      result = await run();
+    }
     const figures = junitFigures(result.junitPath);
     // What a reader of the CI log needs: the failures as schemathesis prints them, and the stacks.
     const report = `${result.output.split('\n').slice(-200).join('\n')}\n--- API server errors ---\n${serverErrors.slice(-50).join('\n')}`;
