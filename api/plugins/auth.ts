@@ -35,6 +35,20 @@ declare module 'fastify' {
   }
 }
 
+/** A signed-in staff member as the API sees them (`unitPath`: the path of their unit, if any). */
+export function staffPrincipal(user: User, unitPath: string | undefined): Principal {
+  return {
+    kind: 'staff',
+    id: user.id,
+    username: user.username,
+    name: user.displayName,
+    role: user.role,
+    unitCode: user.unitCode ?? undefined,
+    unitPath,
+    agencyCode: user.agencyCode ?? undefined,
+  };
+}
+
 export function actorOf(p: Principal): Actor {
   return p.kind === 'staff'
     ? { type: 'staff', id: p.id, name: p.name, role: p.role, unitCode: p.unitCode, unitPath: p.unitPath, agencyCode: p.agencyCode }
@@ -66,16 +80,7 @@ export default fp(
         const user = await em.findOne(User, { id: session.userId });
         if (!user?.active) return undefined;
         const unit = user.unitCode ? await em.findOne(Unit, { code: user.unitCode }) : null;
-        return {
-          kind: 'staff',
-          id: user.id,
-          username: user.username,
-          name: user.displayName,
-          role: user.role,
-          unitCode: user.unitCode ?? undefined,
-          unitPath: unit?.path,
-          agencyCode: user.agencyCode ?? undefined,
-        };
+        return staffPrincipal(user, unit?.path);
       }
       const key = await em.findOne(ApiKey, { keyHash: hash });
       if (!key || key.revokedAt) return undefined;

@@ -6,23 +6,13 @@
  * exactly the input the API builds.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { actorOf, type Principal } from '../../api/plugins/auth';
+import { actorOf, staffPrincipal } from '../../api/plugins/auth';
+import { wangjiaqiaoMaintenanceFund } from '../../test/helpers/fixtures';
 import { ApiKey, Unit, User } from '../../db/entities';
 import type { Actor, DisputeIntake, StartDisputeInput } from '../../domain/types';
 
-export const streetCaseReport = (): DisputeIntake => ({
-  gridCode: 'wangjiaqiao-g1',
-  category: 'property',
-  priority: 'normal',
-  title: '物业公司与业委会维修基金使用纠纷',
-  description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
-  parties: [
-    { name: '程某', role: 'applicant', kind: 'person', sex: 'male', age: 58, occupation: '退休职工', address: '津市市汪家桥社区' },
-    { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
-    { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
-  ],
-  channel: '580-app',
-});
+/** The seed article's street case, the same report as test/api/seed-scenarios.test.ts. */
+export const streetCaseReport = (): DisputeIntake => ({ priority: 'normal', ...wangjiaqiaoMaintenanceFund() }) as DisputeIntake;
 
 /** The Taoli-grid lift-noise report of the README, with every default spelled out. */
 export const taoliReport = (): DisputeIntake => ({
@@ -93,16 +83,7 @@ export async function staffActor(orm: MikroORM, username: string): Promise<Actor
   const em = orm.em.fork();
   const user = await em.findOneOrFail(User, { username });
   const unit = user.unitCode ? await em.findOne(Unit, { code: user.unitCode }) : null;
-  const principal: Principal = {
-    kind: 'staff',
-    id: user.id,
-    username: user.username,
-    name: user.displayName,
-    role: user.role,
-    unitCode: user.unitCode ?? undefined,
-    unitPath: unit?.path,
-    agencyCode: user.agencyCode ?? undefined,
-  };
+  const principal = staffPrincipal(user, unit?.path);
   return actorOf(principal);
 }
 

@@ -7,6 +7,7 @@
 import { AgreementRecord, Notification } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
+import { wangjiaqiaoMaintenanceFund } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { eventually, startSystem, type TestSystem } from '../helpers/system';
 
@@ -19,21 +20,7 @@ beforeAll(async () => {
 afterAll(() => sys?.close());
 
 it('汪家桥: community accepts and escalates; the street convenes the agencies; three parties sign', async () => {
-  const resident = await api.create(
-    {
-      gridCode: 'wangjiaqiao-g1',
-      category: 'property',
-      title: '物业公司与业委会维修基金使用纠纷',
-      description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
-      parties: [
-        { name: '程某', role: 'applicant', kind: 'person', sex: 'male', age: 58, occupation: '退休职工', address: '津市市汪家桥社区' },
-        { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
-        { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
-      ],
-      channel: '580-app',
-    },
-    api.integrator,
-  );
+  const resident = await api.create(wangjiaqiaoMaintenanceFund(), api.integrator);
   expect(resident).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'wangjiaqiao-community' } });
   const id = resident.id;
 

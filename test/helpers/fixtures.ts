@@ -17,6 +17,20 @@ export const testPolicy = (category: string, over: Partial<SlaPolicy> = {}) => (
 });
 
 /** Requests shaped like the seed article's two cases. */
+/** The seed article's street case (汪家桥 maintenance fund), as a resident reports it. */
+export const wangjiaqiaoMaintenanceFund = () => ({
+  gridCode: 'wangjiaqiao-g1',
+  category: 'property',
+  title: '物业公司与业委会维修基金使用纠纷',
+  description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
+  parties: [
+    { name: '程某', role: 'applicant', kind: 'person', sex: 'male', age: 58, occupation: '退休职工', address: '津市市汪家桥社区' },
+    { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
+    { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
+  ],
+  channel: '580-app',
+});
+
 export const taoliLiftNoise = () => ({
   gridCode: 'yufuci-taoli',
   category: 'noise',
