@@ -33,13 +33,15 @@ export interface Answer {
  */
 export async function idempotently(em: EntityManager, req: IdempotentRequest, run: (disputeId: string) => Promise<Answer>): Promise<Answer> {
   const requestHash = sha256Hex(canonicalJson(req.request));
-  await em.execute(
-    `delete from idempotency_keys where principal = ? and key = ? and created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'`,
-    [req.principal, req.key],
-  );
+  // Claims the key in one round trip: a new key is inserted; an expired one (older than the TTL, not
+  // yet purged) is taken over as if new; a live one is left as it is and read below.
   const inserted = await em.execute<{ dispute_id: string }[]>(
     `insert into idempotency_keys (principal, key, request_hash, dispute_id) values (?, ?, ?, ?)
-     on conflict do nothing returning dispute_id`,
+     on conflict (principal, key) do update set
+       request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = null,
+       response_body = null, retryable = false, created_at = now()
+     where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
+     returning dispute_id`,
     [req.principal, req.key, requestHash, req.disputeId],
   );
   let disputeId = req.disputeId;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WithStartWorkflowOperation, isGrpcDeadlineError } from '@temporalio/client';
-import { Unit } from '../db/entities';
-import type { DisputeIntake, DisputeView, StartDisputeInput } from '../domain/types';
+import type { DisputeIntake, StartDisputeInput } from '../domain/types';
 import type { disputeWorkflow } from '../workflows/dispute.workflow';
 import { intakeDoneUpdate, workflowIdFor } from '../workflows/dispute.messages';
 import { AppError } from './errors';
 import { idempotently, replayed } from './idempotency';
 import { actorOf, type Principal } from './plugins/auth';
 import { mayCreateAt } from './scope';
+import { caseAfter } from './case-answer';
 import { caseResponse } from './views';
 
 /** The 202 answer to `Prefer: respond-async`: the case is accepted and being registered. */
@@ -54,7 +54,7 @@ export async function reportCase(
   opts: ReportOptions & { respondAsync?: boolean },
 ): Promise<{ status: number; body: CaseBody | RegisteringCase }> {
   const em = app.orm.em.fork();
-  const origin = await em.findOne(Unit, { code: intake.gridCode });
+  const [origin] = await em.execute<{ code: string; path: string }[]>('select code, path from units where code = ?', [intake.gridCode]);
   if (!origin) {
     throw new AppError('validation_failed', `unknown gridCode ${intake.gridCode}`, {
       errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
@@ -77,9 +77,10 @@ export async function reportCase(
       await withinDeadline(app, () => app.temporal.workflow.start<typeof disputeWorkflow>('disputeWorkflow', options));
       return { status: 202, body: { id: disputeId, status: 'registering' as const, href: `/api/v1/disputes/${disputeId}` } };
     }
-    const view: DisputeView = await withinDeadline(app, () =>
+    const answer = await withinDeadline(app, () =>
       app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, { startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options) }),
     );
+    const view = await caseAfter(app, answer);
     return { status: 201, body: caseResponse(view) };
   };
   const key = opts.idempotencyKey;

@@ -27,16 +27,32 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
   return { sql: 'false', params: [] };
 }
 
-/** The case if the caller may see it; otherwise 404, whether or not it exists. */
+/** The case if the caller may see it (one query); otherwise 404, whether or not it exists. */
 export async function findVisibleCase(em: EntityManager, p: Principal, id: string): Promise<Dispute> {
   const scope = scopeCondition(p);
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from disputes where id = ? and ${scope.sql}`,
+  const [row] = await em.execute<Record<string, unknown>[]>(`select * from disputes where id = ? and ${scope.sql}`, [id, ...scope.params]);
+  if (!row) throw new AppError('not_found', `no case ${id}`);
+  return em.map(Dispute, row);
+}
+
+/** What an action needs to know of a case before it is sent: where it is, and its workflow's version. */
+export interface CaseHead {
+  id: string;
+  unitCode?: string;
+  unitPath?: string;
+  /** 2: a full-lifecycle workflow, which checks roles itself. */
+  version?: number;
+}
+
+/** Like findVisibleCase, without reading the case's document. */
+export async function findVisibleCaseHead(em: EntityManager, p: Principal, id: string): Promise<CaseHead> {
+  const scope = scopeCondition(p);
+  const [row] = await em.execute<{ id: string; unit_code: string | null; unit_path: string | null; version: number | null }[]>(
+    `select id, unit_code, unit_path, (state->>'version')::int as version from disputes where id = ? and ${scope.sql}`,
     [id, ...scope.params],
   );
-  const found = rows[0] ? await em.findOne(Dispute, { id }) : null;
-  if (!found) throw new AppError('not_found', `no case ${id}`);
-  return found;
+  if (!row) throw new AppError('not_found', `no case ${id}`);
+  return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined, version: row.version ?? undefined };
 }
 
 /** Who may open a case, and where: staff inside their own area. */

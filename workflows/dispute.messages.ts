@@ -115,7 +115,25 @@ export interface ReassignPayload {
   assignee?: { id: string; name: string };
 }
 
-const action = <P>(name: Action) => defineUpdate<DisputeView, [ActionInput<P>]>(name);
+/**
+ * What an action (and intake-done) answers. Cases started since `lean-history` answer a receipt: the
+ * case itself is in the read model, written before the answer (the event's projection is part of the
+ * action), so the API reads it there instead of the history carrying a copy of the case per action.
+ * Earlier cases answer the whole case.
+ */
+export interface CaseReceipt {
+  receipt: true;
+  disputeId: string;
+  /** The case's event count after the action: the read model holds at least this seq. */
+  seq: number;
+  stage: Stage;
+  outcome?: DisputeView['outcome'];
+  caseNumber?: string;
+}
+export type CaseAnswer = DisputeView | CaseReceipt;
+export const isReceipt = (a: CaseAnswer): a is CaseReceipt => (a as CaseReceipt).receipt === true;
+
+const action = <P>(name: Action) => defineUpdate<CaseAnswer, [ActionInput<P>]>(name);
 
 export const acceptUpdate = action<AcceptPayload>('accept');
 export const declineUpdate = action<DeclinePayload>('decline');
@@ -160,8 +178,8 @@ export const ACTION_UPDATES = {
   reassign: reassignUpdate,
 } as const satisfies Record<Action, unknown>;
 
-/** Waits until intake has finished and returns the case (used with update-with-start). */
-export const intakeDoneUpdate = defineUpdate<DisputeView, []>('intake-done');
+/** Waits until intake has finished and answers the case (used with update-with-start). */
+export const intakeDoneUpdate = defineUpdate<CaseAnswer, []>('intake-done');
 
 export const stateQuery = defineQuery<DisputeView>('state');
 

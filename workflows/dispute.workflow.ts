@@ -18,7 +18,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { RetryPolicy, UpdateDefinition } from '@temporalio/common';
+import type { RetryPolicy, SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, V1_ALLOWED_ACTIONS, allowedActions, parentLevel, type Action, type Stage } from '../domain/lifecycle';
 import { mayAct } from '../domain/permissions';
@@ -67,6 +67,8 @@ import {
   withdrawUpdate,
   type ActionInput,
   type ActionRefusedDetails,
+  type CaseAnswer,
+  type CaseReceipt,
   type ResolvePayload,
 } from './dispute.messages';
 
@@ -112,6 +114,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   const full = patched('full-lifecycle');
   // Decided once, at the start: a case keeps the kind of activity its history began with.
   const reads = patched('local-reads') ? localActs : remoteActs;
+  // Lean history: actions answer a receipt (the API reads the case from the read model, which the
+  // action's own projection has written), and search attributes are upserted only when they change.
+  const lean = patched('lean-history');
   const acts = remoteActs;
   const state: DisputeView = {
     disputeId: input.disputeId,
@@ -164,20 +169,37 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     await acts.recordEvent({ event, view });
   }
 
+  /** The search attributes last upserted (lean cases skip an upsert that changes nothing). */
+  let lastSearchAttributes = '';
   function syncSearchAttributes(): void {
     const next = full
       ? nextDeadline(state)
       : state.stage === 'awaiting_acceptance' && state.deadline
         ? state.deadline.dueAt
         : undefined;
-    upsertSearchAttributes([
+    const attributes = [
       { key: SA_STAGE, value: state.stage },
       { key: SA_UNIT, value: state.unit?.code ?? null },
       { key: SA_LEVEL, value: state.level ?? null },
       { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
       { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
       ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
-    ]);
+    ] as SearchAttributeUpdatePair[];
+    if (lean) {
+      const values = JSON.stringify(attributes.map((a) => a.value));
+      if (values === lastSearchAttributes) return;
+      lastSearchAttributes = values;
+    }
+    upsertSearchAttributes(attributes);
+  }
+
+  /** What an action answers: a receipt for lean cases, the whole case for earlier ones. */
+  function answer(): CaseAnswer {
+    if (!lean) return state;
+    const receipt: CaseReceipt = { receipt: true, disputeId: state.disputeId, seq: state.seq, stage: state.stage };
+    if (state.outcome) receipt.outcome = state.outcome;
+    if (state.caseNumber) receipt.caseNumber = state.caseNumber;
+    return receipt;
   }
 
   function allowedNow(): Action[] {
@@ -218,12 +240,12 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   }
 
   /** Registers an action: its validator (stage, role, then `check`) and its handler. */
-  function on<P>(def: UpdateDefinition<DisputeView, [ActionInput<P>]>, action: Action, run: (input: ActionInput<P>) => Promise<void>, check?: (input: ActionInput<P>) => void): void {
+  function on<P>(def: UpdateDefinition<CaseAnswer, [ActionInput<P>]>, action: Action, run: (input: ActionInput<P>) => Promise<void>, check?: (input: ActionInput<P>) => void): void {
     setHandler(
       def,
       async (input) => {
         await exclusively(() => run(input));
-        return state;
+        return answer();
       },
       {
         validator: (input) => {
@@ -387,7 +409,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
 
   setHandler(intakeDoneUpdate, async () => {
     await condition(() => intakeDone);
-    return state;
+    return answer();
   });
 
   on(acceptUpdate, 'accept', async ({ actor, payload }) => {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { ApiKey, Session, Unit, User } from '../../db/entities';
+import type { User } from '../../db/entities';
 import type { StaffRole } from '../../db/entities/user.entity';
 import type { Actor } from '../../domain/types';
 import { STAFF_TOKEN_PREFIX, sha256Hex } from '../../security/credentials';
@@ -33,6 +33,27 @@ declare module 'fastify' {
     /** Routes that need no credentials (health, docs, login). */
     public?: boolean;
   }
+}
+
+interface StaffRow {
+  expires_at: Date | string;
+  revoked_at: Date | string | null;
+  id: string;
+  username: string;
+  display_name: string;
+  role: StaffRole;
+  unit_code: string | null;
+  agency_code: string | null;
+  active: boolean;
+  unit_path: string | null;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  last_used_at: Date | string | null;
+  revoked_at: Date | string | null;
+  area_path: string | null;
 }
 
 /** A signed-in staff member as the API sees them (`unitPath`: the path of their unit, if any). */
@@ -71,26 +92,43 @@ export default fp(
   async (app) => {
     app.decorateRequest('principal', undefined);
 
+    // One round trip per request: the credential joined with what the principal needs (user, unit
+    // path, area path). Nothing is cached: a revoked key or ended session stops working at once.
     async function resolve(token: string): Promise<Principal | undefined> {
-      const em = app.orm.em.fork();
+      const db = app.orm.em.getConnection();
       const hash = sha256Hex(token);
       if (token.startsWith(STAFF_TOKEN_PREFIX)) {
-        const session = await em.findOne(Session, { tokenHash: hash });
-        if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return undefined;
-        const user = await em.findOne(User, { id: session.userId });
-        if (!user?.active) return undefined;
-        const unit = user.unitCode ? await em.findOne(Unit, { code: user.unitCode }) : null;
-        return staffPrincipal(user, unit?.path);
+        const [row] = await db.execute<StaffRow[]>(
+          `select s.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.unit_code, u.agency_code, u.active, un.path as unit_path
+             from sessions s join users u on u.id = s.user_id left join units un on un.code = u.unit_code
+            where s.token_hash = ?`,
+          [hash],
+        );
+        if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now() || !row.active) return undefined;
+        return {
+          kind: 'staff',
+          id: row.id,
+          username: row.username,
+          name: row.display_name,
+          role: row.role,
+          unitCode: row.unit_code ?? undefined,
+          unitPath: row.unit_code ? (row.unit_path ?? undefined) : undefined,
+          agencyCode: row.agency_code ?? undefined,
+        };
       }
-      const key = await em.findOne(ApiKey, { keyHash: hash });
-      if (!key || key.revokedAt) return undefined;
+      const [key] = await db.execute<KeyRow[]>(
+        `select k.id, k.name, k.last_used_at, k.revoked_at, un.path as area_path
+           from api_keys k left join units un on un.code = k.area_code
+          where k.key_hash = ?`,
+        [hash],
+      );
+      if (!key || key.revoked_at) return undefined;
       const now = new Date();
       // last-used is informational: write it at most once a minute per key.
-      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
-        await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
+      if (!key.last_used_at || now.getTime() - new Date(key.last_used_at).getTime() > 60_000) {
+        await db.execute('update api_keys set last_used_at = ? where id = ?', [now, key.id]);
       }
-      const area = key.areaCode ? await em.findOne(Unit, { code: key.areaCode }) : null;
-      return { kind: 'integrator', id: key.id, name: key.name, areaPath: area?.path };
+      return { kind: 'integrator', id: key.id, name: key.name, areaPath: key.area_path ?? undefined };
     }
 
     app.decorate('resolvePrincipal', resolve);

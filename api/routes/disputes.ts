@@ -5,13 +5,14 @@ import { Dispute, DisputeEvent, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
 import { mayAct } from '../../domain/permissions';
 import type { DisputeView } from '../../domain/types';
-import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails } from '../../workflows/dispute.messages';
+import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails, type CaseAnswer } from '../../workflows/dispute.messages';
+import { caseAfter } from '../case-answer';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
-import { findVisibleCase, scopeCondition } from '../scope';
+import { findVisibleCase, findVisibleCaseHead, scopeCondition } from '../scope';
 import { problemRef, standardErrors } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -198,9 +199,9 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         const principal = principalOf(request);
-        const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
+        const found = await findVisibleCaseHead(app.orm.em.fork(), principal, request.params.id);
         // Cases started before the full lifecycle have no role checks in their workflow: check here.
-        if (found.state.version !== 2 && !mayAct(actorOf(principal), action, { unitCode: found.unitCode, unitPath: found.unitPath, summoned: [] })) {
+        if (found.version !== 2 && !mayAct(actorOf(principal), action, { unitCode: found.unitCode, unitPath: found.unitPath, summoned: [] })) {
           throw new AppError('forbidden', `${principal.kind === 'staff' ? principal.role : 'integrator'} may not ${action} this case`);
         }
         const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
@@ -217,16 +218,16 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
               );
             // A case applies one action at a time: when it is busy for a moment, wait a little and try
             // again rather than hand the caller a 409 for a transition that takes milliseconds.
-            let view: DisputeView | undefined;
-            for (let attempt = 1; !view; attempt++) {
+            let answer: CaseAnswer | undefined;
+            for (let attempt = 1; !answer; attempt++) {
               try {
-                view = await send();
+                answer = await send();
               } catch (err) {
                 if (attempt >= BUSY_RETRIES || !refusedAsBusy(err)) throw err;
                 await new Promise((r) => setTimeout(r, 50 * attempt));
               }
             }
-            return { status: 200, body: caseResponse(view) };
+            return { status: 200, body: caseResponse(await caseAfter(app, answer)) };
           } catch (err) {
             if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
               const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });

@@ -8,9 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { DisputeView } from '../../domain/types';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
-import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
+import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseAnswer } from '../../workflows/dispute.messages';
 import { cpuPerCase, cpuSnapshot, type CpuSnapshot } from '../lib/cpu';
 import { bareReadyUpdate, bareStepUpdate, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
@@ -69,7 +68,7 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
       }),
     });
     const handle = sys.client.workflow.getHandle(workflowIdFor(id));
-    let view: DisputeView | undefined;
+    let view: CaseAnswer | undefined;
     for (const step of streetCaseSteps()) {
       const update = ACTION_UPDATES[step.action as keyof typeof ACTION_UPDATES] as typeof ACTION_UPDATES.accept;
       view = await handle.executeUpdate(update, { args: [{ actor: actors[step.user]!, payload: step.payload as never }] });

@@ -78,6 +78,24 @@ it('scopes keys to the caller', async () => {
   expect(theirs.id).not.toBe(mine.id);
 });
 
+it('treats a key past its 24 hours as new: another request under it creates another case', async () => {
+  const key = `expired-${Date.now()}`;
+  const headers = { ...api.integrator, 'idempotency-key': key };
+  const first = await api.create(taoliLiftNoise(), headers);
+  // Still live: the same key with another body is refused.
+  const other = { ...taoliLiftNoise(), title: '另一件事' };
+  expect((await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other })).statusCode).toBe(422);
+  // A day and a minute later (not yet purged), the key is free again.
+  await sys.orm.em.getConnection().execute(`update idempotency_keys set created_at = now() - interval '24 hours 1 minute' where key = ?`, [key]);
+  const later = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other });
+  expect(later.statusCode).toBe(201);
+  expect(later.json().id).not.toBe(first.id);
+  expect(later.json().title).toBe('另一件事');
+  // And it now stands for the new request: a repeat gets the new case.
+  const repeat = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other });
+  expect(repeat.json().id).toBe(later.json().id);
+});
+
 it('caps the actions on one case far below Temporal’s limits, but a case can always be closed', async () => {
   const created = await api.create(taoliLiftNoise());
   const mediator = await api.as('mediator@yufuci-community');

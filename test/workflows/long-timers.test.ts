@@ -12,7 +12,7 @@ import { LogNotifier } from '../../activities/notifier';
 import { Alert, DisputeEvent, Notification } from '../../db/entities';
 import { initORM } from '../../db/orm';
 import { workingSecondsBetween } from '../../domain/calendar';
-import type { Actor, DisputeView, StartDisputeInput } from '../../domain/types';
+import type { Actor, StartDisputeInput } from '../../domain/types';
 import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
 import { ACTION_UPDATES, SEARCH_ATTRIBUTES, intakeDoneUpdate, stateQuery, workflowIdFor } from '../../workflows/dispute.messages';
@@ -83,7 +83,9 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
     handle.executeUpdate(ACTION_UPDATES[name] as (typeof ACTION_UPDATES)['accept'], { args: [{ actor, payload: payload as never }] });
   const events = async () => (await orm.em.fork().find(DisputeEvent, { disputeId }, { orderBy: { seq: 'asc' } })).map((e) => e.type);
 
-  const first = await handle.executeUpdate(intakeDoneUpdate);
+  const receipt = await handle.executeUpdate(intakeDoneUpdate);
+  expect(receipt).toMatchObject({ receipt: true, disputeId, seq: 1, stage: 'awaiting_acceptance' });
+  const first = await handle.query(stateQuery);
   const accept = first.deadlines!.accept!;
   expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(23_400);
 
@@ -100,7 +102,8 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
   await act('accept', {});
   await act('resolve', { facts: '事实', matters: '争议', responsibilities: '责任', terms: [{ text: '物业公司组织维修', obligor: '某物业公司' }] });
   for (const signer of ['party:0', 'party:1', 'mediator']) await act('sign', { signer, method: 'signature' });
-  const effective = (await act('seal', {})) as DisputeView;
+  expect(await act('seal', {})).toMatchObject({ receipt: true, stage: 'follow_up' });
+  const effective = await handle.query(stateQuery);
   expect(effective.stage).toBe('follow_up');
   const effectiveAt = Date.parse(effective.agreement!.effectiveAt!);
   expect(Date.parse(effective.followUp!.dueAt) - effectiveAt).toBe(15 * DAY);
