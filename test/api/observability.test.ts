@@ -48,6 +48,13 @@ it('logs with request and case ids, and masks phone and ID numbers and names', a
   expect(text).not.toContain('430702198001011234');
   expect(text).toContain('138****1111');
   expect(text).not.toContain(sys.apiKey);
+  // One line per request, when it is answered: what was asked, by whom, how it ended and how long it took.
+  const done = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed');
+  expect(done).toHaveLength(1);
+  expect(done[0]).toMatchObject({ caseId: created.id, req: { method: 'GET' }, res: { statusCode: 200 } });
+  expect(done[0].req.url).toContain('138****1111');
+  expect(done[0].responseTime).toBeGreaterThan(0);
+  expect(lines.some((l) => JSON.parse(l).msg === 'incoming request')).toBe(false);
   lines.length = 0;
   await sys.app.inject({ url: `/open311/v2/requests.json?api_key=${sys.apiKey}&status=open` });
   expect(lines.join('\n')).not.toContain(sys.apiKey);
