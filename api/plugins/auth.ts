@@ -57,7 +57,10 @@ interface KeyRow {
 }
 
 /** A signed-in staff member as the API sees them (`unitPath`: the path of their unit, if any). */
-export function staffPrincipal(user: User, unitPath: string | undefined): Principal {
+export function staffPrincipal(
+  user: Pick<User, 'id' | 'username' | 'displayName' | 'role' | 'unitCode' | 'agencyCode'>,
+  unitPath: string | undefined,
+): Principal {
   return {
     kind: 'staff',
     id: user.id,
@@ -105,16 +108,8 @@ export default fp(
           [hash],
         );
         if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now() || !row.active) return undefined;
-        return {
-          kind: 'staff',
-          id: row.id,
-          username: row.username,
-          name: row.display_name,
-          role: row.role,
-          unitCode: row.unit_code ?? undefined,
-          unitPath: row.unit_code ? (row.unit_path ?? undefined) : undefined,
-          agencyCode: row.agency_code ?? undefined,
-        };
+        const user = { id: row.id, username: row.username, displayName: row.display_name, role: row.role, unitCode: row.unit_code ?? undefined, agencyCode: row.agency_code ?? undefined };
+        return staffPrincipal(user, row.unit_path ?? undefined);
       }
       const [key] = await db.execute<KeyRow[]>(
         `select k.id, k.name, k.last_used_at, k.revoked_at, un.path as area_path
