@@ -2,7 +2,7 @@
  * The API as a Fastify plugin-built app, without a listener: tests build it and use `inject`,
  * server.ts listens. Its dependencies (ORM, Temporal client, renderer) come from the caller.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import view from '@fastify/view';
@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     genReqId: () => crypto.randomUUID(),
     // One log line per request, when it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -13,6 +13,7 @@ it.each([
   ['too many connections', withCode('sorry, too many clients already', '53300')],
   ['pool exhausted', new Error('Timeout acquiring a connection. The pool is probably full.')],
   ['connection dropped mid-query', new Error('Connection terminated unexpectedly')],
+  ['connection reset mid-query', withCode('read ECONNRESET', 'ECONNRESET')],
   ['Temporal unreachable, wrapped', new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) })],
   ['Temporal deadline exceeded', withCode('4 DEADLINE_EXCEEDED: Deadline exceeded', 4)],
   ['Temporal restarting mid-call', withCode('1 CANCELLED: Call cancelled', 1)],
