@@ -27,12 +27,17 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
   return { sql: 'false', params: [] };
 }
 
-/** The case if the caller may see it (one query); otherwise 404, whether or not it exists. */
-export async function findVisibleCase(em: EntityManager, p: Principal, id: string): Promise<Dispute> {
+/** The row of case `id` with `columns`, if the caller may see it; otherwise 404, whether or not it exists. */
+async function visibleRow<T>(em: EntityManager, p: Principal, id: string, columns: string): Promise<T> {
   const scope = scopeCondition(p);
-  const [row] = await em.execute<Record<string, unknown>[]>(`select * from disputes where id = ? and ${scope.sql}`, [id, ...scope.params]);
+  const [row] = await em.execute<T[]>(`select ${columns} from disputes where id = ? and ${scope.sql}`, [id, ...scope.params]);
   if (!row) throw new AppError('not_found', `no case ${id}`);
-  return em.map(Dispute, row);
+  return row;
+}
+
+/** The case if the caller may see it (one query); otherwise 404. */
+export async function findVisibleCase(em: EntityManager, p: Principal, id: string): Promise<Dispute> {
+  return em.map(Dispute, await visibleRow<Record<string, unknown>>(em, p, id, '*'));
 }
 
 /** What an action needs to know of a case before it is sent: where it is, and its workflow's version. */
@@ -46,12 +51,12 @@ export interface CaseHead {
 
 /** Like findVisibleCase, without reading the case's document. */
 export async function findVisibleCaseHead(em: EntityManager, p: Principal, id: string): Promise<CaseHead> {
-  const scope = scopeCondition(p);
-  const [row] = await em.execute<{ id: string; unit_code: string | null; unit_path: string | null; version: number | null }[]>(
-    `select id, unit_code, unit_path, (state->>'version')::int as version from disputes where id = ? and ${scope.sql}`,
-    [id, ...scope.params],
+  const row = await visibleRow<{ id: string; unit_code: string | null; unit_path: string | null; version: number | null }>(
+    em,
+    p,
+    id,
+    `id, unit_code, unit_path, (state->>'version')::int as version`,
   );
-  if (!row) throw new AppError('not_found', `no case ${id}`);
   return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined, version: row.version ?? undefined };
 }
 
