@@ -58,7 +58,7 @@ export default fp(
         appError = fromTemporal(error) ?? fromUnavailable(error) ?? new AppError('internal');
       }
       if (appError.code === 'unavailable') void reply.header('retry-after', '1');
-      if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (appError.status >= 500) request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
       return reply
         .status(appError.status)
         .type('application/problem+json')

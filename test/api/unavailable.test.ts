@@ -2,6 +2,7 @@
  * Unit test of one piece: which failures the API answers with 503 (retry with the same
  * Idempotency-Key) rather than 500. The errors are shaped as pg, knex and gRPC raise them.
  */
+import vm from 'node:vm';
 import { AppError, fromUnavailable } from '../../api/errors';
 
 const withCode = (message: string, code: string | number, cause?: unknown): Error => Object.assign(new Error(message, { cause }), { code });
@@ -14,6 +15,8 @@ it.each([
   ['pool exhausted', new Error('Timeout acquiring a connection. The pool is probably full.')],
   ['connection dropped mid-query', new Error('Connection terminated unexpectedly')],
   ['connection reset mid-query', withCode('read ECONNRESET', 'ECONNRESET')],
+  // Node's socket errors come from its own realm: not `instanceof` the Error of a sandboxed API (jest's VM).
+  ['connection reset, an Error of another realm', vm.runInNewContext(`Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })`) as Error],
   ['Temporal unreachable, wrapped', new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) })],
   ['Temporal deadline exceeded', withCode('4 DEADLINE_EXCEEDED: Deadline exceeded', 4)],
   ['Temporal restarting mid-call', withCode('1 CANCELLED: Call cancelled', 1)],

@@ -425,8 +425,9 @@ export async function startChaosSystem(opts: {
         stream: {
           write: (line: string) => {
             apiLog.write(line);
-            const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-            count(apiErrors, entry.err?.message ?? entry.msg ?? line);
+            const entry = JSON.parse(line) as { msg?: string; status?: number; err?: { message?: string } };
+            // By the answer it became (503 "try again" or 500) and what failed.
+            count(apiErrors, `${entry.status ?? '-'} ${entry.err?.message ?? entry.msg ?? line}`);
           },
         },
       },
