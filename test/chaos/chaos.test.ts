@@ -520,6 +520,13 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     expect(sys.receiver.notices.every((n) => n.signed)).toBe(true);
   });
 
+  it('answers every fault with 503 "try again", never 500', () => {
+    // A 500 means a bug; the database cut, the kills and the restart are all "unavailable for now".
+    expect(driver.stats.statuses['500'] ?? 0).toBe(0);
+    expect(duplicates.statuses['500'] ?? 0).toBe(0);
+    expect(Object.keys(sys.apiErrors).filter((e) => e.startsWith('500 '))).toEqual([]);
+  });
+
   it('turns 10 keys × 100 concurrent duplicate reports into exactly 10 cases', async () => {
     const perKey = [...duplicates.ids.values()].map((s) => s.size);
     const all = new Set([...duplicates.ids.values()].flatMap((s) => [...s]));
