@@ -8,7 +8,7 @@ import { raiseAlert, type RaiseAlertRequest } from './alerts';
 import { resolveAgencies, resolveUnit } from './directory';
 import { escalateCase, intakeDispute, type EscalateRequest } from './intake';
 import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier';
-import { recordEvent } from './projection';
+import { recordEvent, recordEvents } from './projection';
 import { computeSafetyIndex } from './safety-index';
 import { afterEffective, computeDeadline, extendDeadline, type SlaKey } from './sla';
 import { deliverWebhook, markDeliveryFailed } from './webhooks';
@@ -64,6 +64,9 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
     afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
       await startDeliveries(await recordEvent(em(), req));
+    },
+    recordEvents: async (req: { events: DisputeEvent[]; view: DisputeView }) => {
+      await startDeliveries(await recordEvents(em(), req));
     },
     deliverWebhook: (deliveryId: string) => deliverWebhook(em(), webhooks.allowPrivate, deliveryId),
     markDeliveryFailed: (req: { deliveryId: string; error: string }) => markDeliveryFailed(em(), req),

@@ -117,6 +117,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   // Lean history: actions answer a receipt (the API reads the case from the read model, which the
   // action's own projection has written), and search attributes are upserted only when they change.
   const lean = patched('lean-history');
+  // One record per step: the events of an action (or of a deadline's consequences) are recorded
+  // together when it ends, by one activity, instead of one activity per event.
+  const batched = patched('one-record-per-step');
   const acts = remoteActs;
   const state: DisputeView = {
     disputeId: input.disputeId,
@@ -159,14 +162,27 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   const deadlines = (): Partial<Record<DeadlineKind, Deadline>> => (state.deadlines ??= {});
   const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community' });
 
-  /** Appends an event to the case history and projects the case into PostgreSQL. */
+  /** Events of the current step not yet recorded (cases with `one-record-per-step`). */
+  const unrecorded: DisputeEvent[] = [];
+
+  /** Appends an event to the case history and projects the case into PostgreSQL (at the end of its step, for `one-record-per-step`). */
   async function emit(type: string, actor: Actor, payload: Record<string, unknown> = {}): Promise<void> {
     state.seq += 1;
     if (full) state.overdue = isOverdue(state);
     const event: DisputeEvent = { disputeId: state.disputeId, seq: state.seq, type, at: nowIso(), actor, payload };
-    const view = snapshot();
     syncSearchAttributes();
-    await acts.recordEvent({ event, view });
+    // Inside a step (an action or a deadline holding the case), recorded when the step ends.
+    if (batched && busy()) {
+      unrecorded.push(event);
+      return;
+    }
+    await acts.recordEvent({ event, view: snapshot() });
+  }
+
+  /** Records the step's events and projects the case after them; the step still holds the case. */
+  async function recordStep(): Promise<void> {
+    if (unrecorded.length === 0) return;
+    await acts.recordEvents({ events: unrecorded.splice(0), view: snapshot() });
   }
 
   /** The search attributes last upserted (lean cases skip an upsert that changes nothing). */
@@ -262,6 +278,9 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     try {
       return await fn();
     } finally {
+      // The step ends with its outermost hold: its events are recorded first, even if it failed
+      // after emitting some, as they were when each was recorded at once.
+      if (holds === 1) await recordStep();
       holds -= 1;
     }
   }
