@@ -47,7 +47,9 @@ export default fp(
             const extra = (v.params as { additionalProperty?: string }).additionalProperty;
             const base = `${fe.validationContext ?? 'body'}${v.instancePath}`;
             const field = missing ? `${base}/${missing}` : extra ? `${base}/${extra}` : base;
-            return { field, message: extra ? 'is not a known field' : (v.message ?? 'is invalid') };
+            const allowed = v.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+            const message = extra ? 'is not a known field' : allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is invalid');
+            return { field, message };
           }),
         });
       } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('payload_too_large');

@@ -5,8 +5,7 @@ import { Agency, ApiKey, Session, Unit, User } from '../../db/entities';
 import { STAFF_ROLES } from '../../db/entities/user.entity';
 import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } from '../../security/credentials';
 import { AppError } from '../errors';
-import { CODE_PATTERN, problemRef, standardErrors } from '../schemas/common';
-import { literalUnion } from '../schemas/dispute';
+import { CODE_PATTERN, problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 const ApiKeySchema = Type.Object({
   id: Type.String(),
@@ -118,7 +117,7 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
 
   const UserBody = {
     displayName: Type.String({ minLength: 1, maxLength: 128 }),
-    role: literalUnion(STAFF_ROLES),
+    role: stringEnum(STAFF_ROLES),
     unitCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
     agencyCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
   };

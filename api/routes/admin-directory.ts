@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Agency, Unit } from '../../db/entities';
 import { LEVELS, parentLevel } from '../../domain/lifecycle';
 import { AppError } from '../errors';
-import { CODE_PATTERN, problemRef, standardErrors } from '../schemas/common';
-import { literalUnion } from '../schemas/dispute';
+import { CODE_PATTERN, problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 const UnitSchema = Type.Object({
   code: Type.String(),
@@ -40,7 +39,7 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary: 'Add a unit under an existing one (one level down: city → county → street → community → grid)',
         body: Type.Object(
-          { code: Type.String({ pattern: CODE_PATTERN }), level: literalUnion(LEVELS), parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })), ...UnitEditable },
+          { code: Type.String({ pattern: CODE_PATTERN }), level: stringEnum(LEVELS), parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })), ...UnitEditable },
           { additionalProperties: false },
         ),
         response: { 201: UnitSchema, 409: problemRef, ...standardErrors },

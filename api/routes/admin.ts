@@ -5,16 +5,15 @@ import { DEFAULT_WEIGHTS, WEIGHTS_SETTING, WEIGHT_KEYS, weightsFrom } from '../.
 import { principalOf } from '../plugins/auth';
 import { CATEGORIES, LEVELS, PRIORITIES } from '../../domain/lifecycle';
 import { AppError } from '../errors';
-import { problemRef, standardErrors } from '../schemas/common';
-import { literalUnion } from '../schemas/dispute';
+import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 const Seconds = (description: string) => Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600, description });
 
 const SlaPolicyBody = Type.Object(
   {
-    category: literalUnion(['*', ...CATEGORIES]),
-    priority: literalUnion(['*', ...PRIORITIES]),
-    level: literalUnion(['*', ...LEVELS]),
+    category: stringEnum(['*', ...CATEGORIES]),
+    priority: stringEnum(['*', ...PRIORITIES]),
+    level: stringEnum(['*', ...LEVELS]),
     acceptSeconds: Seconds('Time to accept (接单), in seconds of the calendar'),
     handlingSeconds: Seconds('Time to settle once accepted'),
     reportInSeconds: Seconds('Time for summoned agencies to answer (报到)'),
@@ -22,7 +21,7 @@ const SlaPolicyBody = Type.Object(
     followUpDays: Type.Integer({ minimum: 1, maximum: 365, description: 'Follow-up visit delay when no term has a date' }),
     warningShare: Type.Number({ minimum: 0.05, maximum: 0.99, description: 'Warn at this share of the time' }),
     autoEscalate: Type.Boolean({ description: 'An accept breach hands the case to the level above' }),
-    calendar: literalUnion(['cn-workdays', 'wall-clock'] as const, {
+    calendar: stringEnum(['cn-workdays', 'wall-clock'] as const, {
       description: "cn-workdays: China's working days (with make-up days) in office hours; wall-clock: every second",
     }),
   },

@@ -6,12 +6,12 @@ import type { Signature } from '../../domain/types';
 import { sha256Hex } from '../../security/credentials';
 import { maskName } from '../../security/pii';
 import { AppError } from '../errors';
-import { standardErrors } from '../schemas/common';
+import { standardErrors, stringEnum } from '../schemas/common';
 
 const VerifySchema = Type.Object({
   number: Type.String(),
   valid: Type.Boolean({ description: 'The record is intact and, when given, the hash or document matches it' }),
-  checked: Type.Union([Type.Literal('record'), Type.Literal('hash'), Type.Literal('document')]),
+  checked: stringEnum(['record', 'hash', 'document'] as const),
   sha256: Type.String({ description: 'The seal: SHA-256 over the canonical document and signature records' }),
   effectiveAt: Type.String({ format: 'date-time' }),
   committee: Type.String(),

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Unit } from '../../db/entities';
 import { bandOf, chinaDate, periodOf } from '../../domain/safety-index';
 import { AppError } from '../errors';
+import { stringEnum } from '../schemas/common';
 
 const pct = (v: unknown): string => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '—');
 
@@ -20,7 +21,7 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
         hide: true,
         querystring: Type.Object({
           unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$' })),
-          period: Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'month' }),
+          period: stringEnum(['day', 'month'] as const, { default: 'month' }),
           date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
         }),
       },

@@ -13,7 +13,7 @@ import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
 import { findVisibleCase, findVisibleCaseHead, scopeCondition } from '../scope';
-import { problemRef, standardErrors } from '../schemas/common';
+import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import {
   ActionPayloadSchemas,
   CreateDisputeSchema,
@@ -83,9 +83,9 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['disputes'],
         summary: 'Cases the caller may see, newest first',
         querystring: Type.Object({
-          stage: Type.Optional(Type.Union(STAGES.map((s) => Type.Literal(s)))),
+          stage: Type.Optional(stringEnum(STAGES)),
           unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "Cases handled by this unit or any unit below it" })),
-          level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)))),
+          level: Type.Optional(stringEnum(LEVELS)),
           overdue: Type.Optional(Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' })),
           open: Type.Optional(Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' })),
           q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Text in the case number, title, description or party names' })),

@@ -20,7 +20,7 @@ import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../scope';
-import { problemRef, standardErrors } from '../schemas/common';
+import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 /** Documents are user data rendered as HTML: nothing in them may run, load or frame anything. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
@@ -47,12 +47,12 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
           'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书. Integrators, and `copy=public`, get phone and ID numbers masked.',
         params: Type.Object({
           id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
-          kind: Type.Union(DOCUMENT_KINDS.map((k) => Type.Literal(k))),
+          kind: stringEnum(DOCUMENT_KINDS),
         }),
         querystring: Type.Object({
           copy: Type.Optional(Type.Literal('public')),
-          lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)), { description: 'zh-CN (the legal original, default) or en (courtesy translation)' })),
-          format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf')], { description: 'pdf where a browser engine is installed (else 501)' })),
+          lang: Type.Optional(stringEnum(LANGS, { description: 'zh-CN (the legal original, default) or en (courtesy translation)' })),
+          format: Type.Optional(stringEnum(['html', 'pdf'] as const, { description: 'pdf where a browser engine is installed (else 501)' })),
         }),
         response: {
           200: {

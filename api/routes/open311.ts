@@ -12,6 +12,7 @@ import { CATEGORIES, type Category } from '../../domain/lifecycle';
 import type { DisputeView, Party } from '../../domain/types';
 import { maskText } from '../../security/pii';
 import { AppError, fromTemporal } from '../errors';
+import { stringEnum } from '../schemas/common';
 import { isClientError } from '../plugins/errors';
 import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
@@ -64,7 +65,7 @@ const open311Errors = {
 
 const ServiceRequestSchema = Type.Object({
   service_request_id: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  status: stringEnum(['open', 'closed'] as const),
   status_notes: Type.String(),
   service_name: Type.String(),
   service_code: Type.String(),

@@ -5,7 +5,7 @@ import { bandOf, chinaDate, periodOf } from '../../domain/safety-index';
 import type { safetyIndexWorkflow } from '../../workflows/safety-index.workflow';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
-import { standardErrors } from '../schemas/common';
+import { standardErrors, stringEnum } from '../schemas/common';
 
 /**
  * A China date (YYYY-MM-DD) that exists (format: 36 January or 30 February are refused), in years
@@ -37,9 +37,9 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
         summary: 'The Safety Index per region for a period (public: no personal data)',
         security: [],
         querystring: Type.Object({
-          period: Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'month' }),
+          period: stringEnum(['day', 'month'] as const, { default: 'month' }),
           date: Type.Optional(ChinaDate('A China date in the period; default today')),
-          level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)))),
+          level: Type.Optional(stringEnum(LEVELS)),
         }),
         response: { 200: Type.Object({ period: Type.String(), periodStart: Type.String(), items: Type.Array(ItemSchema) }), ...standardErrors },
       },
@@ -84,7 +84,7 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
         tags: ['safety-index'],
         summary: 'Compute the Safety Index now for a period (supervisors and admins)',
         body: Type.Object(
-          { period: Type.Union([Type.Literal('day'), Type.Literal('month')]), date: ChinaDate('A China date in the period') },
+          { period: stringEnum(['day', 'month'] as const), date: ChinaDate('A China date in the period') },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ periodStart: Type.String(), units: Type.Integer() }), ...standardErrors },

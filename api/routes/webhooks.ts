@@ -6,7 +6,7 @@ import { WebhookDelivery, WebhookSubscription } from '../../db/entities';
 import { refusedTarget } from '../../activities/signed-post';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
-import { problemRef, standardErrors } from '../schemas/common';
+import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 const EVENT_TYPES = [
   '*',
@@ -80,7 +80,7 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
         body: Type.Object(
           {
             url: Type.String({ format: 'uri', maxLength: 500, examples: ['https://platform.example.org/fengqiao/events'] }),
-            events: Type.Array(Type.Union(EVENT_TYPES.map((e) => Type.Literal(e))), { minItems: 1, maxItems: EVENT_TYPES.length, uniqueItems: true }),
+            events: Type.Array(stringEnum(EVENT_TYPES), { minItems: 1, maxItems: EVENT_TYPES.length, uniqueItems: true }),
           },
           { additionalProperties: false },
         ),

@@ -1,12 +1,6 @@
-import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { ACTIONS, CATEGORIES, LEVELS, OUTCOMES, PRIORITIES, STAGES } from '../../domain/lifecycle';
-import { CODE_PATTERN } from './common';
-
-export const literalUnion = <T extends string>(values: readonly T[], opts: object = {}): TUnion<TLiteral<T>[]> =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    opts,
-  );
+import { CODE_PATTERN, stringEnum } from './common';
 
 const Text = (max: number, opts: object = {}) => Type.String({ minLength: 1, maxLength: max, ...opts });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -14,9 +8,9 @@ const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 export const PartySchema = Type.Object(
   {
     name: Text(100),
-    role: literalUnion(['applicant', 'respondent', 'third_party'] as const),
-    kind: literalUnion(['person', 'organisation'] as const, { default: 'person' }),
-    sex: Type.Optional(literalUnion(['male', 'female'] as const)),
+    role: stringEnum(['applicant', 'respondent', 'third_party'] as const),
+    kind: stringEnum(['person', 'organisation'] as const, { default: 'person' }),
+    sex: Type.Optional(stringEnum(['male', 'female'] as const)),
     ethnicity: Type.Optional(Text(20)),
     age: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
     occupation: Type.Optional(Text(50)),
@@ -31,8 +25,8 @@ export const PartySchema = Type.Object(
 export const CreateDisputeSchema = Type.Object(
   {
     gridCode: Type.String({ pattern: CODE_PATTERN, description: 'The grid (or community) where the dispute arose', examples: ['yufuci-taoli'] }),
-    category: literalUnion(CATEGORIES),
-    priority: literalUnion(PRIORITIES, { default: 'normal' }),
+    category: stringEnum(CATEGORIES),
+    priority: stringEnum(PRIORITIES, { default: 'normal' }),
     title: Text(200),
     description: Text(5000),
     parties: Type.Array(PartySchema, { minItems: 1, maxItems: 20 }),
@@ -73,7 +67,7 @@ const ActorSchema = Type.Object({
 const UnitRefSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
-  level: literalUnion(LEVELS),
+  level: stringEnum(LEVELS),
   committeeName: Type.String(),
 });
 
@@ -158,9 +152,9 @@ export const DisputeSchema = Type.Object(
   {
     id: Type.String(),
     caseNumber: Type.Optional(Type.String({ examples: ['（2026）渔人调受字第1号'] })),
-    stage: literalUnion(STAGES),
-    outcome: Type.Optional(literalUnion(OUTCOMES)),
-    level: Type.Optional(literalUnion(LEVELS)),
+    stage: stringEnum(STAGES),
+    outcome: Type.Optional(stringEnum(OUTCOMES)),
+    level: Type.Optional(stringEnum(LEVELS)),
     unit: Type.Optional(UnitRefSchema),
     originCode: Type.String(),
     category: Type.String(),
@@ -210,7 +204,7 @@ export const DisputeSchema = Type.Object(
     ),
     failure: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String(), referral: Type.String() })),
     withdrawal: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String(), party: Type.Optional(Type.Integer()) })),
-    allowedActions: Type.Array(literalUnion(ACTIONS), { description: 'What the case allows now, by its stage' }),
+    allowedActions: Type.Array(stringEnum(ACTIONS), { description: 'What the case allows now, by its stage' }),
     seq: Type.Integer({ description: 'Sequence number of the last event' }),
   },
   { $id: 'Dispute' },
@@ -258,7 +252,7 @@ export const ActionPayloadSchemas = {
   'decline-attendance': Obj({ reason: Reason }, 'An agency representative declines, with a reason.'),
   'record-outcome': Obj(
     {
-      result: literalUnion(['agreed', 'no_agreement', 'adjourned'] as const),
+      result: stringEnum(['agreed', 'no_agreement', 'adjourned'] as const),
       facts: Text(5000),
       matters: Type.Optional(Text(2000)),
       responsibilities: Type.Optional(Text(2000)),
@@ -282,7 +276,7 @@ export const ActionPayloadSchemas = {
   sign: Obj(
     {
       signer: Type.String({ pattern: '^(mediator|party:[0-9]{1,2})$', examples: ['party:0', 'mediator'] }),
-      method: literalUnion(['signature', 'seal', 'fingerprint'] as const),
+      method: stringEnum(['signature', 'seal', 'fingerprint'] as const),
       witness: Type.Optional(Text(100)),
     },
     'Record a signature (签名), seal (盖章) or fingerprint (按指印) of a party or the mediator.',

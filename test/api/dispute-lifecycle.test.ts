@@ -68,6 +68,9 @@ describe('reporting a dispute', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const fields = res.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body/title', 'body/category', 'body/parties/0/name', 'body/extra']));
+    // A value outside a list is one error that names the allowed values.
+    const category = res.json().errors.filter((e: { field: string }) => e.field === 'body/category');
+    expect(category).toEqual([{ field: 'body/category', message: expect.stringMatching(/^must be one of: .*neighbour/) }]);
     const marker = `nowhere-${Date.now()}`;
     const unknownGrid = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: { ...taoliLiftNoise(), title: marker, gridCode: 'atlantis' } });
     expect(unknownGrid.statusCode).toBe(400);
