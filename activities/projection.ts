@@ -7,18 +7,19 @@ const searchText = (view: DisputeView): string =>
   [view.caseNumber, view.title, view.description, ...view.parties.map((p) => p.name)].filter(Boolean).join('\n');
 
 /**
- * Appends the event, projects the case and enqueues its webhook deliveries, in one statement (one
- * round trip, atomic: data-modifying CTEs run once, all or nothing) and returns the ids of the event's
- * deliveries still pending, to be started.
- * Idempotent: the event is keyed by (dispute, seq), the read model only moves forward (a replayed or
+ * Appends one step's events (an action's, or a deadline's consequences), projects the case after
+ * them and enqueues their webhook deliveries, in one statement (one round trip, atomic: data-modifying
+ * CTEs run once, all or nothing) and returns the ids of the deliveries still pending, to be started.
+ * Idempotent: an event is keyed by (dispute, seq), the read model only moves forward (a replayed or
  * late projection with an older seq changes nothing), deliveries are unique per subscription and event.
  */
-export async function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<string[]> {
-  const deliveries = deliveriesSql(event, view);
-  // em.execute: inside recordEvents' transaction when there is one.
+export async function recordEvents(em: EntityManager, { events, view }: { events: DisputeEvent[]; view: DisputeView }): Promise<string[]> {
+  if (events.length === 0) return [];
+  const deliveries = deliveriesSql(events, view);
+  const at = events[events.length - 1]!.at;
   const rows = await em.execute<{ id: string }[]>(
     `with appended as (
-       insert into dispute_events (dispute_id, seq, type, at, actor, payload) values (?, ?, ?, ?, ?, ?)
+       insert into dispute_events (dispute_id, seq, type, at, actor, payload) values ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
        on conflict (dispute_id, seq) do nothing
      ), projected as (
        insert into disputes (id, case_number, stage, outcome, level, unit_code, unit_path, origin_path, category, priority,
@@ -35,12 +36,7 @@ export async function recordEvent(em: EntityManager, { event, view }: { event: D
      )${deliveries ? `, ${deliveries.sql}` : ''}
      ${deliveries ? deliveries.select : 'select null::text as id where false'}`,
     [
-      event.disputeId,
-      event.seq,
-      event.type,
-      event.at,
-      JSON.stringify(event.actor),
-      JSON.stringify(event.payload),
+      ...events.flatMap((event) => [event.disputeId, event.seq, event.type, event.at, JSON.stringify(event.actor), JSON.stringify(event.payload)]),
       view.disputeId,
       view.caseNumber ?? null,
       view.stage,
@@ -61,21 +57,14 @@ export async function recordEvent(em: EntityManager, { event, view }: { event: D
       JSON.stringify(view),
       view.closedAt ?? null,
       view.receivedAt,
-      event.at,
+      at,
       ...(deliveries?.params ?? []),
     ],
   );
   return rows.map((r) => r.id);
 }
 
-/**
- * The events of one step (an action, or a deadline's consequences) and the case after them, in one
- * transaction: one activity per step instead of one per event. Idempotent like recordEvent.
- */
-export async function recordEvents(em: EntityManager, { events, view }: { events: DisputeEvent[]; view: DisputeView }): Promise<string[]> {
-  return em.transactional(async (tx) => {
-    const ids: string[] = [];
-    for (const event of events) ids.push(...(await recordEvent(tx, { event, view })));
-    return ids;
-  });
+/** One event and the case after it (cases recorded event by event, before `one-record-per-step`). */
+export function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<string[]> {
+  return recordEvents(em, { events: [event], view });
 }

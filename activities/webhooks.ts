@@ -7,41 +7,32 @@ import { refusedTarget, signedPost } from './signed-post';
 export const WEBHOOK_REFUSED = 'WebhookRefused';
 
 /**
- * The outbox, as a CTE of the projection's statement (so it commits with the event): one delivery
- * row per matching subscription of the integrator that created the case (unique per subscription
- * and event, so a retry adds nothing), and a select of the event's deliveries still pending (those
- * inserted now, and those an earlier attempt inserted but did not start). The payload names the
- * event and the case, not its personal data: the integrator reads the case through the API.
- * Undefined for cases not created by an integrator.
+ * The outbox, as a CTE of the projection's statement (so it commits with the events): one delivery
+ * row per matching subscription of the integrator that created the case and per event (unique per
+ * subscription and event, so a retry adds nothing), and a select of the events' deliveries still
+ * pending (those inserted now, and those an earlier attempt inserted but did not start), in event
+ * order. The payload names the event and the case, not its personal data: the integrator reads the
+ * case through the API. Undefined for cases not created by an integrator. The events are one step's,
+ * so their seqs are consecutive.
  */
-export function deliveriesSql(event: DisputeEvent, view: DisputeView): { sql: string; select: string; params: unknown[] } | undefined {
-  if (view.reportedBy.type !== 'integrator') return undefined;
-  const payload = {
-    type: event.type,
-    seq: event.seq,
-    at: event.at,
-    dispute: { id: view.disputeId, caseNumber: view.caseNumber, stage: view.stage, outcome: view.outcome, unitCode: view.unit?.code, level: view.level },
-  };
+export function deliveriesSql(events: DisputeEvent[], view: DisputeView): { sql: string; select: string; params: unknown[] } | undefined {
+  if (view.reportedBy.type !== 'integrator' || events.length === 0) return undefined;
+  const dispute = { id: view.disputeId, caseNumber: view.caseNumber, stage: view.stage, outcome: view.outcome, unitCode: view.unit?.code, level: view.level };
+  const rows = events.map((event) => [event.seq, event.type, JSON.stringify({ type: event.type, seq: event.seq, at: event.at, dispute })]);
   return {
     sql: `enqueued as (
        insert into webhook_deliveries (id, subscription_id, dispute_id, event_seq, event_type, payload)
-       select gen_random_uuid()::text, s.id, ?, ?, ?, ? from webhook_subscriptions s
-       where s.owner_id = ? and s.active and (s.events @> ?::jsonb or s.events @> '["*"]'::jsonb)
+       select gen_random_uuid()::text, s.id, ?, e.seq, e.type, e.payload
+       from webhook_subscriptions s cross join (values ${rows.map(() => '(?::int, ?::text, ?::jsonb)').join(', ')}) as e (seq, type, payload)
+       where s.owner_id = ? and s.active and (s.events @> jsonb_build_array(e.type) or s.events @> '["*"]'::jsonb)
        on conflict (subscription_id, dispute_id, event_seq) do nothing
-       returning id
+       returning id, event_seq
      )`,
-    select: `select id from enqueued
-     union select id from webhook_deliveries where dispute_id = ? and event_seq = ? and status = 'pending'`,
-    params: [
-      event.disputeId,
-      event.seq,
-      event.type,
-      JSON.stringify(payload),
-      view.reportedBy.id,
-      JSON.stringify([event.type]),
-      event.disputeId,
-      event.seq,
-    ],
+    select: `select id from (
+       select id, event_seq from enqueued
+       union select id, event_seq from webhook_deliveries where dispute_id = ? and event_seq between ? and ? and status = 'pending'
+     ) pending order by event_seq, id`,
+    params: [view.disputeId, ...rows.flat(), view.reportedBy.id, view.disputeId, events[0]!.seq, events[events.length - 1]!.seq],
   };
 }
 

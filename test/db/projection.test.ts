@@ -1,7 +1,7 @@
 /**
  * The projection of a step's events (activities/projection.ts recordEvents, one activity per action
- * since `one-record-per-step`) against the real database: all of a step's events and the case after
- * them in one transaction, and a retry that changes nothing.
+ * since `one-record-per-step`) against the real database: all of a step's events, the case after
+ * them and their webhook deliveries in one statement, all or nothing, and a retry that changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -60,7 +60,7 @@ it("records a step's events and the case after them; a retry changes nothing", a
   expect(await stored(id)).toEqual(after);
 });
 
-it("records none of a step's events when one of them fails", async () => {
+it("records none of a step's events when one of them fails (one statement)", async () => {
   const id = randomUUID();
   await recordEvents(orm.em.fork(), { events: [eventOf(id, 1, 'received')], view: caseAt(id, 1, 'awaiting_acceptance') });
   const broken = { ...eventOf(id, 3, 'closed'), type: 'x'.repeat(65) }; // longer than the column allows
@@ -68,4 +68,31 @@ it("records none of a step's events when one of them fails", async () => {
     recordEvents(orm.em.fork(), { events: [eventOf(id, 2, 'follow_up_recorded'), broken], view: caseAt(id, 3, 'closed') }),
   ).rejects.toThrow();
   expect(await stored(id)).toEqual({ events: ['1:received'], seq: 1, stage: 'awaiting_acceptance' });
+});
+
+it("enqueues a webhook delivery per subscribed event of the step, in event order, once", async () => {
+  const id = randomUUID();
+  const owner = `int-${id.slice(0, 8)}`;
+  const db = orm.em.getConnection();
+  const subscribe = (sub: string, events: string[]) =>
+    db.execute(`insert into webhook_subscriptions (id, owner_id, url, secret, events) values (?, ?, 'https://example.org/hook', 's', ?::jsonb)`, [sub, owner, JSON.stringify(events)]);
+  await subscribe(`${owner}-all`, ['*']);
+  await subscribe(`${owner}-closed`, ['closed']);
+  await subscribe(`${owner}-off`, ['received']);
+  const view = { ...caseAt(id, 3, 'closed'), reportedBy: { type: 'integrator', id: owner, name: 'test', role: 'integrator' } } as DisputeView;
+  const step = { events: [eventOf(id, 2, 'follow_up_recorded'), eventOf(id, 3, 'closed')], view };
+  const pending = await recordEvents(orm.em.fork(), step);
+  const rows = await db.execute<{ id: string; subscription_id: string; event_seq: number; payload: { type: string; dispute: { stage: string } } }[]>(
+    'select id, subscription_id, event_seq, payload from webhook_deliveries where dispute_id = ? order by event_seq, subscription_id',
+    [id],
+  );
+  expect(rows.map((r) => `${r.event_seq}:${r.subscription_id.slice(owner.length + 1)}:${r.payload.type}:${r.payload.dispute.stage}`)).toEqual([
+    '2:all:follow_up_recorded:closed',
+    '3:all:closed:closed',
+    '3:closed:closed:closed',
+  ]);
+  // The pending ids, the events' in order; a retry (the activity again) adds none and names the same.
+  expect(pending.map((p) => rows.find((r) => r.id === p)!.event_seq)).toEqual([2, 3, 3]);
+  expect([...(await recordEvents(orm.em.fork(), step))].sort()).toEqual([...pending].sort());
+  expect(await db.execute('select count(*)::int as n from webhook_deliveries where dispute_id = ?', [id])).toEqual([{ n: 3 }]);
 });
