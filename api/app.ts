@@ -56,6 +56,7 @@ export interface AppDeps {
     /** Base URL printed in documents (verification links). */
     publicUrl?: string;
     webhooks?: { allowPrivate: boolean };
+    stageSearchAttributes?: boolean;
   };
   orm: MikroORM;
   temporal: Client;
@@ -106,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(rateLimitPlugin, { limits: deps.config.rateLimits });
   await app.register(ormPlugin, { orm: deps.orm });
-  await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue });
+  await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue, stageSearchAttributes: deps.config.stageSearchAttributes });
   await app.register(authPlugin);
   await app.register(alertStreamPlugin);
   await app.register(housekeepingPlugin);

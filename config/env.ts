@@ -29,6 +29,8 @@ export interface AppConfig {
    * 0.37 GB RSS per 1,000 cached cases (npm run bench); evicted cases replay when they next wake.
    */
   workerMaxCachedWorkflows?: number;
+  /** New cases mirror their stage and deadlines into Temporal's search attributes (StartDisputeInput). */
+  stageSearchAttributes: boolean;
   /** Where the notifier POSTs summonses and reminders; without it they go to the log. */
   noticeWebhook?: { url: string; secret: string };
 }
@@ -118,6 +120,7 @@ export function loadConfig(
     metricsToken: env.METRICS_TOKEN || undefined,
     chromiumPath: env.CHROMIUM_PATH || undefined,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
+    stageSearchAttributes: env.STAGE_SEARCH_ATTRIBUTES === 'true',
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? int('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000) : undefined,
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };

@@ -171,6 +171,12 @@ export interface StartDisputeInput extends DisputeIntake {
   disputeId: string;
   reportedBy: Actor;
   receivedAt: string;
+  /**
+   * Mirror the stage and deadlines into Temporal's visibility too (FengqiaoStage, FengqiaoNextDeadline,
+   * FengqiaoOverdue), not only what finds the workflow (unit, level, case number). Every step that
+   * changes them then writes the visibility store (`STAGE_SEARCH_ATTRIBUTES`, off by default).
+   */
+  stageSearchAttributes?: boolean;
 }
 
 /** The whole state of a case, as the workflow holds it and the read model projects it. */

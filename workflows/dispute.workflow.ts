@@ -111,15 +111,23 @@ const SYSTEM: Actor = { type: 'system', id: 'system', name: '系统', role: 'sys
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
-  const full = patched('full-lifecycle');
+  // Cases started by this code record one marker for every change up to here, instead of one marker
+  // (and one upsert of Temporal's TemporalChangeVersion search attribute) for each; it also means
+  // search attributes are upserted once per step. Earlier cases ask for each change as they did.
+  const current = patched('fengqiao-v3');
+  const full = current || patched('full-lifecycle');
   // Decided once, at the start: a case keeps the kind of activity its history began with.
-  const reads = patched('local-reads') ? localActs : remoteActs;
+  const reads = current || patched('local-reads') ? localActs : remoteActs;
   // Lean history: actions answer a receipt (the API reads the case from the read model, which the
   // action's own projection has written), and search attributes are upserted only when they change.
-  const lean = patched('lean-history');
+  const lean = current || patched('lean-history');
   // One record per step: the events of an action (or of a deadline's consequences) are recorded
   // together when it ends, by one activity, instead of one activity per event.
-  const batched = patched('one-record-per-step');
+  const batched = current || patched('one-record-per-step');
+  // Current cases mirror into Temporal's visibility what finds the workflow (unit, level, case
+  // number); the stage and deadlines too only when started so: each upsert is a write to the
+  // visibility store, and the read model already answers "which cases are where, and overdue".
+  const stageAttributes = !current || input.stageSearchAttributes === true;
   const acts = remoteActs;
   const state: DisputeView = {
     disputeId: input.disputeId,
@@ -170,37 +178,50 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     state.seq += 1;
     if (full) state.overdue = isOverdue(state);
     const event: DisputeEvent = { disputeId: state.disputeId, seq: state.seq, type, at: nowIso(), actor, payload };
-    syncSearchAttributes();
-    // Inside a step (an action or a deadline holding the case), recorded when the step ends.
+    // Inside a step (an action or a deadline holding the case), recorded when the step ends (and,
+    // for current cases, its search attributes upserted then).
     if (batched && busy()) {
+      if (!current) syncSearchAttributes();
       unrecorded.push(event);
       return;
     }
+    syncSearchAttributes();
     await acts.recordEvent({ event, view: snapshot() });
   }
 
   /** Records the step's events and projects the case after them; the step still holds the case. */
   async function recordStep(): Promise<void> {
     if (unrecorded.length === 0) return;
+    if (current) syncSearchAttributes();
     await acts.recordEvents({ events: unrecorded.splice(0), view: snapshot() });
   }
 
   /** The search attributes last upserted (lean cases skip an upsert that changes nothing). */
   let lastSearchAttributes = '';
   function syncSearchAttributes(): void {
-    const next = full
-      ? nextDeadline(state)
-      : state.stage === 'awaiting_acceptance' && state.deadline
-        ? state.deadline.dueAt
-        : undefined;
-    const attributes = [
-      { key: SA_STAGE, value: state.stage },
-      { key: SA_UNIT, value: state.unit?.code ?? null },
-      { key: SA_LEVEL, value: state.level ?? null },
-      { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
-      { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
-      ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
-    ] as SearchAttributeUpdatePair[];
+    const next = !stageAttributes
+      ? undefined
+      : full
+        ? nextDeadline(state)
+        : state.stage === 'awaiting_acceptance' && state.deadline
+          ? state.deadline.dueAt
+          : undefined;
+    const attributes = (
+      stageAttributes
+        ? [
+            { key: SA_STAGE, value: state.stage },
+            { key: SA_UNIT, value: state.unit?.code ?? null },
+            { key: SA_LEVEL, value: state.level ?? null },
+            { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
+            { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
+            ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
+          ]
+        : [
+            { key: SA_UNIT, value: state.unit?.code ?? null },
+            { key: SA_LEVEL, value: state.level ?? null },
+            { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
+          ]
+    ) as SearchAttributeUpdatePair[];
     if (lean) {
       const values = JSON.stringify(attributes.map((a) => a.value));
       if (values === lastSearchAttributes) return;
@@ -292,7 +313,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
    * or a deadline. Cases whose history predates this sent them in line and replay that way.
    */
   async function notify(notice: Parameters<Activities['sendNotice']>[0]): Promise<void> {
-    if (!patched('detached-notices')) return acts.sendNotice(notice);
+    if (!(current || patched('detached-notices'))) return acts.sendNotice(notice);
     const sending = notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
     noticesInFlight.add(sending);
     void sending.finally(() => noticesInFlight.delete(sending));
@@ -790,7 +811,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   await condition(allHandlersFinished);
   // A closed case whose notice is still being retried (its endpoint down, a worker lost) waits for it:
   // a run that completes abandons its activities. Runs that completed without waiting replay as they were.
-  if (noticesInFlight.size > 0 && patched('notices-outlive-closing')) await condition(() => noticesInFlight.size === 0);
+  if (noticesInFlight.size > 0 && (current || patched('notices-outlive-closing'))) await condition(() => noticesInFlight.size === 0);
   return state;
 
   function nextTrigger(): { deadline: Deadline; phase: 'warn' | 'due'; at: string } | undefined {

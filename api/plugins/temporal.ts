@@ -7,13 +7,16 @@ declare module 'fastify' {
     temporal: Client;
     /** Task queue that new cases are started on (tests give each file its own). */
     taskQueue: string;
+    /** New cases mirror their stage and deadlines into Temporal's search attributes. */
+    stageSearchAttributes: boolean;
   }
 }
 
-export default fp<{ client: Client; taskQueue?: string }>(
-  async (app, { client, taskQueue }) => {
+export default fp<{ client: Client; taskQueue?: string; stageSearchAttributes?: boolean }>(
+  async (app, { client, taskQueue, stageSearchAttributes }) => {
     app.decorate('temporal', client);
     app.decorate('taskQueue', taskQueue ?? TASK_QUEUE);
+    app.decorate('stageSearchAttributes', stageSearchAttributes ?? false);
   },
   { name: 'temporal' },
 );

@@ -204,6 +204,6 @@ describe('the accept path and the agreement', () => {
     const described = JSON.parse(stdout);
     expect(described.workflowExecutionInfo.type.name).toBe('disputeWorkflow');
     expect(described.workflowExecutionInfo.status).toMatch(/RUNNING/);
-    expect(JSON.stringify(described.workflowExecutionInfo.searchAttributes)).toContain('FengqiaoStage');
+    expect(JSON.stringify(described.workflowExecutionInfo.searchAttributes)).toContain('FengqiaoCaseNumber');
   });
 });

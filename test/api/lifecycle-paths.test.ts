@@ -307,12 +307,38 @@ describe('finding cases', () => {
     expect(wildcard.items).toEqual([]);
   });
 
-  it('keeps the search attributes in step with the case', async () => {
-    const { id } = await accepted('neighbour');
+  const attribute = (d: { typedSearchAttributes: { get(key: never): unknown } }, name: string, type = 'KEYWORD') => d.typedSearchAttributes.get({ name, type } as never);
+
+  it('keeps the search attributes that find a workflow in step with the case; the stage only when asked', async () => {
+    const { id, mediator } = await accepted('neighbour');
     const described = await sys.client.workflow.getHandle(workflowIdFor(id)).describe();
-    expect(described.typedSearchAttributes.get({ name: 'FengqiaoStage', type: 'KEYWORD' } as never)).toBe('in_mediation');
-    expect(described.typedSearchAttributes.get({ name: 'FengqiaoUnit', type: 'KEYWORD' } as never)).toBe('yufuci-community');
-    expect(described.typedSearchAttributes.get({ name: 'FengqiaoOverdue', type: 'BOOL' } as never)).toBe(false);
+    expect(attribute(described, 'FengqiaoUnit')).toBe('yufuci-community');
+    expect(attribute(described, 'FengqiaoLevel')).toBe('community');
+    expect(attribute(described, 'FengqiaoCaseNumber')).toMatch(/渔人调受字第\d+号$/);
+    expect(attribute(described, 'FengqiaoStage')).toBeUndefined();
+    await api.act(id, 'escalate', { reason: '需街道协调' }, mediator);
+    const escalated = await sys.client.workflow.getHandle(workflowIdFor(id)).describe();
+    expect([attribute(escalated, 'FengqiaoUnit'), attribute(escalated, 'FengqiaoLevel')]).toEqual(['chuanzihe-street', 'street']);
+
+    // STAGE_SEARCH_ATTRIBUTES=true: new cases mirror their stage and deadlines too.
+    sys.app.stageSearchAttributes = true;
+    try {
+      const mirrored = await accepted('neighbour');
+      const withStage = await sys.client.workflow.getHandle(workflowIdFor(mirrored.id)).describe();
+      expect(attribute(withStage, 'FengqiaoStage')).toBe('in_mediation');
+      expect(attribute(withStage, 'FengqiaoUnit')).toBe('yufuci-community');
+      expect(attribute(withStage, 'FengqiaoOverdue', 'BOOL')).toBe(false);
+      expect(attribute(withStage, 'FengqiaoNextDeadline', 'DATETIME')).toBeInstanceOf(Date);
+      // Through to the close: a step of two events (recorded, then closed) upserts once, at its end.
+      await api.act(mirrored.id, 'resolve', terms, mirrored.mediator);
+      await signAll(mirrored.id, mirrored.mediator);
+      await api.act(mirrored.id, 'record-follow-up', { performed: true, satisfaction: 5 }, mirrored.mediator);
+      const closed = await sys.client.workflow.getHandle(workflowIdFor(mirrored.id)).describe();
+      expect([attribute(closed, 'FengqiaoStage'), attribute(closed, 'FengqiaoOverdue', 'BOOL')]).toEqual(['closed', false]);
+      await recordHistory(sys.temporalAddress, workflowIdFor(mirrored.id), 'closed-stage-search-attributes');
+    } finally {
+      sys.app.stageSearchAttributes = false;
+    }
   });
 });
 

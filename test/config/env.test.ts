@@ -24,6 +24,7 @@ describe('configuration', () => {
   it('caps the worker cache only when asked, and refuses a malformed cap', () => {
     expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows).toBe(500);
+    expect([loadConfig({}).stageSearchAttributes, loadConfig({ STAGE_SEARCH_ATTRIBUTES: 'true' }).stageSearchAttributes]).toEqual([false, true]);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be an integer/);
   });
 
