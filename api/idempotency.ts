@@ -17,6 +17,13 @@ export interface IdempotentRequest {
   request: unknown;
   /** The dispute the first attempt works on (a new id when it creates one). */
   disputeId: string;
+  /**
+   * The answer the request gives once it has run, when it is known before (the 202 of an async
+   * create): stored with the claim, provisionally, so a success needs no second write. A repeat that
+   * finds it runs the request again (which must then be idempotent: the start uses USE_EXISTING)
+   * and answers what that gives.
+   */
+  provisional?: Answer;
 }
 
 export interface Answer {
@@ -29,26 +36,31 @@ export interface Answer {
  * while the first is still running, 409; with another request, 422. The answer stored is the
  * success or a client error (4xx) other than a passing "busy, try again" refusal; after that, a
  * server error or a crash the claim stays with its
- * dispute id, so a retry reaches the same workflow instead of creating a second case.
+ * dispute id, so a retry reaches the same workflow instead of creating a second case. A provisional
+ * answer (`req.provisional`) is stored with the claim and marked retryable: repeats run again.
  */
 export async function idempotently(em: EntityManager, req: IdempotentRequest, run: (disputeId: string) => Promise<Answer>): Promise<Answer> {
   const requestHash = sha256Hex(canonicalJson(req.request));
   // Claims the key in one round trip: a new key is inserted; an expired one (older than the TTL, not
   // yet purged) is taken over as if new; a live one is left as it is and read below.
+  const { provisional } = req;
   const inserted = await em.execute<{ dispute_id: string }[]>(
-    `insert into idempotency_keys (principal, key, request_hash, dispute_id) values (?, ?, ?, ?)
+    `insert into idempotency_keys (principal, key, request_hash, dispute_id, response_status, response_body, retryable) values (?, ?, ?, ?, ?, ?, ?)
      on conflict (principal, key) do update set
-       request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = null,
-       response_body = null, retryable = false, created_at = now()
+       request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = excluded.response_status,
+       response_body = excluded.response_body, retryable = excluded.retryable, created_at = now()
      where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
      returning dispute_id`,
-    [req.principal, req.key, requestHash, req.disputeId],
+    [req.principal, req.key, requestHash, req.disputeId, provisional?.status ?? null, provisional ? JSON.stringify(provisional.body) : null, !!provisional],
   );
   let disputeId = req.disputeId;
+  // Whether the key holds a provisional answer: then a success leaves it as it is.
+  let provisionallyAnswered = !!inserted[0] && !!provisional;
   if (!inserted[0]) {
     const row = await em.fork().findOneOrFail(IdempotencyKey, { principal: req.principal, key: req.key });
     if (row.requestHash !== requestHash) throw new AppError('idempotency_key_reused');
-    if (row.responseStatus) return { status: row.responseStatus, body: row.responseBody };
+    if (row.responseStatus && !row.retryable) return { status: row.responseStatus, body: row.responseBody };
+    provisionallyAnswered = !!row.responseStatus;
     if (!row.retryable && Date.now() - row.createdAt.getTime() < IN_FLIGHT_TAKEOVER_MS) throw new AppError('request_in_flight');
     disputeId = row.disputeId;
   }
@@ -62,7 +74,7 @@ export async function idempotently(em: EntityManager, req: IdempotentRequest, ru
     ]);
   try {
     const answer = await run(disputeId);
-    await store(answer);
+    if (!provisionallyAnswered) await store(answer);
     return answer;
   } catch (err) {
     if (err instanceof AppError && err.status < 500 && !err.transient) {

@@ -20,6 +20,8 @@ export interface RegisteringCase {
 
 export const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
 
+const registering = (id: string): RegisteringCase => ({ id, status: 'registering', href: `/api/v1/disputes/${id}` });
+
 /** How long a request waits for the workflow's answer before telling the caller to retry. */
 const ANSWER_WITHIN_MS = 30_000;
 
@@ -64,6 +66,7 @@ export async function reportCase(
 
   const start = async (disputeId: string) => {
     const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
+    if (app.stageSearchAttributes) input.stageSearchAttributes = true;
     const options = {
       workflowId: workflowIdFor(disputeId),
       taskQueue: app.taskQueue,
@@ -75,7 +78,7 @@ export async function reportCase(
     if (opts.respondAsync) {
       // Accepted once Temporal has recorded the start: intake routes, numbers and projects it next.
       await withinDeadline(app, () => app.temporal.workflow.start<typeof disputeWorkflow>('disputeWorkflow', options));
-      return { status: 202, body: { id: disputeId, status: 'registering' as const, href: `/api/v1/disputes/${disputeId}` } };
+      return { status: 202, body: registering(disputeId) };
     }
     const answer = await withinDeadline(app, () =>
       app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, { startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options) }),
@@ -84,8 +87,21 @@ export async function reportCase(
     return { status: 201, body: caseResponse(view) };
   };
   const key = opts.idempotencyKey;
+  const disputeId = randomUUID();
   const answer = key
-    ? await idempotently(em, { principal: principalKey(principal), key, request: { route: opts.route, body: intake }, disputeId: randomUUID() }, start)
-    : await start(randomUUID());
+    ? await idempotently(
+        em,
+        {
+          principal: principalKey(principal),
+          key,
+          request: { route: opts.route, body: intake },
+          disputeId,
+          // An async create's answer is known before the start: stored with the claim (one write
+          // instead of two); a repeat starts again (USE_EXISTING) before answering it.
+          provisional: opts.respondAsync ? { status: 202, body: registering(disputeId) } : undefined,
+        },
+        start,
+      )
+    : await start(disputeId);
   return { status: answer.status, body: replayed(answer) as CaseBody | RegisteringCase };
 }

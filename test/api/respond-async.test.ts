@@ -57,3 +57,40 @@ it('answers 201 with the numbered case when Prefer asks for nothing it knows', a
   const created = expectStatus<{ caseNumber?: string }>(await post(taoliLiftNoise(), { ...api.integrator, prefer: 'return=representation' }), 201);
   expect(created.caseNumber).toBeTruthy();
 });
+
+it('loses nothing when the start fails after the key is claimed: the answer was stored provisionally, the retry starts the case', async () => {
+  const integrator = api.integrator;
+  const key = randomUUID();
+  const workflows = sys.app.temporal.workflow;
+  const start = workflows.start.bind(workflows);
+  // The workflow service refuses the start (as a process that died between the claim and the start
+  // leaves it: the key claimed with its 202, no workflow).
+  workflows.start = (async () => {
+    throw Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+  }) as typeof workflows.start;
+  try {
+    const failed = await post(taoliLiftNoise(), { ...integrator, prefer: 'respond-async', 'idempotency-key': key });
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['retry-after']).toBe('1');
+  } finally {
+    workflows.start = start;
+  }
+  const [claim] = await sys.orm.em.fork().getConnection().execute<{ dispute_id: string; response_status: number; retryable: boolean }[]>(
+    'select dispute_id, response_status, retryable from idempotency_keys where key = ?',
+    [key],
+  );
+  expect(claim).toMatchObject({ response_status: 202, retryable: true });
+  const notStarted = await sys.app.inject({ method: 'GET', url: `/api/v1/disputes/${claim!.dispute_id}`, headers: integrator });
+  expect(notStarted.statusCode).toBe(404);
+
+  // The retry with the same key starts it, under the id the claim holds, and is answered 202.
+  const retried = expectStatus<{ id: string; href: string }>(await post(taoliLiftNoise(), { ...integrator, prefer: 'respond-async', 'idempotency-key': key }), 202);
+  expect(retried.id).toBe(claim!.dispute_id);
+  const registered = await eventually(async () => {
+    const got = await sys.app.inject({ method: 'GET', url: retried.href, headers: integrator });
+    return got.statusCode === 200 ? (got.json() as { caseNumber?: string }) : undefined;
+  }, 20_000, 'the case registered');
+  expect(registered.caseNumber).toBeTruthy();
+  // And once more: the same case, still one.
+  expect(expectStatus<{ id: string }>(await post(taoliLiftNoise(), { ...integrator, prefer: 'respond-async', 'idempotency-key': key }), 202).id).toBe(retried.id);
+});
