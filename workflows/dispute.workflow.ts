@@ -166,7 +166,8 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   };
 
   const nowIso = (): string => new Date().toISOString();
-  const snapshot = (): DisputeView => JSON.parse(JSON.stringify(state)) as DisputeView;
+  // An activity's arguments are serialized when it is scheduled (synchronously, no outbound
+  // interceptors here), so the case itself is passed: no copy of it is needed.
   const deadlines = (): Partial<Record<DeadlineKind, Deadline>> => (state.deadlines ??= {});
   const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community' });
 
@@ -186,14 +187,14 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       return;
     }
     syncSearchAttributes();
-    await acts.recordEvent({ event, view: snapshot() });
+    await acts.recordEvent({ event, view: state });
   }
 
   /** Records the step's events and projects the case after them; the step still holds the case. */
   async function recordStep(): Promise<void> {
     if (unrecorded.length === 0) return;
     if (current) syncSearchAttributes();
-    await acts.recordEvents({ events: unrecorded.splice(0), view: snapshot() });
+    await acts.recordEvents({ events: unrecorded.splice(0), view: state });
   }
 
   /** The search attributes last upserted (lean cases skip an upsert that changes nothing). */
@@ -406,7 +407,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const everyone = ['mediator', ...state.parties.map((_, i) => `party:${i}`)];
     if (!everyone.every((s) => signed.has(s))) return;
     const effectiveAt = nowIso();
-    const sealed = await exclusively(() => acts.sealAgreement({ view: snapshot(), effectiveAt }));
+    const sealed = await exclusively(() => acts.sealAgreement({ view: state, effectiveAt }));
     agreement.number = sealed.number;
     agreement.sha256 = sealed.sha256;
     agreement.effectiveAt = effectiveAt;
