@@ -381,11 +381,14 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
         if (e.activityTaskTimedOutEventAttributes) timeouts.activities += 1;
       }
       const row = readModel.get(id);
-      const saStage = described.searchAttributes?.FengqiaoStage?.[0];
+      // What the case mirrors into Temporal's visibility (the default: what finds its workflow, not its stage).
+      const attribute = (name: string) => described.searchAttributes?.[name]?.[0];
+      const mirrored = { unit: attribute('FengqiaoUnit'), level: attribute('FengqiaoLevel'), caseNumber: attribute('FengqiaoCaseNumber'), stage: attribute('FengqiaoStage') };
+      const mirroredTruth = { unit: wf.unit?.code, level: wf.level, caseNumber: wf.caseNumber, stage: undefined };
       const seen = { stage: row?.stage, outcome: row?.outcome ?? undefined, seq: row?.seq, stateStage: row?.state_stage, stateSeq: row?.state_seq };
       const truth = { stage: wf.stage, outcome: wf.outcome, seq: wf.seq, stateStage: wf.stage, stateSeq: wf.seq };
       if (JSON.stringify(seen) !== JSON.stringify(truth)) mismatches.push(`${id}: read model ${JSON.stringify(seen)} ≠ workflow ${JSON.stringify(truth)}`);
-      if (saStage !== wf.stage) mismatches.push(`${id}: search attribute stage ${saStage} ≠ ${wf.stage}`);
+      if (JSON.stringify(mirrored) !== JSON.stringify(mirroredTruth)) mismatches.push(`${id}: search attributes ${JSON.stringify(mirrored)} ≠ ${JSON.stringify(mirroredTruth)}`);
       if (wf.stage !== want.stage || wf.outcome !== want.outcome) mismatches.push(`${id}: ${wf.stage}/${wf.outcome}, expected ${want.stage}/${want.outcome} (${want.what})`);
       if (['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED'].includes(described.status.name)) mismatches.push(`${id}: workflow ${described.status.name}`);
       if (want.outcome && want.outcome !== 'resolved' && described.status.name !== 'COMPLETED') mismatches.push(`${id}: ${want.outcome} but workflow ${described.status.name}`);
