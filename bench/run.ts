@@ -11,6 +11,8 @@
  *   options: --only=documents,safety-index,start,lifecycle,latency,memory  --rounds=N (≥ 5)
  *            --scale=F (BENCH_SCALE: multiplies every case count)  --si-cases=N (BENCH_SI_CASES)
  *            --mem-cases=N (BENCH_MEM_CASES)  --api-log-level=info  --no-idempotency-keys
+ *            --lifecycle-costs: the bare lifecycle again with one extra a step (a search-attribute
+ *            upsert, a re-planned timer, a 9 KB argument, a local activity), each against bare
  *            --resume=bench/results/<file>.json: finish an interrupted run (same mode): the sections
  *            it holds are kept, the others measured, and the file rewritten
  */
@@ -80,6 +82,7 @@ function configFor(quick: boolean, opts: Record<string, string>): BenchConfig {
   if (opts.rounds) base.rounds = Number(opts.rounds);
   if (opts['api-log-level']) base.apiLogLevel = opts['api-log-level'];
   if (opts['no-idempotency-keys']) base.idempotencyKeys = false;
+  if (opts['lifecycle-costs']) base.lifecycle.costs = true;
   return base;
 }
 

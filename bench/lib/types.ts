@@ -4,7 +4,8 @@ export interface BenchConfig {
   rounds: number;
   /** Cases per run of the start benchmark, by concurrency. */
   startCases: Record<number, number>;
-  lifecycle: { cases: number; concurrency: number };
+  /** `costs`: also run the bare workflow with one of the dispute workflow's extras a step (--lifecycle-costs). */
+  lifecycle: { cases: number; concurrency: number; costs?: boolean };
   latency: { lanes: number; ceilingActions: number; openLoopMs: number; notesPerCase: number; minOpenLoopActions: number };
   documentsWindowMs: number;
   safetyIndex: { cases: number; eventsPerCase: number };

@@ -11,12 +11,20 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseAnswer } from '../../workflows/dispute.messages';
 import { cpuPerCase, cpuSnapshot, type CpuSnapshot } from '../lib/cpu';
-import { bareReadyUpdate, bareStepUpdate, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
+import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
 import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
 import { interleaved, median, pool, round } from '../lib/stats';
 import { BARE_TASK_QUEUE, type BenchSystem } from '../lib/system';
 import type { BenchConfig, SectionResult } from '../lib/types';
+
+/** One of the dispute workflow's extras a step, each priced against the bare workflow (--lifecycle-costs). */
+const COSTS: Record<string, BareExtras> = {
+  'bare + search-attribute upsert': { searchAttribute: true },
+  'bare + re-planned timer': { timer: true },
+  'bare + 9 KB activity argument': { argumentKb: 9 },
+  'bare + local activity': { localActivity: true },
+};
 
 export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
   const { cases, concurrency } = cfg.lifecycle;
@@ -38,13 +46,13 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     if (last.stage !== 'closed' || last.outcome !== 'resolved' || !last.agreement?.number) throw new Error(`lifecycle ended as ${JSON.stringify(last).slice(0, 300)}`);
   };
 
-  const bare = async () => {
+  const bareWith = (extras?: BareExtras) => async () => {
     const id = `bare-${randomUUID()}`;
     await sys.client.workflow.executeUpdateWithStart(bareReadyUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof bareLifecycleWorkflow>('bareLifecycleWorkflow', {
         workflowId: id,
         taskQueue: BARE_TASK_QUEUE,
-        args: [{ steps: stepsPerCase, intake: startInput(streetCaseReport(), id, reportedBy) }],
+        args: [{ steps: stepsPerCase, intake: startInput(streetCaseReport(), id, reportedBy), extras }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
@@ -93,9 +101,10 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
   const runs = await interleaved(
     cfg.rounds,
     [
-      { name: 'bare', run: run(bare) },
+      { name: 'bare', run: run(bareWith()) },
       { name: 'rawDispute', run: run(rawDispute) },
       { name: 'api', run: run(viaApi) },
+      ...(cfg.lifecycle.costs ? Object.entries(COSTS).map(([name, extras]) => ({ name, run: run(bareWith(extras)) })) : []),
     ],
     log,
   );
@@ -107,6 +116,12 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
   const baseline = median(runs.bare!.map((r) => r.casesPerSec));
   const ratio = round(api / baseline, 2);
   const direct = median(runs.rawDispute!.map((r) => r.casesPerSec));
+  const costs = cfg.lifecycle.costs
+    ? Object.keys(COSTS).map((name) => {
+        const rate = median(runs[name]!.map((r) => r.casesPerSec));
+        return `${name}: ${round(rate, 2)} cases/s (${round(rate / baseline, 2)} of bare), CPU ms ${JSON.stringify(cpu(name))}`;
+      })
+    : [];
   return {
     name: 'lifecycle',
     rows: [
@@ -120,7 +135,8 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
         met: ratio >= 0.7,
         note:
           `the dispute workflow driven straight from a client (no API): ${round(direct, 2)} cases/s (API/that = ${round(api / direct, 2)}, that/bare = ${round(direct / baseline, 2)}); ` +
-          `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}`,
+          `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}` +
+          (costs.length ? `; the bare workflow with one extra a step: ${costs.join('; ')}` : ''),
       },
     ],
     runs,

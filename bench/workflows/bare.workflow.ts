@@ -4,9 +4,13 @@
  * - bareLifecycleWorkflow: the same number of Updates as the street case's lifecycle, each
  *   calling one no-op activity; answers update-with-start once its own "intake" activity is done.
  * - bareTimerWorkflow: a workflow that only waits on a long timer (the memory baseline).
+ * `extras` add one of the dispute workflow's costs to every step, to price each against bare
+ * (`--lifecycle-costs`): a search-attribute upsert, a re-planned deadline timer, a 9 KB argument to
+ * the step's activity, a local activity.
  * Deterministic like any workflow: no I/O, no clocks but Temporal's.
  */
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 
 export interface BareActivities {
   noop(payload: unknown): Promise<void>;
@@ -25,9 +29,20 @@ export interface BareStep {
 export const bareStepUpdate = defineUpdate<BareState, [BareStep]>('bare-step');
 
 const acts = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
+const localActs = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
 
-export async function bareLifecycleWorkflow(input: { steps: number; intake: unknown }): Promise<BareState> {
+export interface BareExtras {
+  searchAttribute?: boolean;
+  timer?: boolean;
+  argumentKb?: number;
+  localActivity?: boolean;
+}
+
+export async function bareLifecycleWorkflow(input: { steps: number; intake: unknown; extras?: BareExtras }): Promise<BareState> {
+  const extras = input.extras ?? {};
+  const pad = extras.argumentKb ? 'x'.repeat(extras.argumentKb * 1024) : undefined;
   const state: BareState = { steps: 0 };
+  let tick = 0;
   let ready = false;
   let busy = false;
   setHandler(bareReadyUpdate, async () => {
@@ -39,7 +54,12 @@ export async function bareLifecycleWorkflow(input: { steps: number; intake: unkn
     async (step: BareStep) => {
       busy = true;
       try {
-        await acts.noop(step.payload);
+        if (extras.localActivity) await localActs.noop(step.payload);
+        if (extras.searchAttribute) {
+          upsertSearchAttributes([{ key: { name: 'FengqiaoStage', type: 'KEYWORD' }, value: `step-${state.steps}` }] as unknown as SearchAttributeUpdatePair[]);
+        }
+        tick += 1;
+        await acts.noop(pad ? { payload: step.payload, pad } : step.payload);
         state.steps += 1;
       } finally {
         busy = false;
@@ -54,6 +74,11 @@ export async function bareLifecycleWorkflow(input: { steps: number; intake: unkn
   );
   await acts.noop(input.intake);
   ready = true;
+  // Like the dispute workflow's deadline loop: a timer re-planned whenever a step moves something.
+  while (extras.timer && state.steps < input.steps) {
+    const seen = tick;
+    await condition(() => tick !== seen || state.steps >= input.steps, '1 day');
+  }
   await condition(() => state.steps >= input.steps);
   await condition(allHandlersFinished);
   return state;
