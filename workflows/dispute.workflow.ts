@@ -200,29 +200,22 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   /** The search attributes last upserted (lean cases skip an upsert that changes nothing). */
   let lastSearchAttributes = '';
   function syncSearchAttributes(): void {
-    const next = !stageAttributes
-      ? undefined
-      : full
-        ? nextDeadline(state)
-        : state.stage === 'awaiting_acceptance' && state.deadline
-          ? state.deadline.dueAt
-          : undefined;
-    const attributes = (
-      stageAttributes
-        ? [
-            { key: SA_STAGE, value: state.stage },
-            { key: SA_UNIT, value: state.unit?.code ?? null },
-            { key: SA_LEVEL, value: state.level ?? null },
-            { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
-            { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
-            ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
-          ]
-        : [
-            { key: SA_UNIT, value: state.unit?.code ?? null },
-            { key: SA_LEVEL, value: state.level ?? null },
-            { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
-          ]
-    ) as SearchAttributeUpdatePair[];
+    // What finds the workflow; then, in the order they always had, the stage and deadlines around it.
+    const routing = [
+      { key: SA_UNIT, value: state.unit?.code ?? null },
+      { key: SA_LEVEL, value: state.level ?? null },
+      { key: SA_CASE_NUMBER, value: state.caseNumber ?? null },
+    ];
+    let attributes = routing as SearchAttributeUpdatePair[];
+    if (stageAttributes) {
+      const next = full ? nextDeadline(state) : state.stage === 'awaiting_acceptance' && state.deadline ? state.deadline.dueAt : undefined;
+      attributes = [
+        { key: SA_STAGE, value: state.stage },
+        ...routing,
+        { key: SA_NEXT_DEADLINE, value: next ? new Date(next) : null },
+        ...(full ? [{ key: SA_OVERDUE, value: state.overdue ?? false }] : []),
+      ] as SearchAttributeUpdatePair[];
+    }
     if (lean) {
       const values = JSON.stringify(attributes.map((a) => a.value));
       if (values === lastSearchAttributes) return;
