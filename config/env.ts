@@ -50,6 +50,15 @@ export function loadConfig(
 ): AppConfig {
   const problems: string[] = [];
 
+  /** `true` or `false` (unset: false); anything else is refused, not read as false. */
+  const flag = (name: string): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === 'false') return false;
+    if (raw === 'true') return true;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return false;
+  };
+
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -113,14 +122,14 @@ export function loadConfig(
       loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 20, 1, 10_000),
     },
     webhooks: {
-      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+      allowPrivate: flag('WEBHOOK_ALLOW_PRIVATE'),
       initialRetryMs: int('WEBHOOK_RETRY_INITIAL_MS', 5000, 10, 3_600_000),
       maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
     },
     metricsToken: env.METRICS_TOKEN || undefined,
     chromiumPath: env.CHROMIUM_PATH || undefined,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
-    stageSearchAttributes: env.STAGE_SEARCH_ATTRIBUTES === 'true',
+    stageSearchAttributes: flag('STAGE_SEARCH_ATTRIBUTES'),
     workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? int('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000) : undefined,
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };

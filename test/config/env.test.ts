@@ -25,6 +25,10 @@ describe('configuration', () => {
     expect(loadConfig({}).workerMaxCachedWorkflows).toBeUndefined();
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows).toBe(500);
     expect([loadConfig({}).stageSearchAttributes, loadConfig({ STAGE_SEARCH_ATTRIBUTES: 'true' }).stageSearchAttributes]).toEqual([false, true]);
+    // A mistyped switch is refused, not read as "off".
+    expect(() => loadConfig({ STAGE_SEARCH_ATTRIBUTES: 'yes' })).toThrow(/STAGE_SEARCH_ATTRIBUTES must be true or false \(got "yes"\)/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'TRUE' })).toThrow(/WEBHOOK_ALLOW_PRIVATE must be true or false/);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' }).webhooks.allowPrivate).toBe(false);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS must be an integer/);
   });
 
