@@ -24,6 +24,13 @@ export interface IdempotentRequest {
    * and answers what that gives.
    */
   provisional?: Answer;
+  /**
+   * What must exist for the request to run, read in the claim's own statement (one round trip
+   * instead of two): a query returning at most one row. Without its row nothing is claimed and
+   * `missing()` is thrown (a request that names what does not exist is refused, not remembered);
+   * with it, `run` gets the row.
+   */
+  guard?: { sql: string; params: unknown[]; missing: () => Error };
 }
 
 export interface Answer {
@@ -39,20 +46,37 @@ export interface Answer {
  * dispute id, so a retry reaches the same workflow instead of creating a second case. A provisional
  * answer (`req.provisional`) is stored with the claim and marked retryable: repeats run again.
  */
-export async function idempotently(em: EntityManager, req: IdempotentRequest, run: (disputeId: string) => Promise<Answer>): Promise<Answer> {
+export async function idempotently<G = undefined>(em: EntityManager, req: IdempotentRequest, run: (disputeId: string, guarded: G) => Promise<Answer>): Promise<Answer> {
   const requestHash = sha256Hex(canonicalJson(req.request));
   // Claims the key in one round trip: a new key is inserted; an expired one (older than the TTL, not
-  // yet purged) is taken over as if new; a live one is left as it is and read below.
-  const { provisional } = req;
-  const inserted = await em.execute<{ dispute_id: string }[]>(
-    `insert into idempotency_keys (principal, key, request_hash, dispute_id, response_status, response_body, retryable) values (?, ?, ?, ?, ?, ?, ?)
-     on conflict (principal, key) do update set
-       request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = excluded.response_status,
-       response_body = excluded.response_body, retryable = excluded.retryable, created_at = now()
-     where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
-     returning dispute_id`,
-    [req.principal, req.key, requestHash, req.disputeId, provisional?.status ?? null, provisional ? JSON.stringify(provisional.body) : null, !!provisional],
+  // yet purged) is taken over as if new; a live one is left as it is and read below. The guard's row
+  // (if any) comes back from the same statement, and without it nothing is inserted.
+  const { provisional, guard } = req;
+  const [claim] = await em.execute<{ dispute_id: string | null; guarded: G | null }[]>(
+    `with guard as (${guard ? guard.sql : 'select true as ok'}),
+     claimed as (
+       insert into idempotency_keys (principal, key, request_hash, dispute_id, response_status, response_body, retryable)
+       select ?::varchar, ?::varchar, ?::varchar, ?::varchar, ?::int, ?::jsonb, ?::boolean where exists (select 1 from guard)
+       on conflict (principal, key) do update set
+         request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = excluded.response_status,
+         response_body = excluded.response_body, retryable = excluded.retryable, created_at = now()
+       where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
+       returning dispute_id)
+     select (select dispute_id from claimed) as dispute_id, (select row_to_json(g) from guard g limit 1) as guarded`,
+    [
+      ...(guard?.params ?? []),
+      req.principal,
+      req.key,
+      requestHash,
+      req.disputeId,
+      provisional?.status ?? null,
+      provisional ? JSON.stringify(provisional.body) : null,
+      !!provisional,
+    ],
   );
+  if (guard && claim?.guarded == null) throw guard.missing();
+  const guarded = (claim?.guarded ?? undefined) as G;
+  const inserted = claim?.dispute_id ? [claim] : [];
   let disputeId = req.disputeId;
   // Whether the key holds a provisional answer: then a success leaves it as it is.
   let provisionallyAnswered = !!inserted[0] && !!provisional;
@@ -73,7 +97,7 @@ export async function idempotently(em: EntityManager, req: IdempotentRequest, ru
       req.key,
     ]);
   try {
-    const answer = await run(disputeId);
+    const answer = await run(disputeId, guarded);
     if (!provisionallyAnswered) await store(answer);
     return answer;
   } catch (err) {

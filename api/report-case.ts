@@ -56,15 +56,17 @@ export async function reportCase(
   opts: ReportOptions & { respondAsync?: boolean },
 ): Promise<{ status: number; body: CaseBody | RegisteringCase }> {
   const em = app.orm.em.fork();
-  const [origin] = await em.execute<{ code: string; path: string }[]>('select code, path from units where code = ?', [intake.gridCode]);
-  if (!origin) {
-    throw new AppError('validation_failed', `unknown gridCode ${intake.gridCode}`, {
+  // Where the case arose: read with the Idempotency-Key's claim when there is one (one round trip).
+  const originQuery = { sql: 'select code, path from units where code = ?', params: [intake.gridCode] };
+  const unknownOrigin = () =>
+    new AppError('validation_failed', `unknown gridCode ${intake.gridCode}`, {
       errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
     });
-  }
-  if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
+  type Origin = { code: string; path: string };
 
-  const start = async (disputeId: string) => {
+  const start = async (disputeId: string, origin: Origin) => {
+    // Inside the claim: a refusal here is the key's answer, like any other 4xx.
+    if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
     const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
     if (app.stageSearchAttributes) input.stageSearchAttributes = true;
     const options = {
@@ -88,20 +90,26 @@ export async function reportCase(
   };
   const key = opts.idempotencyKey;
   const disputeId = randomUUID();
-  const answer = key
-    ? await idempotently(
-        em,
-        {
-          principal: principalKey(principal),
-          key,
-          request: { route: opts.route, body: intake },
-          disputeId,
-          // An async create's answer is known before the start: stored with the claim (one write
-          // instead of two); a repeat starts again (USE_EXISTING) before answering it.
-          provisional: opts.respondAsync ? { status: 202, body: registering(disputeId) } : undefined,
-        },
-        start,
-      )
-    : await start(disputeId);
+  let answer;
+  if (key) {
+    answer = await idempotently<Origin>(
+      em,
+      {
+        principal: principalKey(principal),
+        key,
+        request: { route: opts.route, body: intake },
+        disputeId,
+        // An async create's answer is known before the start: stored with the claim (one write
+        // instead of two); a repeat starts again (USE_EXISTING) before answering it.
+        provisional: opts.respondAsync ? { status: 202, body: registering(disputeId) } : undefined,
+        guard: { ...originQuery, missing: unknownOrigin },
+      },
+      start,
+    );
+  } else {
+    const [origin] = await em.execute<Origin[]>(originQuery.sql, originQuery.params);
+    if (!origin) throw unknownOrigin();
+    answer = await start(disputeId, origin);
+  }
   return { status: answer.status, body: replayed(answer) as CaseBody | RegisteringCase };
 }

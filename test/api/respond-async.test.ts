@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiOf } from '../helpers/api';
 import { taoliLiftNoise } from '../helpers/fixtures';
+import { workflowIdFor } from '../../workflows/dispute.messages';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -51,6 +52,31 @@ it('checks the report before accepting it: bad body 400, unknown grid 400, anoth
   expect(unknown.errors[0]?.field).toBe('body/gridCode');
   const mediator = await api.as('mediator@wangjiaqiao-community');
   expectStatus(await post(taoliLiftNoise(), { ...mediator, prefer: 'respond-async' }), 403);
+});
+
+it('checks the report with its Idempotency-Key too: an unknown grid claims nothing (the corrected report goes through under the same key), another area is the key\'s answer', async () => {
+  const key = randomUUID();
+  const headers = { ...api.integrator, prefer: 'respond-async', 'idempotency-key': key };
+  const unknown = expectStatus<{ errors: Array<{ field: string }> }>(await post({ ...taoliLiftNoise(), gridCode: 'no-such-grid' }, headers), 400);
+  expect(unknown.errors[0]?.field).toBe('body/gridCode');
+  expect(await sys.orm.em.fork().getConnection().execute('select count(*)::int as n from idempotency_keys where key = ?', [key])).toEqual([{ n: 0 }]);
+  const accepted = expectStatus<{ id: string }>(await post(taoliLiftNoise(), headers), 202);
+  expect(accepted.id).toBeTruthy();
+
+  const mediator = await api.as('mediator@wangjiaqiao-community');
+  const theirKey = randomUUID();
+  const refused = await post(taoliLiftNoise(), { ...mediator, prefer: 'respond-async', 'idempotency-key': theirKey });
+  expectStatus(refused, 403);
+  // The same request under the same key gets the same refusal, and no case was started for it.
+  const again = await post(taoliLiftNoise(), { ...mediator, prefer: 'respond-async', 'idempotency-key': theirKey });
+  expect(again.statusCode).toBe(403);
+  expect(again.json()).toEqual(refused.json());
+  const [row] = await sys.orm.em.fork().getConnection().execute<{ dispute_id: string; response_status: number }[]>(
+    'select dispute_id, response_status from idempotency_keys where key = ?',
+    [theirKey],
+  );
+  expect(row?.response_status).toBe(403);
+  await expect(sys.client.workflow.getHandle(workflowIdFor(row!.dispute_id)).describe()).rejects.toThrow(/not found/i);
 });
 
 it('answers 201 with the numbered case when Prefer asks for nothing it knows', async () => {
