@@ -27,11 +27,16 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
   return { sql: 'false', params: [] };
 }
 
+/** 404 for a case the caller may not see, whether or not it exists. */
+export function caseNotFound(id: string): AppError {
+  return new AppError('not_found', `no case ${id}`);
+}
+
 /** The row of case `id` with `columns`, if the caller may see it; otherwise 404, whether or not it exists. */
 async function visibleRow<T>(em: EntityManager, p: Principal, id: string, columns: string): Promise<T> {
   const scope = scopeCondition(p);
   const [row] = await em.execute<T[]>(`select ${columns} from disputes where id = ? and ${scope.sql}`, [id, ...scope.params]);
-  if (!row) throw new AppError('not_found', `no case ${id}`);
+  if (!row) throw caseNotFound(id);
   return row;
 }
 
@@ -49,15 +54,28 @@ export interface CaseHead {
   version?: number;
 }
 
+type CaseHeadRow = { id: string; unit_code: string | null; unit_path: string | null; version: number | null };
+
+/** The query of a case's head, if the caller may see it (at most one row; see `caseHeadOf`). */
+export function caseHeadQuery(p: Principal, id: string): { sql: string; params: unknown[] } {
+  const scope = scopeCondition(p);
+  return {
+    sql: `select id, unit_code, unit_path, (state->>'version')::int as version from disputes where id = ? and ${scope.sql}`,
+    params: [id, ...scope.params],
+  };
+}
+
+/** A row of `caseHeadQuery` as a CaseHead. */
+export function caseHeadOf(row: CaseHeadRow): CaseHead {
+  return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined, version: row.version ?? undefined };
+}
+
 /** Like findVisibleCase, without reading the case's document. */
 export async function findVisibleCaseHead(em: EntityManager, p: Principal, id: string): Promise<CaseHead> {
-  const row = await visibleRow<{ id: string; unit_code: string | null; unit_path: string | null; version: number | null }>(
-    em,
-    p,
-    id,
-    `id, unit_code, unit_path, (state->>'version')::int as version`,
-  );
-  return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined, version: row.version ?? undefined };
+  const query = caseHeadQuery(p, id);
+  const [row] = await em.execute<CaseHeadRow[]>(query.sql, query.params);
+  if (!row) throw caseNotFound(id);
+  return caseHeadOf(row);
 }
 
 /** Who may open a case, and where: staff inside their own area. */

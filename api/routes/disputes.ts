@@ -12,7 +12,7 @@ import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
-import { findVisibleCase, findVisibleCaseHead, scopeCondition } from '../scope';
+import { caseHeadOf, caseHeadQuery, caseNotFound, findVisibleCase, findVisibleCaseHead, scopeCondition, type CaseHead } from '../scope';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -199,14 +199,13 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         const principal = principalOf(request);
-        const found = await findVisibleCaseHead(app.orm.em.fork(), principal, request.params.id);
-        // Cases started before the full lifecycle have no role checks in their workflow: check here.
-        if (found.version !== 2 && !mayAct(actorOf(principal), action, { unitCode: found.unitCode, unitPath: found.unitPath, summoned: [] })) {
-          throw new AppError('forbidden', `${principal.kind === 'staff' ? principal.role : 'integrator'} may not ${action} this case`);
-        }
-        const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
         const key = request.headers['idempotency-key'];
-        const run = async (): Promise<Answer> => {
+        const run = async (found: CaseHead): Promise<Answer> => {
+          // Cases started before the full lifecycle have no role checks in their workflow: check here.
+          if (found.version !== 2 && !mayAct(actorOf(principal), action, { unitCode: found.unitCode, unitPath: found.unitPath, summoned: [] })) {
+            throw new AppError('forbidden', `${principal.kind === 'staff' ? principal.role : 'integrator'} may not ${action} this case`);
+          }
+          const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
           try {
             const send = () =>
               withinDeadline(app, () =>
@@ -236,13 +235,21 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
             throw fromTemporal(err) ?? err;
           }
         };
+        const id = request.params.id;
+        // With a key, the case (if the caller may see it) is read in the key's claim statement.
         const answer = key
-          ? await idempotently(
+          ? await idempotently<Parameters<typeof caseHeadOf>[0]>(
               app.orm.em.fork(),
-              { principal: principalKey(principal), key, request: { route: action, id: found.id, body: request.body }, disputeId: found.id },
-              run,
+              {
+                principal: principalKey(principal),
+                key,
+                request: { route: action, id, body: request.body },
+                disputeId: id,
+                guard: { ...caseHeadQuery(principal, id), missing: () => caseNotFound(id) },
+              },
+              (_disputeId, row) => run(caseHeadOf(row)),
             )
-          : await run();
+          : await run(await findVisibleCaseHead(app.orm.em.fork(), principal, id));
         return replayed(answer) as never;
       },
     );

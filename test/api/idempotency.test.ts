@@ -70,6 +70,22 @@ it('replays a refusal for the same key, while a new key tries again', async () =
   expect(fresh.statusCode).toBe(200);
 });
 
+it('reads the case with the key: a case the caller may not see is 404 and leaves the key free', async () => {
+  const created = await api.create(taoliLiftNoise());
+  const outsider = await api.as('mediator@wangjiaqiao-community');
+  const key = `outside-${created.id}`;
+  const hidden = await api.tryAct(created.id, 'add-note', { text: '不该看到' }, { ...outsider, 'idempotency-key': key });
+  expect(hidden.statusCode).toBe(404);
+  expect(hidden.json().code).toBe('not_found');
+  const keys = await sys.orm.em.fork().getConnection().execute('select count(*)::int as n from idempotency_keys where key = ?', [key]);
+  expect(keys).toEqual([{ n: 0 }]);
+  // The case's own mediator acts under a key: the answer carries the case read with the claim.
+  const mediator = await api.as('mediator@yufuci-community');
+  const noted = await api.tryAct(created.id, 'add-note', { text: '已联系' }, { ...mediator, 'idempotency-key': key });
+  expect(noted.statusCode).toBe(200);
+  expect(noted.json()).toMatchObject({ id: created.id, seq: 2 });
+});
+
 it('scopes keys to the caller', async () => {
   const key = `shared-${Date.now()}`;
   const mine = await api.create(taoliLiftNoise(), { ...api.integrator, 'idempotency-key': key });
