@@ -4,7 +4,7 @@
  * directory seeded), the workflow bundles, a worker process (bench/worker-child.ts) and an API
  * process (api/server.ts, i.e. `npm run api`) listening on a free port.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,13 +87,31 @@ export async function createBenchDatabase(adminUrl: string, name: string, apiKey
   return url;
 }
 
-/** Runs a TypeScript file of this project in a child Node process (ts-node, transpile only), with IPC. */
+/**
+ * The worker and API processes run as production runs them (`npm run worker` / `npm run api`: node on
+ * tsc's output), compiled once per bench run into dist-bench/ (the bench's own processes and the
+ * test suite run under ts-node, which adds a require hook, source-map stack traces and Node's
+ * `domain` module to every process it runs). BENCH_TS_NODE=1 runs them under ts-node instead.
+ */
+const COMPILED_ROOT = path.join(PROJECT_ROOT, 'dist-bench');
+let compiled = false;
+function compileChildren(): void {
+  if (compiled) return;
+  rmSync(COMPILED_ROOT, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(BENCH_DIR, 'tsconfig.children.json')], { stdio: 'inherit' });
+  compiled = true;
+}
+
+/** Runs a TypeScript file of this project in a child Node process (compiled; see above), with IPC. */
 export function forkTs(file: string, env: Record<string, string>, opts: { gc?: boolean; quietStdout?: boolean } = {}): ChildProcess {
   // BENCH_PROFILE_DIR: V8 CPU profiles of the child processes (written when they exit), to see where their time goes.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
-  return fork(file, [], {
+  const tsNode = process.env.BENCH_TS_NODE === '1';
+  if (!tsNode) compileChildren();
+  const script = tsNode ? file : path.join(COMPILED_ROOT, path.relative(PROJECT_ROOT, file)).replace(/\.ts$/, '.js');
+  return fork(script, [], {
     cwd: PROJECT_ROOT,
-    execArgv: ['-r', TS_NODE, ...(opts.gc ? ['--expose-gc'] : []), ...profile],
+    execArgv: [...(tsNode ? ['-r', TS_NODE] : []), ...(opts.gc ? ['--expose-gc'] : []), ...profile],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', opts.quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
