@@ -15,6 +15,17 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, rank - 1))]!;
 }
 
+/**
+ * The ratio of each round's subject to the same round's baseline (they ran back to back), as
+ * "min–max (median m)": how far the machine's noise moves a ratio within one run.
+ */
+export function perRoundRatios(subject: number[], baseline: number[]): string {
+  const ratios = subject.map((s, i) => s / baseline[i]!).filter((r) => Number.isFinite(r));
+  if (ratios.length === 0) return 'no rounds';
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return `${r2(Math.min(...ratios))}–${r2(Math.max(...ratios))} (median ${r2(median(ratios))})`;
+}
+
 export interface Variant<T> {
   name: string;
   run: (round: number) => Promise<T>;

@@ -14,7 +14,7 @@ import { cpuPerCase, cpuSnapshot, type CpuSnapshot } from '../lib/cpu';
 import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
 import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
-import { interleaved, median, pool, round } from '../lib/stats';
+import { interleaved, median, perRoundRatios, pool, round } from '../lib/stats';
 import { BARE_TASK_QUEUE, type BenchSystem } from '../lib/system';
 import type { BenchConfig, SectionResult } from '../lib/types';
 
@@ -134,6 +134,7 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
         target: '≥ 0.7',
         met: ratio >= 0.7,
         note:
+          `per-round ratios ${perRoundRatios(runs.api!.map((r) => r.casesPerSec), runs.bare!.map((r) => r.casesPerSec))}; ` +
           `the dispute workflow driven straight from a client (no API): ${round(direct, 2)} cases/s (API/that = ${round(api / direct, 2)}, that/bare = ${round(direct / baseline, 2)}); ` +
           `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}` +
           (costs.length ? `; the bare workflow with one extra a step: ${costs.join('; ')}` : ''),

@@ -14,7 +14,9 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { integratorActor, startInput, taoliReport } from '../lib/scenario';
-import { interleaved, median, pool, round, sleepMs } from '../lib/stats';
+import { interleaved, median, perRoundRatios, pool, round, sleepMs } from '../lib/stats';
+
+const casesPerSec = (samples: Array<{ casesPerSec: number }>): number[] => samples.map((s) => s.casesPerSec);
 import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
 
@@ -143,7 +145,8 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
       ...(concurrency === 32 ? { target: '≥ 0.85', met: ratio >= 0.85 } : {}),
       note:
         `client.workflow.start counted until intake is done for all: ${round(rawThroughIntake, 1)} cases/s (API/that = ${round(api / rawThroughIntake, 2)}); ` +
-        `the API's own call (executeUpdateWithStart, answered once intake is done): ${round(uws, 1)} cases/s (API/that = ${round(api / uws, 2)})`,
+        `the API's own call (executeUpdateWithStart, answered once intake is done): ${round(uws, 1)} cases/s (API/that = ${round(api / uws, 2)}); ` +
+        `per-round ratios ${perRoundRatios(casesPerSec(result.api!), casesPerSec(result.rawStart!))}`,
     });
     rows.push({
       figure: `Start throughput, concurrency ${concurrency}, Prefer: respond-async`,
@@ -154,7 +157,8 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
       ...(concurrency === 32 ? { target: '≥ 0.85', met: asyncRatio >= 0.85 } : {}),
       note:
         `202 as soon as the start is recorded, like the baseline; counted until intake is done for all: ${round(apiAsyncThroughIntake, 1)} cases/s ` +
-        `(vs the baseline's ${round(rawThroughIntake, 1)}: ${round(apiAsyncThroughIntake / rawThroughIntake, 2)})`,
+        `(vs the baseline's ${round(rawThroughIntake, 1)}: ${round(apiAsyncThroughIntake / rawThroughIntake, 2)}); ` +
+        `per-round ratios ${perRoundRatios(casesPerSec(result.apiAsync!), casesPerSec(result.rawStart!))}`,
     });
   }
   return { name: 'start', rows, runs };
