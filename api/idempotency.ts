@@ -76,11 +76,11 @@ export async function idempotently<G = undefined>(em: EntityManager, req: Idempo
   );
   if (guard && claim?.guarded == null) throw guard.missing();
   const guarded = (claim?.guarded ?? undefined) as G;
-  const inserted = claim?.dispute_id ? [claim] : [];
+  const inserted = !!claim?.dispute_id;
   let disputeId = req.disputeId;
   // Whether the key holds a provisional answer: then a success leaves it as it is.
-  let provisionallyAnswered = !!inserted[0] && !!provisional;
-  if (!inserted[0]) {
+  let provisionallyAnswered = inserted && !!provisional;
+  if (!inserted) {
     const row = await em.fork().findOneOrFail(IdempotencyKey, { principal: req.principal, key: req.key });
     if (row.requestHash !== requestHash) throw new AppError('idempotency_key_reused');
     if (row.responseStatus && !row.retryable) return { status: row.responseStatus, body: row.responseBody };

@@ -54,7 +54,8 @@ export interface CaseHead {
   version?: number;
 }
 
-type CaseHeadRow = { id: string; unit_code: string | null; unit_path: string | null; version: number | null };
+/** A row of `caseHeadQuery`. */
+export type CaseHeadRow = { id: string; unit_code: string | null; unit_path: string | null; version: number | null };
 
 /** The query of a case's head, if the caller may see it (at most one row; see `caseHeadOf`). */
 export function caseHeadQuery(p: Principal, id: string): { sql: string; params: unknown[] } {

@@ -12,7 +12,7 @@ import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
-import { caseHeadOf, caseHeadQuery, caseNotFound, findVisibleCase, findVisibleCaseHead, scopeCondition, type CaseHead } from '../scope';
+import { caseHeadOf, caseHeadQuery, caseNotFound, findVisibleCase, findVisibleCaseHead, scopeCondition, type CaseHead, type CaseHeadRow } from '../scope';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -238,7 +238,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const id = request.params.id;
         // With a key, the case (if the caller may see it) is read in the key's claim statement.
         const answer = key
-          ? await idempotently<Parameters<typeof caseHeadOf>[0]>(
+          ? await idempotently<CaseHeadRow>(
               app.orm.em.fork(),
               {
                 principal: principalKey(principal),

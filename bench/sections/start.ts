@@ -15,10 +15,10 @@ import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { integratorActor, startInput, taoliReport } from '../lib/scenario';
 import { interleaved, median, perRoundRatios, pool, round, sleepMs } from '../lib/stats';
-
-const casesPerSec = (samples: Array<{ casesPerSec: number }>): number[] => samples.map((s) => s.casesPerSec);
 import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
+
+const casesPerSec = (samples: Array<{ casesPerSec: number }>): number[] => samples.map((s) => s.casesPerSec);
 
 /**
  * Waits until the read model holds `n` of the cases picked by `where` (polled every 50 ms), then
