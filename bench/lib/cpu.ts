@@ -5,6 +5,7 @@
  * difference shows where a case's CPU goes.
  */
 import { readFileSync } from 'node:fs';
+import { median, round } from './stats';
 import type { BenchSystem } from './system';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -51,4 +52,9 @@ export function cpuPerCase(before: CpuSnapshot, after: CpuSnapshot, cases: numbe
   const out: CpuSnapshot = {};
   for (const [k, v] of Object.entries(sums)) out[k] = Math.round((v / cases) * 10) / 10;
   return out;
+}
+
+/** The median of each process's CPU ms over runs' `cpuPerCase` figures, rounded to `digits`. */
+export function medianCpu(samples: CpuSnapshot[], digits = 0): CpuSnapshot {
+  return Object.fromEntries(Object.keys(samples[0] ?? {}).map((k) => [k, round(median(samples.map((s) => s[k] ?? 0)), digits)]));
 }

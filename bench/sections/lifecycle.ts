@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseAnswer } from '../../workflows/dispute.messages';
-import { cpuPerCase, cpuSnapshot, type CpuSnapshot } from '../lib/cpu';
+import { cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
 import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
 import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
@@ -108,10 +108,7 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     ],
     log,
   );
-  const cpu = (name: string) => {
-    const samples = runs[name]!.map((r) => r.cpuMsPerCase);
-    return Object.fromEntries(Object.keys(samples[0] ?? {}).map((k) => [k, round(median(samples.map((s) => s[k]!)), 0)]));
-  };
+  const cpu = (name: string) => medianCpu(runs[name]!.map((r) => r.cpuMsPerCase));
   const api = median(runs.api!.map((r) => r.casesPerSec));
   const baseline = median(runs.bare!.map((r) => r.casesPerSec));
   const ratio = round(api / baseline, 2);

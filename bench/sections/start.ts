@@ -14,6 +14,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { integratorActor, startInput, taoliReport } from '../lib/scenario';
+import { cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
 import { interleaved, median, perRoundRatios, pool, round, sleepMs } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
@@ -50,32 +51,38 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
   for (const [concurrencyText, n] of Object.entries(cfg.startCases)) {
     const concurrency = Number(concurrencyText);
     log(`  concurrency ${concurrency}, ${n} cases a run`);
-    /** Cases per second of `n` calls of `fn`, `concurrency` at a time, from an idle worker; and when it began. */
-    const timedFrom = async (fn: (i: number) => Promise<void>): Promise<{ casesPerSec: number; t0: number }> => {
+    /**
+     * Cases per second of `n` calls of `fn`, `concurrency` at a time, from an idle worker; when it
+     * began; and the CPU each process spent a case while the calls ran (the worker's intake of the
+     * cases already started included).
+     */
+    const timedFrom = async (fn: (i: number) => Promise<void>): Promise<{ casesPerSec: number; t0: number; cpuMsPerCase: CpuSnapshot }> => {
       await sys.worker.idle(300);
+      const cpu0 = await cpuSnapshot(sys);
       const t0 = performance.now();
       await pool(
         Array.from({ length: n }, (_, i) => i),
         concurrency,
         (i) => fn(i),
       );
-      return { casesPerSec: round(n / ((performance.now() - t0) / 1000), 2), t0 };
+      const casesPerSec = round(n / ((performance.now() - t0) / 1000), 2);
+      return { casesPerSec, t0, cpuMsPerCase: cpuPerCase(cpu0, await cpuSnapshot(sys), n) };
     };
     const timed = async (fn: (i: number) => Promise<void>): Promise<number> => (await timedFrom(fn)).casesPerSec;
-    const result = await interleaved<{ casesPerSec: number; throughIntake?: number }>(
+    const result = await interleaved<{ casesPerSec: number; throughIntake?: number; cpuMsPerCase?: CpuSnapshot }>(
       cfg.rounds,
       [
         {
           name: 'rawStart',
           run: async () => {
             const prefix = `rs${++tag}-`;
-            const { casesPerSec, t0 } = await timedFrom(async () => {
+            const { casesPerSec, t0, cpuMsPerCase } = await timedFrom(async () => {
               const id = `${prefix}${randomUUID()}`;
               await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: TASK_QUEUE, args: [startInput(report(), id, reportedBy)] });
             });
             const allIn = await drained(sys, { sql: 'id like ?', params: [`${prefix}%`] }, n);
             // Also: until every one of them has been through intake (the work the API's answer waits for).
-            return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2) };
+            return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2), cpuMsPerCase };
           },
         },
         {
@@ -102,7 +109,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
           name: 'apiAsync',
           run: async () => {
             const ids: string[] = [];
-            const { casesPerSec, t0 } = await timedFrom(async () => {
+            const { casesPerSec, t0, cpuMsPerCase } = await timedFrom(async () => {
               const headers: Record<string, string> = { authorization: `Bearer ${sys.apiKey}`, prefer: 'respond-async' };
               if (cfg.idempotencyKeys) headers['idempotency-key'] = randomUUID();
               const body = await sys.api.expect<{ id: string; status: string }>(202, 'POST', '/api/v1/disputes', report(), headers);
@@ -110,7 +117,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
               ids.push(body.id);
             });
             const allIn = await drained(sys, { sql: 'id in (?)', params: [ids] }, ids.length);
-            return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2) };
+            return { casesPerSec, throughIntake: round(n / ((allIn - t0) / 1000), 2), cpuMsPerCase };
           },
         },
         {
@@ -135,6 +142,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
     const apiAsync = median(result.apiAsync!.map((r) => r.casesPerSec));
     const apiAsyncThroughIntake = median(result.apiAsync!.map((r) => r.throughIntake ?? NaN));
     const ratio = round(api / raw, 2);
+    const cpu = (name: string) => JSON.stringify(medianCpu(result[name]!.map((r) => r.cpuMsPerCase ?? {}), 1));
     const asyncRatio = round(apiAsync / raw, 2);
     rows.push({
       figure: `Start throughput, concurrency ${concurrency}`,
@@ -158,7 +166,8 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
       note:
         `202 as soon as the start is recorded, like the baseline; counted until intake is done for all: ${round(apiAsyncThroughIntake, 1)} cases/s ` +
         `(vs the baseline's ${round(rawThroughIntake, 1)}: ${round(apiAsyncThroughIntake / rawThroughIntake, 2)}); ` +
-        `per-round ratios ${perRoundRatios(casesPerSec(result.apiAsync!), casesPerSec(result.rawStart!))}`,
+        `per-round ratios ${perRoundRatios(casesPerSec(result.apiAsync!), casesPerSec(result.rawStart!))}; ` +
+        `CPU ms a case while the calls ran (median): API ${cpu('apiAsync')}, client.workflow.start ${cpu('rawStart')}`,
     });
   }
   return { name: 'start', rows, runs };
