@@ -4,7 +4,7 @@
  * and measures: start throughput, a whole lifecycle, action latency, documents, the Safety Index
  * and worker memory. Every figure is the median of at least 5 interleaved runs (baseline and
  * subject alternately) and every speed figure comes with its ratio to a baseline measured here.
- * Prints a markdown table and writes bench/results/<date>-<git sha>[-quick].json.
+ * Prints a markdown table and writes bench/results/<date>-<git sha>[-quick][-N].json (-2, -3, … for later runs of the same day and commit).
  *
  *   npm run bench                    full mode (1M-case Safety Index, 10,000 cases in memory, …)
  *   npm run bench -- --quick         a few minutes (BENCH_QUICK=1 too)
@@ -17,7 +17,7 @@
  *            it holds are kept, the others measured, and the file rewritten
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporalCliPath } from '../temporal/tools';
@@ -84,6 +84,14 @@ function configFor(quick: boolean, opts: Record<string, string>): BenchConfig {
   if (opts['no-idempotency-keys']) base.idempotencyKeys = false;
   if (opts['lifecycle-costs']) base.lifecycle.costs = true;
   return base;
+}
+
+/** `<dir>/<base>.json`, or `<base>-2.json`, `-3`, … when a run of the same day and commit is already there: a second run never overwrites the first. */
+function freshResultsFile(dir: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}.json`);
+    if (!existsSync(file)) return file;
+  }
 }
 
 function git(args: string[]): string {
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
 
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = opts.resume ? path.resolve(opts.resume) : path.join(dir, `${started.toISOString().slice(0, 10)}-${sha}${cfg.mode === 'quick' ? '-quick' : ''}.json`);
+  const file = opts.resume ? path.resolve(opts.resume) : freshResultsFile(dir, `${started.toISOString().slice(0, 10)}-${sha}${cfg.mode === 'quick' ? '-quick' : ''}`);
   /** Writes what has been measured so far (after every section, so a failure late in a long run keeps the rest). */
   const save = (complete: boolean): string => {
     const seconds = Math.round((performance.now() - t0) / 1000) + (resumed?.seconds ?? 0);
