@@ -158,7 +158,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const log = (line: string) => console.log(line);
   const sha = resumed?.git.sha ?? (git(['rev-parse', '--short', 'HEAD']) || 'nogit');
-  const dirty = git(['status', '--porcelain']).length > 0;
+  // Results of earlier runs lying in bench/results/ are not a change to the code measured.
+  const dirty = git(['status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results']).length > 0;
   const dbPrefix = `fengqiao_bench_${process.pid}_${Date.now().toString(36)}_`;
   const info = await machine();
   log(`Fengqiao bench, ${cfg.mode} mode, ${cfg.rounds} interleaved rounds a figure; ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB, Node ${info.node}`);
