@@ -10,9 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUE, workflowIdFor } from '../workflows/dispute.messages';
-import { cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from './lib/cpu';
+import { cpuTimedBatch, medianCpu, type CpuSnapshot } from './lib/cpu';
 import { integratorActor, startInput, taoliReport } from './lib/scenario';
-import { median, pool, round } from './lib/stats';
+import { median, round } from './lib/stats';
 import { startBenchSystem, type BenchSystem } from './lib/system';
 
 type Kind = (sys: BenchSystem) => () => Promise<void>;
@@ -50,20 +50,10 @@ async function main(): Promise<void> {
     const runs: Record<string, Array<{ perSec: number; cpu: CpuSnapshot }>> = {};
     for (let r = 1; r <= rounds; r++) {
       for (const kind of kinds) {
-        const one = KINDS[kind]!(sys);
         // From an idle worker: the intake of the previous batch's cases is not counted here.
-        await sys.worker.idle(300);
-        const before = await cpuSnapshot(sys);
-        const t0 = performance.now();
-        await pool(
-          Array.from({ length: n }, (_, i) => i),
-          concurrency,
-          () => one(),
-        );
-        const perSec = round(n / ((performance.now() - t0) / 1000), 1);
-        const cpu = cpuPerCase(before, await cpuSnapshot(sys), n);
+        const { perSec, cpuMsPerCall: cpu } = await cpuTimedBatch(sys, n, concurrency, KINDS[kind]!(sys));
         (runs[kind] ??= []).push({ perSec, cpu });
-        console.log(`  round ${r}/${rounds} ${kind}: ${perSec}/s, CPU ms a request ${JSON.stringify(cpu)}`);
+        console.log(`  round ${r}/${rounds} ${kind}: ${round(perSec, 1)}/s, CPU ms a request ${JSON.stringify(cpu)}`);
       }
     }
     await sys.worker.idle(300);

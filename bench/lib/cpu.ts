@@ -5,7 +5,7 @@
  * difference shows where a case's CPU goes.
  */
 import { readFileSync } from 'node:fs';
-import { median, round } from './stats';
+import { median, pool, round } from './stats';
 import type { BenchSystem } from './system';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -57,4 +57,21 @@ export function cpuPerCase(before: CpuSnapshot, after: CpuSnapshot, cases: numbe
 /** The median of each process's CPU ms over runs' `cpuPerCase` figures, rounded to `digits`. */
 export function medianCpu(samples: CpuSnapshot[], digits = 0): CpuSnapshot {
   return Object.fromEntries(Object.keys(samples[0] ?? {}).map((k) => [k, round(median(samples.map((s) => s[k] ?? 0)), digits)]));
+}
+
+/**
+ * `n` calls of `fn`, `concurrency` at a time, from an idle worker: calls a second, when they began,
+ * and the CPU each process spent a call while they ran (work the worker did meanwhile included).
+ */
+export async function cpuTimedBatch(sys: BenchSystem, n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<{ perSec: number; t0: number; cpuMsPerCall: CpuSnapshot }> {
+  await sys.worker.idle(300);
+  const before = await cpuSnapshot(sys);
+  const t0 = performance.now();
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    concurrency,
+    fn,
+  );
+  const perSec = round(n / ((performance.now() - t0) / 1000), 2);
+  return { perSec, t0, cpuMsPerCall: cpuPerCase(before, await cpuSnapshot(sys), n) };
 }

@@ -14,8 +14,8 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { integratorActor, startInput, taoliReport } from '../lib/scenario';
-import { cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
-import { interleaved, median, perRoundRatios, pool, round, sleepMs } from '../lib/stats';
+import { cpuTimedBatch, medianCpu, type CpuSnapshot } from '../lib/cpu';
+import { interleaved, median, perRoundRatios, round, sleepMs } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
 
@@ -51,22 +51,10 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
   for (const [concurrencyText, n] of Object.entries(cfg.startCases)) {
     const concurrency = Number(concurrencyText);
     log(`  concurrency ${concurrency}, ${n} cases a run`);
-    /**
-     * Cases per second of `n` calls of `fn`, `concurrency` at a time, from an idle worker; when it
-     * began; and the CPU each process spent a case while the calls ran (the worker's intake of the
-     * cases already started included).
-     */
+    /** Cases per second of `n` calls of `fn` from an idle worker, when they began, and the CPU a case (see cpuTimedBatch). */
     const timedFrom = async (fn: (i: number) => Promise<void>): Promise<{ casesPerSec: number; t0: number; cpuMsPerCase: CpuSnapshot }> => {
-      await sys.worker.idle(300);
-      const cpu0 = await cpuSnapshot(sys);
-      const t0 = performance.now();
-      await pool(
-        Array.from({ length: n }, (_, i) => i),
-        concurrency,
-        (i) => fn(i),
-      );
-      const casesPerSec = round(n / ((performance.now() - t0) / 1000), 2);
-      return { casesPerSec, t0, cpuMsPerCase: cpuPerCase(cpu0, await cpuSnapshot(sys), n) };
+      const { perSec, t0, cpuMsPerCall } = await cpuTimedBatch(sys, n, concurrency, fn);
+      return { casesPerSec: perSec, t0, cpuMsPerCase: cpuMsPerCall };
     };
     const timed = async (fn: (i: number) => Promise<void>): Promise<number> => (await timedFrom(fn)).casesPerSec;
     const result = await interleaved<{ casesPerSec: number; throughIntake?: number; cpuMsPerCase?: CpuSnapshot }>(
