@@ -91,7 +91,9 @@ afterAll(async () => {
     let result = await run();
     // CPython 3.11 sometimes crashes inside hypothesis while it describes a lambda ("AST constructor
     // recursion depth mismatch"): schemathesis reports a Runtime Error of its own, with no request
-    // failing. That is the tool, not the API: run once more, and the second run must pass in full.
+    // failing. test/fuzz/python/sitecustomize.py keeps that crash out of the lambda descriptions (in
+    // one CI run it had hit both runs); should it surface elsewhere in the tool, run once more, and the
+    // second run must pass in full.
     if (result.exitCode !== 0 && serverErrors.length === 0 && junitFigures(result.junitPath)?.failures === 0 && /AST constructor recursion depth mismatch/.test(result.output)) {
       console.warn('schemathesis crashed inside hypothesis (CPython AST recursion bug); running it once more');
       result = await run();

@@ -16,6 +16,9 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../config/paths';
 import { CATEGORIES } from '../../domain/lifecycle';
 
+/** Python modules the schemathesis processes load first (sitecustomize). */
+const FUZZ_PYTHON_DIR = path.join(PROJECT_ROOT, 'test/fuzz/python');
+
 export const FUZZ_CHECKS = ['not_a_server_error', 'response_schema_conformance', 'status_code_conformance', 'content_type_conformance'];
 
 /** The schemathesis CLI: SCHEMATHESIS, else the project's tools folder; undefined when not installed. */
@@ -295,7 +298,10 @@ export async function runSchemathesis(opts: FuzzOptions): Promise<FuzzResult> {
   args.push(...(opts.extraArgs ?? []));
 
   // Asynchronously: the API under test may run in this very process.
-  const child = spawn(st, args, { cwd: opts.workDir, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // PYTHONPATH: test/fuzz/python/sitecustomize.py, a guard against a CPython 3.11 crash inside hypothesis (see there).
+  const pythonPath = [FUZZ_PYTHON_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  const env = { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '', PYTHONPATH: pythonPath };
+  const child = spawn(st, args, { cwd: opts.workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const take = (chunk: Buffer) => {
     const text = chunk.toString();
