@@ -6,7 +6,8 @@
  * (`POST /api/v1/disputes` with `Prefer: respond-async` and an Idempotency-Key, the start bench's
  * subject), `create202-unkeyed` (the same without a key), `start` (`client.workflow.start` from this
  * process, the start bench's baseline).
- *   npx ts-node --transpile-only bench/api-cost.ts [--n=400] [--c=32] [--rounds=3] [--kinds=healthz,create202]
+ * `--log=warn` starts the API at that log level (default info, as the bench: one line a request).
+ *   npx ts-node --transpile-only bench/api-cost.ts [--n=400] [--c=32] [--rounds=3] [--kinds=healthz,create202] [--log=warn]
  */
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUE, workflowIdFor } from '../workflows/dispute.messages';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const kinds = (opts.kinds ?? 'healthz,create202,create202-unkeyed,start').split(',');
   for (const k of kinds) if (!KINDS[k]) throw new Error(`unknown kind ${k} (one of ${Object.keys(KINDS).join(', ')})`);
 
-  const sys = await startBenchSystem({ dbPrefix: `fengqiao_bench_${process.pid}_`, apiLogLevel: 'info', log: (line) => console.log(line) });
+  const sys = await startBenchSystem({ dbPrefix: `fengqiao_bench_${process.pid}_`, apiLogLevel: opts.log ?? 'info', log: (line) => console.log(line) });
   try {
     const runs: Record<string, Array<{ perSec: number; cpu: CpuSnapshot }>> = {};
     for (let r = 1; r <= rounds; r++) {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       }
     }
     await sys.worker.idle(300);
-    console.log(`\n${n} requests a batch, ${concurrency} at a time, median of ${rounds} rounds (CPU ms a request, by process; the worker's intake of the started cases included while the batch ran)`);
+    console.log(`\n${n} requests a batch, ${concurrency} at a time, API log level ${opts.log ?? 'info'}, median of ${rounds} rounds (CPU ms a request, by process; the worker's intake of the started cases included while the batch ran)`);
     console.log('| kind | requests/s | temporal | worker | api | bench | postgres |\n| --- | --- | --- | --- | --- | --- | --- |');
     for (const kind of kinds) {
       const m = medianCpu(runs[kind]!.map((x) => x.cpu), 1);

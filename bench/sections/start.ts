@@ -51,12 +51,9 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
   for (const [concurrencyText, n] of Object.entries(cfg.startCases)) {
     const concurrency = Number(concurrencyText);
     log(`  concurrency ${concurrency}, ${n} cases a run`);
-    /** Cases per second of `n` calls of `fn` from an idle worker, when they began, and the CPU a case (see cpuTimedBatch). */
-    const timedFrom = async (fn: (i: number) => Promise<void>): Promise<{ casesPerSec: number; t0: number; cpuMsPerCase: CpuSnapshot }> => {
-      const { perSec, t0, cpuMsPerCall } = await cpuTimedBatch(sys, n, concurrency, fn);
-      return { casesPerSec: perSec, t0, cpuMsPerCase: cpuMsPerCall };
-    };
-    const timed = async (fn: (i: number) => Promise<void>): Promise<number> => (await timedFrom(fn)).casesPerSec;
+    /** `n` calls of `fn`, `concurrency` at a time, from an idle worker (see cpuTimedBatch). */
+    const timedFrom = (fn: (i: number) => Promise<void>) => cpuTimedBatch(sys, n, concurrency, fn);
+    const timed = async (fn: (i: number) => Promise<void>): Promise<number> => (await timedFrom(fn)).perSec;
     const result = await interleaved<{ casesPerSec: number; throughIntake?: number; cpuMsPerCase?: CpuSnapshot }>(
       cfg.rounds,
       [
@@ -64,7 +61,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
           name: 'rawStart',
           run: async () => {
             const prefix = `rs${++tag}-`;
-            const { casesPerSec, t0, cpuMsPerCase } = await timedFrom(async () => {
+            const { perSec: casesPerSec, t0, cpuMsPerCall: cpuMsPerCase } = await timedFrom(async () => {
               const id = `${prefix}${randomUUID()}`;
               await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: TASK_QUEUE, args: [startInput(report(), id, reportedBy)] });
             });
@@ -97,7 +94,7 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
           name: 'apiAsync',
           run: async () => {
             const ids: string[] = [];
-            const { casesPerSec, t0, cpuMsPerCase } = await timedFrom(async () => {
+            const { perSec: casesPerSec, t0, cpuMsPerCall: cpuMsPerCase } = await timedFrom(async () => {
               const headers: Record<string, string> = { authorization: `Bearer ${sys.apiKey}`, prefer: 'respond-async' };
               if (cfg.idempotencyKeys) headers['idempotency-key'] = randomUUID();
               const body = await sys.api.expect<{ id: string; status: string }>(202, 'POST', '/api/v1/disputes', report(), headers);
