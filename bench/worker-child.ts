@@ -5,6 +5,7 @@
  * status and the process memory; `memory` collects garbage first (node --expose-gc); `stop` ends it.
  */
 import { LogNotifier } from '../activities/notifier';
+import { recordEvents } from '../activities/projection';
 import { initORM } from '../db/orm';
 import { createRenderer } from '../templates/render';
 import { createWorker } from '../worker/create-worker';
@@ -28,10 +29,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address });
   const workers: Array<{ queue: string; worker: Worker }> = [];
   const closers: Array<() => Promise<unknown>> = [];
+  const orm = mode === 'real' || mode === 'both' ? await initORM(env.DATABASE_URL!) : undefined;
+  if (orm) closers.push(() => orm.close());
 
-  if (mode === 'real' || mode === 'both') {
-    const orm = await initORM(env.DATABASE_URL!);
-    closers.push(() => orm.close());
+  if (orm) {
     const clientConnection = await Connection.connect({ address });
     closers.push(() => clientConnection.close());
     const queue = env.BENCH_TASK_QUEUE!;
@@ -49,7 +50,13 @@ async function main(): Promise<void> {
     workers.push({ queue, worker });
   }
   if (mode === 'bare' || mode === 'both') {
-    const activities: BareActivities = { noop: async () => undefined };
+    const activities: BareActivities = {
+      noop: async () => undefined,
+      record: async (req) => {
+        if (!orm) throw new Error('this bench worker has no database (BENCH_WORKER_MODE=bare)');
+        await recordEvents(orm.em.fork(), req);
+      },
+    };
     const queue = env.BENCH_BARE_TASK_QUEUE!;
     const worker = await Worker.create({
       connection,

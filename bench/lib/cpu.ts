@@ -75,3 +75,20 @@ export async function cpuTimedBatch(sys: BenchSystem, n: number, concurrency: nu
   const perSec = round(n / ((performance.now() - t0) / 1000), 2);
   return { perSec, t0, cpuMsPerCall: cpuPerCase(before, await cpuSnapshot(sys), n) };
 }
+
+/** CPU ms a case summed over every process (the machine's whole cost of a case). */
+export function totalCpu(cpu: CpuSnapshot): number {
+  return round(Object.values(cpu).reduce((sum, ms) => sum + ms, 0), 1);
+}
+
+/**
+ * What the ratio would be if throughput were set by CPU alone (both at the same CPU use): the
+ * baseline's CPU a case over the subject's. A ratio near it means the CPU the subject spends, not
+ * waiting, is what holds it back; on a machine whose cores are full, the target needs the subject's
+ * work cut, not its waits.
+ */
+export function cpuBound(subject: CpuSnapshot, baseline: CpuSnapshot): string {
+  const s = totalCpu(subject);
+  const b = totalCpu(baseline);
+  return `at equal CPU the ratio would be ${s > 0 ? round(b / s, 2) : '—'} (CPU ms a case, all processes: ${s} vs ${b})`;
+}

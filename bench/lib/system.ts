@@ -109,9 +109,11 @@ export function forkTs(file: string, env: Record<string, string>, opts: { gc?: b
   const tsNode = process.env.BENCH_TS_NODE === '1';
   if (!tsNode) compileChildren();
   const script = tsNode ? file : path.join(COMPILED_ROOT, path.relative(PROJECT_ROOT, file)).replace(/\.ts$/, '.js');
+  // BENCH_NO_VM_TIMEOUT=1: calls into workflow contexts without Node's per-call watchdog thread (lib/no-vm-timeout.cjs; a measurement only).
+  const noVmTimeout = process.env.BENCH_NO_VM_TIMEOUT === '1' ? ['-r', path.join(BENCH_DIR, 'lib', 'no-vm-timeout.cjs')] : [];
   return fork(script, [], {
     cwd: PROJECT_ROOT,
-    execArgv: [...(tsNode ? ['-r', TS_NODE] : []), ...(opts.gc ? ['--expose-gc'] : []), ...profile],
+    execArgv: [...noVmTimeout, ...(tsNode ? ['-r', TS_NODE] : []), ...(opts.gc ? ['--expose-gc'] : []), ...profile],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', opts.quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseAnswer } from '../../workflows/dispute.messages';
-import { cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
+import { cpuBound, cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
 import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
 import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
@@ -24,6 +24,7 @@ const COSTS: Record<string, BareExtras> = {
   'bare + re-planned timer': { timer: true },
   'bare + 9 KB activity argument': { argumentKb: 9 },
   'bare + local activity': { localActivity: true },
+  'bare + the product\'s record of each step (PostgreSQL)': { projection: true },
 };
 
 export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
@@ -133,7 +134,8 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
         note:
           `per-round ratios ${perRoundRatios(runs.api!.map((r) => r.casesPerSec), runs.bare!.map((r) => r.casesPerSec))}; ` +
           `the dispute workflow driven straight from a client (no API): ${round(direct, 2)} cases/s (API/that = ${round(api / direct, 2)}, that/bare = ${round(direct / baseline, 2)}); ` +
-          `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}` +
+          `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}; ` +
+          cpuBound(cpu('api'), cpu('bare')) +
           (costs.length ? `; the bare workflow with one extra a step: ${costs.join('; ')}` : ''),
       },
     ],

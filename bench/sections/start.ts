@@ -14,7 +14,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
 import { TASK_QUEUE, intakeDoneUpdate, workflowIdFor } from '../../workflows/dispute.messages';
 import { integratorActor, startInput, taoliReport } from '../lib/scenario';
-import { cpuTimedBatch, medianCpu, type CpuSnapshot } from '../lib/cpu';
+import { cpuBound, cpuTimedBatch, medianCpu, type CpuSnapshot } from '../lib/cpu';
 import { interleaved, median, perRoundRatios, round, sleepMs } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 import type { BenchConfig, Row, SectionResult } from '../lib/types';
@@ -127,7 +127,8 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
     const apiAsync = median(result.apiAsync!.map((r) => r.casesPerSec));
     const apiAsyncThroughIntake = median(result.apiAsync!.map((r) => r.throughIntake ?? NaN));
     const ratio = round(api / raw, 2);
-    const cpu = (name: string) => JSON.stringify(medianCpu(result[name]!.map((r) => r.cpuMsPerCase ?? {}), 1));
+    const cpuOf = (name: string) => medianCpu(result[name]!.map((r) => r.cpuMsPerCase ?? {}), 1);
+    const cpu = (name: string) => JSON.stringify(cpuOf(name));
     const asyncRatio = round(apiAsync / raw, 2);
     rows.push({
       figure: `Start throughput, concurrency ${concurrency}`,
@@ -152,7 +153,8 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
         `202 as soon as the start is recorded, like the baseline; counted until intake is done for all: ${round(apiAsyncThroughIntake, 1)} cases/s ` +
         `(vs the baseline's ${round(rawThroughIntake, 1)}: ${round(apiAsyncThroughIntake / rawThroughIntake, 2)}); ` +
         `per-round ratios ${perRoundRatios(casesPerSec(result.apiAsync!), casesPerSec(result.rawStart!))}; ` +
-        `CPU ms a case while the calls ran (median): API ${cpu('apiAsync')}, client.workflow.start ${cpu('rawStart')}`,
+        `CPU ms a case while the calls ran (median): API ${cpu('apiAsync')}, client.workflow.start ${cpu('rawStart')}; ` +
+        cpuBound(cpuOf('apiAsync'), cpuOf('rawStart')),
     });
   }
   return { name: 'start', rows, runs };
