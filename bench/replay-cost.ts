@@ -3,8 +3,10 @@
  * history (default: the street case, test/histories/wangjiaqiao-maintenance-fund-v3.json) N times in
  * this process and prints CPU ms a replay, with the SDK's stack-trace promise hook on, and with
  * `--no-hook` switched off (by replacing the SDK's internal installer before the first workflow:
- * a measurement only, never done in the product).
- *   npx ts-node --transpile-only bench/replay-cost.ts [history.json] [N] [--no-hook]
+ * a measurement only, never done in the product). `--no-vm-timeout` calls into the workflow's context
+ * without the SDK's 5 s timeout, i.e. without the watchdog thread Node starts for each such call
+ * (bench/lib/no-vm-timeout.cjs; also a measurement only).
+ *   npx ts-node --transpile-only bench/replay-cost.ts [history.json] [N] [--no-hook] [--no-vm-timeout]
  */
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,9 @@ import { WORKFLOWS_PATH } from '../worker/create-worker';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const noHook = args.includes('--no-hook');
+  const noVmTimeout = args.includes('--no-vm-timeout');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (noVmTimeout) require('./lib/no-vm-timeout.cjs');
   const [file = path.join(__dirname, '../test/histories/wangjiaqiao-maintenance-fund-v3.json'), n = '50'] = args.filter((a) => !a.startsWith('--'));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   if (noHook) {
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   await replay(cases);
   const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ history: path.basename(file), replays: cases, promiseHook: !noHook, cpuMsPerReplay: Math.round((cpu.user + cpu.system) / 10 / cases) / 100 }));
+  console.log(JSON.stringify({ history: path.basename(file), replays: cases, promiseHook: !noHook, vmTimeout: !noVmTimeout, cpuMsPerReplay: Math.round((cpu.user + cpu.system) / 10 / cases) / 100 }));
 }
 
 main().catch((err) => {
