@@ -45,9 +45,13 @@ fi
 
 if [ $fuzz = 1 ]; then
   if [ -n "${SCHEMATHESIS:-}" ] && [ -x "${SCHEMATHESIS}" ]; then exit 0; fi
-  # Reinstall when the pinned version changed.
-  if [ -x "$FUZZ_VENV/bin/st" ] && [ "$("$FUZZ_VENV/bin/st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then exit 0; fi
-  echo "installing schemathesis==$SCHEMATHESIS_VERSION into $FUZZ_VENV"
+  # Its dependencies (hypothesis above all) are pinned too, by scripts/fuzz-constraints.txt; the venv
+  # is reinstalled when the pinned version or the constraints changed.
+  CONSTRAINTS=scripts/fuzz-constraints.txt
+  pinned="schemathesis==$SCHEMATHESIS_VERSION $(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)"
+  if [ -x "$FUZZ_VENV/bin/st" ] && [ "$(cat "$FUZZ_VENV/.pinned" 2>/dev/null)" = "$pinned" ]; then exit 0; fi
+  echo "installing schemathesis==$SCHEMATHESIS_VERSION (dependencies from $CONSTRAINTS) into $FUZZ_VENV"
   [ -x "$FUZZ_VENV/bin/pip" ] || python3 -m venv "$FUZZ_VENV"
-  "$FUZZ_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$FUZZ_VENV/bin/pip" install --quiet --disable-pip-version-check -c "$CONSTRAINTS" "schemathesis==$SCHEMATHESIS_VERSION"
+  echo "$pinned" > "$FUZZ_VENV/.pinned"
 fi
