@@ -8,7 +8,7 @@ import { LogNotifier } from '../activities/notifier';
 import { recordEvents } from '../activities/projection';
 import { initORM } from '../db/orm';
 import { createRenderer } from '../templates/render';
-import { createWorker } from '../worker/create-worker';
+import { createWorker, type WorkerTuning } from '../worker/create-worker';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { BareActivities } from './workflows/bare.workflow';
@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const mode = env.BENCH_WORKER_MODE ?? 'both';
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const address = env.TEMPORAL_ADDRESS!;
+  // The same slots and pollers for the dispute worker and the bare one (bench/knobs.ts).
+  const tuning = JSON.parse(env.BENCH_WORKER_TUNING ?? '{}') as WorkerTuning;
   const connection = await NativeConnection.connect({ address });
   const workers: Array<{ queue: string; worker: Worker }> = [];
   const closers: Array<() => Promise<unknown>> = [];
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       client: new Client({ connection: clientConnection, namespace: 'default' }),
       taskQueue: queue,
       workflowBundle: { codePath: env.BENCH_DISPUTE_BUNDLE! },
+      tuning,
     });
     workers.push({ queue, worker });
   }
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       taskQueue: queue,
       workflowBundle: { codePath: env.BENCH_BARE_BUNDLE! },
       activities,
+      ...tuning,
     });
     workers.push({ queue, worker });
   }

@@ -39,19 +39,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The embedded server's SQLite settings: write-ahead log, fsync at checkpoints rather than at every commit. */
+export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=5000'];
+
 export async function startDevServer(opts: {
   dbFile?: string; // omitted: in memory
   port?: number;
   uiPort?: number;
   headless?: boolean;
   logLevel?: string;
+  /** SQLite pragmas of a file-backed server (default: WAL, synchronous=normal, a 5 s busy timeout). */
+  sqlitePragmas?: string[];
 }): Promise<DevServer> {
   const port = opts.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn'];
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
-    for (const pragma of ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=5000']) args.push('--sqlite-pragma', pragma);
+    for (const pragma of opts.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort ?? port + 1000));

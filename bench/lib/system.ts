@@ -209,7 +209,15 @@ export interface BenchSystem {
 
 export const BARE_TASK_QUEUE = 'bench-bare';
 
-export async function startBenchSystem(opts: { dbPrefix: string; apiLogLevel: string; log: (line: string) => void }): Promise<BenchSystem> {
+export async function startBenchSystem(opts: {
+  dbPrefix: string;
+  apiLogLevel: string;
+  log: (line: string) => void;
+  /** More environment for the worker and API processes (bench/knobs.ts: DATABASE_POOL_MAX, BENCH_WORKER_TUNING). */
+  env?: Record<string, string>;
+  /** The dev server's SQLite pragmas (bench/knobs.ts); its defaults otherwise. */
+  sqlitePragmas?: string[];
+}): Promise<BenchSystem> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err) => console.error('cleanup:', err));
@@ -222,7 +230,7 @@ export async function startBenchSystem(opts: { dbPrefix: string; apiLogLevel: st
     const apiKey = newSecret(API_KEY_PREFIX);
     opts.log(`  temporal dev server (SQLite under ${tmpDir}), database ${dbName}, workflow bundles…`);
     const [devServer, disputeBundle, bareBundle, dbUrl] = await Promise.all([
-      startDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), headless: true, logLevel: 'error' }),
+      startDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), headless: true, logLevel: 'error', sqlitePragmas: opts.sqlitePragmas }),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
       bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/bare.workflow'), logger: quietLogger }),
       createBenchDatabase(adminUrl, dbName, apiKey),
@@ -249,6 +257,7 @@ export async function startBenchSystem(opts: { dbPrefix: string; apiLogLevel: st
       BENCH_BARE_TASK_QUEUE: BARE_TASK_QUEUE,
       BENCH_DISPUTE_BUNDLE: disputeBundlePath,
       BENCH_BARE_BUNDLE: bareBundlePath,
+      ...opts.env,
     });
     cleanups.push(() => worker.stop());
 
@@ -265,6 +274,7 @@ export async function startBenchSystem(opts: { dbPrefix: string; apiLogLevel: st
         RATE_LIMIT_PER_KEY: '1000000',
         RATE_LIMIT_PER_IP: '1000000',
         RATE_LIMIT_LOGIN_PER_IP: '10000',
+        ...opts.env,
       },
       { quietStdout: true },
     );
