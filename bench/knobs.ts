@@ -10,11 +10,14 @@
  *
  * Knobs (`default` is always a setting: the product's own configuration):
  *   pool        DATABASE_POOL_MAX of the worker and API processes (the product's default: 10)
- *   sqlite      the dev server's SQLite pragmas: normal (the default: WAL, synchronous=normal),
- *               full (WAL, synchronous=full), off (WAL, synchronous=off), rollback (journal_mode=delete, synchronous=full)
+ *   sqlite      the dev server's SQLite pragmas: full (the default: WAL, synchronous=full), normal
+ *               (WAL, synchronous=normal: the default until 2026-11-27), off (WAL, synchronous=off),
+ *               rollback (journal_mode=delete, synchronous=full)
  *   wft         maxConcurrentWorkflowTaskExecutions of both workers (the SDK's default: 40)
  *   activities  maxConcurrentActivityTaskExecutions and maxConcurrentLocalActivityExecutions (the SDK's: 100 each)
- *   polls       maxConcurrentWorkflowTaskPolls and maxConcurrentActivityTaskPolls (the SDK's: 10 each)
+ *   polls       the most workflow-task and activity-task polls at once (workflowTaskPollerBehavior and
+ *               activityTaskPollerBehavior; the SDK's default: 10 each. SDK 1.24 does not read its
+ *               documented maxConcurrentWorkflowTaskPolls / maxConcurrentActivityTaskPolls)
  */
 import { DEFAULT_SQLITE_PRAGMAS } from '../temporal/dev-server';
 import type { WorkerTuning } from '../worker/create-worker';
@@ -29,8 +32,8 @@ interface Setting {
 }
 
 const SQLITE: Record<string, string[]> = {
-  normal: DEFAULT_SQLITE_PRAGMAS,
-  full: ['journal_mode=wal', 'synchronous=full', 'busy_timeout=5000'],
+  full: DEFAULT_SQLITE_PRAGMAS,
+  normal: ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=5000'],
   off: ['journal_mode=wal', 'synchronous=off', 'busy_timeout=5000'],
   rollback: ['journal_mode=delete', 'synchronous=full', 'busy_timeout=5000'],
 };
@@ -57,7 +60,7 @@ const KNOBS: Record<string, (value: string) => Setting> = {
   },
   polls: (v) => {
     const n = positive('polls', v);
-    return tuned({ maxConcurrentWorkflowTaskPolls: n, maxConcurrentActivityTaskPolls: n });
+    return tuned({ workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: n }, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: n } });
   },
 };
 

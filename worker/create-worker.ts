@@ -34,8 +34,9 @@ export type WorkerTuning = Pick<
   | 'maxConcurrentWorkflowTaskExecutions'
   | 'maxConcurrentActivityTaskExecutions'
   | 'maxConcurrentLocalActivityExecutions'
-  | 'maxConcurrentWorkflowTaskPolls'
-  | 'maxConcurrentActivityTaskPolls'
+  // Pollers: SDK 1.24 reads these, not its maxConcurrentWorkflowTaskPolls / maxConcurrentActivityTaskPolls.
+  | 'workflowTaskPollerBehavior'
+  | 'activityTaskPollerBehavior'
 >;
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {

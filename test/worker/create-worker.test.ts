@@ -1,4 +1,4 @@
-/** The worker takes the configured sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS), else the SDK's own. */
+/** The worker takes the configured sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS), else the SDK's own; and slots and pollers given as tuning (bench/knobs.ts). */
 import { NativeConnection } from '@temporalio/worker';
 import { initORM } from '../../db/orm';
 import { createWorker } from '../../worker/create-worker';
@@ -19,6 +19,12 @@ it('passes the configured cache size to the worker', async () => {
     const sized = await createWorker({ ...deps, maxCachedWorkflows: loadConfig({}).workerMaxCachedWorkflows });
     expect(sized.options.maxCachedWorkflows).toBeGreaterThan(7);
     await sized.runUntil(async () => undefined);
+    // Tuning reaches the worker; what it leaves out keeps the SDK's defaults.
+    const tuned = await createWorker({ ...deps, tuning: { maxConcurrentWorkflowTaskExecutions: 3, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 } } });
+    expect(tuned.options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 3 }); // polls never exceed slots
+    expect(tuned.options.activityTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 2 });
+    expect(sized.options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 10 });
+    await tuned.runUntil(async () => undefined);
   } finally {
     await connection.close();
     await orm.close();
