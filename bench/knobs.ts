@@ -8,6 +8,9 @@
  *
  *   npx ts-node --transpile-only bench/knobs.ts --knob=KNOB --settings=a,b,… [--rounds=3] [--cases=16] [--concurrency=8]
  *
+ * Results: the table on stdout and bench/results/<date>-<git sha>-knob-<knob>[-N].json (machine,
+ * settings, every round's figures).
+ *
  * Knobs (`default` is always a setting: the product's own configuration):
  *   pool        DATABASE_POOL_MAX of the worker and API processes (the product's default: 10)
  *   sqlite      the dev server's SQLite pragmas: full (the default: WAL, synchronous=full), normal
@@ -19,10 +22,13 @@
  *               activityTaskPollerBehavior; the SDK's default: 10 each. SDK 1.24 does not read its
  *               documented maxConcurrentWorkflowTaskPolls / maxConcurrentActivityTaskPolls)
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_SQLITE_PRAGMAS } from '../temporal/dev-server';
 import type { WorkerTuning } from '../worker/create-worker';
 import { lifecycleSection } from './sections/lifecycle';
 import { median, round } from './lib/stats';
+import { freshResultsFile, git, machine } from './lib/results';
 import { dropBenchDatabases, startBenchSystem } from './lib/system';
 import type { BenchConfig } from './lib/types';
 
@@ -96,6 +102,8 @@ async function main(): Promise<void> {
   const cfg = config(positive('cases', opts.cases ?? '16'), positive('concurrency', opts.concurrency ?? '8'));
   const samples = new Map(settings.map((s) => [s, { api: [] as number[], direct: [] as number[], bare: [] as number[], ratio: [] as number[] }]));
   const dbPrefix = `fengqiao_bench_knobs_${process.pid}_${Date.now().toString(36)}_`;
+  const started = new Date();
+  const info = await machine();
   console.log(`knob ${knob}: settings ${settings.join(', ')}; ${rounds} rounds, ${cfg.lifecycle.cases} lifecycles a variant, ${cfg.lifecycle.concurrency} at a time`);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -119,10 +127,19 @@ async function main(): Promise<void> {
   } finally {
     await dropBenchDatabases(dbPrefix).catch((err) => console.error(err));
   }
-  console.log(`\n| ${knob} | through the API (cases/s) | straight from a client | bare workflow | API/bare (per-round ratios) |\n|---|---|---|---|---|`);
+  const lines = [`| ${knob} | through the API (cases/s) | straight from a client | bare workflow | API/bare (per-round ratios) |`, '|---|---|---|---|---|'];
   for (const [setting, s] of samples) {
-    console.log(`| ${setting} | ${round(median(s.api))} | ${round(median(s.direct))} | ${round(median(s.bare))} | ${round(median(s.api) / median(s.bare))} (${s.ratio.join(', ')}) |`);
+    lines.push(`| ${setting} | ${round(median(s.api))} | ${round(median(s.direct))} | ${round(median(s.bare))} | ${round(median(s.api) / median(s.bare))} (${s.ratio.join(', ')}) |`);
   }
+  const markdown = lines.join('\n');
+  const sha = git(['rev-parse', '--short', 'HEAD']) || 'nogit';
+  const dirty = git(['status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results']).length > 0;
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = freshResultsFile(dir, `${started.toISOString().slice(0, 10)}-${sha}-knob-${knob}`);
+  const results = { startedAt: started.toISOString(), git: { sha, dirty }, machine: info, knob, settings, rounds, config: cfg.lifecycle, samples: Object.fromEntries(samples), markdown };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${markdown}\n\nresults: ${path.relative(process.cwd(), file)}`);
 }
 
 main()

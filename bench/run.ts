@@ -16,20 +16,17 @@
  *            --resume=bench/results/<file>.json: finish an interrupted run (same mode): the sections
  *            it holds are kept, the others measured, and the file rewritten
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { temporalCliPath } from '../temporal/tools';
 import { documentsSection } from './sections/documents';
 import { latencySection } from './sections/latency';
 import { lifecycleSection } from './sections/lifecycle';
 import { memorySection } from './sections/memory';
 import { safetyIndexSection } from './sections/safety-index';
 import { startSection } from './sections/start';
-import { adminDatabaseUrl, dropBenchDatabases, startBenchSystem, type BenchSystem } from './lib/system';
+import { dropBenchDatabases, startBenchSystem, type BenchSystem } from './lib/system';
+import { freshResultsFile, git, machine } from './lib/results';
 import type { BenchConfig, Row, SectionResult } from './lib/types';
-import { Client as PgClient } from 'pg';
 
 const SECTIONS = ['documents', 'safety-index', 'start', 'lifecycle', 'latency', 'memory'] as const;
 type SectionName = (typeof SECTIONS)[number];
@@ -84,50 +81,6 @@ function configFor(quick: boolean, opts: Record<string, string>): BenchConfig {
   if (opts['no-idempotency-keys']) base.idempotencyKeys = false;
   if (opts['lifecycle-costs']) base.lifecycle.costs = true;
   return base;
-}
-
-/** `<dir>/<base>.json`, or `<base>-2.json`, `-3`, … when a run of the same day and commit is already there: a second run never overwrites the first. */
-function freshResultsFile(dir: string, base: string): string {
-  for (let n = 1; ; n++) {
-    const file = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}.json`);
-    if (!existsSync(file)) return file;
-  }
-}
-
-function git(args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return '';
-  }
-}
-
-async function machine(): Promise<Record<string, unknown>> {
-  const cpus = os.cpus();
-  let postgres = '';
-  const pg = new PgClient({ connectionString: await adminDatabaseUrl() });
-  try {
-    await pg.connect();
-    postgres = (await pg.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
-  } finally {
-    await pg.end().catch(() => undefined);
-  }
-  let temporal = '';
-  try {
-    temporal = execFileSync(temporalCliPath(), ['--version'], { encoding: 'utf8' }).trim();
-  } catch {
-    temporal = 'unknown';
-  }
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cpus: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    postgres,
-    temporal,
-    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
-  };
 }
 
 function cell(x: number): string {

@@ -50,6 +50,11 @@ export async function freePort(): Promise<number> {
  */
 export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=full', 'busy_timeout=5000'];
 
+/** A start that lost a race for a port: the CLI picks its HTTP API, metrics and membership ports itself. */
+function lostPortRace(stderr: string): boolean {
+  return /address already in use/i.test(stderr);
+}
+
 export async function startDevServer(opts: {
   dbFile?: string; // omitted: in memory
   port?: number;
@@ -59,6 +64,30 @@ export async function startDevServer(opts: {
   /** SQLite pragmas of a file-backed server (default: WAL, synchronous=full, a 5 s busy timeout). */
   sqlitePragmas?: string[];
 }): Promise<DevServer> {
+  // The CLI finds free ports for its HTTP API and metrics by binding and closing them, so another
+  // process (a client's outgoing connection, a parallel test's server) can take one before the
+  // server binds it; it then exits with "address already in use". Such a start is retried (with a
+  // new gRPC port unless the caller fixed one); a CI run failed this way once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(opts);
+    } catch (err) {
+      if (!(err instanceof DevServerExited) || !lostPortRace(err.stderr) || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+class DevServerExited extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(`temporal dev server exited (${code}): ${stderr}`);
+  }
+}
+
+async function launch(opts: Parameters<typeof startDevServer>[0]): Promise<DevServer> {
   const port = opts.port ?? (await freePort());
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', opts.logLevel ?? 'warn'];
   if (opts.dbFile) {
@@ -83,7 +112,12 @@ export async function startDevServer(opts: {
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) {
+      process.removeListener('exit', killOnExit);
+      // stderr may still be arriving when the exit is seen
+      await new Promise((r) => setTimeout(r, 50));
+      throw new DevServerExited(child.exitCode, stderr);
+    }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       await conn.workflowService.getSystemInfo({});
@@ -91,6 +125,7 @@ export async function startDevServer(opts: {
       break;
     } catch (err) {
       if (Date.now() > deadline) {
+        process.removeListener('exit', killOnExit);
         child.kill('SIGKILL');
         throw new Error(`temporal dev server did not answer on ${address}: ${String(err)} ${stderr}`);
       }

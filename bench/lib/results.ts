@@ -1,0 +1,52 @@
+/** Where a bench run's results go and what they say of the machine and the code measured. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { temporalCliPath } from '../../temporal/tools';
+import { adminDatabaseUrl } from './system';
+
+/** `<dir>/<base>.json`, or `<base>-2.json`, `-3`, … when a run of the same day and commit is already there: a second run never overwrites the first. */
+export function freshResultsFile(dir: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}.json`);
+    if (!existsSync(file)) return file;
+  }
+}
+
+export function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export async function machine(): Promise<Record<string, unknown>> {
+  const cpus = os.cpus();
+  let postgres = '';
+  const pg = new PgClient({ connectionString: await adminDatabaseUrl() });
+  try {
+    await pg.connect();
+    postgres = (await pg.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]!.v;
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
+  let temporal = '';
+  try {
+    temporal = execFileSync(temporalCliPath(), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    temporal = 'unknown';
+  }
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpus: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres,
+    temporal,
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
