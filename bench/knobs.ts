@@ -28,7 +28,7 @@ import { DEFAULT_SQLITE_PRAGMAS } from '../temporal/dev-server';
 import type { WorkerTuning } from '../worker/create-worker';
 import { lifecycleSection } from './sections/lifecycle';
 import { median, round } from './lib/stats';
-import { freshResultsFile, git, machine } from './lib/results';
+import { codeVersion, freshResultsFile, machine } from './lib/results';
 import { dropBenchDatabases, startBenchSystem } from './lib/system';
 import type { BenchConfig } from './lib/types';
 
@@ -132,8 +132,7 @@ async function main(): Promise<void> {
     lines.push(`| ${setting} | ${round(median(s.api))} | ${round(median(s.direct))} | ${round(median(s.bare))} | ${round(median(s.api) / median(s.bare))} (${s.ratio.join(', ')}) |`);
   }
   const markdown = lines.join('\n');
-  const sha = git(['rev-parse', '--short', 'HEAD']) || 'nogit';
-  const dirty = git(['status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results']).length > 0;
+  const { sha, dirty } = codeVersion();
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = freshResultsFile(dir, `${started.toISOString().slice(0, 10)}-${sha}-knob-${knob}`);

@@ -25,7 +25,7 @@ import { memorySection } from './sections/memory';
 import { safetyIndexSection } from './sections/safety-index';
 import { startSection } from './sections/start';
 import { dropBenchDatabases, startBenchSystem, type BenchSystem } from './lib/system';
-import { freshResultsFile, git, machine } from './lib/results';
+import { codeVersion, freshResultsFile, machine } from './lib/results';
 import type { BenchConfig, Row, SectionResult } from './lib/types';
 
 const SECTIONS = ['documents', 'safety-index', 'start', 'lifecycle', 'latency', 'memory'] as const;
@@ -110,9 +110,9 @@ async function main(): Promise<void> {
   const started = resumed ? new Date(resumed.startedAt) : new Date();
   const t0 = performance.now();
   const log = (line: string) => console.log(line);
-  const sha = resumed?.git.sha ?? (git(['rev-parse', '--short', 'HEAD']) || 'nogit');
-  // Results of earlier runs lying in bench/results/ are not a change to the code measured.
-  const dirty = git(['status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results']).length > 0;
+  const here = codeVersion();
+  const sha = resumed?.git.sha ?? here.sha;
+  const dirty = here.dirty;
   const dbPrefix = `fengqiao_bench_${process.pid}_${Date.now().toString(36)}_`;
   const info = await machine();
   log(`Fengqiao bench, ${cfg.mode} mode, ${cfg.rounds} interleaved rounds a figure; ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB, Node ${info.node}`);

@@ -15,12 +15,20 @@ export function freshResultsFile(dir: string, base: string): string {
   }
 }
 
-export function git(args: string[]): string {
+function git(args: string[]): string {
   try {
     return execFileSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return '';
   }
+}
+
+/** The commit measured, and whether the tree had changes outside bench/results/ (a run of uncommitted code says so). */
+export function codeVersion(): { sha: string; dirty: boolean } {
+  const sha = git(['rev-parse', '--short', 'HEAD']) || 'nogit';
+  // Results of earlier runs lying in bench/results/ are not a change to the code measured.
+  const dirty = git(['status', '--porcelain', '--', ':(top)', ':(top,exclude)bench/results']).length > 0;
+  return { sha, dirty };
 }
 
 export async function machine(): Promise<Record<string, unknown>> {
