@@ -2,10 +2,11 @@
  * PDF through a headless Chromium (Debian's `chromium`, driven by playwright-core), when one is
  * installed; HTML is always available. One browser per process, started on first use; each render
  * gets a fresh context with JavaScript off and the network cut, so a document can neither run nor
- * fetch anything.
+ * fetch anything. playwright-core itself is loaded on first use too: requiring it costs a process
+ * about 80 MB of RSS and most of a second, which an API that never renders a PDF should not pay.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const DEFAULT_CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -19,10 +20,12 @@ export class PdfRenderer {
   constructor(private readonly executablePath: string) {}
 
   private launch(): Promise<Browser> {
-    this.browser ??= chromium.launch({
-      executablePath: this.executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    this.browser ??= import('playwright-core').then(({ chromium }) =>
+      chromium.launch({
+        executablePath: this.executablePath,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      }),
+    );
     return this.browser;
   }
 
