@@ -105,6 +105,8 @@ async function launch(opts: Parameters<typeof startDevServer>[0]): Promise<DevSe
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close' comes after 'exit' once stderr has ended, so the reason the CLI printed is all there.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // If this process ends without stopping the server (a crash, an exit), take the server along.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -114,8 +116,8 @@ async function launch(opts: Parameters<typeof startDevServer>[0]): Promise<DevSe
   for (;;) {
     if (child.exitCode !== null) {
       process.removeListener('exit', killOnExit);
-      // stderr may still be arriving when the exit is seen
-      await new Promise((r) => setTimeout(r, 50));
+      // The whole of stderr, unless something the CLI started still holds it open after 1 s.
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       throw new DevServerExited(child.exitCode, stderr);
     }
     try {
