@@ -22,7 +22,7 @@
  *               activityTaskPollerBehavior; the SDK's default: 10 each. SDK 1.24 does not read its
  *               documented maxConcurrentWorkflowTaskPolls / maxConcurrentActivityTaskPolls)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SQLITE_PRAGMAS } from '../temporal/dev-server';
 import type { WorkerTuning } from '../worker/create-worker';
@@ -133,9 +133,7 @@ async function main(): Promise<void> {
   }
   const markdown = lines.join('\n');
   const { sha, dirty } = codeVersion();
-  const dir = path.join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = freshResultsFile(dir, `${started.toISOString().slice(0, 10)}-${sha}-knob-${knob}`);
+  const file = freshResultsFile(started, sha, `-knob-${knob}`);
   const results = { startedAt: started.toISOString(), git: { sha, dirty }, machine: info, knob, settings, rounds, config: cfg.lifecycle, samples: Object.fromEntries(samples), markdown };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${markdown}\n\nresults: ${path.relative(process.cwd(), file)}`);

@@ -16,7 +16,7 @@
  *            --resume=bench/results/<file>.json: finish an interrupted run (same mode): the sections
  *            it holds are kept, the others measured, and the file rewritten
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { documentsSection } from './sections/documents';
 import { latencySection } from './sections/latency';
@@ -130,9 +130,7 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(130));
 
-  const dir = path.join(__dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = opts.resume ? path.resolve(opts.resume) : freshResultsFile(dir, `${started.toISOString().slice(0, 10)}-${sha}${cfg.mode === 'quick' ? '-quick' : ''}`);
+  const file = opts.resume ? path.resolve(opts.resume) : freshResultsFile(started, sha, cfg.mode === 'quick' ? '-quick' : '');
   /** Writes what has been measured so far (after every section, so a failure late in a long run keeps the rest). */
   const save = (complete: boolean): string => {
     const seconds = Math.round((performance.now() - t0) / 1000) + (resumed?.seconds ?? 0);

@@ -1,14 +1,20 @@
 /** Where a bench run's results go and what they say of the machine and the code measured. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { temporalCliPath } from '../../temporal/tools';
 import { adminDatabaseUrl } from './system';
 
-/** `<dir>/<base>.json`, or `<base>-2.json`, `-3`, … when a run of the same day and commit is already there: a second run never overwrites the first. */
-export function freshResultsFile(dir: string, base: string): string {
+/**
+ * `bench/results/<date>-<sha><suffix>.json`, or `…-2.json`, `-3`, … when a run of the same day and
+ * commit is already there: a second run never overwrites the first. Creates the folder.
+ */
+export function freshResultsFile(started: Date, sha: string, suffix = ''): string {
+  const dir = path.join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const base = `${started.toISOString().slice(0, 10)}-${sha}${suffix}`;
   for (let n = 1; ; n++) {
     const file = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}.json`);
     if (!existsSync(file)) return file;
