@@ -10,7 +10,10 @@ import { escalateCase, intakeDispute, type EscalateRequest } from './intake';
 import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier';
 import { recordEvent, recordEvents } from './projection';
 import { computeSafetyIndex } from './safety-index';
-import { afterEffective, computeDeadline, extendDeadline, type SlaKey } from './sla';
+import { afterEffective, computeDeadline, extendDeadline, type CalendarDeps, type SlaKey } from './sla';
+import { HolidayStore } from '../db/holidays';
+import { casesToReplan, replanCase } from './holidays';
+import type { DeadlineKind } from '../domain/types';
 import { deliverWebhook, markDeliveryFailed } from './webhooks';
 import type { Deadline, Term } from '../domain/types';
 
@@ -36,6 +39,7 @@ export interface ActivityDeps {
 /** The activities with their dependencies injected; each call works on its own forked EntityManager. */
 export function createActivities({ orm, renderer, notifier = new LogNotifier(), officeHours, temporal, webhooks = DEFAULT_WEBHOOK_SETTINGS }: ActivityDeps) {
   const em = () => orm.em.fork();
+  const cal: CalendarDeps = { officeHours, holidays: new HolidayStore() };
 
   /** One delivery workflow per delivery id: starting it again (an activity retry) is a no-op. */
   async function startDeliveries(deliveryIds: string[]): Promise<void> {
@@ -54,13 +58,15 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
   }
 
   return {
-    intakeDispute: (input: StartDisputeInput & { from: string }) => intakeDispute(em(), officeHours, input),
-    escalateCase: (req: EscalateRequest) => escalateCase(em(), officeHours, req),
+    intakeDispute: (input: StartDisputeInput & { from: string }) => intakeDispute(em(), cal, input),
+    escalateCase: (req: EscalateRequest) => escalateCase(em(), cal, req),
     resolveUnit: (code: string) => resolveUnit(em(), code),
     resolveAgencies: (codes: string[]) => resolveAgencies(em(), codes),
-    computeDeadline: (req: SlaKey & { kind: 'accept' | 'handling' | 'report_in' | 'signatures'; from: string }) =>
-      computeDeadline(em(), officeHours, req),
-    extendDeadline: async (req: { deadline: Deadline; resumedAt: string }) => extendDeadline(officeHours, req),
+    computeDeadline: (req: SlaKey & { kind: 'accept' | 'handling' | 'report_in' | 'signatures'; from: string; unitCode?: string }) =>
+      computeDeadline(em(), cal, req),
+    extendDeadline: (req: { deadline: Deadline; resumedAt: string; unitCode?: string }) => extendDeadline(em(), cal, req),
+    replanCase: (req: { unitCode?: string; deadlines: Partial<Record<DeadlineKind, Deadline>>; at: string }) => replanCase(em(), cal.holidays, officeHours, req),
+    casesToReplan: (req: { year: number; region: string | null; afterId?: string; limit: number; at: string }) => casesToReplan(em(), req),
     afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
       await startDeliveries(await recordEvent(em(), req));

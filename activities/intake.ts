@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RiskKeyword, Unit } from '../db/entities';
 import { allocateNumber } from '../db/numbering';
-import type { OfficePeriod } from '../domain/calendar';
 import { chinaYear } from '../domain/numbering';
 import type { Deadline, Risk, StartDisputeInput, UnitRef } from '../domain/types';
 import { responsibleUnit, unitRef } from './directory';
 import { unknownUnit } from './errors';
-import { computeDeadline } from './sla';
+import { computeDeadline, type CalendarDeps } from './sla';
 
 export interface IntakeResult {
   caseNumber: string;
@@ -30,7 +29,7 @@ export async function assessRisk(em: EntityManager, input: Pick<StartDisputeInpu
  */
 export async function intakeDispute(
   em: EntityManager,
-  officeHours: OfficePeriod[] | undefined,
+  cal: CalendarDeps,
   input: StartDisputeInput & { from: string },
 ): Promise<IntakeResult> {
   const origin = await em.findOne(Unit, { code: input.gridCode });
@@ -46,12 +45,13 @@ export async function intakeDispute(
   });
   const risk = await assessRisk(em, input);
   const priority = risk.high ? 'urgent' : input.priority;
-  const deadline = await computeDeadline(em, officeHours, {
+  const deadline = await computeDeadline(em, cal, {
     kind: 'accept',
     category: input.category,
     priority,
     level: unit.level,
     from: input.from,
+    unitPath: unit.path,
   });
   return { caseNumber, unit: unitRef(unit), deadline, risk };
 }
@@ -67,7 +67,7 @@ export interface EscalateRequest {
 /** The parent unit and its accept deadline, or null at the top of the tree. */
 export async function escalateCase(
   em: EntityManager,
-  officeHours: OfficePeriod[] | undefined,
+  cal: CalendarDeps,
   req: EscalateRequest,
 ): Promise<{ unit: UnitRef; deadline: Deadline } | null> {
   const current = await em.findOne(Unit, { code: req.unitCode });
@@ -75,12 +75,13 @@ export async function escalateCase(
   if (!current.parentCode) return null;
   const parent = await em.findOne(Unit, { code: current.parentCode });
   if (!parent) throw unknownUnit(current.parentCode);
-  const deadline = await computeDeadline(em, officeHours, {
+  const deadline = await computeDeadline(em, cal, {
     kind: 'accept',
     category: req.category,
     priority: req.priority,
     level: parent.level,
     from: req.from,
+    unitPath: parent.path,
   });
   return { unit: unitRef(parent), deadline };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlaPolicy } from '../db/entities';
+import { unitPathOf, type HolidayStore } from '../db/holidays';
 import type { OfficePeriod } from '../domain/calendar';
 import {
   calendarOf,
@@ -12,6 +13,7 @@ import {
 } from '../domain/sla';
 import type { Deadline, Term } from '../domain/types';
 import { noSlaPolicy } from './errors';
+import { alertIfProvisional } from './holidays';
 
 export interface SlaKey {
   category: string;
@@ -32,27 +34,43 @@ const SECONDS: Record<'accept' | 'handling' | 'report_in' | 'signatures', (r: Sl
   signatures: (r) => r.signatureSeconds,
 };
 
+/** The calendar settings activities share: office hours, and the holiday arrangements in PostgreSQL. */
+export interface CalendarDeps {
+  officeHours?: OfficePeriod[];
+  holidays: HolidayStore;
+}
+
 /**
- * A stage deadline from the SLA policy and its calendar. Computed here, in an activity, and
- * recorded in the workflow's history: a calendar or policy change never alters a running case's
- * replay.
+ * A stage deadline from the SLA policy and its calendar, on the holiday arrangements that apply to
+ * the unit holding the case (`unitPath`, or the unit `unitCode`; national only without either).
+ * Computed here, in an activity, and recorded in the workflow's history with the arrangements'
+ * revision: a calendar or policy change never alters a running case's replay. A deadline that runs
+ * into a year without a national arrangement is provisional and raises that year's alert.
  */
 export async function computeDeadline(
   em: EntityManager,
-  officeHours: OfficePeriod[] | undefined,
-  req: SlaKey & { kind: keyof typeof SECONDS; from: string },
+  cal: CalendarDeps,
+  req: SlaKey & { kind: keyof typeof SECONDS; from: string; unitCode?: string; unitPath?: string | null },
 ): Promise<Deadline> {
   const rule = await findRule(em, req);
-  return deadlineAfter(req.kind, new Date(req.from), SECONDS[req.kind](rule), {
+  const unitPath = req.unitPath ?? (await unitPathOf(em, req.unitCode));
+  const holidays = rule.calendar === 'cn-workdays' ? await cal.holidays.tableFor(em, unitPath) : undefined;
+  const deadline = deadlineAfter(req.kind, new Date(req.from), SECONDS[req.kind](rule), {
     warningShare: rule.warningShare,
     autoEscalate: req.kind === 'accept' && rule.autoEscalate,
-    calendar: calendarOf(rule, officeHours),
+    calendar: calendarOf(rule, cal.officeHours, holidays),
   });
+  await alertIfProvisional(em, deadline, unitPath, req.from);
+  return deadline;
 }
 
 /** The deadline after a suspension, later by exactly the working time it was stopped. */
-export function extendDeadline(officeHours: OfficePeriod[] | undefined, req: { deadline: Deadline; resumedAt: string }): Deadline {
-  return resumeDeadline(req.deadline, new Date(req.resumedAt), officeHours);
+export async function extendDeadline(em: EntityManager, cal: CalendarDeps, req: { deadline: Deadline; resumedAt: string; unitCode?: string }): Promise<Deadline> {
+  const unitPath = await unitPathOf(em, req.unitCode);
+  const holidays = req.deadline.calendar === 'cn-workdays' ? await cal.holidays.tableFor(em, unitPath) : undefined;
+  const deadline = resumeDeadline(req.deadline, new Date(req.resumedAt), cal.officeHours, holidays);
+  await alertIfProvisional(em, deadline, unitPath, req.resumedAt);
+  return deadline;
 }
 
 /** At effectiveness: the follow-up visit and the judicial-confirmation window (Art. 33). */

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../config/paths';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
+import type { OfficePeriod } from '../domain/calendar';
 import type { AppConfig } from '../config/env';
 import type { PdfRenderer } from '../templates/pdf';
 import type { DocumentRenderer } from '../templates/render';
@@ -29,6 +30,7 @@ import adminRoutes from './routes/admin';
 import agreementRoutes from './routes/agreements';
 import adminAccessRoutes from './routes/admin-access';
 import adminDirectoryRoutes from './routes/admin-directory';
+import adminCalendarRoutes from './routes/admin-calendars';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -57,6 +59,8 @@ export interface AppDeps {
     publicUrl?: string;
     webhooks?: { allowPrivate: boolean };
     stageSearchAttributes?: boolean;
+    /** Office hours of the `cn-workdays` calendar, as the worker has them (for previews of re-planning). */
+    officeHours?: OfficePeriod[];
   };
   orm: MikroORM;
   temporal: Client;
@@ -143,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await admin.register(adminRoutes);
           await admin.register(adminAccessRoutes);
           await admin.register(adminDirectoryRoutes);
+          await admin.register(adminCalendarRoutes, { officeHours: deps.config.officeHours });
         },
         { prefix: '/admin' },
       );

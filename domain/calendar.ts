@@ -4,8 +4,9 @@
  *
  * Two calendars:
  * - `cn-workdays`: China's official working days (weekdays, plus the 调休 make-up weekend
- *   workdays, minus statutory holidays, from the `chinese-days` package), and within those
- *   only the office hours, read in Beijing time. Default hours 08:30–12:00 and 14:30–17:30.
+ *   workdays, minus statutory holidays, from a {@link HolidayTable}: the arrangements entered in
+ *   PostgreSQL, see `holidays.ts`; the built-in seed by default), and within those only the office
+ *   hours, read in Beijing time. Default hours 08:30–12:00 and 14:30–17:30.
  * - `wall-clock`: every second counts.
  *
  * Pure and deterministic (safe in workflow code): no I/O, and no use of the machine's time zone.
@@ -15,11 +16,7 @@
  * Internally everything is in integer milliseconds, so instants keep their millisecond part and
  * the arithmetic is exact.
  */
-// The package's prebuilt table, not its functions: `isWorkday()` & co. build their tables with
-// the machine's local time zone at load time, and west of UTC they are off by one day
-// (e.g. under TZ=America/New_York `isWorkday('2026-02-23')`, a Spring Festival holiday, is true).
-// The JSON is the same data keyed by plain 'YYYY-MM-DD' dates, independent of the time zone.
-import chineseDays from 'chinese-days/dist/chinese-days.json';
+import { SEED_HOLIDAYS, SEED_YEARS, dayNumberOf, weekdayOf, type HolidayTable } from './holidays';
 
 export type CalendarKind = 'cn-workdays' | 'wall-clock';
 
@@ -33,6 +30,8 @@ export interface CalendarSpec {
   kind: CalendarKind;
   /** Only for `cn-workdays`: sorted, non-overlapping periods. Defaults to DEFAULT_OFFICE_HOURS. */
   officeHours?: OfficePeriod[];
+  /** Only for `cn-workdays`: the holiday arrangements that apply. Defaults to the built-in seed (2004–2026). */
+  holidays?: HolidayTable;
 }
 
 const MINUTE_MS = 60_000;
@@ -92,60 +91,38 @@ export const WORKING_DAY_SECONDS: number = spanTotal(parseOfficeHours(DEFAULT_OF
 
 // ---- China's working days ------------------------------------------------------------------
 
-// `holidays` are the statutory days off (including weekdays given off for 调休); `workdays` are
-// the make-up weekend days that are worked. Every other day is a workday iff it is Mon–Fri.
-const HOLIDAYS = chineseDays.holidays as Record<string, string>;
-const MAKEUP_WORKDAYS = chineseDays.workdays as Record<string, string>;
-
-/** Day number (days since 1970-01-01) of a 'YYYY-MM-DD' date. */
-const dayNumber = (date: string): number =>
-  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
-
-/** The exceptions to Monday–Friday, by day number: true = make-up workday, false = holiday. */
-const EXCEPTIONS = new Map<number, boolean>([
-  ...Object.keys(HOLIDAYS).map((d): [number, boolean] => [dayNumber(d), false]),
-  ...Object.keys(MAKEUP_WORKDAYS).map((d): [number, boolean] => [dayNumber(d), true]),
-]);
-
 /**
- * The calendar years the holiday data covers (2004–2026 in chinese-days 1.5.7). The State
- * Council publishes each year's arrangement around November of the year before; for years
- * outside this range we fall back to plain Monday–Friday working days, so e.g. 1 January 2027
- * counts as a working day until the package is upgraded with the 2027 arrangement.
+ * The calendar years the built-in seed covers (2004–2026 in chinese-days 1.5.7). Deadlines are
+ * computed from the arrangements in PostgreSQL, which start from this seed; a year without a
+ * national arrangement falls back to plain Monday–Friday and makes a deadline provisional.
  */
-export const HOLIDAY_DATA_YEARS: { first: number; last: number } = (() => {
-  const years = [...Object.keys(HOLIDAYS), ...Object.keys(MAKEUP_WORKDAYS)].map((k) => Number(k.slice(0, 4)));
-  return { first: Math.min(...years), last: Math.max(...years) };
-})();
+export const HOLIDAY_DATA_YEARS: { first: number; last: number } = SEED_YEARS;
 
 /** Days since 1970-01-01 in Beijing time; day `d` starts at UTC ms `d * DAY_MS - 8 h`. */
 const beijingDay = (ms: number): number => Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
 const dayStartMs = (day: number): number => day * DAY_MS - BEIJING_OFFSET_MS;
 
-function isWorkdayNumber(day: number): boolean {
-  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-  return EXCEPTIONS.get(day) ?? (weekday >= 1 && weekday <= 5);
+function isWorkdayNumber(day: number, table: HolidayTable): boolean {
+  const weekday = weekdayOf(day);
+  return table.exceptions.get(day) ?? (weekday >= 1 && weekday <= 5);
 }
 
-/** Whether a Beijing calendar date 'YYYY-MM-DD' is an official working day (see HOLIDAY_DATA_YEARS). */
-export function isChineseWorkday(date: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
-  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
-    throw new RangeError(`Not a calendar date "YYYY-MM-DD": ${JSON.stringify(date)}`);
-  }
-  return isWorkdayNumber(ms / DAY_MS);
+/** Whether a Beijing calendar date 'YYYY-MM-DD' is an official working day in `table` (the seed by default). */
+export function isChineseWorkday(date: string, table: HolidayTable = SEED_HOLIDAYS): boolean {
+  const day = dayNumberOf(date);
+  if (Number.isNaN(day)) throw new RangeError(`Not a calendar date "YYYY-MM-DD": ${JSON.stringify(date)}`);
+  return isWorkdayNumber(day, table);
 }
 
 // ---- Calendars ------------------------------------------------------------------------------
 
-type Resolved = { kind: 'wall-clock' } | { kind: 'cn-workdays'; spans: Span[]; dayMs: number };
+type Resolved = { kind: 'wall-clock' } | { kind: 'cn-workdays'; spans: Span[]; dayMs: number; table: HolidayTable };
 
 function resolve(cal: CalendarSpec): Resolved {
   // Office hours are validated even for wall-clock: a bad configuration should fail loudly.
   const spans = parseOfficeHours(cal.officeHours ?? DEFAULT_OFFICE_HOURS);
   if (cal.kind === 'wall-clock') return { kind: 'wall-clock' };
-  if (cal.kind === 'cn-workdays') return { kind: 'cn-workdays', spans, dayMs: spanTotal(spans) };
+  if (cal.kind === 'cn-workdays') return { kind: 'cn-workdays', spans, dayMs: spanTotal(spans), table: cal.holidays ?? SEED_HOLIDAYS };
   throw new Error(`Unknown calendar kind ${JSON.stringify((cal as { kind: unknown }).kind)}`);
 }
 
@@ -173,7 +150,7 @@ function addMs(fromMs: number, amount: number, r: Resolved): number {
   let day = beijingDay(fromMs);
   let offset = fromMs - dayStartMs(day);
   for (;;) {
-    if (isWorkdayNumber(day)) {
+    if (isWorkdayNumber(day, r.table)) {
       if (offset === 0 && remaining > r.dayMs) {
         remaining -= r.dayMs; // the whole day fits: skip it without looking at its periods
       } else {
@@ -198,7 +175,7 @@ function betweenMs(aMs: number, bMs: number, r: Resolved): number {
   const lastDay = beijingDay(bMs);
   let total = 0;
   for (let day = firstDay; day <= lastDay; day++) {
-    if (!isWorkdayNumber(day)) continue;
+    if (!isWorkdayNumber(day, r.table)) continue;
     const lo = day === firstDay ? aMs - dayStartMs(day) : 0;
     const hi = day === lastDay ? bMs - dayStartMs(day) : DAY_MS;
     for (const [s, e] of r.spans) total += Math.max(0, Math.min(e, hi) - Math.max(s, lo));
@@ -240,7 +217,7 @@ export function isWorkingInstant(t: Date, cal: CalendarSpec): boolean {
   if (r.kind === 'wall-clock') return true;
   const day = beijingDay(ms);
   const offset = ms - dayStartMs(day);
-  return isWorkdayNumber(day) && r.spans.some(([s, e]) => s <= offset && offset < e);
+  return isWorkdayNumber(day, r.table) && r.spans.some(([s, e]) => s <= offset && offset < e);
 }
 
 /**
@@ -256,4 +233,18 @@ export function extendForSuspension(due: Date, suspendedAt: Date, resumedAt: Dat
   const r = resolve(cal);
   if (sMs >= dueMs) return new Date(dueMs);
   return new Date(addMs(dueMs, betweenMs(sMs, rMs, r), r));
+}
+
+/**
+ * Re-planning an instant for a changed calendar: the instant after `from` that leaves the same
+ * working time in [from, result) under `next` as [from, t) held under `before`. What has elapsed
+ * before `from` is not recounted; an instant at or before `from` is returned unchanged.
+ * When both calendars agree on every day in between, the result is `t` itself.
+ */
+export function replanInstant(t: Date, from: Date, before: CalendarSpec, next: CalendarSpec): Date {
+  const tMs = instant(t, 't');
+  const fromMs = instant(from, 'from');
+  if (tMs <= fromMs) return new Date(tMs);
+  const remaining = betweenMs(fromMs, tMs, resolve(before));
+  return new Date(addMs(fromMs, remaining, resolve(next)));
 }

@@ -1,4 +1,5 @@
-import { addWorkingTime, extendForSuspension, type CalendarSpec, type OfficePeriod } from './calendar';
+import { addWorkingTime, extendForSuspension, replanInstant, type CalendarSpec, type OfficePeriod } from './calendar';
+import { SEED_HOLIDAYS, missingYears, type HolidayTable } from './holidays';
 import type { Deadline, DeadlineKind, DisputeView } from './types';
 
 export interface SlaRule {
@@ -29,8 +30,21 @@ export function pickRule<R extends Pick<SlaRule, 'category' | 'priority' | 'leve
   return best;
 }
 
-export function calendarOf(rule: Pick<SlaRule, 'calendar'>, officeHours?: OfficePeriod[]): CalendarSpec {
-  return rule.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours } : { kind: 'wall-clock' };
+export function calendarOf(rule: Pick<SlaRule, 'calendar'>, officeHours?: OfficePeriod[], holidays?: HolidayTable): CalendarSpec {
+  return rule.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours, holidays } : { kind: 'wall-clock' };
+}
+
+/** The calendar a recorded deadline runs on, with the holiday table given (the seed if none). */
+export function calendarOfDeadline(d: Pick<Deadline, 'calendar'>, officeHours?: OfficePeriod[], holidays?: HolidayTable): CalendarSpec {
+  return d.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours, holidays } : { kind: 'wall-clock' };
+}
+
+/** What a `cn-workdays` deadline records of the holiday data it was computed with: the revision, and the years it lacked. */
+function provenance(cal: CalendarSpec, startedAt: string, dueAt: string): Pick<Deadline, 'calendarRevision' | 'provisionalYears'> {
+  if (cal.kind !== 'cn-workdays') return {};
+  const table = cal.holidays ?? SEED_HOLIDAYS;
+  const missing = missingYears(table, Date.parse(startedAt), Date.parse(dueAt));
+  return { calendarRevision: table.revision, ...(missing.length ? { provisionalYears: missing } : {}) };
 }
 
 /** A deadline `seconds` of the calendar's time after `from`, warned at `warningShare` of it. */
@@ -41,7 +55,8 @@ export function deadlineAfter(
   opts: { warningShare: number; autoEscalate: boolean; calendar: CalendarSpec },
 ): Deadline {
   const due = addWorkingTime(from, seconds, opts.calendar);
-  const warn = addWorkingTime(from, Math.round(seconds * opts.warningShare), opts.calendar);
+  // At least one second of working time: a warning at 0 would sit at `from`, which may be off-hours.
+  const warn = addWorkingTime(from, Math.max(1, Math.round(seconds * opts.warningShare)), opts.calendar);
   return {
     kind,
     startedAt: from.toISOString(),
@@ -51,6 +66,7 @@ export function deadlineAfter(
     breached: false,
     autoEscalate: opts.autoEscalate,
     calendar: opts.calendar.kind,
+    ...provenance(opts.calendar, from.toISOString(), due.toISOString()),
   };
 }
 
@@ -61,16 +77,42 @@ export function wallClockDeadline(kind: DeadlineKind, from: Date, seconds: numbe
 }
 
 /** The deadline after a suspension: later by exactly the working time the clock was stopped. */
-export function resumeDeadline(d: Deadline, resumedAt: Date, officeHours?: OfficePeriod[]): Deadline {
+export function resumeDeadline(d: Deadline, resumedAt: Date, officeHours?: OfficePeriod[], holidays?: HolidayTable): Deadline {
   if (!d.pausedAt) return d;
-  const cal: CalendarSpec = d.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours } : { kind: 'wall-clock' };
+  const cal = calendarOfDeadline(d, officeHours, holidays);
   const pausedAt = new Date(d.pausedAt);
-  const { pausedAt: _p, ...rest } = d;
+  const { pausedAt: _p, provisionalYears: _y, ...rest } = d;
+  const dueAt = extendForSuspension(new Date(d.dueAt), pausedAt, resumedAt, cal).toISOString();
   return {
     ...rest,
-    dueAt: extendForSuspension(new Date(d.dueAt), pausedAt, resumedAt, cal).toISOString(),
+    dueAt,
     warnAt: extendForSuspension(new Date(d.warnAt), pausedAt, resumedAt, cal).toISOString(),
+    ...provenance(cal, d.startedAt, dueAt),
   };
+}
+
+/**
+ * A running `cn-workdays` deadline re-planned for changed holiday arrangements: from `at` (or from
+ * where its clock stopped, if suspended) the same working time remains as under the table it was
+ * computed with, now counted on the new table. An instant already passed, a warning already given
+ * and a wall-clock deadline stay as they are. Returns the deadline unchanged (the same object) when
+ * nothing moves and its provenance is the same.
+ */
+export function replanDeadline(d: Deadline, at: Date, before: HolidayTable, next: HolidayTable, officeHours?: OfficePeriod[]): Deadline {
+  if (d.calendar !== 'cn-workdays' || d.breached) return d;
+  const from = d.pausedAt ? new Date(d.pausedAt) : at;
+  const oldCal = calendarOfDeadline(d, officeHours, before);
+  const newCal = calendarOfDeadline(d, officeHours, next);
+  const dueAt = replanInstant(new Date(d.dueAt), from, oldCal, newCal).toISOString();
+  const warnAt = d.warned ? d.warnAt : replanInstant(new Date(d.warnAt), from, oldCal, newCal).toISOString();
+  const { provisionalYears: _y, calendarRevision: _r, ...rest } = d;
+  const moved: Deadline = { ...rest, warnAt, dueAt, ...provenance(newCal, d.startedAt, dueAt) };
+  const same =
+    moved.dueAt === d.dueAt &&
+    moved.warnAt === d.warnAt &&
+    moved.calendarRevision === d.calendarRevision &&
+    JSON.stringify(moved.provisionalYears ?? []) === JSON.stringify(d.provisionalYears ?? []);
+  return same ? d : moved;
 }
 
 /** Art. 33: the parties may jointly apply for judicial confirmation within 30 days of effectiveness. */

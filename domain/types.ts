@@ -49,6 +49,18 @@ export interface Deadline {
   /** Whether a breach hands the case to the parent level (from the SLA policy). */
   autoEscalate: boolean;
   calendar?: 'cn-workdays' | 'wall-clock';
+  /**
+   * `cn-workdays` only: the holiday-arrangement revision the instants were computed with (see
+   * domain/holidays.ts); absent for deadlines computed from the built-in seed before arrangements
+   * were data.
+   */
+  calendarRevision?: number;
+  /**
+   * `cn-workdays` only: years the deadline runs into that have no national arrangement yet: their
+   * days were counted as plain Monday–Friday, so the instants are provisional (暂定) until the
+   * year is entered and the case re-planned.
+   */
+  provisionalYears?: number[];
   /** Set while the clock is stopped (mediation suspended). */
   pausedAt?: string;
 }

@@ -4,12 +4,25 @@
  * Imports nothing but the Temporal APIs and pure domain types.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Action, Stage } from '../domain/lifecycle';
 import type { Actor, DisputeView, Signature, Term } from '../domain/types';
 
 export const TASK_QUEUE = 'fengqiao-disputes';
 export const workflowIdFor = (disputeId: string): string => `dispute-${disputeId}`;
+
+/**
+ * The holiday arrangements changed (a year entered or corrected): the case re-plans its running
+ * `cn-workdays` deadlines and records what moved as a `deadlines_replanned` event. A signal, sent
+ * by the re-planning workflow: it waits in the case's history until the case is free.
+ */
+export interface CalendarChangedInput {
+  /** The arrangement revision that prompted it. */
+  revision: number;
+  year: number;
+  region: string | null;
+}
+export const calendarChangedSignal = defineSignal<[CalendarChangedInput]>('calendarChanged');
 
 /** Error type of an action the stage does not allow now (the API answers 409). */
 export const ACTION_REFUSED = 'ActionRefused';

@@ -65,6 +65,7 @@ import {
   stateQuery,
   suspendUpdate,
   withdrawUpdate,
+  calendarChangedSignal,
   type ActionInput,
   type ActionRefusedDetails,
   type CaseAnswer,
@@ -169,7 +170,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   // An activity's arguments are serialized when it is scheduled (synchronously, no outbound
   // interceptors here), so the case itself is passed: no copy of it is needed.
   const deadlines = (): Partial<Record<DeadlineKind, Deadline>> => (state.deadlines ??= {});
-  const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community' });
+  const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community', unitCode: state.unit?.code });
 
   /** Events of the current step not yet recorded (cases with `one-record-per-step`). */
   const unrecorded: DisputeEvent[] = [];
@@ -441,6 +442,19 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
 
   setHandler(stateQuery, () => state);
 
+  // Holiday arrangements changed: re-plan the running working-day deadlines, on the record.
+  setHandler(calendarChangedSignal, async ({ revision, year, region }) => {
+    await condition(() => intakeDone && !busy());
+    if (state.stage === 'closed') return;
+    await exclusively(async () => {
+      const replanned = await reads.replanCase({ unitCode: state.unit?.code, deadlines: deadlines(), at: nowIso() });
+      if (replanned.moves.length === 0) return;
+      for (const d of replanned.deadlines) deadlines()[d.kind] = d;
+      touch();
+      await emit('deadlines_replanned', SYSTEM, { revision: replanned.revision, prompt: { revision, year, region }, moves: replanned.moves });
+    });
+  });
+
   setHandler(intakeDoneUpdate, async () => {
     await condition(() => intakeDone);
     return answer();
@@ -470,7 +484,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const target = payload.transferTo;
       const { unit, deadline } = await exclusively(async () => {
         const unit = await reads.resolveUnit(target);
-        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitCode: unit.code, from: nowIso() }) };
       });
       // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
       const around = from.path?.replace(/[^/]+\/$/, '');
@@ -512,7 +526,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     const handling = deadlines().handling;
     const resumedAt = nowIso();
     if (handling?.pausedAt) {
-      const moved = await exclusively(() => reads.extendDeadline({ deadline: handling, resumedAt }));
+      const moved = await exclusively(() => reads.extendDeadline({ deadline: handling, resumedAt, unitCode: state.unit?.code }));
       setDeadline(moved);
     }
     const since = state.suspended?.since;
@@ -741,7 +755,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const from = state.unit!;
       const { unit, deadline } = await exclusively(async () => {
         const unit = await reads.resolveUnit(target);
-        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, from: nowIso() }) };
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitCode: unit.code, from: nowIso() }) };
       });
       if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath))) {
         forbidden(`${unit.code} is outside your area`);

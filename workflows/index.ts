@@ -1,3 +1,4 @@
 export { disputeWorkflow } from './dispute.workflow';
 export { safetyIndexWorkflow } from './safety-index.workflow';
 export { webhookDeliveryWorkflow } from './webhook.workflow';
+export { holidayReplanWorkflow } from './holiday-replan.workflow';

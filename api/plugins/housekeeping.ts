@@ -1,13 +1,33 @@
 import fp from 'fastify-plugin';
+import { raiseMissingYearAlerts } from '../../activities/holidays';
+import { missingNationalYears } from '../../db/holidays';
 import { purgeExpiredKeys } from '../idempotency';
 
-/** Hourly: drop Idempotency-Keys past their 24 hours (any API process may do it; it is idempotent). */
+/**
+ * Hourly, and once at start (any API process may do it; each step is idempotent):
+ * - drop Idempotency-Keys past their 24 hours;
+ * - while this year's national holiday arrangement, or from 1 October next year's, is missing,
+ *   raise the alert that it is (one per year and top-level unit; acknowledged by itself when the
+ *   year is entered).
+ */
 export default fp(
   async (app) => {
-    const timer = setInterval(() => {
+    const run = () => {
       purgeExpiredKeys(app.orm.em.fork()).catch((err: unknown) => app.log.warn({ err }, 'purging idempotency keys failed'));
-    }, 3600_000);
+      checkHolidayYears().catch((err: unknown) => app.log.warn({ err }, 'checking the holiday arrangements failed'));
+    };
+    async function checkHolidayYears(): Promise<void> {
+      const em = app.orm.em.fork();
+      const now = new Date();
+      const missing = await missingNationalYears(em, now);
+      if (missing.length) {
+        app.log.warn({ years: missing }, 'holiday arrangements missing: deadlines in these years are provisional');
+        await raiseMissingYearAlerts(em, missing, now);
+      }
+    }
+    const timer = setInterval(run, 3600_000);
     timer.unref();
+    app.addHook('onReady', async () => run());
     app.addHook('onClose', async () => clearInterval(timer));
   },
   { name: 'housekeeping', dependencies: ['orm'] },

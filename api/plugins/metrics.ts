@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { missingNationalYears } from '../../db/holidays';
 
 /**
  * Prometheus metrics at /metrics: HTTP requests by route and status, case starts, actions by name
@@ -40,6 +41,26 @@ export default fp<{ token?: string }>(
         this.reset();
         const rows = await app.orm.em.fork().execute<{ kind: string; n: string }[]>('select kind, count(*) as n from alerts where acked_at is null group by kind');
         for (const r of rows) this.set({ kind: r.kind }, Number(r.n));
+      },
+    });
+
+    new Gauge({
+      name: 'fengqiao_holiday_arrangement_missing',
+      help: 'National holiday arrangements due and not entered (1 per year): this year, and from 1 October next year; deadlines into such a year are provisional',
+      labelNames: ['year'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const year of await missingNationalYears(app.orm.em.fork(), new Date())) this.set({ year: String(year) }, 1);
+      },
+    });
+    new Gauge({
+      name: 'fengqiao_holiday_arrangement_last_year',
+      help: 'The last year with a national holiday arrangement entered',
+      registers: [registry],
+      async collect() {
+        const [row] = await app.orm.em.fork().execute<{ y: number | null }[]>('select max(year) as y from holiday_arrangements where region_code is null');
+        this.set(Number(row?.y ?? 0));
       },
     });
 

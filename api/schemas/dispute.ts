@@ -99,6 +99,12 @@ const DeadlineSchema = Type.Object({
   warned: Type.Boolean(),
   breached: Type.Boolean(),
   calendar: Type.Optional(Type.String()),
+  calendarRevision: Type.Optional(Type.Integer({ description: 'cn-workdays: the holiday-arrangement revision the instants were computed with' })),
+  provisionalYears: Type.Optional(
+    Type.Array(Type.Integer(), {
+      description: 'cn-workdays: years the deadline runs into that have no national holiday arrangement yet (counted Monday–Friday): the instants are provisional (暂定) until the year is entered and the case re-planned',
+    }),
+  ),
   pausedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
 

@@ -9,6 +9,8 @@ export const ALERT_KINDS = [
   'signature_overdue',
   'follow_up_due',
   'high_risk',
+  /** A year without a national holiday arrangement (not about one case: `disputeId` is `holiday-calendar-<unit>`). */
+  'holiday_data_missing',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -4,6 +4,7 @@ import { Alert } from './alert.entity';
 import { ApiKey } from './api-key.entity';
 import { Dispute } from './dispute.entity';
 import { DisputeEvent } from './dispute-event.entity';
+import { HolidayArrangement } from './holiday-arrangement.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
@@ -23,6 +24,7 @@ export {
   ApiKey,
   Dispute,
   DisputeEvent,
+  HolidayArrangement,
   IdempotencyKey,
   Notification,
   NumberAllocation,
@@ -45,6 +47,7 @@ export const ENTITIES = [
   ApiKey,
   Dispute,
   DisputeEvent,
+  HolidayArrangement,
   IdempotencyKey,
   Notification,
   NumberAllocation,
