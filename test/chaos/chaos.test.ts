@@ -435,7 +435,10 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       const wantKinds = want.alerts.map((k) => `${k}@1`).sort();
       if (JSON.stringify(got) !== JSON.stringify(wantKinds)) wrong.push(`${id} (${want.what}): ${got.join(',')} ≠ ${wantKinds.join(',')}`);
     }
-    for (const a of alerts) if (!expected.has(a.dispute_id)) wrong.push(`unexpected alert ${a.kind} on ${a.dispute_id}`);
+    // Besides the cases' alerts, the calendar's own: a year due without a national holiday arrangement
+    // (raised at the API's start from October on); they name no case.
+    const calendar = (a: { kind: string; dispute_id: string }) => a.kind === 'holiday_data_missing' && a.dispute_id.startsWith('holiday-calendar-');
+    for (const a of alerts) if (!expected.has(a.dispute_id) && !calendar(a)) wrong.push(`unexpected alert ${a.kind} on ${a.dispute_id}`);
     const streamedCount = new Map<string, number>();
     for (const s of sys.streamed) streamedCount.set(s.id, (streamedCount.get(s.id) ?? 0) + 1);
     const streamedTwice = [...streamedCount.values()].filter((c) => c > 1).length;
