@@ -62,7 +62,7 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
     escalateCase: (req: EscalateRequest) => escalateCase(em(), cal, req),
     resolveUnit: (code: string) => resolveUnit(em(), code),
     resolveAgencies: (codes: string[]) => resolveAgencies(em(), codes),
-    computeDeadline: (req: SlaKey & { kind: 'accept' | 'handling' | 'report_in' | 'signatures'; from: string; unitCode?: string }) =>
+    computeDeadline: (req: SlaKey & { kind: 'accept' | 'handling' | 'report_in' | 'signatures'; from: string; unitCode?: string; unitPath?: string }) =>
       computeDeadline(em(), cal, req),
     extendDeadline: (req: { deadline: Deadline; resumedAt: string; unitCode?: string }) => extendDeadline(em(), cal, req),
     replanCase: (req: { unitCode?: string; deadlines: Partial<Record<DeadlineKind, Deadline>>; at: string }) => replanCase(em(), cal.holidays, officeHours, req),

@@ -170,7 +170,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   // An activity's arguments are serialized when it is scheduled (synchronously, no outbound
   // interceptors here), so the case itself is passed: no copy of it is needed.
   const deadlines = (): Partial<Record<DeadlineKind, Deadline>> => (state.deadlines ??= {});
-  const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community', unitCode: state.unit?.code });
+  const slaKey = () => ({ category: state.category, priority: state.priority, level: state.level ?? 'community', unitPath: state.unit?.path });
 
   /** Events of the current step not yet recorded (cases with `one-record-per-step`). */
   const unrecorded: DisputeEvent[] = [];
@@ -484,7 +484,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const target = payload.transferTo;
       const { unit, deadline } = await exclusively(async () => {
         const unit = await reads.resolveUnit(target);
-        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitCode: unit.code, from: nowIso() }) };
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitPath: unit.path, from: nowIso() }) };
       });
       // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
       const around = from.path?.replace(/[^/]+\/$/, '');
@@ -755,7 +755,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
       const from = state.unit!;
       const { unit, deadline } = await exclusively(async () => {
         const unit = await reads.resolveUnit(target);
-        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitCode: unit.code, from: nowIso() }) };
+        return { unit, deadline: await reads.computeDeadline({ kind: 'accept', ...slaKey(), level: unit.level, unitPath: unit.path, from: nowIso() }) };
       });
       if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath))) {
         forbidden(`${unit.code} is outside your area`);
