@@ -4,6 +4,7 @@
  * with one button. The overdue list is the inbox with `overdue=true`; reassigning is a case action.
  */
 import type { FastifyInstance } from 'fastify';
+import { CALENDAR_ALERT_PREFIX } from '../../activities/holidays';
 import { AppError } from '../errors';
 import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn } from './context';
 
@@ -19,6 +20,11 @@ interface AlertDoc {
   ackNote?: string;
 }
 
+/** The alert kind whose `disputeId` names a unit's calendar (activities/holidays.ts), not a case. */
+const CALENDAR_ALERT_KIND = 'holiday_data_missing';
+
+const isCalendarAlert = (a: Pick<AlertDoc, 'kind' | 'disputeId'>): boolean => a.kind === CALENDAR_ALERT_KIND || a.disputeId.startsWith(CALENDAR_ALERT_PREFIX);
+
 export default async function alertPages(app: FastifyInstance): Promise<void> {
   app.get('/console/alerts', { config: { public: true } }, async (request, reply) => {
     const ctx = await signedIn(app, request, reply);
@@ -30,10 +36,14 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
     ]);
     const unacked = ok(open).items;
     const q = request.query as Record<string, string | undefined>;
+    // A missing holiday arrangement is about the calendar, not a case: it leads to the calendars page (an administrator's).
+    const calendarsHref = ctx.user.role === 'admin' ? '/console/calendars' : null;
     const row = (a: AlertDoc) => ({
       id: a.id,
       disputeId: a.disputeId,
-      caseNumber: a.caseNumber ?? a.disputeId.slice(0, 8),
+      ...(isCalendarAlert(a)
+        ? { caseNumber: t.calendars.alertTarget, href: calendarsHref, hint: calendarsHref ? null : t.calendars.alertTargetHint }
+        : { caseNumber: a.caseNumber ?? a.disputeId.slice(0, 8), href: `/console/cases/${encodeURIComponent(a.disputeId)}`, hint: null }),
       kindLabel: t.alert[a.kind] ?? a.kind,
       kind: a.kind,
       message: a.message,
@@ -49,7 +59,14 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
       open: unacked.map(row),
       acked: ok(recent).items.filter((a) => a.ackedAt).slice(0, 20).map(row),
       // The live script's words and the kind labels, as JSON in a data attribute (no inline script).
-      labels: JSON.stringify({ kinds: t.alert, ack: t.alerts.ack, ackNote: t.alerts.ackNote, live: t.alerts.live, offline: t.alerts.offline }),
+      labels: JSON.stringify({
+        kinds: t.alert,
+        ack: t.alerts.ack,
+        ackNote: t.alerts.ackNote,
+        live: t.alerts.live,
+        offline: t.alerts.offline,
+        calendars: { label: t.calendars.alertTarget, hint: t.calendars.alertTargetHint, href: calendarsHref ?? '', kind: CALENDAR_ALERT_KIND, prefix: CALENDAR_ALERT_PREFIX },
+      }),
       flash: q.acked && /^\d{1,18}$/.test(q.acked) ? `${t.alerts.acked} #${q.acked}` : null,
       error: typeof q.error === 'string' ? q.error.slice(0, 300) : null,
     });

@@ -11,9 +11,9 @@ import { mayAct } from '../../domain/permissions';
 import { SLA_KINDS } from '../../domain/sla';
 import { actorOf } from '../plugins/auth';
 import { AppError } from '../errors';
-import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ConsoleContext, type Problem } from './context';
+import { beijing, callApi, chrome, checkCsrf, ok, provisionalTip, reasonOf, signedIn, type ConsoleContext, type Problem } from './context';
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
-import type { ConsoleDict } from './i18n';
+import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { safeNext } from './session';
 import { LABELS } from '../../templates/labels';
 
@@ -34,7 +34,7 @@ interface CaseDoc {
   receivedAt: string;
   risk?: { high: boolean; reasons: string[] };
   assignee?: { id: string; name: string };
-  deadlines: Record<string, { kind: string; warnAt: string; dueAt: string; breached: boolean; pausedAt?: string }>;
+  deadlines: Record<string, { kind: string; warnAt: string; dueAt: string; breached: boolean; pausedAt?: string; provisionalYears?: number[] }>;
   suspended?: { since: string; reason: string };
   meeting?: { at: string; place: string; agenda?: string; agencies: Array<{ code: string; name: string; answer?: string; note?: string }>; outcome?: unknown };
   agreement?: { number?: string; effectiveAt?: string; signatures: unknown[] };
@@ -69,9 +69,9 @@ function duration(ms: number, t: ConsoleDict): string {
 }
 
 /** The SLA light of a case: red when a deadline is breached, amber from its warning time, else green. */
-export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, now = Date.now()) {
+export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, now = Date.now(), lang: ConsoleLang = 'zh-CN') {
   const all = Object.values(c.deadlines ?? {}).filter((d) => d && SLA_KINDS.includes(d.kind as never));
-  if (c.stage === 'closed' || all.length === 0) return { state: 'none', text: t.inbox.noDeadline, kindLabel: '', due: '', warn: '', dueText: '' };
+  if (c.stage === 'closed' || all.length === 0) return { state: 'none', text: t.inbox.noDeadline, kindLabel: '', due: '', warn: '', dueText: '', provisional: null };
   const breached = all.filter((d) => d.breached).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
   const running = all.filter((d) => !d.breached && !d.pausedAt).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
   const d = breached ?? running ?? all[0]!;
@@ -89,7 +89,7 @@ export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, n
     state = Date.parse(d.warnAt) <= now ? 'warn' : 'ok';
     text = `${t.inbox.left} ${duration(due - now, t)}`;
   }
-  return { state, text, kindLabel, due: d.dueAt, warn: d.warnAt, dueText: beijing(d.dueAt) };
+  return { state, text, kindLabel, due: d.dueAt, warn: d.warnAt, dueText: beijing(d.dueAt), provisional: provisionalTip(t, lang, d.provisionalYears) };
 }
 
 const STATE_WORD = (t: ConsoleDict, state: string) =>
@@ -126,7 +126,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     const list = ok(await callApi<{ items: CaseDoc[]; nextCursor?: string }>(app, request, ctx, 'GET', `/api/v1/disputes?${params}`));
     const now = Date.now();
     const rows = list.items.map((c) => {
-      const sla = slaOf(c, t, now);
+      const sla = slaOf(c, t, now, ctx.lang);
       return {
         id: c.id,
         caseNumber: c.caseNumber ?? '—',
@@ -187,6 +187,29 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
   });
 }
 
+interface ReplanMove {
+  kind: string;
+  dueAt: string;
+  newDueAt: string;
+  provisionalYears?: number[];
+  newProvisionalYears?: number[];
+}
+
+/** A `deadlines_replanned` event as people read it: which arrangement prompted it, and each deadline's old → new due time. */
+function replannedDetail(p: Record<string, unknown>, t: ConsoleDict, lang: ConsoleLang, unitNames: Map<string, string>) {
+  const prompt = (p.prompt ?? {}) as { revision?: number; year?: number; region?: string | null };
+  const region = prompt.region ? (unitNames.get(prompt.region) ?? prompt.region) : t.calendars.national;
+  const detail = prompt.year ? fill(t.case.replannedBy, { year: prompt.year, region, revision: prompt.revision ?? (typeof p.revision === 'number' ? p.revision : '—') }) : null;
+  const moves = (Array.isArray(p.moves) ? (p.moves as ReplanMove[]) : []).map((m) => ({
+    label: `${t.deadline[m.kind] ?? m.kind}${lang === 'en' ? ': ' : '：'}`,
+    from: beijing(m.dueAt),
+    to: beijing(m.newDueAt),
+    fromProvisional: provisionalTip(t, lang, m.provisionalYears),
+    toProvisional: provisionalTip(t, lang, m.newProvisionalYears),
+  }));
+  return { detail, moves };
+}
+
 function caseIdOf(request: FastifyRequest): string {
   const id = (request.params as { id: string }).id;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new AppError('not_found', `no case ${id}`);
@@ -227,6 +250,7 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
   };
   const now = Date.now();
   const zh = ctx.lang === 'zh-CN';
+  const unitNames = new Map((units.status === 200 ? units.body.items : []).map((u) => [u.code, u.name]));
   const view = {
     ...chrome(ctx, 'inbox', request),
     c: {
@@ -244,7 +268,7 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
       assignee: c.assignee?.name ?? null,
       suspended: c.suspended ? `${beijing(c.suspended.since)} · ${c.suspended.reason}` : null,
       sla: (() => {
-        const s = slaOf(c, t, now);
+        const s = slaOf(c, t, now, ctx.lang);
         return { ...s, word: STATE_WORD(t, s.state) };
       })(),
       meeting: c.meeting
@@ -269,11 +293,13 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
       warnAt: beijing(d.warnAt),
       state: d.breached ? 'breach' : d.pausedAt ? 'paused' : Date.parse(d.warnAt) <= now ? 'warn' : 'ok',
       word: d.breached ? t.inbox.breached : d.pausedAt ? t.case.paused : Date.parse(d.warnAt) <= now ? t.inbox.warn : t.inbox.ok,
+      provisional: provisionalTip(t, ctx.lang, d.provisionalYears),
     })),
     timeline: (events.status === 200 ? events.body.items : []).map((e) => {
       const p = e.payload ?? {};
+      if (e.type === 'deadlines_replanned') return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', ...replannedDetail(p, t, ctx.lang, unitNames) };
       const detail = ['reason', 'text', 'note', 'result', 'to', 'place'].map((k) => p[k]).find((v) => typeof v === 'string') as string | undefined;
-      return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', detail: detail ?? null };
+      return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', detail: detail ?? null, moves: null };
     }),
     documents: documentsOf(c).map((kind) => ({
       label: t.docs[kind] ?? kind,

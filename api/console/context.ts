@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../plugins/auth';
 import { AppError } from '../errors';
-import { DICTS, type ConsoleDict, type ConsoleLang } from './i18n';
+import { DICTS, fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { csrfTokenOf, csrfValid, langOf, sessionToken } from './session';
 
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
@@ -100,6 +100,12 @@ export function beijing(iso: string | undefined | null): string {
   return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** The 暂定 (provisional) tooltip of a deadline, or null when its instants rest on entered arrangements. */
+export function provisionalTip(t: ConsoleDict, lang: ConsoleLang, years: readonly number[] | undefined): string | null {
+  if (!years?.length) return null;
+  return fill(t.case.provisionalTip, { years: years.join(lang === 'en' ? ', ' : '、') });
+}
+
 /** The page's shared view data: user, nav, language switch. */
 export function chrome(ctx: ConsoleContext, active: string, request: FastifyRequest) {
   const { t, user } = ctx;
@@ -109,7 +115,7 @@ export function chrome(ctx: ConsoleContext, active: string, request: FastifyRequ
     ...(role === 'supervisor' || role === 'admin' ? [{ key: 'overdue', href: '/console/inbox?overdue=true' }] : []),
     ...(role === 'supervisor' || role === 'mediator' || role === 'admin' ? [{ key: 'alerts', href: '/console/alerts' }] : []),
     ...(role === 'agency_rep' ? [{ key: 'summonses', href: '/console/summonses' }] : []),
-    ...(role === 'admin' ? [{ key: 'admin', href: '/console/admin' }] : []),
+    ...(role === 'admin' ? [{ key: 'admin', href: '/console/admin' }, { key: 'calendars', href: '/console/calendars' }] : []),
     { key: 'board', href: '/board' },
   ];
   return {

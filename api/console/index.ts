@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../../config/paths';
 import { AppError } from '../errors';
 import adminPages from './admin';
 import alertPages from './alerts';
+import calendarPages from './calendars';
 import casePages from './cases';
 import { callApi, signedIn } from './context';
 import { CONSOLE_LANGS, DICTS, type ConsoleLang } from './i18n';
@@ -45,6 +46,7 @@ export function parseForm(text: string): Record<string, string | string[]> {
 const STATIC: Record<string, { type: string; body: Buffer }> = {};
 for (const [name, type] of [
   ['console.js', 'text/javascript; charset=utf-8'],
+  ['calendars.js', 'text/javascript; charset=utf-8'],
   ['console.css', 'text/css; charset=utf-8'],
 ] as const) {
   STATIC[name] = { type, body: readFileSync(path.join(PROJECT_ROOT, 'views/console/static', name)) };
@@ -161,6 +163,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   await app.register(alertPages);
   await app.register(summonsPages);
   await app.register(adminPages);
+  await app.register(calendarPages);
 };
 
 export default consolePlugin;

@@ -28,7 +28,8 @@ const arrangement = (over: Record<string, unknown> = {}) => ({
   days: [{ date: '2026-12-21', kind: 'off', name: '测试节' }],
   ...over,
 });
-const rowsOf = async () => Number((await sys.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from holiday_arrangements'))[0]!.n);
+// This file's own rows (other files enter years in the shared database at the same time).
+const rowsOf = async () => Number((await sys.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from holiday_arrangements where region_code = ?', [REGION]))[0]!.n);
 
 it('is for administrators only', async () => {
   for (const who of ['supervisor@wangjiaqiao-community', 'mediator@wangjiaqiao-street']) {

@@ -62,7 +62,15 @@
     tr.setAttribute('data-alert', a.id); tr.className = 'fresh alert-' + a.kind;
     cell(tr, beijing(a.raisedAt), 'nowrap');
     var k = cell(tr, '', 'nowrap'); var strong = document.createElement('strong'); strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind; k.appendChild(strong);
-    var c = cell(tr, ''); var link = document.createElement('a'); link.href = '/console/cases/' + encodeURIComponent(a.disputeId); link.textContent = a.caseNumber || a.disputeId.slice(0, 8); c.appendChild(link);
+    var c = cell(tr, '');
+    var cal = labels.calendars || {};
+    if (a.kind === cal.kind || (cal.prefix && String(a.disputeId).indexOf(cal.prefix) === 0)) {
+      // A missing holiday arrangement is about the calendar, not a case.
+      if (cal.href) { var calLink = document.createElement('a'); calLink.href = cal.href; calLink.textContent = cal.label || ''; c.appendChild(calLink); }
+      else c.textContent = (cal.label || '') + (cal.hint ? '（' + cal.hint + '）' : '');
+    } else {
+      var link = document.createElement('a'); link.href = '/console/cases/' + encodeURIComponent(a.disputeId); link.textContent = a.caseNumber || a.disputeId.slice(0, 8); c.appendChild(link);
+    }
     cell(tr, a.message, 'wide');
     var act = cell(tr, canAck ? '' : '—');
     if (canAck) act.appendChild(ackForm(a.id));
