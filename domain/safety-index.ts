@@ -1,6 +1,6 @@
 /**
- * The Safety Index (平安指数, DESIGN.md §7): per region and period, figures from the cases, a
- * weighted 0–100 score, a colour band and a rank among siblings. Pure arithmetic.
+ * The Safety Index (平安指数; docs/design.md#safety-index-平安指数): per region and period, figures from
+ * the cases, a weighted 0–100 score, a colour band and a rank among siblings. Pure arithmetic.
  */
 export interface IndexFigures {
   population: number;

@@ -233,7 +233,7 @@ const Reason = Text(2000);
 const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T, description: string) =>
   Type.Object(props, { additionalProperties: false, description });
 
-/** The body of each action (DESIGN.md §5), validated at the HTTP boundary. */
+/** The body of each action (what each does: docs/design.md#the-lifecycle), validated at the HTTP boundary. */
 export const ActionPayloadSchemas = {
   accept: Obj({ note: Type.Optional(Reason) }, 'The unit accepts the ticket (接单); the handling clock starts.'),
   decline: Obj(
