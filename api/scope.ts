@@ -45,30 +45,28 @@ export async function findVisibleCase(em: EntityManager, p: Principal, id: strin
   return em.map(Dispute, await visibleRow<Record<string, unknown>>(em, p, id, '*'));
 }
 
-/** What an action needs to know of a case before it is sent: where it is, and its workflow's version. */
+/** What an action needs to know of a case before it is sent: where it is (the workflow checks who may act). */
 export interface CaseHead {
   id: string;
   unitCode?: string;
   unitPath?: string;
-  /** 2: a full-lifecycle workflow, which checks roles itself. */
-  version?: number;
 }
 
 /** A row of `caseHeadQuery`. */
-export type CaseHeadRow = { id: string; unit_code: string | null; unit_path: string | null; version: number | null };
+export type CaseHeadRow = { id: string; unit_code: string | null; unit_path: string | null };
 
 /** The query of a case's head, if the caller may see it (at most one row; see `caseHeadOf`). */
 export function caseHeadQuery(p: Principal, id: string): { sql: string; params: unknown[] } {
   const scope = scopeCondition(p);
   return {
-    sql: `select id, unit_code, unit_path, (state->>'version')::int as version from disputes where id = ? and ${scope.sql}`,
+    sql: `select id, unit_code, unit_path from disputes where id = ? and ${scope.sql}`,
     params: [id, ...scope.params],
   };
 }
 
 /** A row of `caseHeadQuery` as a CaseHead. */
 export function caseHeadOf(row: CaseHeadRow): CaseHead {
-  return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined, version: row.version ?? undefined };
+  return { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined };
 }
 
 /** Like findVisibleCase, without reading the case's document. */

@@ -1,23 +1,18 @@
-import { V1_ALLOWED_ACTIONS, allowedActions } from '../domain/lifecycle';
+import { allowedActions } from '../domain/lifecycle';
 import { isOverdue, nextDeadline } from '../domain/sla';
 import type { DisputeView } from '../domain/types';
 
 /** A case as the API returns it: the workflow's view, keyed by `id`, with what it allows now. */
 export function caseResponse(view: DisputeView) {
-  const { disputeId, stageEntry: _entry, deadline, deadlines, version, ...rest } = view;
-  const full = version === 2;
-  // Cases started on the skeleton hold one accept deadline; show it in the same shape.
-  const running = deadlines ?? (deadline && view.stage === 'awaiting_acceptance' ? { accept: deadline } : {});
+  const { disputeId, stageEntry: _entry, deadlines, ...rest } = view;
   return {
     id: disputeId,
     ...rest,
-    deadlines: running,
+    deadlines: deadlines ?? {},
     nextDeadlineAt: nextDeadline(view),
-    overdue: full ? isOverdue(view) : false,
+    overdue: isOverdue(view),
     pastMeetings: view.pastMeetings ?? [],
     pastAgreements: view.pastAgreements ?? [],
-    allowedActions: full
-      ? allowedActions(view.stage, { suspended: !!view.suspended, performed: view.followUp?.performed })
-      : [...V1_ALLOWED_ACTIONS[view.stage]],
+    allowedActions: allowedActions(view.stage, { suspended: !!view.suspended, performed: view.followUp?.performed }),
   };
 }

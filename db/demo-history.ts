@@ -241,7 +241,6 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   let t = plan.received;
   const view: DisputeView = {
     disputeId: '',
-    version: 2,
     caseNumber: '',
     stage: 'awaiting_acceptance',
     stageEntry: 0,

@@ -1,6 +1,6 @@
 /**
- * The case lifecycle of DESIGN.md §5 as data: stages, outcomes, levels and which action each stage
- * allows. Pure code, shared by the workflow (validators), the activities and the API.
+ * The case lifecycle (docs/design.md#the-lifecycle) as data: stages, outcomes, levels and which
+ * action each stage allows. Pure code, shared by the workflow (validators), the activities and the API.
  */
 export const STAGES = [
   'awaiting_acceptance',
@@ -18,7 +18,10 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const LEVELS = ['grid', 'community', 'street', 'county', 'city'] as const;
 export type Level = (typeof LEVELS)[number];
 
-/** Every action name of the API contract (DESIGN.md §8), in its URL spelling. */
+/**
+ * Every action of `POST /api/v1/disputes/{id}/signals/{action}`, as spelled in the URL (integrators
+ * depend on these names).
+ */
 export const ACTIONS = [
   'accept',
   'decline',
@@ -43,7 +46,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 /**
- * What each stage allows (DESIGN.md §5):
+ * What each stage allows:
  * - awaiting_acceptance 接单: the unit accepts, or declines (transfers) with a reason;
  * - in_mediation 调处: notes, suspend/resume, escalate, convene a meeting, resolve, fail, withdraw;
  * - meeting_scheduled 联合调解: agencies answer the summons; the outcome is recorded;
@@ -91,16 +94,6 @@ export function isAllowed(stage: Stage, action: Action, flags: LifecycleFlags = 
  */
 export const NOTE_EVENT_LIMIT = 30;
 export const ACTION_EVENT_LIMIT = 50;
-
-/** The first version's table (the walking skeleton), still used by cases started on it. */
-export const V1_ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
-  awaiting_acceptance: ['accept', 'add-note'],
-  in_mediation: ['add-note', 'escalate', 'resolve'],
-  meeting_scheduled: ['add-note'],
-  awaiting_signatures: ['add-note', 'sign', 'seal'],
-  follow_up: ['add-note'],
-  closed: [],
-};
 
 export const CATEGORIES = [
   'neighbour',

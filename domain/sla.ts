@@ -70,12 +70,6 @@ export function deadlineAfter(
   };
 }
 
-/** The skeleton's wall-clock deadline (kept for the cases started on it). */
-export function wallClockDeadline(kind: DeadlineKind, from: Date, seconds: number, warningShare: number, autoEscalate: boolean): Deadline {
-  const { calendar: _calendar, ...rest } = deadlineAfter(kind, from, seconds, { warningShare, autoEscalate, calendar: { kind: 'wall-clock' } });
-  return rest;
-}
-
 /** The deadline after a suspension: later by exactly the working time the clock was stopped. */
 export function resumeDeadline(d: Deadline, resumedAt: Date, officeHours?: OfficePeriod[], holidays?: HolidayTable): Deadline {
   if (!d.pausedAt) return d;
@@ -159,9 +153,9 @@ export function judicialConfirmationWindow(effectiveAt: Date): Deadline {
 export const SLA_KINDS: readonly DeadlineKind[] = ['accept', 'handling', 'report_in', 'signatures', 'follow_up'];
 
 /** The next pending SLA deadline of a case, for the inbox, the overdue filter and search attributes. */
-export function nextDeadline(view: Pick<DisputeView, 'stage' | 'deadline' | 'deadlines'>): string | undefined {
+export function nextDeadline(view: Pick<DisputeView, 'stage' | 'deadlines'>): string | undefined {
   if (view.stage === 'closed') return undefined;
-  const all = view.deadlines ? Object.values(view.deadlines) : view.deadline ? [view.deadline] : [];
+  const all = Object.values(view.deadlines ?? {});
   return all
     .filter((d): d is Deadline => !!d && !d.breached && !d.pausedAt && SLA_KINDS.includes(d.kind))
     .map((d) => d.dueAt)

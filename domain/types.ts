@@ -194,8 +194,6 @@ export interface StartDisputeInput extends DisputeIntake {
 /** The whole state of a case, as the workflow holds it and the read model projects it. */
 export interface DisputeView {
   disputeId: string;
-  /** 1: the walking skeleton's behaviour (cases started before the full lifecycle); 2: full lifecycle. */
-  version?: number;
   caseNumber?: string;
   stage: Stage;
   outcome?: Outcome;
@@ -217,8 +215,6 @@ export interface DisputeView {
   acceptedBy?: Actor;
   assignee?: { id: string; name: string };
   closedAt?: string;
-  /** The accept deadline of the skeleton version. */
-  deadline?: Deadline;
   deadlines?: Partial<Record<DeadlineKind, Deadline>>;
   overdue?: boolean;
   suspended?: { since: string; by: string; reason: string };

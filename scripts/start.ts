@@ -14,6 +14,7 @@ import { resolveDatabaseUrl } from '../db/database';
 import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../db/seed';
 import { demoHistoryAtStart } from './demo-history';
+import { checkInstall, readDataFolder } from './install';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSafetyIndexSchedule } from '../temporal/schedules';
@@ -41,9 +42,13 @@ async function main(): Promise<void> {
 
   try {
     let devServer: DevServer | undefined;
-    if (!process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE) {
+    const embeddedTemporal = !process.env.TEMPORAL_ADDRESS && !process.env.TEMPORAL_PROFILE;
+    const storeFile = path.join(DATA_DIR, 'temporal.db');
+    // Read before the dev server starts: it creates a fresh store.
+    const folder = embeddedTemporal ? readDataFolder(DATA_DIR, storeFile) : undefined;
+    if (embeddedTemporal) {
       devServer = await startDevServer({
-        dbFile: path.join(DATA_DIR, 'temporal.db'),
+        dbFile: storeFile,
         port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
         uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
       });
@@ -56,6 +61,8 @@ async function main(): Promise<void> {
     const orm = await initORM(db.url, db.kind === 'embedded' ? { pool: { min: 0, max: 1 } } : {});
     cleanups.push(() => orm.close());
     const applied = await migrate(orm);
+    // The embedded store and the database must belong together, and to this workflow code.
+    if (folder) await checkInstall(orm.em.fork(), { dataDir: DATA_DIR, folder });
     const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
 
     const renderer = createRenderer();

@@ -129,10 +129,9 @@ export interface ReassignPayload {
 }
 
 /**
- * What an action (and intake-done) answers. Cases started since `lean-history` answer a receipt: the
- * case itself is in the read model, written before the answer (the event's projection is part of the
- * action), so the API reads it there instead of the history carrying a copy of the case per action.
- * Earlier cases answer the whole case.
+ * What an action (and intake-done) answers: a receipt. The case itself is in the read model, written
+ * before the answer (the event's projection is part of the action), so the API reads it there
+ * instead of the history carrying a copy of the case per action.
  */
 export interface CaseReceipt {
   receipt: true;
@@ -143,10 +142,7 @@ export interface CaseReceipt {
   outcome?: DisputeView['outcome'];
   caseNumber?: string;
 }
-export type CaseAnswer = DisputeView | CaseReceipt;
-export const isReceipt = (a: CaseAnswer): a is CaseReceipt => (a as CaseReceipt).receipt === true;
-
-const action = <P>(name: Action) => defineUpdate<CaseAnswer, [ActionInput<P>]>(name);
+const action = <P>(name: Action) => defineUpdate<CaseReceipt, [ActionInput<P>]>(name);
 
 export const acceptUpdate = action<AcceptPayload>('accept');
 export const declineUpdate = action<DeclinePayload>('decline');
@@ -192,7 +188,7 @@ export const ACTION_UPDATES = {
 } as const satisfies Record<Action, unknown>;
 
 /** Waits until intake has finished and answers the case (used with update-with-start). */
-export const intakeDoneUpdate = defineUpdate<CaseAnswer, []>('intake-done');
+export const intakeDoneUpdate = defineUpdate<CaseReceipt, []>('intake-done');
 
 export const stateQuery = defineQuery<DisputeView>('state');
 

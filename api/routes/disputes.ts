@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, DisputeEvent, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
-import { mayAct } from '../../domain/permissions';
 import type { DisputeView } from '../../domain/types';
-import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails, type CaseAnswer } from '../../workflows/dispute.messages';
+import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails, type CaseReceipt } from '../../workflows/dispute.messages';
 import { caseAfter } from '../case-answer';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
@@ -201,10 +200,6 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const principal = principalOf(request);
         const key = request.headers['idempotency-key'];
         const run = async (found: CaseHead): Promise<Answer> => {
-          // Cases started before the full lifecycle have no role checks in their workflow: check here.
-          if (found.version !== 2 && !mayAct(actorOf(principal), action, { unitCode: found.unitCode, unitPath: found.unitPath, summoned: [] })) {
-            throw new AppError('forbidden', `${principal.kind === 'staff' ? principal.role : 'integrator'} may not ${action} this case`);
-          }
           const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
           try {
             const send = () =>
@@ -217,7 +212,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
               );
             // A case applies one action at a time: when it is busy for a moment, wait a little and try
             // again rather than hand the caller a 409 for a transition that takes milliseconds.
-            let answer: CaseAnswer | undefined;
+            let answer: CaseReceipt | undefined;
             for (let attempt = 1; !answer; attempt++) {
               try {
                 answer = await send();

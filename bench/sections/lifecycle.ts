@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
-import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseAnswer } from '../../workflows/dispute.messages';
+import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseReceipt } from '../../workflows/dispute.messages';
 import { cpuBound, cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
 import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
@@ -77,7 +77,7 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
       }),
     });
     const handle = sys.client.workflow.getHandle(workflowIdFor(id));
-    let view: CaseAnswer | undefined;
+    let view: CaseReceipt | undefined;
     for (const step of streetCaseSteps()) {
       const update = ACTION_UPDATES[step.action as keyof typeof ACTION_UPDATES] as typeof ACTION_UPDATES.accept;
       view = await handle.executeUpdate(update, { args: [{ actor: actors[step.user]!, payload: step.payload as never }] });

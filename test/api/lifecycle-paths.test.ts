@@ -107,7 +107,7 @@ describe('risk', () => {
     expect(created.risk.reasons).toEqual(expect.arrayContaining(['reporter flagged high risk', 'keyword: 持刀', 'keyword: 报复']));
     expect(Date.parse(created.deadlines.accept.dueAt) - Date.parse(created.deadlines.accept.startedAt)).toBe(3600_000);
     expect(created.notes[0].text).toMatch(/公安机关/);
-    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake-detached-notices');
+    await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake');
     const alerts = await api.alerts(created.id, await api.as('supervisor@yufuci-community'));
     expect(alerts.map((a) => a.kind)).toEqual(['high_risk']);
     const referral = await eventually(
@@ -194,7 +194,7 @@ describe('the joint meeting', () => {
     const back = await api.act(id, 'record-outcome', { result: 'adjourned', facts: '人社局未到场，休会' }, mediator);
     expect(back).toMatchObject({ stage: 'in_mediation', pastMeetings: [expect.objectContaining({ round: 1 })] });
     expect(back.deadlines.report_in).toBeUndefined();
-    await recordHistory(sys.temporalAddress, workflowIdFor(id), 'meeting-report-in-breach-reminder-adjourned-detached-notices');
+    await recordHistory(sys.temporalAddress, workflowIdFor(id), 'meeting-report-in-breach-reminder-adjourned');
   });
 
   it('lets only summoned agencies answer, and needs a reason to decline', async () => {

@@ -1,6 +1,6 @@
 import { ACTIONS, ALLOWED_ACTIONS, STAGES, allowedActions, isAllowed, parentLevel } from '../../domain/lifecycle';
 import { chinaYear, formatNumber } from '../../domain/numbering';
-import { pickRule, wallClockDeadline } from '../../domain/sla';
+import { deadlineAfter, pickRule } from '../../domain/sla';
 
 describe('the lifecycle table', () => {
   it('names only actions of the API contract, and a closed case allows none', () => {
@@ -53,7 +53,7 @@ describe('SLA rules', () => {
   });
 
   it('warns at the warning share of a wall-clock deadline', () => {
-    const d = wallClockDeadline('accept', new Date('2026-01-01T00:00:00Z'), 100, 0.8, true);
+    const d = deadlineAfter('accept', new Date('2026-01-01T00:00:00Z'), 100, { warningShare: 0.8, autoEscalate: true, calendar: { kind: 'wall-clock' } });
     expect(d).toMatchObject({ warnAt: '2026-01-01T00:01:20.000Z', dueAt: '2026-01-01T00:01:40.000Z', warned: false, breached: false });
   });
 });

@@ -6,7 +6,6 @@ const community: Actor = { type: 'staff', id: 'u-mediator-yufuci-community', nam
 
 export const WANGJIAQIAO: DisputeView = {
   disputeId: 'golden-wangjiaqiao',
-  version: 2,
   caseNumber: '（2026）汪社人调受字第12号',
   stage: 'closed',
   outcome: 'resolved',
@@ -88,7 +87,6 @@ export const WANGJIAQIAO: DisputeView = {
 
 export const TAOLI: DisputeView = {
   disputeId: 'golden-taoli',
-  version: 2,
   caseNumber: '（2026）渔人调受字第7号',
   stage: 'closed',
   outcome: 'failed',

@@ -7,11 +7,10 @@
  * gets the right deadline at once.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -24,7 +23,7 @@ import type { Deadline } from '../../domain/types';
 import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
 import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/dispute.messages';
-import { HISTORIES_DIR } from '../helpers/histories';
+import { saveHistory } from '../helpers/histories';
 import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
 import { installQuietRuntime } from '../helpers/runtime';
 import { eventually, expectStatus } from '../helpers/system';
@@ -181,8 +180,5 @@ it(`reported on 31 December ${YEAR - 1} at 16:00: provisional until ${YEAR} is e
   const again = expectStatus(await app.inject({ method: 'PUT', url: `/api/v1/admin/calendars/${YEAR}`, headers: admin, payload: body }), 200);
   expect(again).toMatchObject({ changedDates: [], replan: null, previousRevision: entered.revision });
 
-  if (process.env.RECORD_HISTORIES === '1') {
-    const file = path.join(HISTORIES_DIR, 'holiday-replan.json');
-    if (!existsSync(file)) writeFileSync(file, historyToJSON(await env.client.workflow.getHandle(workflowIdFor(before.id)).fetchHistory()));
-  }
+  await saveHistory(env.client, workflowIdFor(before.id), 'holiday-replan');
 });

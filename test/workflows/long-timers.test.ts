@@ -16,6 +16,7 @@ import type { Actor, StartDisputeInput } from '../../domain/types';
 import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
 import { ACTION_UPDATES, SEARCH_ATTRIBUTES, intakeDoneUpdate, stateQuery, workflowIdFor } from '../../workflows/dispute.messages';
+import { saveHistory } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/runtime';
 
 const INDEXED_VALUE_TYPE: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6, INT: 3, DOUBLE: 4, TEXT: 1, KEYWORD_LIST: 7 };
@@ -124,4 +125,5 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
   expect(result).toMatchObject({ stage: 'closed', outcome: 'resolved', deadlines: {} });
   expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(effectiveAt + 30 * DAY);
   expect((await events()).slice(-3)).toEqual(['follow_up_recorded', 'closed', 'judicial_confirmation_window_closed']);
+  await saveHistory(env.client, workflowIdFor(disputeId), 'working-day-escalation-follow-up-due-judicial-window');
 });

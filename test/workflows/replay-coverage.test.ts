@@ -1,0 +1,81 @@
+/**
+ * The recorded histories replayed by replay.test.ts cover every action and every timer path of the
+ * dispute workflow: read from the histories themselves (the Updates accepted, the signals, and the
+ * events, alerts and notices their activities recorded), so a path dropped from the recordings
+ * fails here instead of passing CI unguarded.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ACTIONS } from '../../domain/lifecycle';
+import { HISTORIES_DIR } from '../helpers/histories';
+
+type Json = Record<string, any>;
+const decode = (p: Json | undefined): unknown => {
+  if (!p?.data) return undefined;
+  try {
+    return JSON.parse(Buffer.from(p.data as string, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+interface Seen {
+  updates: Set<string>;
+  signals: Set<string>;
+  events: Set<string>;
+  alerts: Set<string>;
+  notices: Set<string>;
+  breaches: Set<string>;
+}
+
+function read(file: string, seen: Seen): void {
+  const history = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as { events: Json[] };
+  for (const e of history.events) {
+    const attrs = Object.entries(e).find(([k]) => k.endsWith('Attributes'))?.[1] as Json | undefined;
+    if (!attrs) continue;
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED') seen.updates.add(attrs.acceptedRequest?.input?.name);
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED') seen.signals.add(attrs.signalName);
+    if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') {
+      for (const p of attrs.input?.payloads ?? []) {
+        const arg = decode(p) as Json | undefined;
+        if (!arg || typeof arg !== 'object') continue;
+        const events: Json[] = arg.events ?? (arg.event ? [arg.event] : []);
+        for (const ev of events) {
+          seen.events.add(ev.type);
+          if (ev.type === 'deadline_breached') seen.breaches.add(ev.payload?.kind);
+        }
+        if (attrs.activityType?.name === 'raiseAlert') seen.alerts.add(arg.kind);
+        if (attrs.activityType?.name === 'sendNotice') seen.notices.add(arg.kind);
+      }
+    }
+  }
+}
+
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
+const seen: Seen = { updates: new Set(), signals: new Set(), events: new Set(), alerts: new Set(), notices: new Set(), breaches: new Set() };
+for (const f of files) read(f, seen);
+
+it('has one set of histories, of the one code path (no patch markers)', () => {
+  expect(files.length).toBeGreaterThanOrEqual(15);
+  expect(files.length).toBeLessThanOrEqual(25);
+  const markers = files.filter((f) => readFileSync(path.join(HISTORIES_DIR, f), 'utf8').includes('core_patch'));
+  expect(markers).toEqual([]);
+});
+
+it('accepts every action of the contract somewhere', () => {
+  expect([...ACTIONS].filter((a) => !seen.updates.has(a))).toEqual([]);
+});
+
+it('walks every timer: each deadline’s warning and breach, reminders, the visit, the confirmation window', () => {
+  for (const kind of ['accept_warning', 'accept_breach', 'handling_warning', 'handling_breach', 'report_in_breach', 'signature_overdue', 'follow_up_due', 'high_risk']) {
+    expect({ kind, seen: seen.alerts.has(kind) }).toEqual({ kind, seen: true });
+  }
+  for (const kind of ['accept', 'handling', 'report_in', 'signatures']) expect({ kind, seen: seen.breaches.has(kind) }).toEqual({ kind, seen: true });
+  for (const type of ['meeting_reminder_sent', 'follow_up_due', 'judicial_confirmation_window_closed', 'escalated', 'transferred', 'reopened', 'attendance_declined', 'deadlines_replanned']) {
+    expect({ type, seen: seen.events.has(type) }).toEqual({ type, seen: true });
+  }
+  for (const kind of ['meeting_summons', 'meeting_reminder', 'judicial_confirmation_reminder', 'high_risk_referral']) {
+    expect({ kind, seen: seen.notices.has(kind) }).toEqual({ kind, seen: true });
+  }
+  expect(seen.signals.has('calendarChanged')).toBe(true);
+});

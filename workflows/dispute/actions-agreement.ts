@@ -1,0 +1,204 @@
+/**
+ * The actions from the joint meeting to the visit: schedule it (the summons goes out), the agencies
+ * answer it, record its outcome, draft the agreement, sign and seal it (effective per 人民调解法
+ * Art. 29), a party rejects it, the follow-up visit is recorded.
+ */
+import type { ActionInput } from '../dispute.messages';
+import {
+  confirmAttendanceUpdate,
+  declineAttendanceUpdate,
+  recordFollowUpUpdate,
+  recordOutcomeUpdate,
+  rejectAgreementUpdate,
+  resolveUpdate,
+  scheduleMeetingUpdate,
+  sealUpdate,
+  signUpdate,
+} from '../dispute.messages';
+import { invalid, nowIso, type DisputeCase } from './case';
+import { caseSteps } from './steps';
+import { becomeEffectiveIfComplete, closeCase, draftAgreement } from './transitions';
+
+const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
+
+export function registerAgreementActions(c: DisputeCase): void {
+  const s = c.state;
+
+  c.on(
+    scheduleMeetingUpdate,
+    'schedule-meeting',
+    async ({ actor, payload }) => {
+      const { agencies, reportIn } = await c.exclusively(async () => ({
+        agencies: await caseSteps.resolveAgencies(payload.agencies),
+        reportIn: await caseSteps.computeDeadline({ kind: 'report_in', ...c.slaKey(), from: nowIso() }),
+      }));
+      const round = (s.pastMeetings?.length ?? 0) + 1;
+      s.meeting = {
+        round,
+        at: payload.at,
+        place: payload.place,
+        agencies,
+        parties: payload.parties ?? s.parties.map((_, i) => i),
+        agenda: payload.agenda,
+        convenedBy: actor,
+        convenedAt: nowIso(),
+      };
+      c.setDeadline(reportIn, { noWarning: true });
+      const meetingAt = Date.parse(payload.at);
+      const remindAt = Math.max(Date.now(), meetingAt - Math.min(MEETING_REMINDER_LEAD_MS, (meetingAt - Date.now()) / 2));
+      c.setDeadline(
+        { kind: 'meeting_reminder', startedAt: nowIso(), warnAt: payload.at, dueAt: new Date(remindAt).toISOString(), warned: true, breached: false, autoEscalate: false },
+        { noWarning: true },
+      );
+      c.enterStage('meeting_scheduled');
+      await c.emit('meeting_scheduled', actor, { round, at: payload.at, place: payload.place, agencies: payload.agencies, reportInDueAt: reportIn.dueAt });
+      c.notify({
+        key: `${s.disputeId}:summons:${round}`,
+        disputeId: s.disputeId,
+        kind: 'meeting_summons',
+        recipients: agencies.map((a) => a.code),
+        message: `联合调解通知：${s.caseNumber} ${s.title}，${payload.at} 于${payload.place}召开，请于 ${reportIn.dueAt} 前报到确认。`,
+      });
+    },
+    ({ payload }) => {
+      if (!(Date.parse(payload.at) > Date.now())) invalid('the meeting must be in the future');
+      if (new Set(payload.agencies).size !== payload.agencies.length) invalid('an agency is listed twice');
+      for (const i of payload.parties ?? []) if (i >= s.parties.length) invalid(`no party ${i}`);
+    },
+  );
+
+  const answerSummons =
+    (answer: 'confirmed' | 'declined') =>
+    async ({ actor, payload }: ActionInput<{ note?: string; reason?: string }>) => {
+      const agency = s.meeting!.agencies.find((a) => a.code === actor.agencyCode)!;
+      agency.answer = answer;
+      agency.answeredAt = nowIso();
+      agency.answeredBy = actor.id;
+      agency.note = payload.reason ?? payload.note;
+      if (s.meeting!.agencies.every((a) => a.answer)) c.clearDeadlines('report_in');
+      await c.emit(answer === 'confirmed' ? 'attendance_confirmed' : 'attendance_declined', actor, { agency: agency.code, note: agency.note });
+    };
+  const notYetAnswered = ({ actor }: ActionInput<unknown>) => {
+    const agency = s.meeting?.agencies.find((a) => a.code === actor.agencyCode);
+    if (!agency) invalid('only a representative of a summoned agency answers the summons');
+    if (agency.answer) invalid(`${actor.agencyCode} has already answered`);
+  };
+  c.on(confirmAttendanceUpdate, 'confirm-attendance', answerSummons('confirmed'), notYetAnswered);
+  c.on(declineAttendanceUpdate, 'decline-attendance', answerSummons('declined'), (input) => {
+    notYetAnswered(input);
+    if (!input.payload.reason) invalid('a reason is required to decline');
+  });
+
+  c.on(
+    recordOutcomeUpdate,
+    'record-outcome',
+    async ({ actor, payload }) => {
+      const meeting = s.meeting!;
+      meeting.outcome = {
+        result: payload.result,
+        facts: payload.facts,
+        responsibilities: payload.responsibilities,
+        losses: payload.losses,
+        note: payload.note,
+        recordedAt: nowIso(),
+      };
+      s.pastMeetings = [...(s.pastMeetings ?? []), meeting];
+      s.meeting = undefined;
+      c.clearDeadlines('report_in', 'meeting_reminder');
+      await c.emit('meeting_outcome_recorded', actor, { result: payload.result, round: meeting.round });
+      if (payload.result === 'agreed') {
+        await draftAgreement(c, actor, {
+          facts: payload.facts,
+          matters: payload.matters ?? '',
+          responsibilities: payload.responsibilities ?? '',
+          losses: payload.losses,
+          terms: payload.terms ?? [],
+        });
+      } else if (payload.result === 'no_agreement' && payload.failWithReferral) {
+        s.failure = { at: nowIso(), by: actor.id, reason: '联合调解未达成协议', referral: payload.failWithReferral };
+        closeCase(c, 'failed');
+        await c.emit('mediation_failed', actor, { referral: payload.failWithReferral });
+      } else {
+        c.enterStage('in_mediation');
+        await c.emit('back_to_mediation', actor, { result: payload.result });
+      }
+    },
+    ({ payload }) => {
+      if (!s.meeting) invalid('there is no meeting to record');
+      if (payload.result === 'agreed' && !(payload.terms?.length && payload.matters && payload.responsibilities)) {
+        invalid('an agreed outcome needs matters, responsibilities and at least one term');
+      }
+    },
+  );
+
+  c.on(
+    resolveUpdate,
+    'resolve',
+    async ({ actor, payload }) => draftAgreement(c, actor, payload),
+    ({ payload }) => {
+      if (payload.terms.length === 0) invalid('an agreement needs at least one term');
+    },
+  );
+
+  c.on(
+    signUpdate,
+    'sign',
+    async ({ actor, payload }) => {
+      const agreement = s.agreement!;
+      const index = payload.signer.startsWith('party:') ? Number(payload.signer.slice(6)) : -1;
+      const name = index >= 0 ? s.parties[index]!.name : (s.acceptedBy?.name ?? actor.name);
+      agreement.signatures.push({ signer: payload.signer, name, method: payload.method, witness: payload.witness, at: nowIso(), recordedBy: actor.id });
+      await c.emit('signed', actor, { signer: payload.signer, name, method: payload.method, witness: payload.witness });
+      await becomeEffectiveIfComplete(c, actor);
+    },
+    ({ payload }) => {
+      const { signer } = payload;
+      const match = /^party:(\d+)$/.exec(signer);
+      if (signer !== 'mediator' && !(match && Number(match[1]) < s.parties.length)) {
+        invalid(`unknown signer ${signer}: use "mediator" or "party:0" … "party:${s.parties.length - 1}"`);
+      }
+      if (s.agreement?.signatures.some((sig) => sig.signer === signer)) invalid(`${signer} has already signed`);
+    },
+  );
+
+  c.on(
+    sealUpdate,
+    'seal',
+    async ({ actor }) => {
+      s.agreement!.sealedAt = nowIso();
+      s.agreement!.sealedBy = actor.id;
+      await c.emit('sealed', actor, { committee: s.unit?.committeeName });
+      await becomeEffectiveIfComplete(c, actor);
+    },
+    () => {
+      if (s.agreement?.sealedAt) invalid('the committee seal is already affixed');
+    },
+  );
+
+  c.on(
+    rejectAgreementUpdate,
+    'reject-agreement',
+    async ({ actor, payload }) => {
+      const agreement = s.agreement!;
+      agreement.rejected = { at: nowIso(), by: actor.id, party: payload.party, reason: payload.reason };
+      s.pastAgreements = [...(s.pastAgreements ?? []), agreement];
+      s.agreement = undefined;
+      c.clearDeadlines('signatures');
+      c.enterStage('in_mediation');
+      await c.emit('agreement_rejected', actor, { party: payload.party, reason: payload.reason });
+    },
+    ({ payload }) => {
+      if (payload.party !== undefined && payload.party >= s.parties.length) invalid(`no party ${payload.party}`);
+    },
+  );
+
+  c.on(recordFollowUpUpdate, 'record-follow-up', async ({ actor, payload }) => {
+    s.followUp = { ...s.followUp!, ...payload, recordedAt: nowIso(), recordedBy: actor.id };
+    c.clearDeadlines('follow_up');
+    await c.emit('follow_up_recorded', actor, { performed: payload.performed, satisfaction: payload.satisfaction });
+    if (payload.performed) {
+      closeCase(c, 'resolved');
+      await c.emit('closed', actor, { outcome: 'resolved' });
+    }
+  });
+}
