@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DisputeView } from '../domain/types';
+import { caseAtLeast } from './disputes-repository';
 import { stateQuery, workflowIdFor, type CaseReceipt } from '../workflows/dispute.messages';
 
 /**
@@ -8,9 +9,7 @@ import { stateQuery, workflowIdFor, type CaseReceipt } from '../workflows/disput
  * ever be behind the receipt, the workflow is asked for its state instead.
  */
 export async function caseAfter(app: FastifyInstance, answer: CaseReceipt): Promise<DisputeView> {
-  const [row] = await app.orm.em
-    .getConnection()
-    .execute<{ seq: number; state: DisputeView }[]>('select seq, state from disputes where id = ?', [answer.disputeId]);
-  if (row && row.seq >= answer.seq) return row.state;
+  const projected = await caseAtLeast(app.orm.em.fork(), answer.disputeId, answer.seq);
+  if (projected) return projected;
   return app.temporal.workflow.getHandle(workflowIdFor(answer.disputeId)).query(stateQuery);
 }

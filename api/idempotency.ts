@@ -25,12 +25,11 @@ export interface IdempotentRequest {
    */
   provisional?: Answer;
   /**
-   * What must exist for the request to run, read in the claim's own statement (one round trip
-   * instead of two): a query returning at most one row. Without its row nothing is claimed and
-   * `missing()` is thrown (a request that names what does not exist is refused, not remembered);
-   * with it, `run` gets the row.
+   * What must exist for the request to run, read before the claim: without it nothing is claimed
+   * and `missing()` is thrown (a request that names what does not exist, or what the caller may not
+   * see, is refused, not remembered); with it, `run` gets what `find` found.
    */
-  guard?: { sql: string; params: unknown[]; missing: () => Error };
+  guard?: { find: () => Promise<unknown>; missing: () => Error };
 }
 
 export interface Answer {
@@ -48,23 +47,20 @@ export interface Answer {
  */
 export async function idempotently<G = undefined>(em: EntityManager, req: IdempotentRequest, run: (disputeId: string, guarded: G) => Promise<Answer>): Promise<Answer> {
   const requestHash = sha256Hex(canonicalJson(req.request));
-  // Claims the key in one round trip: a new key is inserted; an expired one (older than the TTL, not
-  // yet purged) is taken over as if new; a live one is left as it is and read below. The guard's row
-  // (if any) comes back from the same statement, and without it nothing is inserted.
   const { provisional, guard } = req;
-  const [claim] = await em.execute<{ dispute_id: string | null; guarded: G | null }[]>(
-    `with guard as (${guard ? guard.sql : 'select true as ok'}),
-     claimed as (
-       insert into idempotency_keys (principal, key, request_hash, dispute_id, response_status, response_body, retryable)
-       select ?::varchar, ?::varchar, ?::varchar, ?::varchar, ?::int, ?::jsonb, ?::boolean where exists (select 1 from guard)
-       on conflict (principal, key) do update set
-         request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = excluded.response_status,
-         response_body = excluded.response_body, retryable = excluded.retryable, created_at = now()
-       where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
-       returning dispute_id)
-     select (select dispute_id from claimed) as dispute_id, (select row_to_json(g) from guard g limit 1) as guarded`,
+  const guarded = (guard ? await guard.find() : undefined) as G;
+  if (guard && guarded == null) throw guard.missing();
+  // Claims the key in one round trip: a new key is inserted; an expired one (older than the TTL, not
+  // yet purged) is taken over as if new; a live one is left as it is and read below.
+  const [claim] = await em.execute<{ dispute_id: string }[]>(
+    `insert into idempotency_keys (principal, key, request_hash, dispute_id, response_status, response_body, retryable)
+     values (?, ?, ?, ?, ?, ?::jsonb, ?)
+     on conflict (principal, key) do update set
+       request_hash = excluded.request_hash, dispute_id = excluded.dispute_id, response_status = excluded.response_status,
+       response_body = excluded.response_body, retryable = excluded.retryable, created_at = now()
+     where idempotency_keys.created_at < now() - interval '${IDEMPOTENCY_TTL_HOURS} hours'
+     returning dispute_id`,
     [
-      ...(guard?.params ?? []),
       req.principal,
       req.key,
       requestHash,
@@ -74,8 +70,6 @@ export async function idempotently<G = undefined>(em: EntityManager, req: Idempo
       !!provisional,
     ],
   );
-  if (guard && claim?.guarded == null) throw guard.missing();
-  const guarded = (claim?.guarded ?? undefined) as G;
   const inserted = !!claim?.dispute_id;
   let disputeId = req.disputeId;
   // Whether the key holds a provisional answer: then a success leaves it as it is.

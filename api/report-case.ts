@@ -7,7 +7,7 @@ import { intakeDoneUpdate, workflowIdFor } from '../workflows/dispute.messages';
 import { AppError } from './errors';
 import { idempotently, replayed } from './idempotency';
 import { actorOf, type Principal } from './plugins/auth';
-import { mayCreateAt } from './scope';
+import { mayCreateAt } from './disputes-repository';
 import { caseAfter } from './case-answer';
 import { caseResponse } from './views';
 
@@ -57,7 +57,8 @@ export async function reportCase(
 ): Promise<{ status: number; body: CaseBody | RegisteringCase }> {
   const em = app.orm.em.fork();
   // Where the case arose: read with the Idempotency-Key's claim when there is one (one round trip).
-  const originQuery = { sql: 'select code, path from units where code = ?', params: [intake.gridCode] };
+  const findOrigin = async (): Promise<Origin | undefined> =>
+    (await em.execute<Origin[]>('select code, path from units where code = ?', [intake.gridCode]))[0];
   const unknownOrigin = () =>
     new AppError('validation_failed', `unknown gridCode ${intake.gridCode}`, {
       errors: [{ field: 'body/gridCode', message: 'is not a unit of the directory (GET /api/v1/units)' }],
@@ -102,12 +103,12 @@ export async function reportCase(
         // An async create's answer is known before the start: stored with the claim (one write
         // instead of two); a repeat starts again (USE_EXISTING) before answering it.
         provisional: opts.respondAsync ? { status: 202, body: registering(disputeId) } : undefined,
-        guard: { ...originQuery, missing: unknownOrigin },
+        guard: { find: findOrigin, missing: unknownOrigin },
       },
       start,
     );
   } else {
-    const [origin] = await em.execute<Origin[]>(originQuery.sql, originQuery.params);
+    const origin = await findOrigin();
     if (!origin) throw unknownOrigin();
     answer = await start(disputeId, origin);
   }

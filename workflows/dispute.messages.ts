@@ -6,7 +6,8 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Action, Stage } from '../domain/lifecycle';
-import type { Actor, DisputeView, Signature, Term } from '../domain/types';
+import type { ActionPayloads } from '../domain/action-payloads';
+import type { Actor, DisputeView } from '../domain/types';
 
 export const TASK_QUEUE = 'fengqiao-disputes';
 export const workflowIdFor = (disputeId: string): string => `dispute-${disputeId}`;
@@ -43,90 +44,26 @@ export interface ActionInput<P = Record<string, never>> {
   payload: P;
 }
 
-export interface AcceptPayload {
-  note?: string;
-}
-export interface DeclinePayload {
-  reason: string;
-  /** A unit to transfer the ticket to; without one it goes to the level above. */
-  transferTo?: string;
-}
-export interface NotePayload {
-  text: string;
-}
-export interface EscalatePayload {
-  reason: string;
-}
-export interface SuspendPayload {
-  reason: string;
-}
-export interface ResumePayload {
-  note?: string;
-}
-export interface ScheduleMeetingPayload {
-  at: string;
-  place: string;
-  agencies: string[];
-  parties?: number[];
-  agenda?: string;
-}
-export interface AttendancePayload {
-  note?: string;
-  reason?: string;
-}
-export interface RecordOutcomePayload {
-  result: 'agreed' | 'no_agreement' | 'adjourned';
-  facts: string;
-  matters?: string;
-  responsibilities?: string;
-  losses?: string;
-  terms?: Term[];
-  note?: string;
-  /** After no_agreement: end mediation (调解不成) with this referral instead of going back to mediation. */
-  failWithReferral?: string;
-}
-export interface ResolvePayload {
-  facts: string;
-  matters: string;
-  responsibilities: string;
-  losses?: string;
-  terms: Term[];
-}
-export interface SignPayload {
-  signer: string; // 'party:<index>' or 'mediator'
-  method: Signature['method'];
-  witness?: string;
-}
-export interface SealPayload {
-  note?: string;
-}
-export interface RejectAgreementPayload {
-  party?: number;
-  reason: string;
-}
-export interface FollowUpPayload {
-  performed: boolean;
-  satisfaction: number;
-  note?: string;
-  risks?: string;
-  measures?: string;
-}
-export interface ReopenPayload {
-  reason: string;
-}
-export interface FailPayload {
-  reason: string;
-  referral: string;
-}
-export interface WithdrawPayload {
-  reason: string;
-  party?: number;
-}
-export interface ReassignPayload {
-  reason: string;
-  unitCode?: string;
-  assignee?: { id: string; name: string };
-}
+/** The payload of each action: the static type of its schema (domain/action-payloads.ts), one definition for the API and the workflow. */
+export type AcceptPayload = ActionPayloads['accept'];
+export type DeclinePayload = ActionPayloads['decline'];
+export type NotePayload = ActionPayloads['add-note'];
+export type EscalatePayload = ActionPayloads['escalate'];
+export type SuspendPayload = ActionPayloads['suspend'];
+export type ResumePayload = ActionPayloads['resume'];
+export type ScheduleMeetingPayload = ActionPayloads['schedule-meeting'];
+export type ConfirmAttendancePayload = ActionPayloads['confirm-attendance'];
+export type DeclineAttendancePayload = ActionPayloads['decline-attendance'];
+export type RecordOutcomePayload = ActionPayloads['record-outcome'];
+export type ResolvePayload = ActionPayloads['resolve'];
+export type SignPayload = ActionPayloads['sign'];
+export type SealPayload = ActionPayloads['seal'];
+export type RejectAgreementPayload = ActionPayloads['reject-agreement'];
+export type FollowUpPayload = ActionPayloads['record-follow-up'];
+export type ReopenPayload = ActionPayloads['reopen'];
+export type FailPayload = ActionPayloads['fail'];
+export type WithdrawPayload = ActionPayloads['withdraw'];
+export type ReassignPayload = ActionPayloads['reassign'];
 
 /**
  * What an action (and intake-done) answers: a receipt. The case itself is in the read model, written
@@ -151,8 +88,8 @@ export const escalateUpdate = action<EscalatePayload>('escalate');
 export const suspendUpdate = action<SuspendPayload>('suspend');
 export const resumeUpdate = action<ResumePayload>('resume');
 export const scheduleMeetingUpdate = action<ScheduleMeetingPayload>('schedule-meeting');
-export const confirmAttendanceUpdate = action<AttendancePayload>('confirm-attendance');
-export const declineAttendanceUpdate = action<AttendancePayload>('decline-attendance');
+export const confirmAttendanceUpdate = action<ConfirmAttendancePayload>('confirm-attendance');
+export const declineAttendanceUpdate = action<DeclineAttendancePayload>('decline-attendance');
 export const recordOutcomeUpdate = action<RecordOutcomePayload>('record-outcome');
 export const resolveUpdate = action<ResolvePayload>('resolve');
 export const signUpdate = action<SignPayload>('sign');

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { Dispute, DisputeEvent, Unit } from '../../db/entities';
+import { Dispute, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
-import type { DisputeView } from '../../domain/types';
 import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails, type CaseReceipt } from '../../workflows/dispute.messages';
 import { caseAfter } from '../case-answer';
 import { AppError, fromTemporal } from '../errors';
@@ -11,7 +10,7 @@ import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
-import { caseHeadOf, caseHeadQuery, caseNotFound, findVisibleCase, findVisibleCaseHead, scopeCondition, type CaseHead, type CaseHeadRow } from '../scope';
+import { caseEvents, caseNotFound, findVisibleCase, findVisibleCaseHead, listCases, visibleCaseHead, type CaseHead } from '../disputes-repository';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import {
   ActionPayloadSchemas,
@@ -97,45 +96,21 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const principal = principalOf(request);
       const { stage, unit, level, overdue, open, q, limit, cursor } = request.query;
-      const scope = scopeCondition(principal);
-      const where = [scope.sql];
-      const params: unknown[] = [...scope.params];
-      if (stage) {
-        where.push('stage = ?');
-        params.push(stage);
-      }
+      let unitPath: string | undefined;
       if (unit) {
         const found = await app.orm.em.fork().findOne(Unit, { code: unit });
         if (!found) return { items: [] };
-        where.push('unit_path like ?');
-        params.push(`${found.path}%`);
+        unitPath = found.path;
       }
-      if (level) {
-        where.push('level = ?');
-        params.push(level);
-      }
-      if (open !== undefined) where.push(open ? "stage <> 'closed'" : "stage = 'closed'");
-      if (overdue !== undefined) {
-        where.push('overdue = ?');
-        params.push(overdue);
-      }
-      if (q) {
-        // LIKE wildcards in the query are matched literally.
-        where.push(`search_text ilike ? escape '\\'`);
-        params.push(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      }
+      let before: { at: string; id: string } | undefined;
       if (cursor) {
         const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
         if (!at || !id || Number.isNaN(Date.parse(at))) {
           throw new AppError('validation_failed', 'bad cursor', { errors: [{ field: 'querystring/cursor', message: 'is not a cursor from this API' }] });
         }
-        where.push('(created_at, id) < (?, ?)');
-        params.push(at, id);
+        before = { at, id };
       }
-      const rows = await app.orm.em.execute<{ id: string; created_at: Date; state: DisputeView }[]>(
-          `select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
-          [...params, limit + 1],
-        );
+      const rows = await listCases(app.orm.em.fork(), principal, { stage, unitPath, level, open, overdue, q, before }, limit);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -174,8 +149,8 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const em = app.orm.em.fork();
-      await findVisibleCase(em, principalOf(request), request.params.id);
-      const events = await em.find(DisputeEvent, { disputeId: request.params.id }, { orderBy: { seq: 'asc' } });
+      await findVisibleCaseHead(em, principalOf(request), request.params.id);
+      const events = await caseEvents(em, request.params.id);
       return { items: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actor: e.actor, payload: e.payload })) };
     },
   );
@@ -231,18 +206,18 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
           }
         };
         const id = request.params.id;
-        // With a key, the case (if the caller may see it) is read in the key's claim statement.
+        // With a key, only a case the caller may see claims it.
         const answer = key
-          ? await idempotently<CaseHeadRow>(
+          ? await idempotently<CaseHead>(
               app.orm.em.fork(),
               {
                 principal: principalKey(principal),
                 key,
                 request: { route: action, id, body: request.body },
                 disputeId: id,
-                guard: { ...caseHeadQuery(principal, id), missing: () => caseNotFound(id) },
+                guard: { find: () => visibleCaseHead(app.orm.em.fork(), principal, id), missing: () => caseNotFound(id) },
               },
-              (_disputeId, row) => run(caseHeadOf(row)),
+              (_disputeId, head) => run(head),
             )
           : await run(await findVisibleCaseHead(app.orm.em.fork(), principal, id));
         return replayed(answer) as never;

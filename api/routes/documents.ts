@@ -19,7 +19,7 @@ import type { PdfRenderer } from '../../templates/pdf';
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
-import { findVisibleCase } from '../scope';
+import { findVisibleCase } from '../disputes-repository';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 /** Documents are user data rendered as HTML: nothing in them may run, load or frame anything. */

@@ -16,7 +16,7 @@ import { stringEnum } from '../schemas/common';
 import { isClientError } from '../plugins/errors';
 import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
-import { scopeCondition } from '../scope';
+import { casesWhere } from '../disputes-repository';
 import { nextDeadline } from '../../domain/sla';
 
 export const SERVICE_NAMES: Record<Category, { name: string; description: string }> = {
@@ -221,15 +221,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  async function findRequests(who: Principal, where: string[], params: unknown[], limit = 1000) {
-    const scope = scopeCondition(who);
-    return app.orm.em
-      .fork()
-      .execute<{ state: DisputeView; updated_at: Date }[]>(
-        `select state, updated_at from disputes where ${[scope.sql, ...where].join(' and ')} order by created_at desc limit ?`,
-        [...scope.params, ...params, limit],
-      );
-  }
+  const findRequests = (who: Principal, where: string[], params: unknown[], limit = 1000) => casesWhere(app.orm.em.fork(), who, where, params, limit);
 
   app.get(
     '/requests/:file',

@@ -1,19 +1,7 @@
-import { Kind, Type, TypeRegistry, type Static, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { CODE_PATTERN, stringEnum } from '../../domain/schema';
 
-const STRING_ENUM = 'StringEnum';
-// TypeBox's own checks (Value.Check, used by scripts) learn the kind; Fastify validates with Ajv.
-if (!TypeRegistry.Has(STRING_ENUM)) {
-  TypeRegistry.Set(STRING_ENUM, (schema: { enum: string[] }, value) => typeof value === 'string' && schema.enum.includes(value));
-}
-
-/**
- * One of a list of strings, as JSON Schema's `enum` (TypeBox's README, "Unsafe"): not a union of
- * literals, whose `anyOf` fast-json-stringify serializes by trying each alternative with Ajv (a
- * case's `allowedActions` cost more to answer than the rest of it), and whose errors list every
- * alternative instead of saying once which values are allowed.
- */
-export const stringEnum = <T extends string>(values: readonly T[], opts: object = {}): TUnsafe<T> =>
-  Type.Unsafe<T>({ [Kind]: STRING_ENUM, type: 'string', enum: [...values], ...opts });
+export { CODE_PATTERN, stringEnum };
 
 /** RFC 9457 problem details, with the extensions this API adds. */
 export const ProblemSchema = Type.Object(
@@ -58,4 +46,3 @@ export const standardErrors = {
   503: problem('A service this request needs did not answer in time: retry'),
 };
 
-export const CODE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';

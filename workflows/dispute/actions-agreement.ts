@@ -86,6 +86,7 @@ export function registerAgreementActions(c: DisputeCase): void {
   c.on(confirmAttendanceUpdate, 'confirm-attendance', answerSummons('confirmed'), notYetAnswered);
   c.on(declineAttendanceUpdate, 'decline-attendance', answerSummons('declined'), (input) => {
     notYetAnswered(input);
+    // The API's schema requires it too; this holds for a caller that reaches Temporal directly.
     if (!input.payload.reason) invalid('a reason is required to decline');
   });
 
