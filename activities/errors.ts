@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTION_INVALID } from '../workflows/dispute.messages';
+import { ACTION_INVALID } from '../domain/action-failures';
 
 /** Failures no retry can fix: the workflow sees them at once (listed in its nonRetryableErrorTypes). */
 export const unknownUnit = (code: string): ApplicationFailure =>

@@ -25,19 +25,7 @@ export interface CalendarChangedInput {
 }
 export const calendarChangedSignal = defineSignal<[CalendarChangedInput]>('calendarChanged');
 
-/** Error type of an action the stage does not allow now (the API answers 409). */
-export const ACTION_REFUSED = 'ActionRefused';
-export interface ActionRefusedDetails {
-  stage: Stage;
-  action: Action;
-  allowed: Action[];
-  /** Refused only because another action (or a deadline's consequences) was being applied: retry. */
-  busy?: boolean;
-}
-/** Error type of an action the caller's role or area does not allow (the API answers 403). */
-export const ACTION_FORBIDDEN = 'ActionForbidden';
-/** Error type of an action whose content the workflow finds invalid (the API answers 422). */
-export const ACTION_INVALID = 'ActionInvalid';
+export { ACTION_FORBIDDEN, ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../domain/action-failures';
 
 export interface ActionInput<P = Record<string, never>> {
   actor: Actor;
