@@ -5,8 +5,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import view from '@fastify/view';
-import Handlebars from 'handlebars';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../config/paths';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,6 +17,7 @@ import type { DocumentRenderer } from '../templates/render';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
 import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
+import { registerPages } from './pages';
 import authPlugin, { requireAdmin } from './plugins/auth';
 import errorsPlugin, { frameworkErrors } from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
@@ -37,7 +36,7 @@ import directoryRoutes from './routes/directory';
 import disputesRoutes from './routes/disputes';
 import documentsRoutes from './routes/documents';
 import boardRoutes from './routes/board';
-import consolePlugin from './console';
+import consolePlugin from '../console';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
 import safetyIndexRoutes from './routes/safety-index';
@@ -156,16 +155,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(open311Routes, { prefix: '/open311/v2' });
-  // Server-rendered pages: Handlebars (its own instance), compiled once, strict, escaping on.
-  const pages = Handlebars.create();
-  pages.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  await app.register(view, {
-    engine: { handlebars: pages },
-    root: path.join(PROJECT_ROOT, 'views'),
-    production: true,
-    options: { compileOptions: { strict: true }, partials: { consoleHeader: 'console/header.hbs', consoleFooter: 'console/footer.hbs' } },
+  // Server-rendered pages, each plugin with its own templates: the public board (views/), the console (console/views/).
+  await app.register(async (board) => {
+    await registerPages(board, path.join(PROJECT_ROOT, 'views'));
+    await board.register(boardRoutes);
   });
-  await app.register(boardRoutes);
   await app.register(consolePlugin);
   if (deps.pdf) {
     const pdf = deps.pdf;

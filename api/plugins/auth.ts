@@ -5,7 +5,7 @@ import type { StaffRole } from '../../db/entities/user.entity';
 import type { Actor } from '../../domain/types';
 import { STAFF_TOKEN_PREFIX, sha256Hex } from '../../security/credentials';
 import { AppError } from '../errors';
-import { sessionToken } from '../console/session';
+import { sessionToken } from '../../security/session-cookie';
 
 export type Principal =
   | {

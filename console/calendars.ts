@@ -6,8 +6,8 @@
  * (/api/v1/admin/calendars); a refusal shows the API's reasons and keeps what was typed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changedDates, type HolidayDay } from '../../domain/holidays';
-import { AppError } from '../errors';
+import { changedDates, type HolidayDay } from '../domain/holidays';
+import { AppError } from '../api/errors';
 import { beijing, callApi, chrome, checkCsrf, ok, provisionalTip, signedIn, type ApiAnswer, type ConsoleContext, type Problem } from './context';
 import { fill, type ConsoleDict } from './i18n';
 
@@ -257,7 +257,7 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     const replan = ['started', 'unneeded', 'failed'].includes(q.replan ?? '') ? q.replan! : null;
     const days = (list: readonly HolidayDay[]) =>
       [...list].sort((a, b) => a.date.localeCompare(b.date)).map((d) => ({ date: d.date, weekday: weekdayOf(d.date, t), kind: d.kind, kindLabel: kindLabel(d.kind, t), name: d.name ?? '' }));
-    return reply.view('console/calendar.hbs', {
+    return reply.view('calendar.hbs', {
       ...chrome(ctx, 'calendars', request),
       title: fill(t.calendars.detailTitle, { year, region: regionName }),
       year,
@@ -391,7 +391,7 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
       })()
     : null;
   const status = opts.refusal ? (opts.refusal.status >= 400 && opts.refusal.status < 600 ? opts.refusal.status : 400) : 200;
-  return reply.status(status).view('console/calendars.hbs', {
+  return reply.status(status).view('calendars.hbs', {
     ...chrome(ctx, 'calendars', request),
     missing: missing.map((year) => fill(t.calendars.missing, { year })),
     rows,

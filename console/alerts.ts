@@ -4,8 +4,8 @@
  * with one button. The overdue list is the inbox with `overdue=true`; reassigning is a case action.
  */
 import type { FastifyInstance } from 'fastify';
-import { CALENDAR_ALERT_PREFIX } from '../../activities/holidays';
-import { AppError } from '../errors';
+import { CALENDAR_ALERT_PREFIX } from '../activities/holidays';
+import { AppError } from '../api/errors';
 import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn } from './context';
 
 interface AlertDoc {
@@ -52,7 +52,7 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
       acked: a.ackedAt ? `${beijing(a.ackedAt)} · ${a.ackedBy ?? ''}${a.ackNote ? ` · ${a.ackNote}` : ''}` : null,
     });
     const maxId = unacked.concat(ok(recent).items).reduce((m, a) => (BigInt(a.id) > m ? BigInt(a.id) : m), 0n);
-    return reply.view('console/alerts.hbs', {
+    return reply.view('alerts.hbs', {
       ...chrome(ctx, 'alerts', request),
       canAck: ctx.user.role === 'supervisor' || ctx.user.role === 'admin',
       since: maxId.toString(),

@@ -4,10 +4,10 @@
  * API's reason and keeps what was typed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { STAFF_ROLES } from '../../db/entities/user.entity';
-import { LEVELS } from '../../domain/lifecycle';
-import { WEIGHT_KEYS } from '../../domain/safety-index';
-import { AppError } from '../errors';
+import { STAFF_ROLES } from '../db/entities/user.entity';
+import { LEVELS } from '../domain/lifecycle';
+import { WEIGHT_KEYS } from '../domain/safety-index';
+import { AppError } from '../api/errors';
 import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ApiAnswer, type ConsoleContext } from './context';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -120,7 +120,7 @@ async function renderAdmin(
   const failedOp = opts.failed?.op;
   const val = (op: string, name: string) => (failedOp === op ? s(v[name]) : '');
   const status = opts.failed ? (opts.failed.answer.status >= 400 && opts.failed.answer.status < 600 ? opts.failed.answer.status : 400) : 200;
-  return reply.status(status).view('console/admin.hbs', {
+  return reply.status(status).view('admin.hbs', {
     ...chrome(ctx, 'admin', request),
     saved: opts.saved ? t.admin.saved : null,
     newKey: opts.newKey ?? null,

@@ -5,17 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Dispute } from '../../db/entities';
-import { ACTIONS, STAGES, type Action } from '../../domain/lifecycle';
-import { mayAct } from '../../domain/permissions';
-import { SLA_KINDS } from '../../domain/sla';
-import { actorOf } from '../plugins/auth';
-import { AppError } from '../errors';
+import { Dispute } from '../db/entities';
+import { ACTIONS, STAGES, type Action } from '../domain/lifecycle';
+import { mayAct } from '../domain/permissions';
+import { SLA_KINDS } from '../domain/sla';
+import { actorOf } from '../api/plugins/auth';
+import { AppError } from '../api/errors';
 import { beijing, callApi, chrome, checkCsrf, ok, provisionalTip, reasonOf, signedIn, type ConsoleContext, type Problem } from './context';
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
 import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { safeNext } from './session';
-import { LABELS } from '../../templates/labels';
+import { LABELS } from '../templates/labels';
 
 /** What the console reads of a case (the API's Dispute). */
 interface CaseDoc {
@@ -141,7 +141,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     next.delete('limit');
     next.delete('open');
     if (list.nextCursor) next.set('cursor', list.nextCursor);
-    return reply.view('console/inbox.hbs', {
+    return reply.view('inbox.hbs', {
       ...chrome(ctx, overdue ? 'overdue' : 'inbox', request),
       title: overdue ? t.inbox.overdueTitle : t.inbox.title,
       filters: {
@@ -319,5 +319,5 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
     }),
   };
   const status = opts.failed ? (opts.failed.status >= 400 && opts.failed.status < 600 ? opts.failed.status : 400) : 200;
-  return reply.status(status).view('console/case.hbs', view);
+  return reply.status(status).view('case.hbs', view);
 }

@@ -5,8 +5,8 @@
  * rate limits — is the API's, and a refusal carries the API's reason.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../plugins/auth';
-import { AppError } from '../errors';
+import type { Principal } from '../api/plugins/auth';
+import { AppError } from '../api/errors';
 import { DICTS, fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { csrfTokenOf, csrfValid, langOf, sessionToken } from './session';
 

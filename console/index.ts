@@ -10,8 +10,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { PROJECT_ROOT } from '../../config/paths';
-import { AppError } from '../errors';
+import { PROJECT_ROOT } from '../config/paths';
+import { AppError } from '../api/errors';
+import { registerPages } from '../api/pages';
 import adminPages from './admin';
 import alertPages from './alerts';
 import calendarPages from './calendars';
@@ -49,10 +50,12 @@ for (const [name, type] of [
   ['calendars.js', 'text/javascript; charset=utf-8'],
   ['console.css', 'text/css; charset=utf-8'],
 ] as const) {
-  STATIC[name] = { type, body: readFileSync(path.join(PROJECT_ROOT, 'views/console/static', name)) };
+  STATIC[name] = { type, body: readFileSync(path.join(PROJECT_ROOT, 'console/static', name)) };
 }
 
 const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+  await registerPages(app, path.join(PROJECT_ROOT, 'console/views'), { consoleHeader: 'header.hbs', consoleFooter: 'footer.hbs' });
+
   // Pages, not API: kept out of the OpenAPI document.
   app.addHook('onRoute', (route) => {
     route.schema = { ...(route.schema ?? {}), hide: true };
@@ -78,7 +81,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
     if (status >= 500) request.log.error({ err: error }, 'console page failed');
     const lang = langOf(request);
     const t = DICTS[lang];
-    return reply.status(status).view('console/error.hbs', {
+    return reply.status(status).view('error.hbs', {
       lang,
       t,
       status,
@@ -95,7 +98,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   app.get('/console/login', { config: { public: true } }, async (request, reply) => {
     const lang = langOf(request);
     const q = request.query as Record<string, string | undefined>;
-    return reply.view('console/login.hbs', {
+    return reply.view('login.hbs', {
       lang,
       t: DICTS[lang],
       next: safeNext(q.next),
@@ -124,7 +127,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
     }
     const t = DICTS[lang];
     const message = answer.statusCode === 429 ? (answer.json() as { detail?: string }).detail ?? 'Too many attempts' : t.loginFailed;
-    return reply.status(answer.statusCode === 429 ? 429 : 401).view('console/login.hbs', {
+    return reply.status(answer.statusCode === 429 ? 429 : 401).view('login.hbs', {
       lang,
       t,
       next,

@@ -3,7 +3,7 @@
  * form becomes the action's JSON body. The API validates the body; the console only converts
  * (yuan → fen, Beijing local time → ISO, checkbox lists → arrays, empty → absent).
  */
-import type { Action } from '../../domain/lifecycle';
+import type { Action } from '../domain/lifecycle';
 import type { ConsoleDict } from './i18n';
 
 export type FormValue = string | string[];

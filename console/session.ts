@@ -5,34 +5,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STAFF_TOKEN_PREFIX } from '../../security/credentials';
+import { SESSION_COOKIE, parseCookies } from '../security/session-cookie';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n';
 
-export const SESSION_COOKIE = 'fq_session';
+// Reading the session cookie belongs to security (the auth plugin reads it too); the console writes it.
+export { SESSION_COOKIE, parseCookies, sessionToken } from '../security/session-cookie';
 export const LANG_COOKIE = 'fq_lang';
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
-    const raw = part.slice(eq + 1).trim();
-    try {
-      out[name] = decodeURIComponent(raw);
-    } catch {
-      out[name] = raw;
-    }
-  }
-  return out;
-}
-
-/** The staff token of the session cookie, if it looks like one (validity is checked by resolvePrincipal). */
-export function sessionToken(request: FastifyRequest): string | undefined {
-  const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
-  return token && token.startsWith(STAFF_TOKEN_PREFIX) && token.length <= 512 ? token : undefined;
-}
 
 export function langOf(request: FastifyRequest): ConsoleLang {
   const chosen = parseCookies(request.headers.cookie)[LANG_COOKIE];

@@ -39,7 +39,7 @@ export default async function summonsPages(app: FastifyInstance): Promise<void> 
         idemDecline: randomUUID(),
       }));
     const q = request.query as Record<string, string | undefined>;
-    return reply.view('console/summonses.hbs', {
+    return reply.view('summonses.hbs', {
       ...chrome(ctx, 'summonses', request),
       rows,
       done: q.done === '1' ? t.case.done : null,
