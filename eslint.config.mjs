@@ -8,11 +8,12 @@ const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto',
 
 // Layers, bottom up: domain ← config ← templates ← db ← activities ← workflows ← api/console. A
 // folder imports its own files and the folders listed for it, never one above it; temporal/ (the
-// server's tooling) and worker/ sit between workflows and the API, security/ beside domain. scripts/,
+// server's tooling) and worker/ sit between workflows and the API, security/ beside domain, demo/ (the
+// demo seed and history) above the API. scripts/,
 // bench/ and test/ are harnesses over the whole system (they may import anything); nothing imports them.
 // Checked with the built-in no-restricted-imports: every import in the project is relative, so the
 // number of `../` at a file's depth names the top-level folder exactly, with no resolver or plugin.
-const FOLDERS = ['domain', 'security', 'config', 'templates', 'db', 'activities', 'workflows', 'temporal', 'worker', 'api', 'console', 'scripts', 'bench', 'test', 'migrations'];
+const FOLDERS = ['domain', 'security', 'config', 'templates', 'db', 'activities', 'workflows', 'temporal', 'worker', 'api', 'console', 'demo', 'scripts', 'bench', 'test', 'migrations'];
 const BELOW = {};
 BELOW.domain = [];
 BELOW.security = ['domain'];
@@ -25,6 +26,8 @@ BELOW.temporal = [...BELOW.workflows, 'workflows'];
 BELOW.worker = [...BELOW.temporal, 'temporal'];
 BELOW.api = [...BELOW.temporal, 'temporal', 'console'];
 BELOW.console = [...BELOW.temporal, 'temporal', 'api'];
+// The demo data (seed and history) fills a system through its own API: above everything but the harnesses.
+BELOW.demo = [...BELOW.temporal, 'temporal', 'api', 'console'];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -13,7 +13,7 @@ import { DATA_DIR } from '../config/paths';
 import { resolveDatabaseUrl } from '../db/database';
 import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../db/seed';
-import { demoHistoryAtStart } from './demo-history';
+import { demoHistoryAtStart } from '../demo/history';
 import { checkInstall, readDataFolder } from './install';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';

@@ -5,9 +5,9 @@
  * (its result's ids, its references), never global totals.
  */
 import { DEMO_UNITS } from '../../db/seed';
-import { DEMO_HISTORY_ID_PREFIX } from '../../db/demo-history';
+import { DEMO_HISTORY_ID_PREFIX } from '../../demo/past-history';
 import { chinaDate } from '../../domain/safety-index';
-import { demoHistoryMissing, demoHistoryWanted, ensureDemoHistory, type DemoHistoryResult } from '../../scripts/demo-history';
+import { demoHistoryMissing, demoHistoryWanted, ensureDemoHistory, type DemoHistoryResult } from '../../demo/history';
 import { createRenderer } from '../../templates/render';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
@@ -101,7 +101,7 @@ describe('the past', () => {
       result.past!.ids,
     );
 
-  it('is months of closed cases before today, marked as the demo history, in both communities', async () => {
+  it('is months of closed cases before today, marked as the demo history, in every community of the seed', async () => {
     expect(result.past).toBeDefined();
     expect(result.past!.cases).toBeGreaterThan(60);
     const rows = await pastRows();

@@ -8,7 +8,7 @@
  *   accepted, suspended, a high-risk one, two escalated to the street with a joint mediation convened
  *   (the agency representatives have summonses to answer), one awaiting signatures, two with an
  *   effective agreement awaiting the follow-up visit. Each carries `externalRef` FQ-DEMO-nn.
- * - The PAST (db/demo-history.ts): six months of closed cases in the read model, marked as the demo
+ * - The PAST (demo/past-history.ts): six months of closed cases in the read model, marked as the demo
  *   history's, and the Safety Index of each of those months (and of the last days) computed with the
  *   nightly code.
  *
@@ -24,7 +24,7 @@ import { buildApp } from '../api/app';
 import type { Principal } from '../api/plugins/auth';
 import { reportCase } from '../api/report-case';
 import { CreateDisputeSchema } from '../api/schemas/dispute';
-import { computeRecentSafetyIndex, generatePastHistory, hasPastHistory, type PastHistoryResult } from '../db/demo-history';
+import { computeRecentSafetyIndex, generatePastHistory, hasPastHistory, type PastHistoryResult } from './past-history';
 import { ApiKey } from '../db/entities';
 import type { Action, Stage } from '../domain/lifecycle';
 import { chinaDate } from '../domain/safety-index';

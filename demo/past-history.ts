@@ -28,8 +28,8 @@ import type { Actor, Agreement, DisputeView, Escalation, Meeting, Party, Signatu
 import { sha256Hex } from '../security/credentials';
 import { agreementModel } from '../templates/models';
 import type { DocumentRenderer } from '../templates/render';
-import { caseTexts, surnames, type CaseTexts } from './demo-history-texts';
-import { Agency, Unit, User } from './entities';
+import { caseTexts, surnames, type CaseTexts } from './texts';
+import { Agency, Unit, User } from '../db/entities';
 
 /** Who reported every past case of the demo history: the mark that makes them recognisable. */
 export const DEMO_HISTORY_ACTOR: Actor = { type: 'system', id: 'demo-history', name: '演示历史数据', role: 'system' };

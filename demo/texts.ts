@@ -2,7 +2,7 @@
  * What the demo history's past cases are about: realistic grassroots disputes (neighbours, property
  * fees, noise, family support, wage arrears, …) with fictional parties (陈某, 王某, 某物业公司), the
  * agreement a mediator would draft, and how a failed or withdrawn case would read. Used by
- * db/demo-history.ts; nothing here touches the database.
+ * demo/past-history.ts; nothing here touches the database.
  */
 import type { Category } from '../domain/lifecycle';
 import type { Party, Term } from '../domain/types';
