@@ -1,10 +1,23 @@
 /**
- * The demo directory modelled on the seed article (DESIGN.md §4): 常德市 with 津市市/汪家桥街道/汪家桥社区
- * and 武陵区/穿紫河街道/渔父祠社区/桃李网格, the agencies, demo staff and SLA policies. Idempotent.
+ * The demo directory: 常德市 with two counties. Under 津市市, 汪家桥街道 with 汪家桥社区 (its first grid
+ * is where the seed article's maintenance-fund case starts) and a neighbour, 新堤社区; and a second
+ * street, 襄阳街街道 with 河街社区. Under 武陵区, 穿紫河街道/渔父祠社区/桃李网格, where the seed article's
+ * lift-noise case starts. Each community and street has a mediator and a supervisor, so that tests
+ * can tell neighbours from levels: a community's staff see its subtree only, its street's staff both
+ * of the street's communities, the other street's staff neither, the county's all three.
+ * Also the agencies, the SLA policies and the risk keywords. Place names are the region's; community
+ * names, people and firms are fictional. Idempotent: every run upserts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Level } from '../domain/lifecycle';
-import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, verifyPassword, visiblePrefix } from '../security/credentials';
+import {
+  API_KEY_PREFIX,
+  hashPassword,
+  newSecret,
+  sha256Hex,
+  verifyPassword,
+  visiblePrefix,
+} from '../security/credentials';
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
 import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from './entities';
 import type { StaffRole } from './entities/user.entity';
@@ -18,12 +31,19 @@ interface UnitSeed {
   committeeShort: string;
 }
 
+// One unit a line: a table to read down.
+// prettier-ignore
 export const DEMO_UNITS: UnitSeed[] = [
   { code: 'changde', name: '常德市', level: 'city', population: 5_279_000, committeeShort: '常' },
   { code: 'jinshi', name: '津市市', level: 'county', parent: 'changde', population: 250_000, committeeShort: '津' },
   { code: 'wangjiaqiao-street', name: '汪家桥街道', level: 'street', parent: 'jinshi', population: 42_000, committeeShort: '汪' },
   { code: 'wangjiaqiao-community', name: '汪家桥社区', level: 'community', parent: 'wangjiaqiao-street', population: 8_600, committeeShort: '汪社' },
   { code: 'wangjiaqiao-g1', name: '汪家桥社区第一网格', level: 'grid', parent: 'wangjiaqiao-community', population: 1_200, committeeShort: '汪社' },
+  { code: 'xindi-community', name: '新堤社区', level: 'community', parent: 'wangjiaqiao-street', population: 7_400, committeeShort: '堤' },
+  { code: 'xindi-g1', name: '新堤社区第一网格', level: 'grid', parent: 'xindi-community', population: 1_100, committeeShort: '堤' },
+  { code: 'xiangyangjie-street', name: '襄阳街街道', level: 'street', parent: 'jinshi', population: 36_000, committeeShort: '襄' },
+  { code: 'hejie-community', name: '河街社区', level: 'community', parent: 'xiangyangjie-street', population: 8_200, committeeShort: '河' },
+  { code: 'hejie-g1', name: '河街社区第一网格', level: 'grid', parent: 'hejie-community', population: 1_300, committeeShort: '河' },
   { code: 'wuling', name: '武陵区', level: 'county', parent: 'changde', population: 690_000, committeeShort: '武' },
   { code: 'chuanzihe-street', name: '穿紫河街道', level: 'street', parent: 'wuling', population: 65_000, committeeShort: '穿' },
   { code: 'yufuci-community', name: '渔父祠社区', level: 'community', parent: 'chuanzihe-street', population: 9_800, committeeShort: '渔' },
@@ -40,12 +60,20 @@ export const DEMO_AGENCIES: Array<{ code: string; name: string }> = [
   { code: 'environment', name: '生态环境局' },
 ];
 
+// One staff member a line.
+// prettier-ignore
 export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole; unit?: string; agency?: string }> = [
   { username: 'admin', name: '系统管理员', role: 'admin' },
   { username: 'mediator@wangjiaqiao-community', name: '汪家桥社区调解员', role: 'mediator', unit: 'wangjiaqiao-community' },
   { username: 'supervisor@wangjiaqiao-community', name: '汪家桥社区主任', role: 'supervisor', unit: 'wangjiaqiao-community' },
   { username: 'mediator@wangjiaqiao-street', name: '汪家桥街道调解员', role: 'mediator', unit: 'wangjiaqiao-street' },
   { username: 'supervisor@wangjiaqiao-street', name: '汪家桥街道主任', role: 'supervisor', unit: 'wangjiaqiao-street' },
+  { username: 'mediator@xindi-community', name: '新堤社区调解员', role: 'mediator', unit: 'xindi-community' },
+  { username: 'supervisor@xindi-community', name: '新堤社区主任', role: 'supervisor', unit: 'xindi-community' },
+  { username: 'mediator@xiangyangjie-street', name: '襄阳街街道调解员', role: 'mediator', unit: 'xiangyangjie-street' },
+  { username: 'supervisor@xiangyangjie-street', name: '襄阳街街道主任', role: 'supervisor', unit: 'xiangyangjie-street' },
+  { username: 'mediator@hejie-community', name: '河街社区调解员', role: 'mediator', unit: 'hejie-community' },
+  { username: 'supervisor@hejie-community', name: '河街社区主任', role: 'supervisor', unit: 'hejie-community' },
   { username: 'supervisor@jinshi', name: '津市市政法委', role: 'supervisor', unit: 'jinshi' },
   { username: 'mediator@yufuci-community', name: '渔父祠社区调解员', role: 'mediator', unit: 'yufuci-community' },
   { username: 'supervisor@yufuci-community', name: '渔父祠社区主任', role: 'supervisor', unit: 'yufuci-community' },
@@ -55,13 +83,24 @@ export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole
 ];
 
 /**
- * SLA defaults (DESIGN.md §5, from published local practice; the admin changes them): accept within
+ * SLA defaults, from published local practice (the admin changes them): accept within
  * 1 working day (urgent: 1 hour, wall-clock); handling 7 working days at grid and community, 15 at
  * the street, 22 (about one month, the 2002 rules' "generally within one month") above; meeting
  * report-in 4 working hours; signatures 3 working days; follow-up 15 days after effectiveness.
  */
 const WD = WORKING_DAY_SECONDS;
-type SlaSeed = Pick<SlaPolicy, 'category' | 'priority' | 'level' | 'acceptSeconds' | 'handlingSeconds' | 'reportInSeconds' | 'signatureSeconds' | 'followUpDays' | 'calendar'>;
+type SlaSeed = Pick<
+  SlaPolicy,
+  | 'category'
+  | 'priority'
+  | 'level'
+  | 'acceptSeconds'
+  | 'handlingSeconds'
+  | 'reportInSeconds'
+  | 'signatureSeconds'
+  | 'followUpDays'
+  | 'calendar'
+>;
 const normal = (level: string, handlingDays: number): SlaSeed => ({
   category: '*',
   priority: 'normal',
@@ -92,7 +131,22 @@ export const DEFAULT_SLA: SlaSeed[] = [
 ];
 
 /** Words that flag a risk of violence or crime in a report (Art. 25); the admin maintains the list. */
-export const DEFAULT_RISK_KEYWORDS = ['打人', '伤人', '动刀', '持刀', '砍人', '杀人', '自杀', '轻生', '跳楼', '纵火', '放火', '报复', '械斗', '威胁'];
+export const DEFAULT_RISK_KEYWORDS = [
+  '打人',
+  '伤人',
+  '动刀',
+  '持刀',
+  '砍人',
+  '杀人',
+  '自杀',
+  '轻生',
+  '跳楼',
+  '纵火',
+  '放火',
+  '报复',
+  '械斗',
+  '威胁',
+];
 
 function unitPath(code: string, byCode: Map<string, UnitSeed>): string {
   const parts: string[] = [];

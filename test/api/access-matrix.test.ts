@@ -2,18 +2,25 @@
  * The access matrix: every role × every action, inside and outside the caller's scope, through the
  * API on the real workflow. Outside the scope: 404 (no leak of existence); inside, a role the action
  * is not for: 403; a role it is for: 200 (each on a case of its own, in a stage that allows it).
+ * Then neighbours and levels under 津市市: two communities of one street, the street above them,
+ * a second street, and the county.
  */
 import { ACTIONS, type Action } from '../../domain/lifecycle';
 import { apiOf, type Headers } from '../helpers/api';
 import { taoliLiftNoise } from '../helpers/fixtures';
-import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 const who: Record<string, Headers> = {};
 
 type Setup = 'received' | 'accepted' | 'suspended' | 'meeting' | 'drafted' | 'effective' | 'notPerformed';
-const terms = { facts: '事实', matters: '事项', responsibilities: '责任', terms: [{ text: '条款', obligor: '某小吃店' }] };
+const terms = {
+  facts: '事实',
+  matters: '事项',
+  responsibilities: '责任',
+  terms: [{ text: '条款', obligor: '某小吃店' }],
+};
 
 /** Where each action is tried, and with what body. */
 const PLAN: Record<Action, { setup: Setup; body: object }> = {
@@ -25,7 +32,10 @@ const PLAN: Record<Action, { setup: Setup; body: object }> = {
   escalate: { setup: 'accepted', body: { reason: '上报' } },
   suspend: { setup: 'accepted', body: { reason: '等待材料' } },
   resume: { setup: 'suspended', body: {} },
-  'schedule-meeting': { setup: 'accepted', body: { at: '2099-01-01T02:00:00Z', place: '社区', agencies: ['safety-station'] } },
+  'schedule-meeting': {
+    setup: 'accepted',
+    body: { at: '2099-01-01T02:00:00Z', place: '社区', agencies: ['safety-station'] },
+  },
   resolve: { setup: 'accepted', body: terms },
   fail: { setup: 'accepted', body: { reason: '调解不成', referral: '诉讼' } },
   'confirm-attendance': { setup: 'meeting', body: {} },
@@ -38,7 +48,11 @@ const PLAN: Record<Action, { setup: Setup; body: object }> = {
   reopen: { setup: 'notPerformed', body: { reason: '未履行' } },
 };
 
-/** Who may do what inside their scope (DESIGN.md §2; domain/permissions.ts). */
+/**
+ * Who may do what inside their scope (domain/permissions.ts): the unit's mediators and supervisors
+ * run the mediation; reassigning is for supervisors (and admins); answering a summons is the summoned
+ * agency's own word; integrators add notes and record a withdrawal; grid workers add notes.
+ */
 const MEDIATION = ACTIONS.filter((a) => !['reassign', 'confirm-attendance', 'decline-attendance'].includes(a));
 const ALLOWED: Record<string, readonly Action[]> = {
   owner: ['add-note', 'withdraw'],
@@ -62,7 +76,8 @@ async function caseIn(setup: Setup): Promise<string> {
   if (setup === 'meeting') await api.act(id, 'schedule-meeting', PLAN['schedule-meeting'].body, m);
   if (setup === 'drafted' || setup === 'effective' || setup === 'notPerformed') await api.act(id, 'resolve', terms, m);
   if (setup === 'effective' || setup === 'notPerformed') {
-    for (const signer of ['party:0', 'party:1', 'mediator']) await api.act(id, 'sign', { signer, method: 'signature' }, m);
+    for (const signer of ['party:0', 'party:1', 'mediator'])
+      await api.act(id, 'sign', { signer, method: 'signature' }, m);
     await api.act(id, 'seal', {}, m);
   }
   if (setup === 'notPerformed') await api.act(id, 'record-follow-up', { performed: false, satisfaction: 2 }, m);
@@ -80,7 +95,15 @@ beforeAll(async () => {
   sys = await startSystem();
   api = apiOf(sys);
   const admin = await api.as('admin');
-  const stranger = expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: admin, payload: { name: 'another platform' } }), 201);
+  const stranger = expectStatus(
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/api-keys',
+      headers: admin,
+      payload: { name: 'another platform' },
+    }),
+    201,
+  );
   Object.assign(who, {
     owner: api.integrator,
     strangerIntegrator: { authorization: `Bearer ${stranger.key}` },
@@ -119,5 +142,234 @@ describe.each(ACTIONS)('%s', (action) => {
       const read = await sys.app.inject({ url: `/api/v1/disputes/${shared}`, headers: who[principal]! });
       expect([principal, read.statusCode]).toEqual([principal, inScope(principal, setup) ? 200 : 404]);
     }
+  });
+});
+
+/**
+ * Neighbours and levels, on the seed's 津市市: 汪家桥社区 and 新堤社区 under 汪家桥街道, 河街社区 under
+ * 襄阳街街道. A community's staff see and act on their own community's cases only, not the sibling's
+ * under the same street; a street's staff on both of its communities'; the other street's staff on
+ * neither; the county's on all three; the other county's on none. Written out here, not computed
+ * from the unit paths the code under test compares.
+ */
+const GRID_OF = {
+  'wangjiaqiao-community': 'wangjiaqiao-g1',
+  'xindi-community': 'xindi-g1',
+  'hejie-community': 'hejie-g1',
+} as const;
+type Community = keyof typeof GRID_OF;
+const COMMUNITIES = Object.keys(GRID_OF) as Community[];
+const SEES: Record<string, readonly Community[]> = {
+  'mediator@wangjiaqiao-community': ['wangjiaqiao-community'],
+  'supervisor@wangjiaqiao-community': ['wangjiaqiao-community'],
+  'mediator@xindi-community': ['xindi-community'],
+  'supervisor@xindi-community': ['xindi-community'],
+  'mediator@hejie-community': ['hejie-community'],
+  'supervisor@hejie-community': ['hejie-community'],
+  'mediator@wangjiaqiao-street': ['wangjiaqiao-community', 'xindi-community'],
+  'supervisor@wangjiaqiao-street': ['wangjiaqiao-community', 'xindi-community'],
+  'mediator@xiangyangjie-street': ['hejie-community'],
+  'supervisor@xiangyangjie-street': ['hejie-community'],
+  'supervisor@jinshi': ['wangjiaqiao-community', 'xindi-community', 'hejie-community'],
+  'mediator@yufuci-community': [],
+};
+const STAFF = Object.keys(SEES);
+/** The committee each community's documents are issued by. */
+const COMMITTEE: Record<Community, string> = {
+  'wangjiaqiao-community': '汪家桥社区人民调解委员会',
+  'xindi-community': '新堤社区人民调解委员会',
+  'hejie-community': '河街社区人民调解委员会',
+};
+
+describe('neighbours and levels under 津市市', () => {
+  const cases = {} as Record<Community, string>;
+  const staff: Record<string, Headers> = {};
+  const report = (gridCode: string, title: string) => ({ ...taoliLiftNoise(), gridCode, title, highRisk: true });
+
+  beforeAll(async () => {
+    for (const username of STAFF) staff[username] = await api.as(username);
+    for (const c of COMMUNITIES) {
+      const created = await api.create(report(GRID_OF[c], `邻里纠纷（${c}）`));
+      expect(created.unit.code).toBe(c);
+      cases[c] = created.id;
+    }
+    // A high-risk report raises an alert to the community at once (Art. 25); the workflow writes it.
+    for (const c of COMMUNITIES) {
+      await eventually(
+        async () => (await api.alerts(cases[c], who.admin!)).some((a) => a.kind === 'high_risk'),
+        20_000,
+        `the high-risk alert of ${c}`,
+      );
+    }
+  });
+
+  it('reads: the case, its history, its documents and its alerts for those above or in the community; 404 (no alert) for everyone else', async () => {
+    const answers: Record<string, object> = {};
+    const expected: Record<string, object> = {};
+    for (const username of STAFF) {
+      for (const c of COMMUNITIES) {
+        const id = cases[c];
+        const get = (url: string) => sys.app.inject({ url, headers: staff[username]! });
+        const [json, events, intake, alerts] = await Promise.all([
+          get(`/api/v1/disputes/${id}`),
+          get(`/api/v1/disputes/${id}/events`),
+          get(`/api/v1/disputes/${id}/documents/intake`),
+          get(`/api/v1/alerts?disputeId=${id}&limit=10`),
+        ]);
+        const visible = SEES[username]!.includes(c);
+        answers[`${username} → ${c}`] = {
+          case: json.statusCode,
+          title: json.statusCode === 200 ? json.json().title : undefined,
+          events: events.statusCode,
+          received: events.statusCode === 200 ? events.json().items[0].type : undefined,
+          intake: intake.statusCode,
+          committee: intake.statusCode === 200 ? intake.body.includes(COMMITTEE[c]) : undefined,
+          alerts: expectStatus(alerts, 200).items.map((a: { kind: string }) => a.kind),
+        };
+        expected[`${username} → ${c}`] = visible
+          ? {
+              case: 200,
+              title: `邻里纠纷（${c}）`,
+              events: 200,
+              received: 'received',
+              intake: 200,
+              committee: true,
+              alerts: ['high_risk'],
+            }
+          : {
+              case: 404,
+              title: undefined,
+              events: 404,
+              received: undefined,
+              intake: 404,
+              committee: undefined,
+              alerts: [],
+            };
+        for (const res of [json, events, intake])
+          if (res.statusCode === 404) expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    }
+    expect(answers).toEqual(expected);
+  });
+
+  it('actions: a note from everyone who sees the case, 404 for everyone else; the ticket accepted by its own community only', async () => {
+    const answers: Record<string, number> = {};
+    const expected: Record<string, number> = {};
+    for (const c of COMMUNITIES) {
+      for (const username of STAFF) {
+        const visible = SEES[username]!.includes(c);
+        const note = await api.tryAct(cases[c], 'add-note', { text: `${username} 的记录` }, staff[username]!);
+        answers[`add-note ${username} → ${c}`] = note.statusCode;
+        expected[`add-note ${username} → ${c}`] = visible ? 200 : 404;
+        // Accepting or declining the ticket is for the unit it is addressed to, not for the units above.
+        if (!username.endsWith(`@${c}`)) {
+          const accept = await api.tryAct(cases[c], 'accept', {}, staff[username]!);
+          answers[`accept ${username} → ${c}`] = accept.statusCode;
+          expected[`accept ${username} → ${c}`] = visible ? 403 : 404;
+        }
+      }
+    }
+    expect(answers).toEqual(expected);
+    for (const c of COMMUNITIES) {
+      const accepted = await api.act(cases[c], 'accept', {}, staff[`mediator@${c}`]!);
+      expect(accepted).toMatchObject({ stage: 'in_mediation', unit: { code: c } });
+      // The refused notes left nothing behind: exactly the notes of those who see the case.
+      const notes = (accepted.notes as Array<{ text: string }>).map((n) => n.text).filter((t) => t.endsWith(' 的记录'));
+      expect(notes.sort()).toEqual(
+        STAFF.filter((u) => SEES[u]!.includes(c))
+          .map((u) => `${u} 的记录`)
+          .sort(),
+      );
+    }
+  });
+
+  it('moves a ticket sideways to the neighbouring community, never to another street; where it came from keeps reading it but no longer acts', async () => {
+    const created = await api.create(report('wangjiaqiao-g1', '邻里纠纷（移交新堤社区）'));
+    const id = created.id as string;
+    const from = staff['mediator@wangjiaqiao-community']!;
+    const far = await api.tryAct(
+      id,
+      'decline',
+      { reason: '当事人住所属河街社区', transferTo: 'hejie-community' },
+      from,
+    );
+    expect(far.statusCode).toBe(403);
+    const moved = await api.act(id, 'decline', { reason: '当事人住所属新堤社区', transferTo: 'xindi-community' }, from);
+    expect(moved).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'xindi-community' } });
+    expect(moved.escalations).toEqual([
+      expect.objectContaining({ kind: 'transfer', from: 'wangjiaqiao-community', to: 'xindi-community' }),
+    ]);
+
+    const status = async (username: string) => ({
+      read: (await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers: staff[username]! })).statusCode,
+      note: (await api.tryAct(id, 'add-note', { text: `${username} 移交后的记录` }, staff[username]!)).statusCode,
+    });
+    const after: Record<string, object> = {};
+    for (const username of [
+      'mediator@wangjiaqiao-community',
+      'supervisor@wangjiaqiao-community',
+      'mediator@xindi-community',
+      'mediator@wangjiaqiao-street',
+      'mediator@hejie-community',
+      'mediator@xiangyangjie-street',
+    ]) {
+      after[username] = await status(username);
+    }
+    expect(after).toEqual({
+      // The case came from its grid: the community still reads it, but it is the neighbour's to handle.
+      'mediator@wangjiaqiao-community': { read: 200, note: 403 },
+      'supervisor@wangjiaqiao-community': { read: 200, note: 403 },
+      'mediator@xindi-community': { read: 200, note: 200 },
+      'mediator@wangjiaqiao-street': { read: 200, note: 200 },
+      'mediator@hejie-community': { read: 404, note: 404 },
+      'mediator@xiangyangjie-street': { read: 404, note: 404 },
+    });
+    expect((await api.tryAct(id, 'accept', {}, from)).statusCode).toBe(403);
+    expect(await api.act(id, 'accept', {}, staff['mediator@xindi-community']!)).toMatchObject({
+      stage: 'in_mediation',
+      unit: { code: 'xindi-community' },
+    });
+  });
+
+  it('keeps an escalated case readable by the community it came from, and actionable only by the street', async () => {
+    const created = await api.create(report('xindi-g1', '邻里纠纷（上报街道）'));
+    const id = created.id as string;
+    const community = staff['mediator@xindi-community']!;
+    await api.act(id, 'accept', {}, community);
+    const escalated = await api.act(id, 'escalate', { reason: '涉及两个社区的公共区域，申请街道协调' }, community);
+    expect(escalated).toMatchObject({
+      stage: 'awaiting_acceptance',
+      level: 'street',
+      unit: { code: 'wangjiaqiao-street' },
+    });
+
+    const answers: Record<string, object> = {};
+    for (const username of STAFF) {
+      answers[username] = {
+        read: (await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers: staff[username]! })).statusCode,
+        note: (await api.tryAct(id, 'add-note', { text: `${username} 上报后的记录` }, staff[username]!)).statusCode,
+      };
+    }
+    const none = { read: 404, note: 404 };
+    expect(answers).toEqual({
+      'mediator@wangjiaqiao-community': none,
+      'supervisor@wangjiaqiao-community': none,
+      'mediator@xindi-community': { read: 200, note: 403 },
+      'supervisor@xindi-community': { read: 200, note: 403 },
+      'mediator@hejie-community': none,
+      'supervisor@hejie-community': none,
+      'mediator@wangjiaqiao-street': { read: 200, note: 200 },
+      'supervisor@wangjiaqiao-street': { read: 200, note: 200 },
+      'mediator@xiangyangjie-street': none,
+      'supervisor@xiangyangjie-street': none,
+      'supervisor@jinshi': { read: 200, note: 200 },
+      'mediator@yufuci-community': none,
+    });
+    expect((await api.tryAct(id, 'accept', {}, community)).statusCode).toBe(403);
+    expect((await api.tryAct(id, 'accept', {}, staff['supervisor@jinshi']!)).statusCode).toBe(403);
+    expect(await api.act(id, 'accept', {}, staff['mediator@wangjiaqiao-street']!)).toMatchObject({
+      stage: 'in_mediation',
+      unit: { code: 'wangjiaqiao-street' },
+    });
   });
 });

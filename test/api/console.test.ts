@@ -175,7 +175,8 @@ describe('the staff console', () => {
     // The reassign form offers units of the supervisor's area only.
     const options = /<select id="reassign-unitCode"[^>]*>([\s\S]*?)<\/select>/.exec(casePage.body)?.[1] ?? '';
     expect(options).toContain('value="wangjiaqiao-street"');
-    expect(options).not.toContain('value="yufuci-community"');
+    expect(options).toContain('value="xindi-community"');
+    for (const outside of ['yufuci-community', 'xiangyangjie-street', 'hejie-community', 'jinshi']) expect(options).not.toContain(`value="${outside}"`);
     const moved = await post(cookie, `/console/cases/${created.id}/actions/reassign`, { _csrf: csrfOf(casePage.body), reason: '街道直接处理', unitCode: 'wangjiaqiao-street' });
     expect(moved.statusCode).toBe(303);
     expect((await api.get(created.id)).unit.code).toBe('wangjiaqiao-street');

@@ -86,7 +86,22 @@ it('answers unknown routes and malformed bodies with problem+json', async () => 
 it('lists the directory to authenticated callers', async () => {
   const units = expectStatus(await sys.app.inject({ url: '/api/v1/units', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
   expect(units.items.map((u: { code: string }) => u.code)).toEqual(
-    expect.arrayContaining(['changde', 'jinshi', 'wangjiaqiao-street', 'wangjiaqiao-community', 'wuling', 'yufuci-community', 'yufuci-taoli']),
+    expect.arrayContaining([
+      'changde',
+      'jinshi',
+      'wangjiaqiao-street',
+      'wangjiaqiao-community',
+      'wangjiaqiao-g1',
+      'xindi-community',
+      'xindi-g1',
+      'xiangyangjie-street',
+      'hejie-community',
+      'hejie-g1',
+      'wuling',
+      'chuanzihe-street',
+      'yufuci-community',
+      'yufuci-taoli',
+    ]),
   );
   const agencies = expectStatus(await sys.app.inject({ url: '/api/v1/agencies', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
   expect(agencies.items).toEqual(expect.arrayContaining([{ code: 'safety-station', name: '安监站' }, { code: 'housing-center', name: '市住保中心' }]));

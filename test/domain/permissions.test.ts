@@ -2,7 +2,11 @@ import { ACTIONS } from '../../domain/lifecycle';
 import { mayAct } from '../../domain/permissions';
 import type { Actor } from '../../domain/types';
 
-const COMMUNITY = { unitCode: 'wangjiaqiao-community', unitPath: '/changde/jinshi/wangjiaqiao-street/wangjiaqiao-community/', summoned: ['safety-station'] };
+const COMMUNITY = {
+  unitCode: 'wangjiaqiao-community',
+  unitPath: '/changde/jinshi/wangjiaqiao-street/wangjiaqiao-community/',
+  summoned: ['safety-station'],
+};
 const staff = (role: Actor['role'], unitCode: string, unitPath: string, agencyCode?: string): Actor => ({
   type: 'staff',
   id: `${role}@${unitCode}`,
@@ -41,5 +45,55 @@ describe('who may ask for which action', () => {
     expect(ACTIONS.filter((a) => mayAct(integrator, a, COMMUNITY))).toEqual(['add-note', 'withdraw']);
     const grid = staff('grid_worker', 'wangjiaqiao-g1', `${COMMUNITY.unitPath}wangjiaqiao-g1/`);
     expect(ACTIONS.filter((a) => mayAct(grid, a, COMMUNITY))).toEqual(['add-note']);
+  });
+});
+
+describe("neighbours and levels (the seed's 津市市)", () => {
+  const STREET = '/changde/jinshi/wangjiaqiao-street/';
+  const at = (unitCode: string, unitPath: string) => ({ unitCode, unitPath, summoned: [] });
+  const cases = {
+    wangjiaqiao: at('wangjiaqiao-community', `${STREET}wangjiaqiao-community/`),
+    xindi: at('xindi-community', `${STREET}xindi-community/`),
+    hejie: at('hejie-community', '/changde/jinshi/xiangyangjie-street/hejie-community/'),
+    street: at('wangjiaqiao-street', STREET),
+  };
+  /** The actions each may ask for on each case, by name. */
+  const allowed = (actor: Actor) =>
+    Object.fromEntries(
+      Object.entries(cases).map(([name, scope]) => [name, ACTIONS.filter((a) => mayAct(actor, a, scope)).length]),
+    );
+  const MEDIATION = ACTIONS.length - 3; // all but reassign, confirm-attendance, decline-attendance
+
+  it("keeps a community to its own cases: not the sibling community's under the same street, not the street's own", () => {
+    for (const role of ['mediator', 'supervisor'] as const) {
+      const wangjiaqiao = staff(role, 'wangjiaqiao-community', cases.wangjiaqiao.unitPath);
+      const xindi = staff(role, 'xindi-community', cases.xindi.unitPath);
+      expect([role, allowed(wangjiaqiao)]).toEqual([
+        role,
+        { wangjiaqiao: role === 'supervisor' ? MEDIATION + 1 : MEDIATION, xindi: 0, hejie: 0, street: 0 },
+      ]);
+      expect([role, allowed(xindi)]).toEqual([
+        role,
+        { wangjiaqiao: 0, xindi: role === 'supervisor' ? MEDIATION + 1 : MEDIATION, hejie: 0, street: 0 },
+      ]);
+    }
+  });
+
+  it('lets a street help in both of its communities (not accept for them), the other street in neither, and the county in all', () => {
+    const street = staff('mediator', 'wangjiaqiao-street', STREET);
+    // Everything but accepting or declining a ticket addressed to the community.
+    expect(allowed(street)).toEqual({ wangjiaqiao: MEDIATION - 2, xindi: MEDIATION - 2, hejie: 0, street: MEDIATION });
+    expect(allowed(staff('supervisor', 'xiangyangjie-street', '/changde/jinshi/xiangyangjie-street/'))).toEqual({
+      wangjiaqiao: 0,
+      xindi: 0,
+      hejie: MEDIATION - 1,
+      street: 0,
+    });
+    expect(allowed(staff('supervisor', 'jinshi', '/changde/jinshi/'))).toEqual({
+      wangjiaqiao: MEDIATION - 1,
+      xindi: MEDIATION - 1,
+      hejie: MEDIATION - 1,
+      street: MEDIATION - 1,
+    });
   });
 });
