@@ -1,7 +1,7 @@
 /** `npm run migrate`: applies pending migrations to DATABASE_URL; `--seed` also loads the demo directory. */
 import { loadConfig } from '../config/env';
 import { initORM, migrate } from '../db/orm';
-import { seedDemo } from '../db/seed';
+import { seedDemo } from '../demo/seed';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });

@@ -12,7 +12,7 @@ import { loadConfig } from '../config/env';
 import { DATA_DIR } from '../config/paths';
 import { resolveDatabaseUrl } from '../db/database';
 import { initORM, migrate } from '../db/orm';
-import { seedDemo } from '../db/seed';
+import { seedDemo } from '../demo/seed';
 import { demoHistoryAtStart } from '../demo/history';
 import { checkInstall, readDataFolder } from './install';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';

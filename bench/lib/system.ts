@@ -14,7 +14,7 @@ import { Client as PgClient } from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { API_KEY_PREFIX, newSecret } from '../../security/credentials';
 import { freePort, startDevServer, type DevServer } from '../../temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';

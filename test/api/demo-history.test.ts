@@ -4,7 +4,7 @@
  * directory. The database is shared with other files: everything asserted is about what THIS run made
  * (its result's ids, its references), never global totals.
  */
-import { DEMO_UNITS } from '../../db/seed';
+import { DEMO_UNITS } from '../../demo/seed';
 import { DEMO_HISTORY_ID_PREFIX } from '../../demo/past-history';
 import { chinaDate } from '../../domain/safety-index';
 import { demoHistoryMissing, demoHistoryWanted, ensureDemoHistory, type DemoHistoryResult } from '../../demo/history';

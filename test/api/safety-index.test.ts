@@ -2,7 +2,7 @@
 import { apiOf } from '../helpers/api';
 import { agreedTerms } from '../helpers/fixtures';
 import { chinaDate, scoreOf } from '../../domain/safety-index';
-import { DEMO_UNITS } from '../../db/seed';
+import { DEMO_UNITS } from '../../demo/seed';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;

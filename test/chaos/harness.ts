@@ -25,7 +25,7 @@ import type { LiveAlert } from '../../api/plugins/alert-stream';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { SlaPolicy } from '../../db/entities';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { createRenderer } from '../../templates/render';
 import { testPolicy } from '../helpers/fixtures';

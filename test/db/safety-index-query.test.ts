@@ -10,7 +10,7 @@ import { computeSafetyIndex } from '../../activities/safety-index';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { Unit } from '../../db/entities';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { metricsOf, periodOf, type IndexFigures } from '../../domain/safety-index';
 
 const adminUrl = new URL(process.env.DATABASE_URL!);

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { junitFigures, makeFixtures, runSchemathesis, schemathesisPath } from './harness';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { startSystem, type TestSystem } from '../helpers/system';
 import { findChromium } from '../../templates/pdf';
 import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';

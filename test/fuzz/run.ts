@@ -18,7 +18,7 @@ import { buildApp } from '../../api/app';
 import { PROJECT_ROOT } from '../../config/paths';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { LogNotifier } from '../../activities/notifier';
 import { startDevServer } from '../../temporal/dev-server';
 import { findChromium, PdfRenderer } from '../../templates/pdf';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../demo/seed';
 import { startDevServer } from '../../temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD, runState } from './run-state';

@@ -19,8 +19,8 @@ import {
   visiblePrefix,
 } from '../security/credentials';
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
-import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from './entities';
-import type { StaffRole } from './entities/user.entity';
+import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from '../db/entities';
+import type { StaffRole } from '../db/entities/user.entity';
 
 interface UnitSeed {
   code: string;
