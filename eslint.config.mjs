@@ -4,7 +4,35 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+const NODE_BUILTINS = [
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+];
 
 // Layers, bottom up: domain ← config ← templates ← db ← activities ← workflows ← api/console. A
 // folder imports its own files and the folders listed for it, never one above it; temporal/ (the
@@ -13,7 +41,24 @@ const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto',
 // bench/ and test/ are harnesses over the whole system (they may import anything); nothing imports them.
 // Checked with the built-in no-restricted-imports: every import in the project is relative, so the
 // number of `../` at a file's depth names the top-level folder exactly, with no resolver or plugin.
-const FOLDERS = ['domain', 'security', 'config', 'templates', 'db', 'activities', 'workflows', 'temporal', 'worker', 'api', 'console', 'demo', 'scripts', 'bench', 'test', 'migrations'];
+const FOLDERS = [
+  'domain',
+  'security',
+  'config',
+  'templates',
+  'db',
+  'activities',
+  'workflows',
+  'temporal',
+  'worker',
+  'api',
+  'console',
+  'demo',
+  'scripts',
+  'bench',
+  'test',
+  'migrations',
+];
 const BELOW = {};
 BELOW.domain = [];
 BELOW.security = ['domain'];
@@ -36,7 +81,9 @@ const NOT_CODE = ['node_modules', 'dist', 'dist-bench', 'data', 'coverage'];
 const unplaced = readdirSync(import.meta.dirname, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !NOT_CODE.includes(d.name) && !FOLDERS.includes(d.name))
   .map((d) => d.name)
-  .filter((name) => readdirSync(path.join(import.meta.dirname, name), { recursive: true }).some((f) => String(f).endsWith('.ts')));
+  .filter((name) =>
+    readdirSync(path.join(import.meta.dirname, name), { recursive: true }).some((f) => String(f).endsWith('.ts')),
+  );
 
 /** Workflow and domain code is deterministic: no Node built-ins, no I/O clients, activities by type only. */
 const DETERMINISM = {
@@ -50,7 +97,11 @@ const DETERMINISM = {
     { name: '@temporalio/activity', message: 'Workflows call activities through proxyActivities.' },
   ],
   patterns: [
-    { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
+    {
+      group: ['**/activities', '**/activities/*'],
+      allowTypeImports: true,
+      message: 'Import activities with `import type` only.',
+    },
     { group: ['**/db/*', '**/api/*', '@mikro-orm/*', 'fastify', 'pg'], message: 'No I/O in workflow or domain code.' },
   ],
 };
@@ -72,7 +123,9 @@ function layerConfigs(maxDepth = 8) {
         rules: {
           'no-restricted-imports': [
             'error',
-            deterministic ? { paths: DETERMINISM.paths, patterns: [...DETERMINISM.patterns, ...layers] } : { patterns: layers },
+            deterministic
+              ? { paths: DETERMINISM.paths, patterns: [...DETERMINISM.patterns, ...layers] }
+              : { patterns: layers },
           ],
         },
       });
@@ -84,7 +137,10 @@ function layerConfigs(maxDepth = 8) {
       rules: {
         'no-restricted-syntax': [
           'error',
-          { selector: 'Program', message: `${folder}/ has no place in the layers yet: add it to FOLDERS and BELOW in eslint.config.mjs (what it may import, and who may import it).` },
+          {
+            selector: 'Program',
+            message: `${folder}/ has no place in the layers yet: add it to FOLDERS and BELOW in eslint.config.mjs (what it may import, and who may import it).`,
+          },
         ],
       },
     });
@@ -93,7 +149,21 @@ function layerConfigs(maxDepth = 8) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'test/.tmp/**', 'migrations/**', '*.config.js', '*.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'data.old-*/**',
+      'node_modules/**',
+      '.tools/**',
+      'data/**',
+      'coverage/**',
+      'test/.tmp/**',
+      'migrations/**',
+      '*.config.js',
+      '*.config.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -101,7 +171,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
@@ -109,7 +182,19 @@ export default tseslint.config(
   {
     // The console's browser script: plain ES5-style JavaScript served as is, no type information.
     files: ['console/static/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', Date: 'readonly', JSON: 'readonly' } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        Date: 'readonly',
+        JSON: 'readonly',
+      },
+    },
   },
   ...layerConfigs(),
   {

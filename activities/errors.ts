@@ -9,4 +9,5 @@ export const noSlaPolicy = (what: string): ApplicationFailure =>
   ApplicationFailure.nonRetryable(`no SLA policy matches ${what}`, 'NoSlaPolicy');
 
 /** The request names something that does not fit (the API answers 422 with this message). */
-export const invalidRequest = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, ACTION_INVALID);
+export const invalidRequest = (message: string): ApplicationFailure =>
+  ApplicationFailure.nonRetryable(message, ACTION_INVALID);

@@ -15,9 +15,16 @@ export const rootOf = (path: string | null | undefined): string | undefined => p
 export const CALENDAR_ALERT_PREFIX = 'holiday-calendar-';
 
 /** The alert that `year` has no national arrangement: one per year and top-level unit, to its supervisors and the admins. */
-export async function raiseMissingYearAlerts(em: EntityManager, years: number[], at: Date, rootCodes?: string[]): Promise<void> {
+export async function raiseMissingYearAlerts(
+  em: EntityManager,
+  years: number[],
+  at: Date,
+  rootCodes?: string[],
+): Promise<void> {
   if (years.length === 0) return;
-  const roots = rootCodes ?? (await em.execute<{ code: string }[]>('select code from units where parent_code is null')).map((r) => r.code);
+  const roots =
+    rootCodes ??
+    (await em.execute<{ code: string }[]>('select code from units where parent_code is null')).map((r) => r.code);
   for (const year of years) {
     for (const root of roots) {
       await raiseAlert(em, {
@@ -33,9 +40,15 @@ export async function raiseMissingYearAlerts(em: EntityManager, years: number[],
 }
 
 /** A deadline computed into a year without data raises that year's alert (idempotent). */
-export async function alertIfProvisional(em: EntityManager, deadline: Deadline, unitPath: string | null, at: string): Promise<void> {
+export async function alertIfProvisional(
+  em: EntityManager,
+  deadline: Deadline,
+  unitPath: string | null,
+  at: string,
+): Promise<void> {
   const root = rootOf(unitPath);
-  if (deadline.provisionalYears?.length && root) await raiseMissingYearAlerts(em, deadline.provisionalYears, new Date(at), [root]);
+  if (deadline.provisionalYears?.length && root)
+    await raiseMissingYearAlerts(em, deadline.provisionalYears, new Date(at), [root]);
 }
 
 /** The case's deadlines re-planned on the arrangements in force (the workflow applies them and records the event). */
@@ -47,14 +60,28 @@ export async function replanCase(
 ): Promise<{ deadlines: Deadline[]; moves: DeadlineMove[]; revision: number }> {
   const unitPath = await unitPathOf(em, req.unitCode);
   const table = await store.tableFor(em, unitPath);
-  const result = await replanDeadlines(em, store, { unitPath, deadlines: req.deadlines, at: req.at, officeHours }, table);
+  const result = await replanDeadlines(
+    em,
+    store,
+    { unitPath, deadlines: req.deadlines, at: req.at, officeHours },
+    table,
+  );
   return { ...result, revision: table.revision };
 }
 
 /** A page of open cases whose running deadlines reach into `year` (in the region, if given). */
-export async function casesToReplan(em: EntityManager, req: { year: number; region: string | null; afterId?: string; limit: number; at: string }): Promise<string[]> {
+export async function casesToReplan(
+  em: EntityManager,
+  req: { year: number; region: string | null; afterId?: string; limit: number; at: string },
+): Promise<string[]> {
   const regionPath = req.region ? await unitPathOf(em, req.region) : null;
   if (req.region && !regionPath) return [];
-  const rows = await openCasesTouching(em, { year: req.year, regionPath, afterId: req.afterId, limit: req.limit, now: new Date(req.at) });
+  const rows = await openCasesTouching(em, {
+    year: req.year,
+    regionPath,
+    afterId: req.afterId,
+    limit: req.limit,
+    now: new Date(req.at),
+  });
   return rows.map((r) => r.id);
 }

@@ -37,7 +37,14 @@ export interface ActivityDeps {
 }
 
 /** The activities with their dependencies injected; each call works on its own forked EntityManager. */
-export function createActivities({ orm, renderer, notifier = new LogNotifier(), officeHours, temporal, webhooks = DEFAULT_WEBHOOK_SETTINGS }: ActivityDeps) {
+export function createActivities({
+  orm,
+  renderer,
+  notifier = new LogNotifier(),
+  officeHours,
+  temporal,
+  webhooks = DEFAULT_WEBHOOK_SETTINGS,
+}: ActivityDeps) {
   const em = () => orm.em.fork();
   const cal: CalendarDeps = { officeHours, holidays: new HolidayStore() };
 
@@ -62,11 +69,20 @@ export function createActivities({ orm, renderer, notifier = new LogNotifier(), 
     escalateCase: (req: EscalateRequest) => escalateCase(em(), cal, req),
     resolveUnit: (code: string) => resolveUnit(em(), code),
     resolveAgencies: (codes: string[]) => resolveAgencies(em(), codes),
-    computeDeadline: (req: SlaKey & { kind: 'accept' | 'handling' | 'report_in' | 'signatures'; from: string; unitCode?: string; unitPath?: string }) =>
-      computeDeadline(em(), cal, req),
-    extendDeadline: (req: { deadline: Deadline; resumedAt: string; unitCode?: string }) => extendDeadline(em(), cal, req),
-    replanCase: (req: { unitCode?: string; deadlines: Partial<Record<DeadlineKind, Deadline>>; at: string }) => replanCase(em(), cal.holidays, officeHours, req),
-    casesToReplan: (req: { year: number; region: string | null; afterId?: string; limit: number; at: string }) => casesToReplan(em(), req),
+    computeDeadline: (
+      req: SlaKey & {
+        kind: 'accept' | 'handling' | 'report_in' | 'signatures';
+        from: string;
+        unitCode?: string;
+        unitPath?: string;
+      },
+    ) => computeDeadline(em(), cal, req),
+    extendDeadline: (req: { deadline: Deadline; resumedAt: string; unitCode?: string }) =>
+      extendDeadline(em(), cal, req),
+    replanCase: (req: { unitCode?: string; deadlines: Partial<Record<DeadlineKind, Deadline>>; at: string }) =>
+      replanCase(em(), cal.holidays, officeHours, req),
+    casesToReplan: (req: { year: number; region: string | null; afterId?: string; limit: number; at: string }) =>
+      casesToReplan(em(), req),
     afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
       await startDeliveries(await recordEvent(em(), req));

@@ -15,7 +15,10 @@ export interface IntakeResult {
 }
 
 /** Risk of escalation to violence or crime (人民调解法 Art. 25): the reporter's flag or a keyword. */
-export async function assessRisk(em: EntityManager, input: Pick<StartDisputeInput, 'highRisk' | 'title' | 'description'>): Promise<Risk> {
+export async function assessRisk(
+  em: EntityManager,
+  input: Pick<StartDisputeInput, 'highRisk' | 'title' | 'description'>,
+): Promise<Risk> {
   const reasons: string[] = [];
   if (input.highRisk) reasons.push('reporter flagged high risk');
   const text = `${input.title}\n${input.description}`;

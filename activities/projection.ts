@@ -13,7 +13,10 @@ const searchText = (view: DisputeView): string =>
  * Idempotent: an event is keyed by (dispute, seq), the read model only moves forward (a replayed or
  * late projection with an older seq changes nothing), deliveries are unique per subscription and event.
  */
-export async function recordEvents(em: EntityManager, { events, view }: { events: DisputeEvent[]; view: DisputeView }): Promise<string[]> {
+export async function recordEvents(
+  em: EntityManager,
+  { events, view }: { events: DisputeEvent[]; view: DisputeView },
+): Promise<string[]> {
   if (events.length === 0) return [];
   const deliveries = deliveriesSql(events, view);
   const at = events[events.length - 1]!.at;
@@ -36,7 +39,14 @@ export async function recordEvents(em: EntityManager, { events, view }: { events
      )${deliveries ? `, ${deliveries.sql}` : ''}
      ${deliveries ? deliveries.select : 'select null::text as id where false'}`,
     [
-      ...events.flatMap((event) => [event.disputeId, event.seq, event.type, event.at, JSON.stringify(event.actor), JSON.stringify(event.payload)]),
+      ...events.flatMap((event) => [
+        event.disputeId,
+        event.seq,
+        event.type,
+        event.at,
+        JSON.stringify(event.actor),
+        JSON.stringify(event.payload),
+      ]),
       view.disputeId,
       view.caseNumber ?? null,
       view.stage,
@@ -65,6 +75,9 @@ export async function recordEvents(em: EntityManager, { events, view }: { events
 }
 
 /** One event and the case after it (cases recorded event by event, before `one-record-per-step`). */
-export function recordEvent(em: EntityManager, { event, view }: { event: DisputeEvent; view: DisputeView }): Promise<string[]> {
+export function recordEvent(
+  em: EntityManager,
+  { event, view }: { event: DisputeEvent; view: DisputeView },
+): Promise<string[]> {
   return recordEvents(em, { events: [event], view });
 }

@@ -1,6 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Setting, Unit } from '../db/entities';
-import { WEIGHTS_SETTING, bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, weightsFrom, type IndexFigures } from '../domain/safety-index';
+import {
+  WEIGHTS_SETTING,
+  bandOf,
+  metricsOf,
+  periodOf,
+  rankAmongSiblings,
+  scoreOf,
+  weightsFrom,
+  type IndexFigures,
+} from '../domain/safety-index';
 
 type Counts = Record<string, string | null>;
 
@@ -14,7 +23,10 @@ const byCode = (rows: (Counts & { code: string })[]): Map<string, Counts> => new
  * index (cases created or closed in it, breaches raised in it, reopenings in it): the cases are
  * counted per grid of origin, then summed up each region's subtree.
  */
-export async function computeSafetyIndex(em: EntityManager, req: { periodKind: 'day' | 'month'; date: string }): Promise<{ units: number; periodStart: string }> {
+export async function computeSafetyIndex(
+  em: EntityManager,
+  req: { periodKind: 'day' | 'month'; date: string },
+): Promise<{ units: number; periodStart: string }> {
   const { start, end } = periodOf(req.periodKind, req.date);
   // Period bounds at midnight in China (UTC+8).
   const from = `${start}T00:00:00+08:00`;
@@ -91,7 +103,12 @@ export async function computeSafetyIndex(em: EntityManager, req: { periodKind: '
       highRisk: n(c?.high_risk),
     };
     const metrics = metricsOf(figures);
-    rows.push({ unit, metrics: { ...metrics, received: figures.received, closed: figures.closed }, score: scoreOf(metrics, weights), parentCode: unit.parentCode ?? undefined });
+    rows.push({
+      unit,
+      metrics: { ...metrics, received: figures.received, closed: figures.closed },
+      score: scoreOf(metrics, weights),
+      parentCode: unit.parentCode ?? undefined,
+    });
   }
   const ranked = rankAmongSiblings(rows);
   if (ranked.length > 0) {
@@ -100,7 +117,16 @@ export async function computeSafetyIndex(em: EntityManager, req: { periodKind: '
        values ${ranked.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, now())').join(', ')}
        on conflict (unit_code, period_kind, period_start) do update set
          level = excluded.level, metrics = excluded.metrics, score = excluded.score, band = excluded.band, rank = excluded.rank, computed_at = now()`,
-      ranked.flatMap((row) => [row.unit.code, req.periodKind, start, row.unit.level, JSON.stringify(row.metrics), row.score, bandOf(row.score).band, row.rank]),
+      ranked.flatMap((row) => [
+        row.unit.code,
+        req.periodKind,
+        start,
+        row.unit.level,
+        JSON.stringify(row.metrics),
+        row.score,
+        bandOf(row.score).band,
+        row.rank,
+      ]),
     );
   }
   return { units: rows.length, periodStart: start };

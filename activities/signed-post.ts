@@ -55,8 +55,14 @@ function guardedLookup(allowPrivate: boolean): net.LookupFunction {
       if (err) return callback(err, '', 4);
       const list = addresses as unknown as dns.LookupAddress[];
       const usable = allowPrivate ? list : list.filter((a) => !isBlockedAddress(a.address));
-      if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} resolves only to refused addresses`), { code: 'EREFUSED' }), '', 4);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, usable);
+      if (usable.length === 0)
+        return callback(
+          Object.assign(new Error(`${hostname} resolves only to refused addresses`), { code: 'EREFUSED' }),
+          '',
+          4,
+        );
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, usable);
       return callback(null, usable[0]!.address, usable[0]!.family);
     });
   };
@@ -73,7 +79,11 @@ export function signedPost(
   const target = new URL(url);
   const timestamp = Math.floor(Date.now() / 1000).toString();
   const allowPrivate = opts.allowPrivate ?? true;
-  if (!allowPrivate && net.isIP(target.hostname.replace(/^\[|\]$/g, '')) && isBlockedAddress(target.hostname.replace(/^\[|\]$/g, ''))) {
+  if (
+    !allowPrivate &&
+    net.isIP(target.hostname.replace(/^\[|\]$/g, '')) &&
+    isBlockedAddress(target.hostname.replace(/^\[|\]$/g, ''))
+  ) {
     return Promise.reject(new Error(`${target.hostname} is a refused address`));
   }
   const client = target.protocol === 'https:' ? https : http;
@@ -121,7 +131,9 @@ export async function refusedTarget(url: string, allowPrivate: boolean): Promise
   if (parsed.username || parsed.password) return 'no credentials in the URL';
   if (allowPrivate) return undefined;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(host) ? [host] : (await dns.promises.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  const addresses = net.isIP(host)
+    ? [host]
+    : (await dns.promises.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return `${host} does not resolve`;
   if (addresses.some(isBlockedAddress)) return `${host} resolves to a private or loopback address`;
   return undefined;

@@ -65,7 +65,11 @@ export async function computeDeadline(
 }
 
 /** The deadline after a suspension, later by exactly the working time it was stopped. */
-export async function extendDeadline(em: EntityManager, cal: CalendarDeps, req: { deadline: Deadline; resumedAt: string; unitCode?: string }): Promise<Deadline> {
+export async function extendDeadline(
+  em: EntityManager,
+  cal: CalendarDeps,
+  req: { deadline: Deadline; resumedAt: string; unitCode?: string },
+): Promise<Deadline> {
   const unitPath = await unitPathOf(em, req.unitCode);
   const holidays = req.deadline.calendar === 'cn-workdays' ? await cal.holidays.tableFor(em, unitPath) : undefined;
   const deadline = resumeDeadline(req.deadline, new Date(req.resumedAt), cal.officeHours, holidays);
@@ -81,7 +85,11 @@ export async function afterEffective(
   const rule = await findRule(em, req);
   const effectiveAt = new Date(req.effectiveAt);
   return {
-    followUp: followUpDeadline(effectiveAt, req.terms.map((t) => t.dueDate ?? ''), rule.followUpDays),
+    followUp: followUpDeadline(
+      effectiveAt,
+      req.terms.map((t) => t.dueDate ?? ''),
+      rule.followUpDays,
+    ),
     judicial: judicialConfirmationWindow(effectiveAt),
   };
 }

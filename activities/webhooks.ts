@@ -15,10 +15,24 @@ export const WEBHOOK_REFUSED = 'WebhookRefused';
  * case through the API. Undefined for cases not created by an integrator. The events are one step's,
  * so their seqs are consecutive.
  */
-export function deliveriesSql(events: DisputeEvent[], view: DisputeView): { sql: string; select: string; params: unknown[] } | undefined {
+export function deliveriesSql(
+  events: DisputeEvent[],
+  view: DisputeView,
+): { sql: string; select: string; params: unknown[] } | undefined {
   if (view.reportedBy.type !== 'integrator' || events.length === 0) return undefined;
-  const dispute = { id: view.disputeId, caseNumber: view.caseNumber, stage: view.stage, outcome: view.outcome, unitCode: view.unit?.code, level: view.level };
-  const rows = events.map((event) => [event.seq, event.type, JSON.stringify({ type: event.type, seq: event.seq, at: event.at, dispute })]);
+  const dispute = {
+    id: view.disputeId,
+    caseNumber: view.caseNumber,
+    stage: view.stage,
+    outcome: view.outcome,
+    unitCode: view.unit?.code,
+    level: view.level,
+  };
+  const rows = events.map((event) => [
+    event.seq,
+    event.type,
+    JSON.stringify({ type: event.type, seq: event.seq, at: event.at, dispute }),
+  ]);
   return {
     sql: `enqueued as (
        insert into webhook_deliveries (id, subscription_id, dispute_id, event_seq, event_type, payload)
@@ -32,7 +46,14 @@ export function deliveriesSql(events: DisputeEvent[], view: DisputeView): { sql:
        select id, event_seq from enqueued
        union select id, event_seq from webhook_deliveries where dispute_id = ? and event_seq between ? and ? and status = 'pending'
      ) pending order by event_seq, id`,
-    params: [view.disputeId, ...rows.flat(), view.reportedBy.id, view.disputeId, events[0]!.seq, events[events.length - 1]!.seq],
+    params: [
+      view.disputeId,
+      ...rows.flat(),
+      view.reportedBy.id,
+      view.disputeId,
+      events[0]!.seq,
+      events[events.length - 1]!.seq,
+    ],
   };
 }
 
@@ -64,14 +85,20 @@ export async function deliverWebhook(em: EntityManager, allowPrivate: boolean, d
   const ok = status !== undefined && status >= 200 && status < 300;
   await em.execute(
     `update webhook_deliveries set attempts = attempts + 1, last_status_code = ?, last_error = ?, status = ?, delivered_at = ? where id = ?`,
-    [status ?? null, ok ? null : (error ?? `HTTP ${status}`), ok ? 'delivered' : 'pending', ok ? new Date() : null, deliveryId],
+    [
+      status ?? null,
+      ok ? null : (error ?? `HTTP ${status}`),
+      ok ? 'delivered' : 'pending',
+      ok ? new Date() : null,
+      deliveryId,
+    ],
   );
   if (!ok) throw new Error(`delivery ${deliveryId}: ${error ?? `HTTP ${status}`}`);
 }
 
 export async function markDeliveryFailed(em: EntityManager, req: { deliveryId: string; error: string }): Promise<void> {
-  await em.execute(`update webhook_deliveries set status = 'failed', last_error = ? where id = ? and status <> 'delivered'`, [
-    req.error.slice(0, 500),
-    req.deliveryId,
-  ]);
+  await em.execute(
+    `update webhook_deliveries set status = 'failed', last_error = ? where id = ? and status <> 'delivered'`,
+    [req.error.slice(0, 500), req.deliveryId],
+  );
 }

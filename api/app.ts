@@ -100,7 +100,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description:
           'Start dispute cases, advance them through their mediation lifecycle, and read cases, histories, documents and alerts. Errors are RFC 9457 problem+json.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Integrator API key or staff token from POST /api/v1/auth/token' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Integrator API key or staff token from POST /api/v1/auth/token',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
@@ -110,7 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(rateLimitPlugin, { limits: deps.config.rateLimits });
   await app.register(ormPlugin, { orm: deps.orm });
-  await app.register(temporalPlugin, { client: deps.temporal, taskQueue: deps.taskQueue, stageSearchAttributes: deps.config.stageSearchAttributes });
+  await app.register(temporalPlugin, {
+    client: deps.temporal,
+    taskQueue: deps.taskQueue,
+    stageSearchAttributes: deps.config.stageSearchAttributes,
+  });
   await app.register(authPlugin);
   await app.register(alertStreamPlugin);
   await app.register(housekeepingPlugin);
@@ -118,7 +130,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The request's line: method, URL and IP (masked by the logger's serializer), status and time taken.
   app.addHook('onResponse', async (request, reply) => {
-    reply.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed');
+    reply.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
   });
 
   // Every log line of a request on a case names the case.
@@ -135,7 +150,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v1) => {
       await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
       await v1.register(disputesRoutes);
-      await v1.register(documentsRoutes, { renderer: deps.renderer, publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000', pdf: deps.pdf });
+      await v1.register(documentsRoutes, {
+        renderer: deps.renderer,
+        publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000',
+        pdf: deps.pdf,
+      });
       await v1.register(agreementRoutes);
       await v1.register(safetyIndexRoutes, { taskQueue: deps.taskQueue ?? TASK_QUEUE });
       await v1.register(alertsRoutes);

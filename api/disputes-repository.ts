@@ -18,7 +18,10 @@ import { AppError } from './errors';
 export function scopeCondition(p: Principal): { sql: string; params: unknown[] } {
   if (p.kind === 'integrator') {
     return p.areaPath
-      ? { sql: '(created_by_id = ? or origin_path like ? or unit_path like ?)', params: [p.id, `${p.areaPath}%`, `${p.areaPath}%`] }
+      ? {
+          sql: '(created_by_id = ? or origin_path like ? or unit_path like ?)',
+          params: [p.id, `${p.areaPath}%`, `${p.areaPath}%`],
+        }
       : { sql: 'created_by_id = ?', params: [p.id] };
   }
   if (p.role === 'admin') return { sql: 'true', params: [] };
@@ -26,7 +29,10 @@ export function scopeCondition(p: Principal): { sql: string; params: unknown[] }
     if (!p.agencyCode) return { sql: 'false', params: [] };
     // Summoned now or to an earlier meeting of the case.
     const summoned = JSON.stringify({ agencies: [{ code: p.agencyCode }] });
-    return { sql: `(state->'meeting' @> ?::jsonb or state->'pastMeetings' @> ?::jsonb)`, params: [summoned, `[${summoned}]`] };
+    return {
+      sql: `(state->'meeting' @> ?::jsonb or state->'pastMeetings' @> ?::jsonb)`,
+      params: [summoned, `[${summoned}]`],
+    };
   }
   if (p.unitPath) {
     return { sql: '(unit_path like ? or origin_path like ?)', params: [`${p.unitPath}%`, `${p.unitPath}%`] };
@@ -42,7 +48,10 @@ export function caseNotFound(id: string): AppError {
 /** The row of case `id` with `columns`, if the caller may see it; otherwise 404, whether or not it exists. */
 async function visibleRow<T>(em: EntityManager, p: Principal, id: string, columns: string): Promise<T> {
   const scope = scopeCondition(p);
-  const [row] = await em.execute<T[]>(`select ${columns} from disputes where id = ? and ${scope.sql}`, [id, ...scope.params]);
+  const [row] = await em.execute<T[]>(`select ${columns} from disputes where id = ? and ${scope.sql}`, [
+    id,
+    ...scope.params,
+  ]);
   if (!row) throw caseNotFound(id);
   return row;
 }
@@ -98,7 +107,12 @@ export interface CaseFilters {
 }
 
 /** A page of the cases the caller may see, newest first; one more row than `limit` says there is a next page. */
-export async function listCases(em: EntityManager, p: Principal, f: CaseFilters, limit: number): Promise<Array<{ id: string; created_at: Date; state: DisputeView }>> {
+export async function listCases(
+  em: EntityManager,
+  p: Principal,
+  f: CaseFilters,
+  limit: number,
+): Promise<Array<{ id: string; created_at: Date; state: DisputeView }>> {
   const scope = scopeCondition(p);
   const where = [scope.sql];
   const params: unknown[] = [...scope.params];
@@ -114,13 +128,25 @@ export async function listCases(em: EntityManager, p: Principal, f: CaseFilters,
   // LIKE wildcards in the query are matched literally.
   if (f.q) add(`search_text ilike ? escape '\\'`, `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.before) add('(created_at, id) < (?, ?)', f.before.at, f.before.id);
-  return em.execute(`select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`, [...params, limit + 1]);
+  return em.execute(
+    `select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
+    [...params, limit + 1],
+  );
 }
 
 /** The cases the caller may see that match `where` (Open311's requests), newest first. */
-export async function casesWhere(em: EntityManager, p: Principal, where: string[], params: unknown[], limit: number): Promise<Array<{ state: DisputeView; updated_at: Date }>> {
+export async function casesWhere(
+  em: EntityManager,
+  p: Principal,
+  where: string[],
+  params: unknown[],
+  limit: number,
+): Promise<Array<{ state: DisputeView; updated_at: Date }>> {
   const scope = scopeCondition(p);
-  return em.execute(`select state, updated_at from disputes where ${[scope.sql, ...where].join(' and ')} order by created_at desc limit ?`, [...scope.params, ...params, limit]);
+  return em.execute(
+    `select state, updated_at from disputes where ${[scope.sql, ...where].join(' and ')} order by created_at desc limit ?`,
+    [...scope.params, ...params, limit],
+  );
 }
 
 /** A case's history, oldest first (the caller's right to see the case is checked before). */
@@ -130,6 +156,9 @@ export async function caseEvents(em: EntityManager, id: string): Promise<Dispute
 
 /** The case as projected, if the read model has reached event `seq`. */
 export async function caseAtLeast(em: EntityManager, id: string, seq: number): Promise<DisputeView | undefined> {
-  const [row] = await em.execute<{ seq: number; state: DisputeView }[]>('select seq, state from disputes where id = ?', [id]);
+  const [row] = await em.execute<{ seq: number; state: DisputeView }[]>(
+    'select seq, state from disputes where id = ?',
+    [id],
+  );
   return row && row.seq >= seq ? row.state : undefined;
 }

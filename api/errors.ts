@@ -4,7 +4,12 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTION_FORBIDDEN, ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../workflows/dispute.messages';
+import {
+  ACTION_FORBIDDEN,
+  ACTION_INVALID,
+  ACTION_REFUSED,
+  type ActionRefusedDetails,
+} from '../workflows/dispute.messages';
 import type { Problem } from './schemas/common';
 
 /** The one error type of the API; its code decides the HTTP status. */
@@ -81,11 +86,15 @@ export function fromTemporal(err: unknown): AppError | undefined {
       if (!(cause instanceof ApplicationFailure)) continue;
       if (cause.type === ACTION_REFUSED) {
         const details = cause.details?.[0] as ActionRefusedDetails | undefined;
-        const refused = new AppError('action_refused', cause.message, { stage: details?.stage, allowed: details?.allowed ?? [] });
+        const refused = new AppError('action_refused', cause.message, {
+          stage: details?.stage,
+          allowed: details?.allowed ?? [],
+        });
         refused.transient = details?.busy === true;
         return refused;
       }
-      if (cause.type === ACTION_INVALID || cause.type === 'UnknownUnit') return new AppError('action_invalid', cause.message);
+      if (cause.type === ACTION_INVALID || cause.type === 'UnknownUnit')
+        return new AppError('action_invalid', cause.message);
       if (cause.type === ACTION_FORBIDDEN) return new AppError('forbidden', cause.message);
     }
     return fromUnavailable(err) ?? new AppError('internal');
@@ -93,10 +102,21 @@ export function fromTemporal(err: unknown): AppError | undefined {
   return undefined;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
-const CONNECTION_MESSAGES = /Connection terminated|Timeout acquiring a connection|connection error|Client was closed|Connection refused/i;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|Timeout acquiring a connection|connection error|Client was closed|Connection refused/i;
 /** gRPC statuses that mean "Temporal cannot be reached now", not "your request is wrong". */
-const GRPC_UNAVAILABLE = new Set([1 /* CANCELLED (the server went away mid-call) */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+const GRPC_UNAVAILABLE = new Set([
+  1 /* CANCELLED (the server went away mid-call) */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */,
+]);
 /** The case's workflow task is failing for now (its worker died mid-task, say): Temporal retries it. */
 const WORKFLOW_TASK_FAILING = /Workflow Task in failed state/i;
 
@@ -108,7 +128,11 @@ export function fromUnavailable(err: unknown): AppError | undefined {
   // Any object with a message, not only `instanceof Error`: a socket error raised by Node's own code is
   // an Error of another realm where the API runs in a sandbox (jest's VM; the full chaos run answered
   // 51 requests 500 "read ECONNRESET" for that).
-  for (let cause: unknown = err, depth = 0; typeof cause === 'object' && cause !== null && depth < 8; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let cause: unknown = err, depth = 0;
+    typeof cause === 'object' && cause !== null && depth < 8;
+    cause = (cause as { cause?: unknown }).cause, depth += 1
+  ) {
     const { code, message } = cause as { code?: unknown; message?: unknown };
     const sqlState = typeof code === 'string' ? code : '';
     const database =
@@ -116,9 +140,14 @@ export function fromUnavailable(err: unknown): AppError | undefined {
       sqlState.startsWith('08') || // connection exception
       ['57P01', '57P02', '57P03', '53300'].includes(sqlState) || // shutting down, cannot connect now, too many connections
       CONNECTION_MESSAGES.test(String(message ?? ''));
-    const temporal = (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && !(cause instanceof AppError)) || WORKFLOW_TASK_FAILING.test(String(message ?? ''));
+    const temporal =
+      (typeof code === 'number' && GRPC_UNAVAILABLE.has(code) && !(cause instanceof AppError)) ||
+      WORKFLOW_TASK_FAILING.test(String(message ?? ''));
     if (database || temporal) {
-      const unavailable = new AppError('unavailable', `${database ? 'the database' : 'the workflow service'} is unavailable; try again shortly`);
+      const unavailable = new AppError(
+        'unavailable',
+        `${database ? 'the database' : 'the workflow service'} is unavailable; try again shortly`,
+      );
       unavailable.transient = true;
       return unavailable;
     }

@@ -45,7 +45,11 @@ export interface Answer {
  * dispute id, so a retry reaches the same workflow instead of creating a second case. A provisional
  * answer (`req.provisional`) is stored with the claim and marked retryable: repeats run again.
  */
-export async function idempotently<G = undefined>(em: EntityManager, req: IdempotentRequest, run: (disputeId: string, guarded: G) => Promise<Answer>): Promise<Answer> {
+export async function idempotently<G = undefined>(
+  em: EntityManager,
+  req: IdempotentRequest,
+  run: (disputeId: string, guarded: G) => Promise<Answer>,
+): Promise<Answer> {
   const requestHash = sha256Hex(canonicalJson(req.request));
   const { provisional, guard } = req;
   const guarded = (guard ? await guard.find() : undefined) as G;
@@ -79,17 +83,16 @@ export async function idempotently<G = undefined>(em: EntityManager, req: Idempo
     if (row.requestHash !== requestHash) throw new AppError('idempotency_key_reused');
     if (row.responseStatus && !row.retryable) return { status: row.responseStatus, body: row.responseBody };
     provisionallyAnswered = !!row.responseStatus;
-    if (!row.retryable && Date.now() - row.createdAt.getTime() < IN_FLIGHT_TAKEOVER_MS) throw new AppError('request_in_flight');
+    if (!row.retryable && Date.now() - row.createdAt.getTime() < IN_FLIGHT_TAKEOVER_MS)
+      throw new AppError('request_in_flight');
     disputeId = row.disputeId;
   }
 
   const store = (answer: Answer) =>
-    em.execute('update idempotency_keys set response_status = ?, response_body = ?, retryable = false where principal = ? and key = ?', [
-      answer.status,
-      JSON.stringify(answer.body),
-      req.principal,
-      req.key,
-    ]);
+    em.execute(
+      'update idempotency_keys set response_status = ?, response_body = ?, retryable = false where principal = ? and key = ?',
+      [answer.status, JSON.stringify(answer.body), req.principal, req.key],
+    );
   try {
     const answer = await run(disputeId, guarded);
     if (!provisionallyAnswered) await store(answer);
@@ -98,12 +101,15 @@ export async function idempotently<G = undefined>(em: EntityManager, req: Idempo
     if (err instanceof AppError && err.status < 500 && !err.transient) {
       // A refusal is an answer too: the same request gets it again (a new key tries again). Not "busy,
       // try again": the same key must be able to try again (the action was not applied).
-      await store({ status: err.status, body: { __problem: true, code: err.code, message: err.message, extra: err.extra } });
+      await store({
+        status: err.status,
+        body: { __problem: true, code: err.code, message: err.message, extra: err.extra },
+      });
     } else {
-      await em.execute('update idempotency_keys set retryable = true where principal = ? and key = ? and response_status is null', [
-        req.principal,
-        req.key,
-      ]);
+      await em.execute(
+        'update idempotency_keys set retryable = true where principal = ? and key = ? and response_status is null',
+        [req.principal, req.key],
+      );
     }
     throw err;
   }

@@ -9,7 +9,10 @@ import { maskText, maskValue } from '../security/pii';
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
     level,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+      censor: '[redacted]',
+    },
     serializers: {
       // Open311 clients may send their key as `api_key` in the query: never log it.
       req: (req: { method?: string; url?: string; ip?: string }) => ({
@@ -21,7 +24,10 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     formatters: { log: (obj: Record<string, unknown>) => maskValue(obj) as Record<string, unknown> },
     hooks: {
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? maskText(a) : a)));
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskText(a) : a)),
+        );
       },
     },
   };

@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
  * on a Handlebars instance of their own, compiled once, strict, escaping on. The public board
  * (views/) and the console (console/views/) each register their own.
  */
-export async function registerPages(app: FastifyInstance, root: string, partials: Record<string, string> = {}): Promise<void> {
+export async function registerPages(
+  app: FastifyInstance,
+  root: string,
+  partials: Record<string, string> = {},
+): Promise<void> {
   const pages = Handlebars.create();
   pages.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   await app.register(view, {

@@ -31,7 +31,10 @@ export async function withinDeadline<T>(app: FastifyInstance, fn: () => Promise<
     return await app.temporal.withDeadline(Date.now() + ANSWER_WITHIN_MS, fn);
   } catch (err) {
     if (isGrpcDeadlineError(err)) {
-      throw new AppError('unavailable', `the case did not answer within ${ANSWER_WITHIN_MS / 1000} s; it may still apply the request: retry with the same Idempotency-Key`);
+      throw new AppError(
+        'unavailable',
+        `the case did not answer within ${ANSWER_WITHIN_MS / 1000} s; it may still apply the request: retry with the same Idempotency-Key`,
+      );
     }
     throw err;
   }
@@ -47,8 +50,18 @@ type CaseBody = ReturnType<typeof caseResponse>;
  * `respondAsync` (the caller sent `Prefer: respond-async`): answers 202 as soon as the start is
  * recorded, for integrators that feed cases in bulk and learn the number from GET or the webhook.
  */
-export async function reportCase(app: FastifyInstance, principal: Principal, intake: DisputeIntake, opts: ReportOptions & { respondAsync?: false }): Promise<{ status: number; body: CaseBody }>;
-export async function reportCase(app: FastifyInstance, principal: Principal, intake: DisputeIntake, opts: ReportOptions & { respondAsync: boolean }): Promise<{ status: number; body: CaseBody | RegisteringCase }>;
+export async function reportCase(
+  app: FastifyInstance,
+  principal: Principal,
+  intake: DisputeIntake,
+  opts: ReportOptions & { respondAsync?: false },
+): Promise<{ status: number; body: CaseBody }>;
+export async function reportCase(
+  app: FastifyInstance,
+  principal: Principal,
+  intake: DisputeIntake,
+  opts: ReportOptions & { respondAsync: boolean },
+): Promise<{ status: number; body: CaseBody | RegisteringCase }>;
 export async function reportCase(
   app: FastifyInstance,
   principal: Principal,
@@ -67,8 +80,14 @@ export async function reportCase(
 
   const start = async (disputeId: string, origin: Origin) => {
     // Inside the claim: a refusal here is the key's answer, like any other 4xx.
-    if (!mayCreateAt(principal, origin.path)) throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
-    const input: StartDisputeInput = { ...intake, disputeId, reportedBy: actorOf(principal), receivedAt: new Date().toISOString() };
+    if (!mayCreateAt(principal, origin.path))
+      throw new AppError('forbidden', `you cannot report cases in ${origin.code}`);
+    const input: StartDisputeInput = {
+      ...intake,
+      disputeId,
+      reportedBy: actorOf(principal),
+      receivedAt: new Date().toISOString(),
+    };
     if (app.stageSearchAttributes) input.stageSearchAttributes = true;
     const options = {
       workflowId: workflowIdFor(disputeId),
@@ -84,7 +103,9 @@ export async function reportCase(
       return { status: 202, body: registering(disputeId) };
     }
     const answer = await withinDeadline(app, () =>
-      app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, { startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options) }),
+      app.temporal.workflow.executeUpdateWithStart(intakeDoneUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options),
+      }),
     );
     const view = await caseAfter(app, answer);
     return { status: 201, body: caseResponse(view) };

@@ -10,7 +10,13 @@ export async function startApi(config: AppConfig, databaseUrl: string) {
   const orm = await initORM(databaseUrl);
   const temporal = await connectClient();
   const chromiumPath = findChromium(config.chromiumPath);
-  const app = await buildApp({ config, orm, temporal, renderer: createRenderer(), pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined });
+  const app = await buildApp({
+    config,
+    orm,
+    temporal,
+    renderer: createRenderer(),
+    pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
+  });
   app.addHook('onClose', async () => {
     await temporal.connection.close();
     await orm.close();

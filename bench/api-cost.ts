@@ -27,26 +27,39 @@ const KINDS: Record<string, Kind> = {
     await sys.api.expect(202, 'POST', '/api/v1/disputes', taoliReport(), headers);
   },
   'create202-unkeyed': (sys) => async () => {
-    await sys.api.expect(202, 'POST', '/api/v1/disputes', taoliReport(), { authorization: `Bearer ${sys.apiKey}`, prefer: 'respond-async' });
+    await sys.api.expect(202, 'POST', '/api/v1/disputes', taoliReport(), {
+      authorization: `Bearer ${sys.apiKey}`,
+      prefer: 'respond-async',
+    });
   },
   start: (sys) => {
     const actor = integratorActor(sys.orm);
     return async () => {
       const id = `ac-${randomUUID()}`;
-      await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: TASK_QUEUE, args: [startInput(taoliReport(), id, await actor)] });
+      await sys.client.workflow.start('disputeWorkflow', {
+        workflowId: workflowIdFor(id),
+        taskQueue: TASK_QUEUE,
+        args: [startInput(taoliReport(), id, await actor)],
+      });
     };
   },
 };
 
 async function main(): Promise<void> {
-  const opts = Object.fromEntries(process.argv.slice(2).map((a) => /^--([a-z]+)=(.*)$/.exec(a)?.slice(1, 3) ?? [a, '']));
+  const opts = Object.fromEntries(
+    process.argv.slice(2).map((a) => /^--([a-z]+)=(.*)$/.exec(a)?.slice(1, 3) ?? [a, '']),
+  );
   const n = Number(opts.n ?? 400);
   const concurrency = Number(opts.c ?? 32);
   const rounds = Number(opts.rounds ?? 3);
   const kinds = (opts.kinds ?? 'healthz,create202,create202-unkeyed,start').split(',');
   for (const k of kinds) if (!KINDS[k]) throw new Error(`unknown kind ${k} (one of ${Object.keys(KINDS).join(', ')})`);
 
-  const sys = await startBenchSystem({ dbPrefix: `fengqiao_bench_${process.pid}_`, apiLogLevel: opts.log ?? 'info', log: (line) => console.log(line) });
+  const sys = await startBenchSystem({
+    dbPrefix: `fengqiao_bench_${process.pid}_`,
+    apiLogLevel: opts.log ?? 'info',
+    log: (line) => console.log(line),
+  });
   try {
     const runs: Record<string, Array<{ perSec: number; cpu: CpuSnapshot }>> = {};
     for (let r = 1; r <= rounds; r++) {
@@ -58,11 +71,20 @@ async function main(): Promise<void> {
       }
     }
     await sys.worker.idle(300);
-    console.log(`\n${n} requests a batch, ${concurrency} at a time, API log level ${opts.log ?? 'info'}, median of ${rounds} rounds (CPU ms a request, by process; the worker's intake of the started cases included while the batch ran)`);
-    console.log('| kind | requests/s | temporal | worker | api | bench | postgres |\n| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      `\n${n} requests a batch, ${concurrency} at a time, API log level ${opts.log ?? 'info'}, median of ${rounds} rounds (CPU ms a request, by process; the worker's intake of the started cases included while the batch ran)`,
+    );
+    console.log(
+      '| kind | requests/s | temporal | worker | api | bench | postgres |\n| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const kind of kinds) {
-      const m = medianCpu(runs[kind]!.map((x) => x.cpu), 1);
-      console.log(`| ${kind} | ${round(median(runs[kind]!.map((x) => x.perSec)), 1)} | ${m.temporal} | ${m.worker} | ${m.api} | ${m.bench} | ${m.postgres} |`);
+      const m = medianCpu(
+        runs[kind]!.map((x) => x.cpu),
+        1,
+      );
+      console.log(
+        `| ${kind} | ${round(median(runs[kind]!.map((x) => x.perSec)), 1)} | ${m.temporal} | ${m.worker} | ${m.api} | ${m.bench} | ${m.postgres} |`,
+      );
     }
   } finally {
     await sys.close();

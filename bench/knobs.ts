@@ -46,7 +46,8 @@ const SQLITE: Record<string, string[]> = {
 
 function positive(knob: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--knob=${knob}: a setting is a positive integer or "default", not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--knob=${knob}: a setting is a positive integer or "default", not "${value}"`);
   return n;
 }
 
@@ -66,7 +67,10 @@ const KNOBS: Record<string, (value: string) => Setting> = {
   },
   polls: (v) => {
     const n = positive('polls', v);
-    return tuned({ workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: n }, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: n } });
+    return tuned({
+      workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: n },
+      activityTaskPollerBehavior: { type: 'simple-maximum', maximum: n },
+    });
   },
 };
 
@@ -100,16 +104,29 @@ async function main(): Promise<void> {
   const parsed = new Map(settings.map((s) => [s, s === 'default' ? {} : apply(s)] as const)); // bad settings fail here, before anything starts
   const rounds = positive('rounds', opts.rounds ?? '3');
   const cfg = config(positive('cases', opts.cases ?? '16'), positive('concurrency', opts.concurrency ?? '8'));
-  const samples = new Map(settings.map((s) => [s, { api: [] as number[], direct: [] as number[], bare: [] as number[], ratio: [] as number[] }]));
+  const samples = new Map(
+    settings.map((s) => [
+      s,
+      { api: [] as number[], direct: [] as number[], bare: [] as number[], ratio: [] as number[] },
+    ]),
+  );
   const dbPrefix = `fengqiao_bench_knobs_${process.pid}_${Date.now().toString(36)}_`;
   const started = new Date();
   const info = await machine();
-  console.log(`knob ${knob}: settings ${settings.join(', ')}; ${rounds} rounds, ${cfg.lifecycle.cases} lifecycles a variant, ${cfg.lifecycle.concurrency} at a time`);
+  console.log(
+    `knob ${knob}: settings ${settings.join(', ')}; ${rounds} rounds, ${cfg.lifecycle.cases} lifecycles a variant, ${cfg.lifecycle.concurrency} at a time`,
+  );
   try {
     for (let r = 0; r < rounds; r++) {
       for (const [i, setting] of settings.entries()) {
         const { env, sqlitePragmas } = parsed.get(setting)!;
-        const sys = await startBenchSystem({ dbPrefix: `${dbPrefix}${r}_${i}_`, apiLogLevel: 'info', log: () => undefined, env, sqlitePragmas });
+        const sys = await startBenchSystem({
+          dbPrefix: `${dbPrefix}${r}_${i}_`,
+          apiLogLevel: 'info',
+          log: () => undefined,
+          env,
+          sqlitePragmas,
+        });
         try {
           const result = await lifecycleSection(sys, cfg, () => undefined);
           const last = (name: string) => (result.runs[name] as Array<{ casesPerSec: number }>)[1]!.casesPerSec;
@@ -118,7 +135,9 @@ async function main(): Promise<void> {
           s.direct.push(last('rawDispute'));
           s.bare.push(last('bare'));
           s.ratio.push(round(last('api') / last('bare'), 2));
-          console.log(`  round ${r + 1}/${rounds} ${knob}=${setting}: api ${last('api')}, direct ${last('rawDispute')}, bare ${last('bare')} cases/s`);
+          console.log(
+            `  round ${r + 1}/${rounds} ${knob}=${setting}: api ${last('api')}, direct ${last('rawDispute')}, bare ${last('bare')} cases/s`,
+          );
         } finally {
           await sys.close();
         }
@@ -127,14 +146,29 @@ async function main(): Promise<void> {
   } finally {
     await dropBenchDatabases(dbPrefix).catch((err) => console.error(err));
   }
-  const lines = [`| ${knob} | through the API (cases/s) | straight from a client | bare workflow | API/bare (per-round ratios) |`, '|---|---|---|---|---|'];
+  const lines = [
+    `| ${knob} | through the API (cases/s) | straight from a client | bare workflow | API/bare (per-round ratios) |`,
+    '|---|---|---|---|---|',
+  ];
   for (const [setting, s] of samples) {
-    lines.push(`| ${setting} | ${round(median(s.api))} | ${round(median(s.direct))} | ${round(median(s.bare))} | ${round(median(s.api) / median(s.bare))} (${s.ratio.join(', ')}) |`);
+    lines.push(
+      `| ${setting} | ${round(median(s.api))} | ${round(median(s.direct))} | ${round(median(s.bare))} | ${round(median(s.api) / median(s.bare))} (${s.ratio.join(', ')}) |`,
+    );
   }
   const markdown = lines.join('\n');
   const { sha, dirty } = codeVersion();
   const file = freshResultsFile(started, sha, `-knob-${knob}`);
-  const results = { startedAt: started.toISOString(), git: { sha, dirty }, machine: info, knob, settings, rounds, config: cfg.lifecycle, samples: Object.fromEntries(samples), markdown };
+  const results = {
+    startedAt: started.toISOString(),
+    git: { sha, dirty },
+    machine: info,
+    knob,
+    settings,
+    rounds,
+    config: cfg.lifecycle,
+    samples: Object.fromEntries(samples),
+    markdown,
+  };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${markdown}\n\nresults: ${path.relative(process.cwd(), file)}`);
 }

@@ -21,11 +21,15 @@ async function main(): Promise<void> {
   const noVmTimeout = args.includes('--no-vm-timeout');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (noVmTimeout) require('./lib/no-vm-timeout.cjs');
-  const [file = path.join(__dirname, '../test/histories/wangjiaqiao-maintenance-fund-v3.json'), n = '50'] = args.filter((a) => !a.startsWith('--'));
+  const [file = path.join(__dirname, '../test/histories/wangjiaqiao-maintenance-fund-v3.json'), n = '50'] = args.filter(
+    (a) => !a.startsWith('--'),
+  );
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   if (noHook) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared') as { globalHandlers: { setPromiseHook: () => void } };
+    const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared') as {
+      globalHandlers: { setPromiseHook: () => void };
+    };
     globalHandlers.setPromiseHook = () => undefined;
   }
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
@@ -43,7 +47,15 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   await replay(cases);
   const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ history: path.basename(file), replays: cases, promiseHook: !noHook, vmTimeout: !noVmTimeout, cpuMsPerReplay: Math.round((cpu.user + cpu.system) / 10 / cases) / 100 }));
+  console.log(
+    JSON.stringify({
+      history: path.basename(file),
+      replays: cases,
+      promiseHook: !noHook,
+      vmTimeout: !noVmTimeout,
+      cpuMsPerReplay: Math.round((cpu.user + cpu.system) / 10 / cases) / 100,
+    }),
+  );
 }
 
 main().catch((err) => {

@@ -39,7 +39,8 @@ function parseArgs(argv: string[]): { quick: boolean; only?: SectionName[]; opts
     opts[m[1]!] = m[2] ?? 'true';
   }
   const only = opts.only?.split(',').map((s) => s.trim()) as SectionName[] | undefined;
-  for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (one of ${SECTIONS.join(', ')})`);
+  for (const s of only ?? [])
+    if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (one of ${SECTIONS.join(', ')})`);
   return { quick: opts.quick === 'true' || process.env.BENCH_QUICK === '1', only, opts };
 }
 
@@ -65,7 +66,13 @@ function configFor(quick: boolean, opts: Record<string, string>): BenchConfig {
         rounds: 5,
         startCases: { 1: n(40), 8: n(160), 32: n(320) },
         lifecycle: { cases: n(24), concurrency: 8 },
-        latency: { lanes: 32, ceilingActions: n(600, 20), openLoopMs: 15_000, notesPerCase: 25, minOpenLoopActions: 100 },
+        latency: {
+          lanes: 32,
+          ceilingActions: n(600, 20),
+          openLoopMs: 15_000,
+          notesPerCase: 25,
+          minOpenLoopActions: 100,
+        },
         documentsWindowMs: 2000,
         safetyIndex: { cases: n(1_000_000), eventsPerCase: 8 },
         memory: { cases: n(10_000), warmup: 100, startConcurrency: 32, freshWorker: true },
@@ -91,7 +98,9 @@ function table(rows: Row[]): string {
   const lines = ['| Figure | Unit | Subject | Baseline | Ratio | Target |', '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const target = r.target ? `${r.target} ${r.met ? '✓' : '✗'}` : '';
-    lines.push(`| ${r.figure} | ${r.unit} | **${cell(r.subject.value)}** ${r.subject.label} | ${cell(r.baseline.value)} ${r.baseline.label} | ${cell(r.ratio)} | ${target} |`);
+    lines.push(
+      `| ${r.figure} | ${r.unit} | **${cell(r.subject.value)}** ${r.subject.label} | ${cell(r.baseline.value)} ${r.baseline.label} | ${cell(r.ratio)} | ${target} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -103,10 +112,18 @@ async function main(): Promise<void> {
   const wanted = new Set<SectionName>(only ?? SECTIONS);
   // An interrupted run to finish: keep its sections, measure the rest, write back to its file.
   const resumed = opts.resume
-    ? (JSON.parse(readFileSync(opts.resume, 'utf8')) as { startedAt: string; mode: string; sections: SectionResult[]; git: { sha: string }; seconds: number })
+    ? (JSON.parse(readFileSync(opts.resume, 'utf8')) as {
+        startedAt: string;
+        mode: string;
+        sections: SectionResult[];
+        git: { sha: string };
+        seconds: number;
+      })
     : undefined;
-  if (resumed && resumed.mode !== cfg.mode) throw new Error(`${opts.resume} is a ${resumed.mode} run; resume it in the same mode`);
-  for (const s of resumed?.sections ?? []) wanted.delete(s.name === 'safetyIndex' ? 'safety-index' : (s.name as SectionName));
+  if (resumed && resumed.mode !== cfg.mode)
+    throw new Error(`${opts.resume} is a ${resumed.mode} run; resume it in the same mode`);
+  for (const s of resumed?.sections ?? [])
+    wanted.delete(s.name === 'safetyIndex' ? 'safety-index' : (s.name as SectionName));
   const started = resumed ? new Date(resumed.startedAt) : new Date();
   const t0 = performance.now();
   const log = (line: string) => console.log(line);
@@ -115,10 +132,15 @@ async function main(): Promise<void> {
   const dirty = here.dirty;
   const dbPrefix = `fengqiao_bench_${process.pid}_${Date.now().toString(36)}_`;
   const info = await machine();
-  log(`Fengqiao bench, ${cfg.mode} mode, ${cfg.rounds} interleaved rounds a figure; ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB, Node ${info.node}`);
+  log(
+    `Fengqiao bench, ${cfg.mode} mode, ${cfg.rounds} interleaved rounds a figure; ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB, Node ${info.node}`,
+  );
 
   const sections: SectionResult[] = [...(resumed?.sections ?? [])];
-  if (resumed) log(`resuming ${opts.resume}: kept ${resumed.sections.map((s) => s.name).join(', ')}; measuring ${[...wanted].join(', ') || 'nothing'}`);
+  if (resumed)
+    log(
+      `resuming ${opts.resume}: kept ${resumed.sections.map((s) => s.name).join(', ')}; measuring ${[...wanted].join(', ') || 'nothing'}`,
+    );
   let sys: BenchSystem | undefined;
   let stopping = false;
   const stop = async (code: number) => {
@@ -130,11 +152,15 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(130));
 
-  const file = opts.resume ? path.resolve(opts.resume) : freshResultsFile(started, sha, cfg.mode === 'quick' ? '-quick' : '');
+  const file = opts.resume
+    ? path.resolve(opts.resume)
+    : freshResultsFile(started, sha, cfg.mode === 'quick' ? '-quick' : '');
   /** Writes what has been measured so far (after every section, so a failure late in a long run keeps the rest). */
   const save = (complete: boolean): string => {
     const seconds = Math.round((performance.now() - t0) / 1000) + (resumed?.seconds ?? 0);
-    const rows = SECTIONS.flatMap((name) => sections.filter((s) => s.name === name.replace('safety-index', 'safetyIndex')).flatMap((s) => s.rows));
+    const rows = SECTIONS.flatMap((name) =>
+      sections.filter((s) => s.name === name.replace('safety-index', 'safetyIndex')).flatMap((s) => s.rows),
+    );
     const header =
       `Machine: ${info.cpuModel} ×${info.cpus}, ${info.memoryGiB} GiB RAM, ${info.os}, Node ${info.node}, PostgreSQL ${info.postgres}, ` +
       `${String(info.temporal).split('\n')[0]} (dev server, SQLite file). ${cfg.mode} mode, ${started.toISOString().slice(0, 10)}, ${sha}${dirty ? ' (uncommitted changes)' : ''}; ` +

@@ -77,7 +77,12 @@ async function main(): Promise<void> {
     type: 'status',
     workers: workers.map(({ queue, worker }) => {
       const s = worker.getStatus();
-      return { queue, cached: s.numCachedWorkflows, inFlightActivations: s.numInFlightWorkflowActivations, inFlightActivities: s.numInFlightActivities };
+      return {
+        queue,
+        cached: s.numCachedWorkflows,
+        inFlightActivations: s.numInFlightWorkflowActivations,
+        inFlightActivities: s.numInFlightActivities,
+      };
     }),
     maxCachedWorkflows: workers[0]?.worker.options.maxCachedWorkflows ?? 0,
     memory: process.memoryUsage(),

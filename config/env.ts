@@ -77,7 +77,8 @@ export function loadConfig(
     }
     try {
       const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+      if (!protocols.includes(u.protocol))
+        problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
     } catch {
       problems.push(`${name} is not a valid URL`);
     }
@@ -130,7 +131,9 @@ export function loadConfig(
     chromiumPath: env.CHROMIUM_PATH || undefined,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     stageSearchAttributes: flag('STAGE_SEARCH_ATTRIBUTES'),
-    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? int('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000) : undefined,
+    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS
+      ? int('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000)
+      : undefined,
     noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -8,7 +8,17 @@ import { STAFF_ROLES } from '../db/entities/user.entity';
 import { LEVELS } from '../domain/lifecycle';
 import { WEIGHT_KEYS } from '../domain/safety-index';
 import { AppError } from '../api/errors';
-import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ApiAnswer, type ConsoleContext } from './context';
+import {
+  beijing,
+  callApi,
+  chrome,
+  checkCsrf,
+  ok,
+  reasonOf,
+  signedIn,
+  type ApiAnswer,
+  type ConsoleContext,
+} from './context';
 
 type Form = Record<string, string | string[] | undefined>;
 const s = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
@@ -20,9 +30,20 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
   'unit-add': (f) => ({
     method: 'POST',
     url: '/api/v1/admin/units',
-    body: { code: s(f.code), level: s(f.level), parentCode: opt(f.parentCode), name: s(f.name), population: num(f.population), committeeShort: s(f.committeeShort) },
+    body: {
+      code: s(f.code),
+      level: s(f.level),
+      parentCode: opt(f.parentCode),
+      name: s(f.name),
+      population: num(f.population),
+      committeeShort: s(f.committeeShort),
+    },
   }),
-  'agency-put': (f) => ({ method: 'PUT', url: `/api/v1/admin/agencies/${encodeURIComponent(s(f.code))}`, body: { name: s(f.name) } }),
+  'agency-put': (f) => ({
+    method: 'PUT',
+    url: `/api/v1/admin/agencies/${encodeURIComponent(s(f.code))}`,
+    body: { name: s(f.name) },
+  }),
   'sla-put': (f) => ({
     method: 'PUT',
     url: `/api/v1/admin/sla-policies/${encodeURIComponent(s(f.id))}`,
@@ -40,20 +61,51 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
       calendar: s(f.calendar),
     },
   }),
-  'key-add': (f) => ({ method: 'POST', url: '/api/v1/admin/api-keys', body: { name: s(f.name), areaCode: opt(f.areaCode) } }),
-  'key-revoke': (f) => ({ method: 'POST', url: `/api/v1/admin/api-keys/${encodeURIComponent(s(f.id))}/revoke`, body: {} }),
+  'key-add': (f) => ({
+    method: 'POST',
+    url: '/api/v1/admin/api-keys',
+    body: { name: s(f.name), areaCode: opt(f.areaCode) },
+  }),
+  'key-revoke': (f) => ({
+    method: 'POST',
+    url: `/api/v1/admin/api-keys/${encodeURIComponent(s(f.id))}/revoke`,
+    body: {},
+  }),
   'user-add': (f) => ({
     method: 'POST',
     url: '/api/v1/admin/users',
-    body: { username: s(f.username), password: s(f.password), displayName: s(f.displayName), role: s(f.role), unitCode: opt(f.unitCode), agencyCode: opt(f.agencyCode) },
+    body: {
+      username: s(f.username),
+      password: s(f.password),
+      displayName: s(f.displayName),
+      role: s(f.role),
+      unitCode: opt(f.unitCode),
+      agencyCode: opt(f.agencyCode),
+    },
   }),
-  'user-active': (f) => ({ method: 'PATCH', url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`, body: { active: s(f.active) === 'true' } }),
+  'user-active': (f) => ({
+    method: 'PATCH',
+    url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`,
+    body: { active: s(f.active) === 'true' },
+  }),
   keywords: (f) => ({
     method: 'PUT',
     url: '/api/v1/admin/risk-keywords',
-    body: { items: [...new Set(s(f.items).split(/[\s,，、]+/).filter(Boolean))] },
+    body: {
+      items: [
+        ...new Set(
+          s(f.items)
+            .split(/[\s,，、]+/)
+            .filter(Boolean),
+        ),
+      ],
+    },
   }),
-  weights: (f) => ({ method: 'PUT', url: '/api/v1/admin/safety-index/weights', body: Object.fromEntries(WEIGHT_KEYS.map((k) => [k, num(f[k])])) }),
+  weights: (f) => ({
+    method: 'PUT',
+    url: '/api/v1/admin/safety-index/weights',
+    body: Object.fromEntries(WEIGHT_KEYS.map((k) => [k, num(f[k])])),
+  }),
 };
 
 const WEIGHT_LABELS: Record<string, { zh: string; en: string }> = {
@@ -86,7 +138,8 @@ export default async function adminPages(app: FastifyInstance): Promise<void> {
     const answer = await callApi<{ key?: string }>(app, request, ctx, call.method, call.url, call.body);
     if (answer.status >= 200 && answer.status < 300) {
       // A new key is shown once, on this answer, and never again.
-      if (op === 'key-add' && answer.body.key) return renderAdmin(app, request, reply, ctx, { saved: op, newKey: answer.body.key });
+      if (op === 'key-add' && answer.body.key)
+        return renderAdmin(app, request, reply, ctx, { saved: op, newKey: answer.body.key });
       return reply.redirect(`/console/admin?saved=${op}#${op.split('-')[0]}`, 303);
     }
     return renderAdmin(app, request, reply, ctx, { failed: { op, answer, values: form } });
@@ -119,7 +172,11 @@ async function renderAdmin(
   const v = opts.failed?.values ?? {};
   const failedOp = opts.failed?.op;
   const val = (op: string, name: string) => (failedOp === op ? s(v[name]) : '');
-  const status = opts.failed ? (opts.failed.answer.status >= 400 && opts.failed.answer.status < 600 ? opts.failed.answer.status : 400) : 200;
+  const status = opts.failed
+    ? opts.failed.answer.status >= 400 && opts.failed.answer.status < 600
+      ? opts.failed.answer.status
+      : 400
+    : 200;
   return reply.status(status).view('admin.hbs', {
     ...chrome(ctx, 'admin', request),
     saved: opts.saved ? t.admin.saved : null,
@@ -138,10 +195,18 @@ async function renderAdmin(
       population: val('unit-add', 'population'),
       committeeShort: val('unit-add', 'committeeShort'),
       levels: LEVELS.map((l) => ({ value: l, label: t.level[l] ?? l, selected: val('unit-add', 'level') === l })),
-      parents: ok(units).items.map((u) => ({ value: u.code, label: u.name, selected: val('unit-add', 'parentCode') === u.code })),
+      parents: ok(units).items.map((u) => ({
+        value: u.code,
+        label: u.name,
+        selected: val('unit-add', 'parentCode') === u.code,
+      })),
     },
     agencies: ok(agencies).items,
-    sla: ok(sla).items.map((p) => ({ ...p, autoEscalateYes: p.autoEscalate === true, wall: p.calendar === 'wall-clock' })),
+    sla: ok(sla).items.map((p) => ({
+      ...p,
+      autoEscalateYes: p.autoEscalate === true,
+      wall: p.calendar === 'wall-clock',
+    })),
     keys: ok(keys).items.map((k) => ({
       id: k.id,
       name: k.name,
@@ -157,7 +222,11 @@ async function renderAdmin(
       username: u.username,
       displayName: u.displayName,
       roleLabel: t.role[u.role as string] ?? u.role,
-      place: u.unitCode ? (unitName.get(u.unitCode as string) ?? u.unitCode) : u.agencyCode ? (agencyName.get(u.agencyCode as string) ?? u.agencyCode) : '—',
+      place: u.unitCode
+        ? (unitName.get(u.unitCode as string) ?? u.unitCode)
+        : u.agencyCode
+          ? (agencyName.get(u.agencyCode as string) ?? u.agencyCode)
+          : '—',
       active: u.active === true,
       self: u.id === ctx.user.id,
     })),
@@ -165,8 +234,16 @@ async function renderAdmin(
       username: val('user-add', 'username'),
       displayName: val('user-add', 'displayName'),
       roles: STAFF_ROLES.map((r) => ({ value: r, label: t.role[r] ?? r, selected: val('user-add', 'role') === r })),
-      units: ok(units).items.map((u) => ({ value: u.code, label: u.name, selected: val('user-add', 'unitCode') === u.code })),
-      agencies: ok(agencies).items.map((a) => ({ value: a.code, label: a.name, selected: val('user-add', 'agencyCode') === a.code })),
+      units: ok(units).items.map((u) => ({
+        value: u.code,
+        label: u.name,
+        selected: val('user-add', 'unitCode') === u.code,
+      })),
+      agencies: ok(agencies).items.map((a) => ({
+        value: a.code,
+        label: a.name,
+        selected: val('user-add', 'agencyCode') === a.code,
+      })),
     },
     keywords: failedOp === 'keywords' ? s(v.items) : (ok(keywords).items as unknown as string[]).join('、'),
     weights: WEIGHT_KEYS.map((k) => ({
@@ -176,4 +253,3 @@ async function renderAdmin(
     })),
   });
 }
-

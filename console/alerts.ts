@@ -23,7 +23,8 @@ interface AlertDoc {
 /** The alert kind whose `disputeId` names a unit's calendar (activities/holidays.ts), not a case. */
 const CALENDAR_ALERT_KIND = 'holiday_data_missing';
 
-const isCalendarAlert = (a: Pick<AlertDoc, 'kind' | 'disputeId'>): boolean => a.kind === CALENDAR_ALERT_KIND || a.disputeId.startsWith(CALENDAR_ALERT_PREFIX);
+const isCalendarAlert = (a: Pick<AlertDoc, 'kind' | 'disputeId'>): boolean =>
+  a.kind === CALENDAR_ALERT_KIND || a.disputeId.startsWith(CALENDAR_ALERT_PREFIX);
 
 export default async function alertPages(app: FastifyInstance): Promise<void> {
   app.get('/console/alerts', { config: { public: true } }, async (request, reply) => {
@@ -42,8 +43,16 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
       id: a.id,
       disputeId: a.disputeId,
       ...(isCalendarAlert(a)
-        ? { caseNumber: t.calendars.alertTarget, href: calendarsHref, hint: calendarsHref ? null : t.calendars.alertTargetHint }
-        : { caseNumber: a.caseNumber ?? a.disputeId.slice(0, 8), href: `/console/cases/${encodeURIComponent(a.disputeId)}`, hint: null }),
+        ? {
+            caseNumber: t.calendars.alertTarget,
+            href: calendarsHref,
+            hint: calendarsHref ? null : t.calendars.alertTargetHint,
+          }
+        : {
+            caseNumber: a.caseNumber ?? a.disputeId.slice(0, 8),
+            href: `/console/cases/${encodeURIComponent(a.disputeId)}`,
+            hint: null,
+          }),
       kindLabel: t.alert[a.kind] ?? a.kind,
       kind: a.kind,
       message: a.message,
@@ -57,7 +66,10 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
       canAck: ctx.user.role === 'supervisor' || ctx.user.role === 'admin',
       since: maxId.toString(),
       open: unacked.map(row),
-      acked: ok(recent).items.filter((a) => a.ackedAt).slice(0, 20).map(row),
+      acked: ok(recent)
+        .items.filter((a) => a.ackedAt)
+        .slice(0, 20)
+        .map(row),
       // The live script's words and the kind labels, as JSON in a data attribute (no inline script).
       labels: JSON.stringify({
         kinds: t.alert,
@@ -65,7 +77,13 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
         ackNote: t.alerts.ackNote,
         live: t.alerts.live,
         offline: t.alerts.offline,
-        calendars: { label: t.calendars.alertTarget, hint: t.calendars.alertTargetHint, href: calendarsHref ?? '', kind: CALENDAR_ALERT_KIND, prefix: CALENDAR_ALERT_PREFIX },
+        calendars: {
+          label: t.calendars.alertTarget,
+          hint: t.calendars.alertTargetHint,
+          href: calendarsHref ?? '',
+          kind: CALENDAR_ALERT_KIND,
+          prefix: CALENDAR_ALERT_PREFIX,
+        },
       }),
       flash: q.acked && /^\d{1,18}$/.test(q.acked) ? `${t.alerts.acked} #${q.acked}` : null,
       error: typeof q.error === 'string' ? q.error.slice(0, 300) : null,
@@ -82,7 +100,8 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
     const note = typeof form.note === 'string' && form.note.trim() ? form.note.trim() : undefined;
     const answer = await callApi(app, request, ctx, 'POST', `/api/v1/alerts/${id}/ack`, note ? { note } : {});
     // Progressive enhancement: the live board posts with fetch and wants JSON back.
-    if ((request.headers.accept ?? '').includes('application/json')) return reply.status(answer.status).send(answer.body);
+    if ((request.headers.accept ?? '').includes('application/json'))
+      return reply.status(answer.status).send(answer.body);
     if (answer.status === 200) return reply.redirect(`/console/alerts?acked=${id}`, 303);
     return reply.redirect(`/console/alerts?error=${encodeURIComponent(reasonOf(answer))}`, 303);
   });

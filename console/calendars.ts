@@ -8,7 +8,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { changedDates, type HolidayDay } from '../domain/holidays';
 import { AppError } from '../api/errors';
-import { beijing, callApi, chrome, checkCsrf, ok, provisionalTip, signedIn, type ApiAnswer, type ConsoleContext, type Problem } from './context';
+import {
+  beijing,
+  callApi,
+  chrome,
+  checkCsrf,
+  ok,
+  provisionalTip,
+  signedIn,
+  type ApiAnswer,
+  type ConsoleContext,
+  type Problem,
+} from './context';
 import { fill, type ConsoleDict } from './i18n';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -87,7 +98,15 @@ interface EntryForm {
   days: string;
 }
 
-const EMPTY_FORM: EntryForm = { year: '', region: '', sourceTitle: '', sourceDate: '', sourceUrl: '', note: '', days: '' };
+const EMPTY_FORM: EntryForm = {
+  year: '',
+  region: '',
+  sourceTitle: '',
+  sourceDate: '',
+  sourceUrl: '',
+  note: '',
+  days: '',
+};
 
 const formOf = (f: Form): EntryForm => ({
   year: s(f.year),
@@ -102,7 +121,9 @@ const formOf = (f: Form): EntryForm => ({
 
 /** A list of days as the form shows it: one day a line, readable and easy to edit. */
 const daysJson = (days: readonly HolidayDay[]): string =>
-  days.length ? `[\n${days.map((d) => `  ${JSON.stringify({ date: d.date, kind: d.kind, ...(d.name ? { name: d.name } : {}) })}`).join(',\n')}\n]` : '[]';
+  days.length
+    ? `[\n${days.map((d) => `  ${JSON.stringify({ date: d.date, kind: d.kind, ...(d.name ? { name: d.name } : {}) })}`).join(',\n')}\n]`
+    : '[]';
 
 /** 星期三 / Wednesday of a YYYY-MM-DD date. */
 function weekdayOf(date: string, t: ConsoleDict): string {
@@ -110,7 +131,8 @@ function weekdayOf(date: string, t: ConsoleDict): string {
   return Number.isNaN(ms) ? '' : (t.calendars.weekdays[new Date(ms).getUTCDay()] ?? '');
 }
 
-const kindLabel = (kind: string | undefined, t: ConsoleDict): string => (kind === 'off' ? t.calendars.off : kind === 'work' ? t.calendars.work : t.calendars.plain);
+const kindLabel = (kind: string | undefined, t: ConsoleDict): string =>
+  kind === 'off' ? t.calendars.off : kind === 'work' ? t.calendars.work : t.calendars.plain;
 
 /** Only web addresses become links (an entered URL could be anything the `uri` format allows). */
 const webUrl = (url: string | null): string | null => (url && /^https?:\/\//i.test(url) ? url : null);
@@ -122,7 +144,10 @@ function enteredByLabel(by: string, t: ConsoleDict): string {
 }
 
 /** The API body from the form: the fields, and the days JSON (a list of days, or a whole imported file). */
-function arrangementOf(form: EntryForm, t: ConsoleDict): { year?: number; region?: string; body?: Record<string, unknown>; problems: string[] } {
+function arrangementOf(
+  form: EntryForm,
+  t: ConsoleDict,
+): { year?: number; region?: string; body?: Record<string, unknown>; problems: string[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(form.days || '[]');
@@ -184,7 +209,8 @@ function refusalOf(answer: ApiAnswer<unknown>, body: Record<string, unknown> | u
   const errors = p.errors ?? [];
   const listed = errors.map((e) => `${fieldLabel(e.field, body, t)}：${e.message ?? ''}`);
   const headline = p.detail ?? p.title ?? `HTTP ${answer.status}`;
-  const repeats = errors.length > 0 && (headline === errors.map((e) => e.message).join('; ') || /see errors$/.test(headline));
+  const repeats =
+    errors.length > 0 && (headline === errors.map((e) => e.message).join('; ') || /see errors$/.test(headline));
   return repeats ? listed : [headline, ...listed];
 }
 
@@ -198,10 +224,24 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     let form: EntryForm | undefined;
     if (YEAR.test(q.year ?? '')) {
       const region = CODE.test(q.region ?? '') ? q.region! : '';
-      const answer = await callApi<{ revisions: Revision[] }>(app, request, ctx, 'GET', `/api/v1/admin/calendars/${q.year}${region ? `?region=${region}` : ''}`);
+      const answer = await callApi<{ revisions: Revision[] }>(
+        app,
+        request,
+        ctx,
+        'GET',
+        `/api/v1/admin/calendars/${q.year}${region ? `?region=${region}` : ''}`,
+      );
       const latest = answer.status === 200 ? answer.body.revisions[0] : undefined;
       form = latest
-        ? { year: q.year!, region, sourceTitle: latest.sourceTitle, sourceDate: latest.sourceDate ?? '', sourceUrl: latest.sourceUrl ?? '', note: latest.note ?? '', days: daysJson(latest.days) }
+        ? {
+            year: q.year!,
+            region,
+            sourceTitle: latest.sourceTitle,
+            sourceDate: latest.sourceDate ?? '',
+            sourceUrl: latest.sourceUrl ?? '',
+            note: latest.note ?? '',
+            days: daysJson(latest.days),
+          }
         : { ...EMPTY_FORM, year: q.year!, region };
     }
     return renderCalendars(app, request, reply, ctx, { form });
@@ -220,23 +260,40 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     const refusedTitle = op === 'enter' ? t.calendars.refusedEnter : t.calendars.refusedPreview;
     const built = arrangementOf(form, t);
     if (built.problems.length || !built.body || built.year === undefined) {
-      return renderCalendars(app, request, reply, ctx, { form, refusal: { title: refusedTitle, reasons: built.problems, status: 400 } });
+      return renderCalendars(app, request, reply, ctx, {
+        form,
+        refusal: { title: refusedTitle, reasons: built.problems, status: 400 },
+      });
     }
     const url = `/api/v1/admin/calendars/${built.year}`;
     if (op === 'preview') {
       const answer = await callApi<Preview>(app, request, ctx, 'POST', `${url}/preview`, built.body);
-      if (answer.status === 200) return renderCalendars(app, request, reply, ctx, { form, preview: { result: answer.body, days: built.body.days } });
-      return renderCalendars(app, request, reply, ctx, { form, refusal: { title: refusedTitle, reasons: refusalOf(answer, built.body, t), status: answer.status } });
+      if (answer.status === 200)
+        return renderCalendars(app, request, reply, ctx, {
+          form,
+          preview: { result: answer.body, days: built.body.days },
+        });
+      return renderCalendars(app, request, reply, ctx, {
+        form,
+        refusal: { title: refusedTitle, reasons: refusalOf(answer, built.body, t), status: answer.status },
+      });
     }
     const answer = await callApi<Entered>(app, request, ctx, 'PUT', url, built.body);
     if (answer.status === 200) {
       const e = answer.body;
       const needed = e.changedDates.length > 0 || e.previousRevision === null;
       const replan = e.replan ? 'started' : needed ? 'failed' : 'unneeded';
-      const params = new URLSearchParams({ ...(e.region ? { region: e.region } : {}), entered: String(e.revision), replan });
+      const params = new URLSearchParams({
+        ...(e.region ? { region: e.region } : {}),
+        entered: String(e.revision),
+        replan,
+      });
       return reply.redirect(`/console/calendars/${e.year}?${params}`, 303);
     }
-    return renderCalendars(app, request, reply, ctx, { form, refusal: { title: refusedTitle, reasons: refusalOf(answer, built.body, t), status: answer.status } });
+    return renderCalendars(app, request, reply, ctx, {
+      form,
+      refusal: { title: refusedTitle, reasons: refusalOf(answer, built.body, t), status: answer.status },
+    });
   });
 
   app.get('/console/calendars/:year', { config: { public: true } }, async (request, reply) => {
@@ -248,7 +305,13 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     const q = request.query as Record<string, string | undefined>;
     const region = regionOf(q.region);
     const [history, units] = await Promise.all([
-      callApi<{ revisions: Revision[] }>(app, request, ctx, 'GET', `/api/v1/admin/calendars/${year}${region ? `?region=${region}` : ''}`),
+      callApi<{ revisions: Revision[] }>(
+        app,
+        request,
+        ctx,
+        'GET',
+        `/api/v1/admin/calendars/${year}${region ? `?region=${region}` : ''}`,
+      ),
       callApi<{ items: Unit[] }>(app, request, ctx, 'GET', '/api/v1/units'),
     ]);
     const revisions = ok(history).revisions;
@@ -256,14 +319,31 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     const entered = /^\d{1,18}$/.test(q.entered ?? '') ? q.entered! : null;
     const replan = ['started', 'unneeded', 'failed'].includes(q.replan ?? '') ? q.replan! : null;
     const days = (list: readonly HolidayDay[]) =>
-      [...list].sort((a, b) => a.date.localeCompare(b.date)).map((d) => ({ date: d.date, weekday: weekdayOf(d.date, t), kind: d.kind, kindLabel: kindLabel(d.kind, t), name: d.name ?? '' }));
+      [...list]
+        .sort((a, b) => a.date.localeCompare(b.date))
+        .map((d) => ({
+          date: d.date,
+          weekday: weekdayOf(d.date, t),
+          kind: d.kind,
+          kindLabel: kindLabel(d.kind, t),
+          name: d.name ?? '',
+        }));
     return reply.view('calendar.hbs', {
       ...chrome(ctx, 'calendars', request),
       title: fill(t.calendars.detailTitle, { year, region: regionName }),
       year,
       region: region ?? '',
       entered: entered ? fill(t.calendars.entered, { year, region: regionName, revision: entered }) : null,
-      replan: replan ? { message: { started: t.calendars.replanStarted, unneeded: t.calendars.replanUnneeded, failed: t.calendars.replanFailed }[replan], failed: replan === 'failed' } : null,
+      replan: replan
+        ? {
+            message: {
+              started: t.calendars.replanStarted,
+              unneeded: t.calendars.replanUnneeded,
+              failed: t.calendars.replanFailed,
+            }[replan],
+            failed: replan === 'failed',
+          }
+        : null,
       editHref: `/console/calendars?${new URLSearchParams({ year: String(year), ...(region ? { region } : {}) })}#enter`,
       days: days(revisions[0]?.days ?? []),
       revisions: revisions.map((r, i) => ({
@@ -291,14 +371,24 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
     checkCsrf(ctx, form);
     const year = yearOf(request);
     const region = regionOf(s(form.region));
-    const answer = await callApi(app, request, ctx, 'POST', `/api/v1/admin/calendars/${year}/replan${region ? `?region=${region}` : ''}`);
+    const answer = await callApi(
+      app,
+      request,
+      ctx,
+      'POST',
+      `/api/v1/admin/calendars/${year}/replan${region ? `?region=${region}` : ''}`,
+    );
     ok(answer);
-    return reply.redirect(`/console/calendars/${year}?${new URLSearchParams({ ...(region ? { region } : {}), replan: 'started' })}`, 303);
+    return reply.redirect(
+      `/console/calendars/${year}?${new URLSearchParams({ ...(region ? { region } : {}), replan: 'started' })}`,
+      303,
+    );
   });
 }
 
 function adminOnly(ctx: ConsoleContext): void {
-  if (ctx.user.role !== 'admin') throw new AppError('forbidden', ctx.lang === 'en' ? 'administrators only' : '仅限管理员 / administrators only');
+  if (ctx.user.role !== 'admin')
+    throw new AppError('forbidden', ctx.lang === 'en' ? 'administrators only' : '仅限管理员 / administrators only');
 }
 
 function yearOf(request: FastifyRequest): number {
@@ -319,7 +409,13 @@ interface RenderOptions {
   refusal?: { title: string; reasons: string[]; status: number };
 }
 
-async function renderCalendars(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, ctx: ConsoleContext, opts: RenderOptions) {
+async function renderCalendars(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: ConsoleContext,
+  opts: RenderOptions,
+) {
   const { t, lang } = ctx;
   const [listing, units] = await Promise.all([
     callApi<Listing>(app, request, ctx, 'GET', '/api/v1/admin/calendars'),
@@ -329,7 +425,8 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
   const unitList = ok(units).items;
   const unitName = new Map(unitList.map((u) => [u.code, u.name]));
   const form = opts.form ?? { ...EMPTY_FORM, year: missing[0] !== undefined ? String(missing[0]) : '' };
-  const detailHref = (year: number, region: string | null) => `/console/calendars/${year}${region ? `?region=${encodeURIComponent(region)}` : ''}`;
+  const detailHref = (year: number, region: string | null) =>
+    `/console/calendars/${year}${region ? `?region=${encodeURIComponent(region)}` : ''}`;
   const rows = [
     ...missing.map((year) => ({
       year,
@@ -351,7 +448,12 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
       href: detailHref(r.year, r.region),
       scope: r.region ? (r.regionName ?? r.region) : t.calendars.national,
       missing: false,
-      status: r.revisions > 1 ? fill(t.calendars.statusCorrected, { n: r.revisions }) : r.enteredBy.startsWith('seed:') ? t.calendars.statusSeed : t.calendars.statusEntered,
+      status:
+        r.revisions > 1
+          ? fill(t.calendars.statusCorrected, { n: r.revisions })
+          : r.enteredBy.startsWith('seed:')
+            ? t.calendars.statusSeed
+            : t.calendars.statusEntered,
       revision: String(r.revision),
       sourceTitle: r.sourceTitle,
       sourceUrl: webUrl(r.sourceUrl),
@@ -365,7 +467,9 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
   const preview = opts.preview
     ? (() => {
         const { result, days } = opts.preview;
-        const byDate = new Map((Array.isArray(days) ? (days as Array<Partial<HolidayDay>>) : []).map((d) => [d.date, d]));
+        const byDate = new Map(
+          (Array.isArray(days) ? (days as Array<Partial<HolidayDay>>) : []).map((d) => [d.date, d]),
+        );
         return {
           scope: `${result.year} · ${result.region ? (unitName.get(result.region) ?? result.region) : t.calendars.national}`,
           changed: result.changedDates.map((date) => ({
@@ -390,7 +494,11 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
         };
       })()
     : null;
-  const status = opts.refusal ? (opts.refusal.status >= 400 && opts.refusal.status < 600 ? opts.refusal.status : 400) : 200;
+  const status = opts.refusal
+    ? opts.refusal.status >= 400 && opts.refusal.status < 600
+      ? opts.refusal.status
+      : 400
+    : 200;
   return reply.status(status).view('calendars.hbs', {
     ...chrome(ctx, 'calendars', request),
     missing: missing.map((year) => fill(t.calendars.missing, { year })),
@@ -401,7 +509,11 @@ async function renderCalendars(app: FastifyInstance, request: FastifyRequest, re
     titlePlaceholder: `国务院办公厅关于${YEAR.test(form.year) ? form.year : '____'}年部分节假日安排的通知`,
     form: {
       ...form,
-      regions: unitList.map((u) => ({ value: u.code, label: `${u.name}（${t.level[u.level] ?? u.level}）`, selected: u.code === form.region })),
+      regions: unitList.map((u) => ({
+        value: u.code,
+        label: `${u.name}（${t.level[u.level] ?? u.level}）`,
+        selected: u.code === form.region,
+      })),
     },
   });
 }

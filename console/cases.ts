@@ -11,7 +11,18 @@ import { mayAct } from '../domain/permissions';
 import { SLA_KINDS } from '../domain/sla';
 import { actorOf } from '../api/plugins/auth';
 import { AppError } from '../api/errors';
-import { beijing, callApi, chrome, checkCsrf, ok, provisionalTip, reasonOf, signedIn, type ConsoleContext, type Problem } from './context';
+import {
+  beijing,
+  callApi,
+  chrome,
+  checkCsrf,
+  ok,
+  provisionalTip,
+  reasonOf,
+  signedIn,
+  type ConsoleContext,
+  type Problem,
+} from './context';
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
 import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { safeNext } from './session';
@@ -29,14 +40,30 @@ interface CaseDoc {
   priority: string;
   title: string;
   description: string;
-  parties: Array<{ name: string; role: string; kind?: string; phone?: string; address?: string; representative?: string }>;
+  parties: Array<{
+    name: string;
+    role: string;
+    kind?: string;
+    phone?: string;
+    address?: string;
+    representative?: string;
+  }>;
   channel: string;
   receivedAt: string;
   risk?: { high: boolean; reasons: string[] };
   assignee?: { id: string; name: string };
-  deadlines: Record<string, { kind: string; warnAt: string; dueAt: string; breached: boolean; pausedAt?: string; provisionalYears?: number[] }>;
+  deadlines: Record<
+    string,
+    { kind: string; warnAt: string; dueAt: string; breached: boolean; pausedAt?: string; provisionalYears?: number[] }
+  >;
   suspended?: { since: string; reason: string };
-  meeting?: { at: string; place: string; agenda?: string; agencies: Array<{ code: string; name: string; answer?: string; note?: string }>; outcome?: unknown };
+  meeting?: {
+    at: string;
+    place: string;
+    agenda?: string;
+    agencies: Array<{ code: string; name: string; answer?: string; note?: string }>;
+    outcome?: unknown;
+  };
   agreement?: { number?: string; effectiveAt?: string; signatures: unknown[] };
   followUp?: { recordedAt?: string };
   failure?: unknown;
@@ -69,9 +96,23 @@ function duration(ms: number, t: ConsoleDict): string {
 }
 
 /** The SLA light of a case: red when a deadline is breached, amber from its warning time, else green. */
-export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, now = Date.now(), lang: ConsoleLang = 'zh-CN') {
+export function slaOf(
+  c: Pick<CaseDoc, 'stage' | 'deadlines'>,
+  t: ConsoleDict,
+  now = Date.now(),
+  lang: ConsoleLang = 'zh-CN',
+) {
   const all = Object.values(c.deadlines ?? {}).filter((d) => d && SLA_KINDS.includes(d.kind as never));
-  if (c.stage === 'closed' || all.length === 0) return { state: 'none', text: t.inbox.noDeadline, kindLabel: '', due: '', warn: '', dueText: '', provisional: null };
+  if (c.stage === 'closed' || all.length === 0)
+    return {
+      state: 'none',
+      text: t.inbox.noDeadline,
+      kindLabel: '',
+      due: '',
+      warn: '',
+      dueText: '',
+      provisional: null,
+    };
   const breached = all.filter((d) => d.breached).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
   const running = all.filter((d) => !d.breached && !d.pausedAt).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
   const d = breached ?? running ?? all[0]!;
@@ -89,7 +130,15 @@ export function slaOf(c: Pick<CaseDoc, 'stage' | 'deadlines'>, t: ConsoleDict, n
     state = Date.parse(d.warnAt) <= now ? 'warn' : 'ok';
     text = `${t.inbox.left} ${duration(due - now, t)}`;
   }
-  return { state, text, kindLabel, due: d.dueAt, warn: d.warnAt, dueText: beijing(d.dueAt), provisional: provisionalTip(t, lang, d.provisionalYears) };
+  return {
+    state,
+    text,
+    kindLabel,
+    due: d.dueAt,
+    warn: d.warnAt,
+    dueText: beijing(d.dueAt),
+    provisional: provisionalTip(t, lang, d.provisionalYears),
+  };
 }
 
 const STATE_WORD = (t: ConsoleDict, state: string) =>
@@ -123,7 +172,9 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     if (overdue) params.set('overdue', 'true');
     if (search) params.set('q', search);
     if (cursor) params.set('cursor', cursor);
-    const list = ok(await callApi<{ items: CaseDoc[]; nextCursor?: string }>(app, request, ctx, 'GET', `/api/v1/disputes?${params}`));
+    const list = ok(
+      await callApi<{ items: CaseDoc[]; nextCursor?: string }>(app, request, ctx, 'GET', `/api/v1/disputes?${params}`),
+    );
     const now = Date.now();
     const rows = list.items.map((c) => {
       const sla = slaOf(c, t, now, ctx.lang);
@@ -132,7 +183,10 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
         caseNumber: c.caseNumber ?? '—',
         title: c.title,
         highRisk: !!c.risk?.high,
-        stageLabel: c.stage === 'closed' && c.outcome ? `${t.stage.closed}（${t.outcome[c.outcome] ?? c.outcome}）` : (t.stage[c.stage] ?? c.stage),
+        stageLabel:
+          c.stage === 'closed' && c.outcome
+            ? `${t.stage.closed}（${t.outcome[c.outcome] ?? c.outcome}）`
+            : (t.stage[c.stage] ?? c.stage),
         unitName: c.unit?.name ?? '—',
         sla: { ...sla, word: STATE_WORD(t, sla.state) },
       };
@@ -147,7 +201,10 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
       filters: {
         q: search,
         overdue,
-        stages: [{ value: '', label: t.option.any!, selected: !stage }, ...STAGES.map((s) => ({ value: s, label: t.stage[s] ?? s, selected: s === stage }))],
+        stages: [
+          { value: '', label: t.option.any!, selected: !stage },
+          ...STAGES.map((s) => ({ value: s, label: t.stage[s] ?? s, selected: s === stage })),
+        ],
       },
       rows,
       nextHref: list.nextCursor ? `/console/inbox?${next}` : null,
@@ -172,17 +229,37 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     checkCsrf(ctx, form);
     const { payload, errors } = payloadOf(action, form);
     if (Object.keys(errors).length) {
-      return renderCase(app, request, reply, ctx, id, { failed: { action, status: 400, reason: Object.values(errors).join(' · '), values: form, errors } });
+      return renderCase(app, request, reply, ctx, id, {
+        failed: { action, status: 400, reason: Object.values(errors).join(' · '), values: form, errors },
+      });
     }
     const idem = typeof form._idem === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(form._idem) ? form._idem : randomUUID();
-    const answer = await callApi(app, request, ctx, 'POST', `/api/v1/disputes/${encodeURIComponent(id)}/signals/${action}`, payload, { 'idempotency-key': `console-${idem}` });
+    const answer = await callApi(
+      app,
+      request,
+      ctx,
+      'POST',
+      `/api/v1/disputes/${encodeURIComponent(id)}/signals/${action}`,
+      payload,
+      { 'idempotency-key': `console-${idem}` },
+    );
     if (answer.status === 200) {
-      const back = typeof form._return === 'string' && form._return ? safeNext(form._return) : `/console/cases/${encodeURIComponent(id)}?done=${action}`;
+      const back =
+        typeof form._return === 'string' && form._return
+          ? safeNext(form._return)
+          : `/console/cases/${encodeURIComponent(id)}?done=${action}`;
       return reply.redirect(back, 303);
     }
-    if (answer.status === 401) return reply.redirect(`/console/login?expired=1&next=${encodeURIComponent(`/console/cases/${id}`)}`, 303);
+    if (answer.status === 401)
+      return reply.redirect(`/console/login?expired=1&next=${encodeURIComponent(`/console/cases/${id}`)}`, 303);
     return renderCase(app, request, reply, ctx, id, {
-      failed: { action, status: answer.status, reason: reasonOf(answer), values: form, errors: fieldErrorsOf(answer.body as Problem) },
+      failed: {
+        action,
+        status: answer.status,
+        reason: reasonOf(answer),
+        values: form,
+        errors: fieldErrorsOf(answer.body as Problem),
+      },
     });
   });
 }
@@ -196,10 +273,21 @@ interface ReplanMove {
 }
 
 /** A `deadlines_replanned` event as people read it: which arrangement prompted it, and each deadline's old → new due time. */
-function replannedDetail(p: Record<string, unknown>, t: ConsoleDict, lang: ConsoleLang, unitNames: Map<string, string>) {
+function replannedDetail(
+  p: Record<string, unknown>,
+  t: ConsoleDict,
+  lang: ConsoleLang,
+  unitNames: Map<string, string>,
+) {
   const prompt = (p.prompt ?? {}) as { revision?: number; year?: number; region?: string | null };
   const region = prompt.region ? (unitNames.get(prompt.region) ?? prompt.region) : t.calendars.national;
-  const detail = prompt.year ? fill(t.case.replannedBy, { year: prompt.year, region, revision: prompt.revision ?? (typeof p.revision === 'number' ? p.revision : '—') }) : null;
+  const detail = prompt.year
+    ? fill(t.case.replannedBy, {
+        year: prompt.year,
+        region,
+        revision: prompt.revision ?? (typeof p.revision === 'number' ? p.revision : '—'),
+      })
+    : null;
   const moves = (Array.isArray(p.moves) ? (p.moves as ReplanMove[]) : []).map((m) => ({
     label: `${t.deadline[m.kind] ?? m.kind}${lang === 'en' ? ': ' : '：'}`,
     from: beijing(m.dueAt),
@@ -221,17 +309,42 @@ interface RenderOptions {
   failed?: { action: Action; status: number; reason: string; values: FormBody; errors: Record<string, string> };
 }
 
-async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, ctx: ConsoleContext, id: string, opts: RenderOptions) {
+async function renderCase(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: ConsoleContext,
+  id: string,
+  opts: RenderOptions,
+) {
   const { t } = ctx;
   const c = ok(await callApi<CaseDoc>(app, request, ctx, 'GET', `/api/v1/disputes/${encodeURIComponent(id)}`));
   const [events, agencies, units, row] = await Promise.all([
-    callApi<{ items: Array<{ seq: number; type: string; at: string; actor: { name: string }; payload: Record<string, unknown> }> }>(app, request, ctx, 'GET', `/api/v1/disputes/${encodeURIComponent(id)}/events`),
+    callApi<{
+      items: Array<{
+        seq: number;
+        type: string;
+        at: string;
+        actor: { name: string };
+        payload: Record<string, unknown>;
+      }>;
+    }>(app, request, ctx, 'GET', `/api/v1/disputes/${encodeURIComponent(id)}/events`),
     callApi<{ items: Array<{ code: string; name: string }> }>(app, request, ctx, 'GET', '/api/v1/agencies'),
-    callApi<{ items: Array<{ code: string; name: string; level: string; path?: string }> }>(app, request, ctx, 'GET', '/api/v1/units'),
+    callApi<{ items: Array<{ code: string; name: string; level: string; path?: string }> }>(
+      app,
+      request,
+      ctx,
+      'GET',
+      '/api/v1/units',
+    ),
     app.orm.em.fork().findOne(Dispute, { id }, { fields: ['unitCode', 'unitPath'] }),
   ]);
   // Exactly what the case allows now (the workflow's stage) and this person may do (role and area).
-  const scope = { unitCode: row?.unitCode, unitPath: row?.unitPath, summoned: (c.meeting?.agencies ?? []).map((a) => a.code) };
+  const scope = {
+    unitCode: row?.unitCode,
+    unitPath: row?.unitPath,
+    summoned: (c.meeting?.agencies ?? []).map((a) => a.code),
+  };
   const actions = c.allowedActions.filter((a) => mayAct(actorOf(ctx.user), a, scope));
   const area = ctx.user.role === 'admin' ? '' : (ctx.user.unitPath ?? '\u0000');
   const unitOptions = (ok(units).items ?? [])
@@ -240,7 +353,12 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
   // A supervisor reassigns within their area; the directory list has no paths, so ask the database.
   const inArea = area
     ? new Set(
-        (await app.orm.em.fork().getConnection().execute<Array<{ code: string }>>('select code from units where path like ?', [`${area}%`])).map((r) => r.code),
+        (
+          await app.orm.em
+            .fork()
+            .getConnection()
+            .execute<Array<{ code: string }>>('select code from units where path like ?', [`${area}%`])
+        ).map((r) => r.code),
       )
     : undefined;
   const src = {
@@ -275,7 +393,10 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
         ? {
             at: beijing(c.meeting.at),
             place: c.meeting.place,
-            agencies: c.meeting.agencies.map((a) => ({ name: a.name, answer: a.answer === 'confirmed' ? '✔' : a.answer === 'declined' ? '✘' : '…' })),
+            agencies: c.meeting.agencies.map((a) => ({
+              name: a.name,
+              answer: a.answer === 'confirmed' ? '✔' : a.answer === 'declined' ? '✘' : '…',
+            })),
           }
         : null,
       agreementNumber: c.agreement?.number ?? null,
@@ -292,21 +413,43 @@ async function renderCase(app: FastifyInstance, request: FastifyRequest, reply: 
       dueAt: beijing(d.dueAt),
       warnAt: beijing(d.warnAt),
       state: d.breached ? 'breach' : d.pausedAt ? 'paused' : Date.parse(d.warnAt) <= now ? 'warn' : 'ok',
-      word: d.breached ? t.inbox.breached : d.pausedAt ? t.case.paused : Date.parse(d.warnAt) <= now ? t.inbox.warn : t.inbox.ok,
+      word: d.breached
+        ? t.inbox.breached
+        : d.pausedAt
+          ? t.case.paused
+          : Date.parse(d.warnAt) <= now
+            ? t.inbox.warn
+            : t.inbox.ok,
       provisional: provisionalTip(t, ctx.lang, d.provisionalYears),
     })),
     timeline: (events.status === 200 ? events.body.items : []).map((e) => {
       const p = e.payload ?? {};
-      if (e.type === 'deadlines_replanned') return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', ...replannedDetail(p, t, ctx.lang, unitNames) };
-      const detail = ['reason', 'text', 'note', 'result', 'to', 'place'].map((k) => p[k]).find((v) => typeof v === 'string') as string | undefined;
-      return { at: beijing(e.at), label: t.event[e.type] ?? e.type, actor: e.actor?.name ?? '', detail: detail ?? null, moves: null };
+      if (e.type === 'deadlines_replanned')
+        return {
+          at: beijing(e.at),
+          label: t.event[e.type] ?? e.type,
+          actor: e.actor?.name ?? '',
+          ...replannedDetail(p, t, ctx.lang, unitNames),
+        };
+      const detail = ['reason', 'text', 'note', 'result', 'to', 'place']
+        .map((k) => p[k])
+        .find((v) => typeof v === 'string') as string | undefined;
+      return {
+        at: beijing(e.at),
+        label: t.event[e.type] ?? e.type,
+        actor: e.actor?.name ?? '',
+        detail: detail ?? null,
+        moves: null,
+      };
     }),
     documents: documentsOf(c).map((kind) => ({
       label: t.docs[kind] ?? kind,
       href: `/api/v1/disputes/${encodeURIComponent(c.id)}/documents/${kind}${ctx.lang === 'en' ? '?lang=en' : ''}`,
     })),
     done: opts.done ? `${t.case.done}：${t.action[opts.done] ?? opts.done}` : null,
-    failed: opts.failed ? { action: t.action[opts.failed.action] ?? opts.failed.action, reason: opts.failed.reason } : null,
+    failed: opts.failed
+      ? { action: t.action[opts.failed.action] ?? opts.failed.action, reason: opts.failed.reason }
+      : null,
     actions: actions.map((a) => {
       const failedHere = opts.failed?.action === a;
       return {

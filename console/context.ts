@@ -35,7 +35,11 @@ export interface Problem {
 }
 
 /** The staff member of the session, or a redirect to the login page (answer sent, undefined returned). */
-export async function signedIn(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<ConsoleContext | undefined> {
+export async function signedIn(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<ConsoleContext | undefined> {
   const lang = langOf(request);
   const token = sessionToken(request);
   const principal = token ? await app.resolvePrincipal(token) : undefined;
@@ -50,7 +54,8 @@ export async function signedIn(app: FastifyInstance, request: FastifyRequest, re
 /** Console forms must carry the session's CSRF token. */
 export function checkCsrf(ctx: ConsoleContext, body: unknown): void {
   const sent = (body as Record<string, unknown> | undefined)?._csrf;
-  if (!csrfValid(ctx.token, sent)) throw new AppError('forbidden', 'the form is stale or came from elsewhere: reload the page and try again');
+  if (!csrfValid(ctx.token, sent))
+    throw new AppError('forbidden', 'the form is stale or came from elsewhere: reload the page and try again');
 }
 
 /** Call the API as the signed-in staff member; the answer's status and parsed body. */
@@ -81,7 +86,14 @@ export async function callApi<T = unknown>(
 export function ok<T>(answer: ApiAnswer<T>): T {
   if (answer.status >= 200 && answer.status < 300) return answer.body;
   const problem = answer.body as Problem | undefined;
-  const code = answer.status === 404 ? 'not_found' : answer.status === 403 ? 'forbidden' : answer.status === 401 ? 'unauthenticated' : 'internal';
+  const code =
+    answer.status === 404
+      ? 'not_found'
+      : answer.status === 403
+        ? 'forbidden'
+        : answer.status === 401
+          ? 'unauthenticated'
+          : 'internal';
   throw new AppError(code, problem?.detail ?? problem?.title);
 }
 
@@ -111,11 +123,20 @@ export function chrome(ctx: ConsoleContext, active: string, request: FastifyRequ
   const { t, user } = ctx;
   const role = user.role;
   const items = [
-    ...(role === 'mediator' || role === 'supervisor' || role === 'admin' || role === 'grid_worker' ? [{ key: 'inbox', href: '/console/inbox' }] : []),
+    ...(role === 'mediator' || role === 'supervisor' || role === 'admin' || role === 'grid_worker'
+      ? [{ key: 'inbox', href: '/console/inbox' }]
+      : []),
     ...(role === 'supervisor' || role === 'admin' ? [{ key: 'overdue', href: '/console/inbox?overdue=true' }] : []),
-    ...(role === 'supervisor' || role === 'mediator' || role === 'admin' ? [{ key: 'alerts', href: '/console/alerts' }] : []),
+    ...(role === 'supervisor' || role === 'mediator' || role === 'admin'
+      ? [{ key: 'alerts', href: '/console/alerts' }]
+      : []),
     ...(role === 'agency_rep' ? [{ key: 'summonses', href: '/console/summonses' }] : []),
-    ...(role === 'admin' ? [{ key: 'admin', href: '/console/admin' }, { key: 'calendars', href: '/console/calendars' }] : []),
+    ...(role === 'admin'
+      ? [
+          { key: 'admin', href: '/console/admin' },
+          { key: 'calendars', href: '/console/calendars' },
+        ]
+      : []),
     { key: 'board', href: '/board' },
   ];
   return {

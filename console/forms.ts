@@ -109,7 +109,10 @@ function optionsOf(spec: FieldSpec, src: OptionSources, t: ConsoleDict): Array<{
     case 'parties':
       return [...none, ...src.parties.map((p, i) => ({ value: String(i), label: p.name }))];
     case 'signers':
-      return [...src.parties.map((p, i) => ({ value: `party:${i}`, label: p.name })), { value: 'mediator', label: t.option.mediator! }];
+      return [
+        ...src.parties.map((p, i) => ({ value: `party:${i}`, label: p.name })),
+        { value: 'mediator', label: t.option.mediator! },
+      ];
     case 'agencies':
       return src.agencies.map((a) => ({ value: a.code, label: a.name }));
     case 'units':
@@ -185,7 +188,10 @@ export function yuanToFen(text: string): number | undefined {
  * The action's JSON body from the posted form. Conversion problems (an amount that is not a number, a
  * time that is not a time) are returned per field; the API checks everything else.
  */
-export function payloadOf(action: Action, form: FormBody): { payload: Record<string, unknown>; errors: Record<string, string> } {
+export function payloadOf(
+  action: Action,
+  form: FormBody,
+): { payload: Record<string, unknown>; errors: Record<string, string> } {
   const payload: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const spec of ACTION_FORMS[action]) {
@@ -239,7 +245,9 @@ export function payloadOf(action: Action, form: FormBody): { payload: Record<str
 }
 
 /** The API's field errors ("body/reason", "body/terms/0/text") keyed by the form's field names. */
-export function fieldErrorsOf(problem: { errors?: Array<{ field?: string; message?: string }> } | undefined): Record<string, string> {
+export function fieldErrorsOf(
+  problem: { errors?: Array<{ field?: string; message?: string }> } | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
     const name = e.field?.replace(/^body\/?/, '').split('/')[0];

@@ -16,8 +16,22 @@ const zh = {
   loginTitle: '工作人员登录',
   loginFailed: '用户名或密码错误。',
   sessionEnded: '登录已过期，请重新登录。',
-  nav: { inbox: '案件', overdue: '超期案件', alerts: '预警', summonses: '联合调解通知', admin: '系统管理', calendars: '节假日安排', board: '平安指数' },
-  role: { mediator: '调解员', supervisor: '负责人', admin: '管理员', agency_rep: '部门代表', grid_worker: '网格员' } as Record<string, string>,
+  nav: {
+    inbox: '案件',
+    overdue: '超期案件',
+    alerts: '预警',
+    summonses: '联合调解通知',
+    admin: '系统管理',
+    calendars: '节假日安排',
+    board: '平安指数',
+  },
+  role: {
+    mediator: '调解员',
+    supervisor: '负责人',
+    admin: '管理员',
+    agency_rep: '部门代表',
+    grid_worker: '网格员',
+  } as Record<string, string>,
   stage: {
     awaiting_acceptance: '待受理',
     in_mediation: '调解中',
@@ -260,7 +274,8 @@ const zh = {
   },
   calendars: {
     title: '节假日安排',
-    intro: '各年的放假日和调休上班日，以国务院办公厅通知为准；地区性安排只适用于该单位及其下级，在全国安排之上增加。受理、办理等按工作日计算的时限依此推算。',
+    intro:
+      '各年的放假日和调休上班日，以国务院办公厅通知为准；地区性安排只适用于该单位及其下级，在全国安排之上增加。受理、办理等按工作日计算的时限依此推算。',
     missing: '{year}年节假日安排尚未录入，相关截止时间为暂定（按周一至周五推算）。',
     missingAction: '国务院办公厅通知发布后，请在下方录入或导入。',
     national: '全国',
@@ -286,7 +301,8 @@ const zh = {
     formHint: '可以逐项填写，也可以导入与接口相同格式的 JSON 文件；先“预览”查看哪些在办案件的期限会变动，再“录入”。',
     regionHint: '不选为全国安排；选择单位则只适用于该单位及其下级。',
     days: '放假日与调休上班日（JSON）',
-    daysHint: '每天一项：{"date":"2027-01-01","kind":"off","name":"元旦"}；kind 为 off（放假）或 work（调休上班，只能是周六或周日）。也可以粘贴整个文件（含 year、source、days）。',
+    daysHint:
+      '每天一项：{"date":"2027-01-01","kind":"off","name":"元旦"}；kind 为 off（放假）或 work（调休上班，只能是周六或周日）。也可以粘贴整个文件（含 year、source、days）。',
     file: '从 JSON 文件导入',
     preview: '预览',
     enter: '录入',
@@ -344,8 +360,22 @@ const en: Dict = {
   loginTitle: 'Staff login',
   loginFailed: 'Wrong username or password.',
   sessionEnded: 'Your session has ended; please log in again.',
-  nav: { inbox: 'Cases', overdue: 'Overdue', alerts: 'Alerts', summonses: 'Summonses', admin: 'Administration', calendars: 'Holiday arrangements', board: 'Safety Index' },
-  role: { mediator: 'Mediator', supervisor: 'Supervisor', admin: 'Administrator', agency_rep: 'Agency representative', grid_worker: 'Grid worker' },
+  nav: {
+    inbox: 'Cases',
+    overdue: 'Overdue',
+    alerts: 'Alerts',
+    summonses: 'Summonses',
+    admin: 'Administration',
+    calendars: 'Holiday arrangements',
+    board: 'Safety Index',
+  },
+  role: {
+    mediator: 'Mediator',
+    supervisor: 'Supervisor',
+    admin: 'Administrator',
+    agency_rep: 'Agency representative',
+    grid_worker: 'Grid worker',
+  },
   stage: {
     awaiting_acceptance: 'Awaiting acceptance',
     in_mediation: 'In mediation',
@@ -516,7 +546,8 @@ const en: Dict = {
     submit: 'Submit',
     state: 'Status',
     provisional: 'provisional',
-    provisionalTip: 'The {years} holiday arrangement has not been entered: this time counts Monday to Friday as working days',
+    provisionalTip:
+      'The {years} holiday arrangement has not been entered: this time counts Monday to Friday as working days',
     replannedBy: 'After the {year} holiday arrangement ({region}, revision {revision})',
   },
   docs: {
@@ -588,8 +619,10 @@ const en: Dict = {
   },
   calendars: {
     title: 'Holiday arrangements',
-    intro: "Each year's days off and make-up working days, as the State Council's notice sets them; a regional arrangement adds to the national one for its unit and the units below. Working-day deadlines (accept, handle, …) are counted on them.",
-    missing: 'The {year} holiday arrangement has not been entered: deadlines in {year} are provisional (counted Monday to Friday).',
+    intro:
+      "Each year's days off and make-up working days, as the State Council's notice sets them; a regional arrangement adds to the national one for its unit and the units below. Working-day deadlines (accept, handle, …) are counted on them.",
+    missing:
+      'The {year} holiday arrangement has not been entered: deadlines in {year} are provisional (counted Monday to Friday).',
     missingAction: "Once the State Council's notice is out, enter or import it below.",
     national: 'National',
     year: 'Year',
@@ -611,10 +644,12 @@ const en: Dict = {
     statusCorrected: 'Corrected ({n} versions)',
     statusMissing: 'Not entered',
     form: "Enter or import a year's arrangement",
-    formHint: 'Fill in the fields, or import a JSON file in the API\'s format; Preview shows which open cases\' deadlines would move, then Enter saves it.',
+    formHint:
+      "Fill in the fields, or import a JSON file in the API's format; Preview shows which open cases' deadlines would move, then Enter saves it.",
     regionHint: 'None: the national arrangement; a unit: only that unit and the units below it.',
     days: 'Days off and make-up working days (JSON)',
-    daysHint: 'One item a day: {"date":"2027-01-01","kind":"off","name":"元旦"}; kind is off (a day off) or work (a make-up working day, a Saturday or Sunday only). A whole file (with year, source, days) may be pasted too.',
+    daysHint:
+      'One item a day: {"date":"2027-01-01","kind":"off","name":"元旦"}; kind is off (a day off) or work (a make-up working day, a Saturday or Sunday only). A whole file (with year, source, days) may be pasted too.',
     file: 'Import from a JSON file',
     preview: 'Preview',
     enter: 'Enter',

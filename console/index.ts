@@ -54,7 +54,10 @@ for (const [name, type] of [
 }
 
 const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
-  await registerPages(app, path.join(PROJECT_ROOT, 'console/views'), { consoleHeader: 'header.hbs', consoleFooter: 'footer.hbs' });
+  await registerPages(app, path.join(PROJECT_ROOT, 'console/views'), {
+    consoleHeader: 'header.hbs',
+    consoleFooter: 'footer.hbs',
+  });
 
   // Pages, not API: kept out of the OpenAPI document.
   app.addHook('onRoute', (route) => {
@@ -62,9 +65,13 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   });
 
   // Forms, in this plugin only (the API takes JSON).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 128 * 1024 }, (_req, body, done) => {
-    done(null, parseForm(body as string));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 128 * 1024 },
+    (_req, body, done) => {
+      done(null, parseForm(body as string));
+    },
+  );
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-security-policy', CSP);
@@ -77,7 +84,11 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   // Errors on a page are a page, in the person's language, never a JSON dump.
   app.setErrorHandler(async (error, request, reply) => {
     const appError = error instanceof AppError ? error : undefined;
-    const status = appError?.status ?? ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500 ? (error as { statusCode: number }).statusCode : 500);
+    const status =
+      appError?.status ??
+      ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
+        ? (error as { statusCode: number }).statusCode
+        : 500);
     if (status >= 500) request.log.error({ err: error }, 'console page failed');
     const lang = langOf(request);
     const t = DICTS[lang];
@@ -85,7 +96,12 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       lang,
       t,
       status,
-      message: status >= 500 ? (lang === 'en' ? 'Something went wrong on our side.' : '系统出错，请稍后再试。') : (appError?.message ?? (error as Error).message),
+      message:
+        status >= 500
+          ? lang === 'en'
+            ? 'Something went wrong on our side.'
+            : '系统出错，请稍后再试。'
+          : (appError?.message ?? (error as Error).message),
     });
   });
 
@@ -126,7 +142,10 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       return reply.redirect(next === '/console' ? '/console' : next, 303);
     }
     const t = DICTS[lang];
-    const message = answer.statusCode === 429 ? (answer.json() as { detail?: string }).detail ?? 'Too many attempts' : t.loginFailed;
+    const message =
+      answer.statusCode === 429
+        ? ((answer.json() as { detail?: string }).detail ?? 'Too many attempts')
+        : t.loginFailed;
     return reply.status(answer.statusCode === 429 ? 429 : 401).view('login.hbs', {
       lang,
       t,
@@ -158,7 +177,10 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   app.get('/console', { config: { public: true } }, async (request, reply) => {
     const ctx = await signedIn(app, request, reply);
     if (!ctx) return reply;
-    const home = { agency_rep: '/console/summonses', admin: '/console/admin', supervisor: '/console/alerts' }[ctx.user.role as string] ?? '/console/inbox';
+    const home =
+      { agency_rep: '/console/summonses', admin: '/console/admin', supervisor: '/console/alerts' }[
+        ctx.user.role as string
+      ] ?? '/console/inbox';
     return reply.redirect(home, 303);
   });
 

@@ -47,5 +47,7 @@ export function csrfValid(sessionTokenValue: string, sent: unknown): boolean {
 
 /** A local console path to return to after login or a language switch; anything else goes home. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/[A-Za-z0-9\-._~/?=&%]*)?$/.test(next) && !next.includes('//') ? next : '/console';
+  return typeof next === 'string' && /^\/console(\/[A-Za-z0-9\-._~/?=&%]*)?$/.test(next) && !next.includes('//')
+    ? next
+    : '/console';
 }

@@ -12,7 +12,13 @@ interface SummonedCase {
   title: string;
   stage: string;
   unit?: { name: string };
-  meeting?: { round: number; at: string; place: string; agenda?: string; agencies: Array<{ code: string; answer?: string; note?: string }> };
+  meeting?: {
+    round: number;
+    at: string;
+    place: string;
+    agenda?: string;
+    agencies: Array<{ code: string; answer?: string; note?: string }>;
+  };
 }
 
 export default async function summonsPages(app: FastifyInstance): Promise<void> {
@@ -22,7 +28,15 @@ export default async function summonsPages(app: FastifyInstance): Promise<void> 
     const { t } = ctx;
     const agency = ctx.user.agencyCode;
     // The API shows an agency representative only the cases their agency is summoned to.
-    const list = ok(await callApi<{ items: SummonedCase[] }>(app, request, ctx, 'GET', '/api/v1/disputes?stage=meeting_scheduled&limit=100'));
+    const list = ok(
+      await callApi<{ items: SummonedCase[] }>(
+        app,
+        request,
+        ctx,
+        'GET',
+        '/api/v1/disputes?stage=meeting_scheduled&limit=100',
+      ),
+    );
     const rows = list.items
       .map((c) => ({ c, mine: c.meeting?.agencies.find((a) => a.code === agency) }))
       .filter((r) => r.mine)
@@ -34,7 +48,9 @@ export default async function summonsPages(app: FastifyInstance): Promise<void> 
         at: beijing(c.meeting!.at),
         place: c.meeting!.place,
         agenda: c.meeting!.agenda ?? null,
-        answered: mine!.answer ? `${t.summons.answered}：${mine!.answer === 'confirmed' ? t.action['confirm-attendance'] : t.action['decline-attendance']}` : null,
+        answered: mine!.answer
+          ? `${t.summons.answered}：${mine!.answer === 'confirmed' ? t.action['confirm-attendance'] : t.action['decline-attendance']}`
+          : null,
         idemConfirm: randomUUID(),
         idemDecline: randomUUID(),
       }));

@@ -67,7 +67,12 @@ export class HolidayStore {
    * The table a deadline was computed with: the one at its recorded revision, or the built-in seed
    * for a deadline recorded before arrangements were data.
    */
-  async tableAt(em: EntityManager, revision: number | undefined, unitPath?: string | null, memo = new Map<number, Arrangement[]>()): Promise<HolidayTable> {
+  async tableAt(
+    em: EntityManager,
+    revision: number | undefined,
+    unitPath?: string | null,
+    memo = new Map<number, Arrangement[]>(),
+  ): Promise<HolidayTable> {
     if (revision === undefined) return SEED_HOLIDAYS;
     let arrangements = memo.get(revision);
     if (!arrangements) memo.set(revision, (arrangements = await arrangementsAsOf(em, revision)));
@@ -102,7 +107,12 @@ export interface DeadlineMove {
 export async function replanDeadlines(
   em: EntityManager,
   store: HolidayStore,
-  req: { unitPath?: string | null; deadlines: Partial<Record<DeadlineKind, Deadline>>; at: string; officeHours?: OfficePeriod[] },
+  req: {
+    unitPath?: string | null;
+    deadlines: Partial<Record<DeadlineKind, Deadline>>;
+    at: string;
+    officeHours?: OfficePeriod[];
+  },
   next?: HolidayTable,
   memo?: Map<number, Arrangement[]>,
 ): Promise<{ deadlines: Deadline[]; moves: DeadlineMove[] }> {
@@ -114,7 +124,11 @@ export async function replanDeadlines(
     const before = await store.tableAt(em, d.calendarRevision, req.unitPath, memo);
     const after = replanDeadline(d, new Date(req.at), before, table, req.officeHours);
     if (after === d) continue;
-    if (after.dueAt !== d.dueAt || after.warnAt !== d.warnAt || (after.provisionalYears ?? []).join() !== (d.provisionalYears ?? []).join()) {
+    if (
+      after.dueAt !== d.dueAt ||
+      after.warnAt !== d.warnAt ||
+      (after.provisionalYears ?? []).join() !== (d.provisionalYears ?? []).join()
+    ) {
       replanned.push(after);
       moves.push({
         kind: d.kind,
@@ -130,7 +144,13 @@ export async function replanDeadlines(
   return { deadlines: replanned, moves };
 }
 
-type OpenCase = { id: string; case_number: string | null; unit_code: string | null; unit_path: string | null; deadlines: Record<string, Deadline> | null };
+type OpenCase = {
+  id: string;
+  case_number: string | null;
+  unit_code: string | null;
+  unit_path: string | null;
+  deadlines: Record<string, Deadline> | null;
+};
 
 /**
  * Open cases, in id order after `afterId`, that hold a running `cn-workdays` deadline whose span
@@ -191,13 +211,24 @@ export async function previewArrangement(
   const cases: CasePreview[] = [];
   let afterId: string | undefined;
   for (;;) {
-    const page = await openCasesTouching(em, { year: arrangement.year, regionPath: arrangement.regionPath, afterId, limit: 200, now: opts.now });
+    const page = await openCasesTouching(em, {
+      year: arrangement.year,
+      regionPath: arrangement.regionPath,
+      afterId,
+      limit: 200,
+      now: opts.now,
+    });
     for (const c of page) {
       const next = buildHolidayTable(hypothetical, c.unit_path);
       const { moves } = await replanDeadlines(
         em,
         store,
-        { unitPath: c.unit_path, deadlines: c.deadlines ?? {}, at: opts.now.toISOString(), officeHours: opts.officeHours },
+        {
+          unitPath: c.unit_path,
+          deadlines: c.deadlines ?? {},
+          at: opts.now.toISOString(),
+          officeHours: opts.officeHours,
+        },
         next,
         memo,
       );
@@ -219,7 +250,10 @@ export interface ArrangementEntry {
 }
 
 /** Stores a new revision of a (region, year); returns it and the dates that changed against the one before. */
-export async function enterArrangement(em: EntityManager, entry: ArrangementEntry): Promise<{ revision: number; changed: string[]; previous?: number }> {
+export async function enterArrangement(
+  em: EntityManager,
+  entry: ArrangementEntry,
+): Promise<{ revision: number; changed: string[]; previous?: number }> {
   const days = [...entry.days].sort((a, b) => a.date.localeCompare(b.date));
   return em.transactional(async (tx) => {
     // One writer per (region, year) at a time, so two admins' entries get distinct, ordered revisions.
@@ -231,7 +265,16 @@ export async function enterArrangement(em: EntityManager, entry: ArrangementEntr
     const [row] = await tx.execute<{ id: string }[]>(
       `insert into holiday_arrangements (region_code, year, days, source_title, source_date, source_url, entered_by, entered_at, note)
        values (?, ?, ?::jsonb, ?, ?, ?, ?, now(), ?) returning id`,
-      [entry.region, entry.year, JSON.stringify(days), entry.source.title, entry.source.date ?? null, entry.source.url ?? null, entry.enteredBy, entry.note ?? null],
+      [
+        entry.region,
+        entry.year,
+        JSON.stringify(days),
+        entry.source.title,
+        entry.source.date ?? null,
+        entry.source.url ?? null,
+        entry.enteredBy,
+        entry.note ?? null,
+      ],
     );
     if (entry.region === null) {
       // The year is there now: the alerts that it was missing are settled.
@@ -241,7 +284,11 @@ export async function enterArrangement(em: EntityManager, entry: ArrangementEntr
         [`${entry.year}年节假日安排已录入（修订 ${row!.id}）/ entered as revision ${row!.id}`, entry.year],
       );
     }
-    return { revision: Number(row!.id), changed: changedDates(prev?.days ?? [], days), previous: prev ? Number(prev.id) : undefined };
+    return {
+      revision: Number(row!.id),
+      changed: changedDates(prev?.days ?? [], days),
+      previous: prev ? Number(prev.id) : undefined,
+    };
   });
 }
 
@@ -291,7 +338,10 @@ export async function arrangementStatus(em: EntityManager): Promise<
     .sort((a, b) => b.year - a.year || (a.region ?? '').localeCompare(b.region ?? ''));
 }
 
-const isoDate = (v: unknown): string => (v instanceof Date ? new Date(v.getTime() - v.getTimezoneOffset() * 60_000).toISOString().slice(0, 10) : String(v).slice(0, 10));
+const isoDate = (v: unknown): string =>
+  v instanceof Date
+    ? new Date(v.getTime() - v.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
+    : String(v).slice(0, 10);
 
 /** The revisions of one (region, year), newest first, with their days. */
 export async function arrangementHistory(em: EntityManager, region: string | null, year: number) {

@@ -62,7 +62,8 @@ interface LiveCase {
 /** A China date `days` from now (YYYY-MM-DD). */
 const dueIn = (now: Date, days: number): string => chinaDate(new Date(now.getTime() + days * DAY));
 /** An instant `days` from now at a China wall-clock time. */
-const chinaAt = (now: Date, days: number, hhmm: string): string => new Date(`${dueIn(now, days)}T${hhmm}:00+08:00`).toISOString();
+const chinaAt = (now: Date, days: number, hhmm: string): string =>
+  new Date(`${dueIn(now, days)}T${hhmm}:00+08:00`).toISOString();
 
 const YUFUCI = 'mediator@yufuci-community';
 const GRID = 'grid@yufuci-taoli';
@@ -78,9 +79,17 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'noise',
       priority: 'normal',
       title: '楼上住户深夜拖动家具噪音扰民',
-      description: '网格员巡查时，桃李小区5栋居民陈某反映楼上住户王某家几乎每晚23点后拖动桌椅、走动声音很重，家中老人长期失眠，双方上门沟通时发生口角。',
+      description:
+        '网格员巡查时，桃李小区5栋居民陈某反映楼上住户王某家几乎每晚23点后拖动桌椅、走动声音很重，家中老人长期失眠，双方上门沟通时发生口角。',
       parties: [
-        { name: '陈某', role: 'applicant', kind: 'person', sex: 'female', age: 63, address: '常德市武陵区渔父祠社区桃李小区5栋' },
+        {
+          name: '陈某',
+          role: 'applicant',
+          kind: 'person',
+          sex: 'female',
+          age: 63,
+          address: '常德市武陵区渔父祠社区桃李小区5栋',
+        },
         { name: '王某', role: 'respondent', kind: 'person', sex: 'male' },
       ],
       channel: 'grid-patrol',
@@ -96,7 +105,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'neighbour',
       priority: 'normal',
       title: '楼上卫生间渗水致楼下天花板霉变',
-      description: '居民刘某通过平安常德580反映，楼上赵某家卫生间渗水近两个月，自家卫生间和走廊天花板发霉、墙皮脱落，多次找对方未果。',
+      description:
+        '居民刘某通过平安常德580反映，楼上赵某家卫生间渗水近两个月，自家卫生间和走廊天花板发霉、墙皮脱落，多次找对方未果。',
       parties: [
         { name: '刘某', role: 'applicant', kind: 'person', sex: 'male', age: 52 },
         { name: '赵某', role: 'respondent', kind: 'person', sex: 'female' },
@@ -105,7 +115,13 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [YUFUCI, 'accept', () => ({ note: '已电话联系双方，约定上门查看' })],
-      [YUFUCI, 'add-note', () => ({ text: '上门查看：渗水点位于楼上卫生间地漏附近，已拍照留存；建议委托第三方检测渗水原因后再商议维修和补偿。' })],
+      [
+        YUFUCI,
+        'add-note',
+        () => ({
+          text: '上门查看：渗水点位于楼上卫生间地漏附近，已拍照留存；建议委托第三方检测渗水原因后再商议维修和补偿。',
+        }),
+      ],
     ],
     stage: 'in_mediation',
   },
@@ -117,7 +133,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'property',
       priority: 'normal',
       title: '业主以服务质量差为由拒交物业费',
-      description: '12345热线转来：某小区物业公司反映业主孙某连续两年未交物业费；孙某称楼道保洁和绿化长期不到位，报修无人处理。',
+      description:
+        '12345热线转来：某小区物业公司反映业主孙某连续两年未交物业费；孙某称楼道保洁和绿化长期不到位，报修无人处理。',
       parties: [
         { name: '常德某物业服务有限公司', role: 'applicant', kind: 'organisation', representative: '周某' },
         { name: '孙某', role: 'respondent', kind: 'person', sex: 'male' },
@@ -156,7 +173,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'neighbour',
       priority: 'normal',
       title: '楼道堆物引发争吵，一方扬言报复',
-      description: '网格员巡查发现，桃李小区2栋马某与罗某因楼道堆放杂物多次争吵，昨晚再次发生推搡，马某扬言要报复，双方情绪激动，需尽快介入。',
+      description:
+        '网格员巡查发现，桃李小区2栋马某与罗某因楼道堆放杂物多次争吵，昨晚再次发生推搡，马某扬言要报复，双方情绪激动，需尽快介入。',
       parties: [
         { name: '马某', role: 'applicant', kind: 'person', sex: 'male', age: 45 },
         { name: '罗某', role: 'respondent', kind: 'person', sex: 'male', age: 39 },
@@ -166,7 +184,11 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [YUFUCI, 'accept', () => ({ note: '紧急接单，已联系派出所社区民警共同上门' })],
-      [YUFUCI, 'add-note', () => ({ text: '已分别安抚双方情绪，社区民警到场；楼道杂物由物业当日清理，约定明日到调解室面谈。' })],
+      [
+        YUFUCI,
+        'add-note',
+        () => ({ text: '已分别安抚双方情绪，社区民警到场；楼道杂物由物业当日清理，约定明日到调解室面谈。' }),
+      ],
     ],
     stage: 'in_mediation',
   },
@@ -195,7 +217,14 @@ export const LIVE_CASES: LiveCase[] = [
           matters: '医疗及疫苗费用赔偿、文明养犬。',
           responsibilities: '黄某作为饲养人应承担侵权责任（民法典第一千二百四十五条）。',
           terms: [
-            { text: '黄某赔偿胡某医疗及疫苗费用', obligor: '黄某', amountFen: 186_000, method: '微信转账', place: '渔父祠社区人民调解委员会', dueDate: dueIn(now, 7) },
+            {
+              text: '黄某赔偿胡某医疗及疫苗费用',
+              obligor: '黄某',
+              amountFen: 186_000,
+              method: '微信转账',
+              place: '渔父祠社区人民调解委员会',
+              dueDate: dueIn(now, 7),
+            },
             { text: '黄某今后遛狗拴绳并及时清理犬只粪便', obligor: '黄某' },
           ],
         }),
@@ -231,7 +260,16 @@ export const LIVE_CASES: LiveCase[] = [
           facts: '张某等3人为某装饰工程部完成两套住房装修，经核对考勤和结算单，工程部尚欠工钱18600元。',
           matters: '拖欠劳务报酬的支付。',
           responsibilities: '某装饰工程部应足额支付劳务报酬。',
-          terms: [{ text: '某装饰工程部向张某等3人支付所欠工钱', obligor: '某装饰工程部', amountFen: 1_860_000, method: '银行转账', place: '渔父祠社区人民调解委员会', dueDate: dueIn(now, 10) }],
+          terms: [
+            {
+              text: '某装饰工程部向张某等3人支付所欠工钱',
+              obligor: '某装饰工程部',
+              amountFen: 1_860_000,
+              method: '银行转账',
+              place: '渔父祠社区人民调解委员会',
+              dueDate: dueIn(now, 10),
+            },
+          ],
         }),
       ],
       [YUFUCI, 'sign', () => ({ signer: 'party:0', method: 'signature' })],
@@ -246,7 +284,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'property',
       priority: 'normal',
       title: '老旧小区外墙瓷砖脱落，维修责任不清',
-      description: '业主杨某通过平安常德580反映，小区3栋外墙瓷砖近期多次脱落，险些砸中行人；物业公司称应使用维修基金，业委会认为属物业维保范围，迟迟无人维修。',
+      description:
+        '业主杨某通过平安常德580反映，小区3栋外墙瓷砖近期多次脱落，险些砸中行人；物业公司称应使用维修基金，业委会认为属物业维保范围，迟迟无人维修。',
       parties: [
         { name: '杨某', role: 'applicant', kind: 'person', sex: 'male', age: 61, occupation: '退休职工' },
         { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
@@ -256,8 +295,16 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [WJQ, 'accept', () => ({})],
-      [WJQ, 'add-note', () => ({ text: '现场查看：3栋东侧外墙多处空鼓，已设置警示带；物业与业委会对维修责任和资金来源分歧较大。' })],
-      [WJQ, 'escalate', () => ({ reason: '涉及外墙安全隐患和维修基金使用，超出社区协调能力，申请街道协调住建和安监部门' })],
+      [
+        WJQ,
+        'add-note',
+        () => ({ text: '现场查看：3栋东侧外墙多处空鼓，已设置警示带；物业与业委会对维修责任和资金来源分歧较大。' }),
+      ],
+      [
+        WJQ,
+        'escalate',
+        () => ({ reason: '涉及外墙安全隐患和维修基金使用，超出社区协调能力，申请街道协调住建和安监部门' }),
+      ],
       [STREET, 'accept', () => ({})],
       [
         STREET,
@@ -280,7 +327,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'labour',
       priority: 'normal',
       title: '建筑工地拖欠农民工工资',
-      description: '12345热线转来：邓某等5名农民工反映，在辖区某住宅工地干了四个月，劳务公司以总包未付款为由拖欠工资共计6.2万元。',
+      description:
+        '12345热线转来：邓某等5名农民工反映，在辖区某住宅工地干了四个月，劳务公司以总包未付款为由拖欠工资共计6.2万元。',
       parties: [
         { name: '邓某', role: 'applicant', kind: 'person', sex: 'male', age: 50, occupation: '农民工' },
         { name: '某建筑劳务有限公司', role: 'respondent', kind: 'organisation', representative: '许某' },
@@ -331,7 +379,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'property',
       priority: 'normal',
       title: '物业公司撤场交接纠纷',
-      description: '12345热线转来：某小区原物业公司合同到期后拒不移交设备房钥匙和业主资料，新物业无法进场，小区二次供水和电梯维保面临中断。',
+      description:
+        '12345热线转来：某小区原物业公司合同到期后拒不移交设备房钥匙和业主资料，新物业无法进场，小区二次供水和电梯维保面临中断。',
       parties: [
         { name: '某小区业主委员会', role: 'applicant', kind: 'organisation', representative: '吴某' },
         { name: '津市市某物业管理有限公司', role: 'respondent', kind: 'organisation', representative: '林某' },
@@ -352,7 +401,8 @@ export const LIVE_CASES: LiveCase[] = [
       category: 'property',
       priority: 'normal',
       title: '小区停车收费标准调整引发争议',
-      description: '业主何某等人反映，物业公司未经业主大会表决将地面停车费由每月80元上调至150元，部分业主拒交并堵住道闸。',
+      description:
+        '业主何某等人反映，物业公司未经业主大会表决将地面停车费由每月80元上调至150元，部分业主拒交并堵住道闸。',
       parties: [
         { name: '何某', role: 'applicant', kind: 'person', sex: 'male' },
         { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
@@ -391,8 +441,21 @@ export const LIVE_CASES: LiveCase[] = [
           responsibilities: '韩某对损失负全部责任。',
           losses: '木地板更换及人工费用约6800元。',
           terms: [
-            { text: '韩某负责修复共用水管', obligor: '韩某', method: '委托物业维修', place: '谢某住所', dueDate: dueIn(now, 3) },
-            { text: '韩某赔偿谢某地板损失', obligor: '韩某', amountFen: 680_000, method: '银行转账', place: '汪家桥社区人民调解委员会', dueDate: dueIn(now, 12) },
+            {
+              text: '韩某负责修复共用水管',
+              obligor: '韩某',
+              method: '委托物业维修',
+              place: '谢某住所',
+              dueDate: dueIn(now, 3),
+            },
+            {
+              text: '韩某赔偿谢某地板损失',
+              obligor: '韩某',
+              amountFen: 680_000,
+              method: '银行转账',
+              place: '汪家桥社区人民调解委员会',
+              dueDate: dueIn(now, 12),
+            },
           ],
         }),
       ],
@@ -426,9 +489,10 @@ export interface DemoHistoryResult {
 
 /** References of the live cases already in the database. */
 async function existingRefs(orm: MikroORM): Promise<Set<string>> {
-  const rows = await orm.em
-    .fork()
-    .execute<{ ref: string }[]>(`select state->>'externalRef' as ref from disputes where state->>'externalRef' in (${LIVE_CASES.map(() => '?').join(', ')})`, LIVE_CASES.map((c) => c.ref));
+  const rows = await orm.em.fork().execute<{ ref: string }[]>(
+    `select state->>'externalRef' as ref from disputes where state->>'externalRef' in (${LIVE_CASES.map(() => '?').join(', ')})`,
+    LIVE_CASES.map((c) => c.ref),
+  );
   return new Set(rows.map((r) => r.ref));
 }
 
@@ -466,7 +530,10 @@ export async function ensureDemoHistory(deps: {
     return ms;
   };
   if (!(await hasPastHistory(orm.em.fork()))) {
-    result.past = await generatePastHistory(orm.em.fork(), deps.renderer, { now: deps.now, communities: deps.communities });
+    result.past = await generatePastHistory(orm.em.fork(), deps.renderer, {
+      now: deps.now,
+      communities: deps.communities,
+    });
   }
   result.timings.past = lap();
 
@@ -477,18 +544,31 @@ export async function ensureDemoHistory(deps: {
     const tokenOf = async (username: string): Promise<string> => {
       let token = tokens.get(username);
       if (!token) {
-        const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: deps.password } });
-        if (res.statusCode !== 200) throw new Error(`demo history: ${username} cannot log in (${res.statusCode}); is DEMO_PASSWORD the seeded one?`);
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/token',
+          payload: { username, password: deps.password },
+        });
+        if (res.statusCode !== 200)
+          throw new Error(
+            `demo history: ${username} cannot log in (${res.statusCode}); is DEMO_PASSWORD the seeded one?`,
+          );
         token = res.json<{ access_token: string }>().access_token;
         tokens.set(username, token);
       }
       return token;
     };
     const key = await orm.em.fork().findOne(ApiKey, { id: 'demo-integrator' });
-    const integrator: Principal | undefined = key && !key.revokedAt ? { kind: 'integrator', id: key.id, name: key.name } : undefined;
+    const integrator: Principal | undefined =
+      key && !key.revokedAt ? { kind: 'integrator', id: key.id, name: key.name } : undefined;
     try {
       // Log everyone in first, then play the cases side by side (each one's steps in order).
-      for (const user of new Set(todo.flatMap((c) => [...(c.by === 'integrator' ? (integrator ? [] : ['admin']) : [c.by]), ...c.steps.map(([who]) => who)]))) {
+      for (const user of new Set(
+        todo.flatMap((c) => [
+          ...(c.by === 'integrator' ? (integrator ? [] : ['admin']) : [c.by]),
+          ...c.steps.map(([who]) => who),
+        ]),
+      )) {
         await tokenOf(user);
       }
       const now = deps.now ?? new Date();
@@ -496,7 +576,8 @@ export async function ensureDemoHistory(deps: {
       const played: LiveCaseResult[] = [];
       const runs = await Promise.allSettled(
         Array.from({ length: concurrency }, async () => {
-          for (let c = queue.shift(); c; c = queue.shift()) played.push(await playLive(app, c, now, integrator, tokenOf));
+          for (let c = queue.shift(); c; c = queue.shift())
+            played.push(await playLive(app, c, now, integrator, tokenOf));
         }),
       );
       const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -504,13 +585,16 @@ export async function ensureDemoHistory(deps: {
       result.live = LIVE_CASES.flatMap((c) => played.filter((p) => p.ref === c.ref));
     } finally {
       for (const token of tokens.values()) {
-        await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+        await app
+          .inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } })
+          .catch(() => undefined);
       }
     }
   }
 
   result.timings.live = lap();
-  if (result.past || result.live.length) result.computed = await computeRecentSafetyIndex(orm.em.fork(), { now: deps.now, concurrency });
+  if (result.past || result.live.length)
+    result.computed = await computeRecentSafetyIndex(orm.em.fork(), { now: deps.now, concurrency });
   result.timings.index = lap();
   result.ms = Date.now() - started;
   return result;
@@ -528,16 +612,23 @@ async function playLive(
   let view: { id: string; stage: Stage; caseNumber?: string };
   if (c.by === 'integrator' && integrator) {
     // What POST /api/v1/disputes does once the key is checked: the same validation, the same start.
-    if (!Value.Check(CreateDisputeSchema, body)) throw new Error(`demo case ${c.ref}: ${[...Value.Errors(CreateDisputeSchema, body)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    if (!Value.Check(CreateDisputeSchema, body))
+      throw new Error(
+        `demo case ${c.ref}: ${[...Value.Errors(CreateDisputeSchema, body)].map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      );
     view = (await reportCase(app, integrator, body, { idempotencyKey, route: 'create' })).body as typeof view;
   } else {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/disputes',
-      headers: { authorization: `Bearer ${await tokenOf(c.by === 'integrator' ? 'admin' : c.by)}`, 'idempotency-key': idempotencyKey },
+      headers: {
+        authorization: `Bearer ${await tokenOf(c.by === 'integrator' ? 'admin' : c.by)}`,
+        'idempotency-key': idempotencyKey,
+      },
       payload: body,
     });
-    if (res.statusCode !== 201) throw new Error(`demo case ${c.ref}: reporting answered ${res.statusCode}: ${res.body}`);
+    if (res.statusCode !== 201)
+      throw new Error(`demo case ${c.ref}: reporting answered ${res.statusCode}: ${res.body}`);
     view = res.json();
   }
   for (const [who, action, payload] of c.steps) {
@@ -547,7 +638,8 @@ async function playLive(
       headers: { authorization: `Bearer ${await tokenOf(who)}` },
       payload: payload(now),
     });
-    if (res.statusCode !== 200) throw new Error(`demo case ${c.ref}: ${action} by ${who} answered ${res.statusCode}: ${res.body}`);
+    if (res.statusCode !== 200)
+      throw new Error(`demo case ${c.ref}: ${action} by ${who} answered ${res.statusCode}: ${res.body}`);
     view = res.json();
   }
   return { ref: c.ref, id: view.id, stage: view.stage, caseNumber: view.caseNumber };
@@ -584,7 +676,13 @@ export async function demoHistoryAtStart(deps: {
     });
     try {
       await app.ready();
-      const r = await ensureDemoHistory({ app, orm: deps.orm, renderer: deps.renderer, password: deps.password, concurrency: deps.embedded ? 1 : undefined });
+      const r = await ensureDemoHistory({
+        app,
+        orm: deps.orm,
+        renderer: deps.renderer,
+        password: deps.password,
+        concurrency: deps.embedded ? 1 : undefined,
+      });
       const parts = [
         r.live.length ? `${r.live.length} open cases` : undefined,
         r.past ? `${r.past.cases} closed cases over ${r.computed?.months.length ?? 6} months` : undefined,

@@ -41,7 +41,10 @@ const DAY = 24 * HOUR;
 
 /** Whether the past of the demo history is in the database already. */
 export async function hasPastHistory(em: EntityManager): Promise<boolean> {
-  const rows = await em.execute<{ found: boolean }[]>(`select exists(select 1 from disputes where created_by_id = ?) as found`, [DEMO_HISTORY_ACTOR.id]);
+  const rows = await em.execute<{ found: boolean }[]>(
+    `select exists(select 1 from disputes where created_by_id = ?) as found`,
+    [DEMO_HISTORY_ACTOR.id],
+  );
   return !!rows[0]?.found;
 }
 
@@ -157,11 +160,26 @@ async function loadDirectory(em: EntityManager): Promise<Directory> {
 /** The unit's mediator: its staff member if it has one, else a named stand-in of the demo history. */
 function mediatorOf(dir: Directory, unit: Unit): Actor {
   return (
-    dir.mediators.get(unit.code) ?? { type: 'staff', id: `demo-history:${unit.code}`, name: `${unit.name}调解员`, role: 'mediator', unitCode: unit.code, unitPath: unit.path }
+    dir.mediators.get(unit.code) ?? {
+      type: 'staff',
+      id: `demo-history:${unit.code}`,
+      name: `${unit.name}调解员`,
+      role: 'mediator',
+      unitCode: unit.code,
+      unitPath: unit.path,
+    }
   );
 }
 function repOf(dir: Directory, code: string): Actor {
-  return dir.reps.get(code) ?? { type: 'staff', id: `demo-history:${code}`, name: `${dir.agencies.get(code) ?? code}代表`, role: 'agency_rep', agencyCode: code };
+  return (
+    dir.reps.get(code) ?? {
+      type: 'staff',
+      id: `demo-history:${code}`,
+      name: `${dir.agencies.get(code) ?? code}代表`,
+      role: 'agency_rep',
+      agencyCode: code,
+    }
+  );
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -236,7 +254,18 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
     pick: d.pick,
   });
   const high = d.chance(0.025);
-  const channel = origin.level === 'grid' ? d.weighted<string>([['grid-patrol', 5], ['580-app', 3], ['12345', 2]]) : d.weighted<string>([['580-app', 5], ['12345', 4], ['open311', 1]]);
+  const channel =
+    origin.level === 'grid'
+      ? d.weighted<string>([
+          ['grid-patrol', 5],
+          ['580-app', 3],
+          ['12345', 2],
+        ])
+      : d.weighted<string>([
+          ['580-app', 5],
+          ['12345', 4],
+          ['open311', 1],
+        ]);
 
   let t = plan.received;
   const view: DisputeView = {
@@ -264,10 +293,23 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
     pastAgreements: [],
     seq: 0,
   };
-  const c: PastCase = { view, community, events: [], alerts: [], seals: [], received: plan.received, end: plan.received };
+  const c: PastCase = {
+    view,
+    community,
+    events: [],
+    alerts: [],
+    seals: [],
+    received: plan.received,
+    end: plan.received,
+  };
   let unit = community;
 
-  const emit = (type: string, actor: Actor, at: number, payload: Record<string, unknown> = {}): Record<string, unknown> => {
+  const emit = (
+    type: string,
+    actor: Actor,
+    at: number,
+    payload: Record<string, unknown> = {},
+  ): Record<string, unknown> => {
     c.events.push({ seq: 0, type, at, actor, payload });
     c.end = Math.max(c.end, at);
     return payload;
@@ -292,7 +334,8 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   enter('awaiting_acceptance');
   emit('received', DEMO_HISTORY_ACTOR, t, { unit: unit.code, caseNumber: '' });
   if (high) {
-    const text = '高风险纠纷（keyword: 报复）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。';
+    const text =
+      '高风险纠纷（keyword: 报复）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。';
     view.notes.push({ at: iso(t), by: SYSTEM, text });
     alert('high_risk', t, (n) => `${n} ${text}`);
     emit('high_risk_flagged', SYSTEM, t, { reasons: view.risk!.reasons });
@@ -300,7 +343,16 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
 
   const escalate = (actor: Actor, at: number, reason: string, automatic: boolean, kind: Escalation['kind']): void => {
     const to = street!;
-    view.escalations.push({ at: iso(at), from: unit.code, to: to.code, fromName: unit.name, toName: to.name, reason, automatic, kind });
+    view.escalations.push({
+      at: iso(at),
+      from: unit.code,
+      to: to.code,
+      fromName: unit.name,
+      toName: to.name,
+      reason,
+      automatic,
+      kind,
+    });
     emit('escalated', actor, at, { from: unit.code, to: to.code, reason, automatic });
     unit = to;
     view.unit = unitRef(to);
@@ -359,7 +411,11 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   if (d.chance(0.5 * (1 - q))) {
     const due = handlingFrom + handlingDays * DAY;
     const unitName = unit.name;
-    alert('handling_warning', handlingFrom + 0.8 * handlingDays * DAY, (n) => `${n} ${unitName}调处期限将于 ${iso(due)} 届满`);
+    alert(
+      'handling_warning',
+      handlingFrom + 0.8 * handlingDays * DAY,
+      (n) => `${n} ${unitName}调处期限将于 ${iso(due)} 届满`,
+    );
     alert('handling_breach', due, (n) => `${n} ${unitName}调处超期`);
     emit('deadline_breached', SYSTEM, due, { kind: 'handling', dueAt: iso(due) });
     t = office(Math.max(t, due) + hours(12, 96));
@@ -394,10 +450,14 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   /** Signatures, the seal and effectiveness (Art. 29); returns when it took effect. */
   const signAndSeal = (agreement: Agreement, from: number): number => {
     let at = from;
-    const signers: Array<[string, Party | undefined]> = [...view.parties.map((p, i): [string, Party] => [`party:${i}`, p]), ['mediator', undefined]];
+    const signers: Array<[string, Party | undefined]> = [
+      ...view.parties.map((p, i): [string, Party] => [`party:${i}`, p]),
+      ['mediator', undefined],
+    ];
     for (const [signer, party] of signers) {
       at = office(at + (d.chance(0.15) ? hours(18, 30) : hours(0.1, 0.8)));
-      const method: Signature['method'] = party?.kind === 'organisation' ? 'seal' : party && d.chance(0.4) ? 'fingerprint' : 'signature';
+      const method: Signature['method'] =
+        party?.kind === 'organisation' ? 'seal' : party && d.chance(0.4) ? 'fingerprint' : 'signature';
       const witness = method === 'fingerprint' ? `${origin.name}网格员` : undefined;
       const name = party ? party.name : (view.acceptedBy?.name ?? mediator.name);
       agreement.signatures.push({ signer, name, method, witness, at: iso(at), recordedBy: mediator.id });
@@ -410,7 +470,11 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
     const effectiveAt = iso(at);
     const snapshot = JSON.parse(JSON.stringify(view)) as DisputeView;
     agreement.effectiveAt = effectiveAt;
-    const followUp = followUpDeadline(new Date(at), agreement.terms.map((x) => x.dueDate ?? ''), Math.max(2, 15 * pace));
+    const followUp = followUpDeadline(
+      new Date(at),
+      agreement.terms.map((x) => x.dueDate ?? ''),
+      Math.max(2, 15 * pace),
+    );
     view.followUp = { dueAt: followUp.dueAt };
     enter('follow_up');
     const payload = emit('agreement_effective', mediator, at, { number: '', sha256: '', followUpAt: followUp.dueAt });
@@ -421,14 +485,18 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   const visit = (effective: number, performed: boolean): number => {
     const due = Date.parse(view.followUp!.dueAt);
     // Mostly on time (a few days before it is due); the weaker the region, the more often late.
-    let at = office(Math.max(effective + DAY * Math.min(1, 2 * pace), due + (d.chance(q) ? -hours(2, 72) : hours(2, 60))));
+    let at = office(
+      Math.max(effective + DAY * Math.min(1, 2 * pace), due + (d.chance(q) ? -hours(2, 72) : hours(2, 60))),
+    );
     if (at > due) {
       alert('follow_up_due', due, (n) => `${n} 已到回访时间，请回访履行情况`);
       emit('follow_up_due', SYSTEM, due, { dueAt: iso(due) });
       at = office(Math.max(at, due + hours(1, 24)));
     }
     const satisfaction = performed ? clamp(Math.round(0.5 + 4.6 * q + 0.8 * d.gauss()), 1, 5) : d.int(1, 2);
-    const note = performed ? d.pick(['协议已履行完毕，双方表示满意。', '已按协议履行，邻里关系缓和。', '款项已付清，当事人表示认可。']) : '被申请人未按期履行协议。';
+    const note = performed
+      ? d.pick(['协议已履行完毕，双方表示满意。', '已按协议履行，邻里关系缓和。', '款项已付清，当事人表示认可。'])
+      : '被申请人未按期履行协议。';
     view.followUp = { ...view.followUp!, performed, satisfaction, note, recordedAt: iso(at), recordedBy: mediator.id };
     emit('follow_up_recorded', mediator, at, { performed, satisfaction });
     return at;
@@ -450,7 +518,9 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
       round: 1,
       at: iso(meetingAt),
       place: d.chance(0.5) ? `${origin.name}现场` : `${unit.name}人民调解室`,
-      agencies: texts.agencies.filter((a) => dir.agencies.has(a)).map((code) => ({ code, name: dir.agencies.get(code)! })),
+      agencies: texts.agencies
+        .filter((a) => dir.agencies.has(a))
+        .map((code) => ({ code, name: dir.agencies.get(code)! })),
       parties: view.parties.map((_, i) => i),
       agenda: texts.agenda,
       convenedBy: mediator,
@@ -459,7 +529,13 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
     if (meeting.agencies.length) {
       view.meeting = meeting;
       enter('meeting_scheduled');
-      emit('meeting_scheduled', mediator, convened, { round: 1, at: meeting.at, place: meeting.place, agencies: meeting.agencies.map((a) => a.code), reportInDueAt: iso(convened + 4 * HOUR) });
+      emit('meeting_scheduled', mediator, convened, {
+        round: 1,
+        at: meeting.at,
+        place: meeting.place,
+        agencies: meeting.agencies.map((a) => a.code),
+        reportInDueAt: iso(convened + 4 * HOUR),
+      });
       for (const agency of meeting.agencies) {
         const rep = repOf(dir, agency.code);
         const at = office(convened + hours(0.3, 3.5));
@@ -470,7 +546,13 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
       }
       t = meetingAt + hours(1, 3);
       const agreed = outcome === 'resolved';
-      meeting.outcome = { result: agreed ? 'agreed' : 'no_agreement', facts: texts.facts, responsibilities: texts.responsibilities, losses: texts.losses, recordedAt: iso(t) };
+      meeting.outcome = {
+        result: agreed ? 'agreed' : 'no_agreement',
+        facts: texts.facts,
+        responsibilities: texts.responsibilities,
+        losses: texts.losses,
+        recordedAt: iso(t),
+      };
       view.pastMeetings = [...(view.pastMeetings ?? []), meeting];
       view.meeting = undefined;
       emit('meeting_outcome_recorded', mediator, t, { result: meeting.outcome.result, round: 1 });
@@ -515,7 +597,11 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
  * The whole past: plan the cases month by month, play them, number them in the order they came in,
  * seal their agreements in the order they took effect, and write everything in one transaction.
  */
-export async function generatePastHistory(em: EntityManager, renderer: DocumentRenderer, opts: PastHistoryOptions = {}): Promise<PastHistoryResult> {
+export async function generatePastHistory(
+  em: EntityManager,
+  renderer: DocumentRenderer,
+  opts: PastHistoryOptions = {},
+): Promise<PastHistoryResult> {
   const now = opts.now ?? new Date();
   const months = opts.months ?? 6;
   const dice = new Dice(mulberry32(opts.seed ?? 20_231_128));
@@ -544,16 +630,25 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
       const grids = [...dir.units.values()].filter((u) => u.parentCode === community.code && u.level === 'grid');
       const origins: Array<[Unit, number]> = [
         ...grids.map((g): [Unit, number] => [g, (1.5 * g.population) / Math.max(1, community.population)]),
-        [community, Math.max(0.2, 1 - grids.reduce((s, g) => s + (1.5 * g.population) / Math.max(1, community.population), 0))],
+        [
+          community,
+          Math.max(0.2, 1 - grids.reduce((s, g) => s + (1.5 * g.population) / Math.max(1, community.population), 0)),
+        ],
       ];
       const offsets = new Map(grids.map((g) => [g.code, 0.06 * dice.gauss()]));
-      const count = Math.round(((community.population / 10_000) * MONTHLY_RATE_PER_10K * dice.between(0.8, 1.25)) * span);
+      const count = Math.round((community.population / 10_000) * MONTHLY_RATE_PER_10K * dice.between(0.8, 1.25) * span);
       for (let n = 0; n < count; n++) {
         const origin = dice.weighted(origins);
         const day = Math.floor(dice.r() * Math.max(1, Math.round((until - from) / DAY)));
         const received = from + day * DAY + dice.between(8, 19.5) * HOUR;
         if (received >= until) continue;
-        plans.push({ origin, community, received, quality: clamp(quality + (offsets.get(origin.code) ?? 0), 0.5, 0.99), seed: Math.floor(dice.r() * 2 ** 31) });
+        plans.push({
+          origin,
+          community,
+          received,
+          quality: clamp(quality + (offsets.get(origin.code) ?? 0), 0.5, 0.99),
+          seed: Math.floor(dice.r() * 2 ** 31),
+        });
       }
     });
   }
@@ -570,7 +665,14 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
     .sort((a, b) => a.received - b.received);
   // The judicial-confirmation window (Art. 33) closes 30 days after effectiveness: recorded when that is past.
   for (const c of cases) {
-    if (c.windowEnds && c.windowEnds < cutoff) c.events.push({ seq: 0, type: 'judicial_confirmation_window_closed', at: c.windowEnds, actor: SYSTEM, payload: { dueAt: iso(c.windowEnds) } });
+    if (c.windowEnds && c.windowEnds < cutoff)
+      c.events.push({
+        seq: 0,
+        type: 'judicial_confirmation_window_closed',
+        at: c.windowEnds,
+        actor: SYSTEM,
+        payload: { dueAt: iso(c.windowEnds) },
+      });
   }
 
   for (const [i, c] of cases.entries()) {
@@ -579,7 +681,9 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
     c.events.forEach((e, n) => (e.seq = n + 1));
     c.view.seq = c.events.length;
   }
-  const seals = cases.flatMap((c) => c.seals.map((s) => ({ c, s }))).sort((a, b) => a.s.effectiveAt.localeCompare(b.s.effectiveAt));
+  const seals = cases
+    .flatMap((c) => c.seals.map((s) => ({ c, s })))
+    .sort((a, b) => a.s.effectiveAt.localeCompare(b.s.effectiveAt));
 
   let events = 0;
   let alerts = 0;
@@ -616,7 +720,15 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
       const sha256 = sha256Hex(canonicalAgreement(number, html, signatures));
       Object.assign(s.agreement, { number, sha256 });
       Object.assign(s.payload, { number, sha256 });
-      return [number, c.view.disputeId, s.agreement.round ?? 1, html, JSON.stringify(signatures), sha256, s.effectiveAt];
+      return [
+        number,
+        c.view.disputeId,
+        s.agreement.round ?? 1,
+        html,
+        JSON.stringify(signatures),
+        sha256,
+        s.effectiveAt,
+      ];
     });
     for (const chunk of chunks(frozen, 50)) {
       await tx.execute(
@@ -659,7 +771,14 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
       await tx.execute(
         `insert into dispute_events (dispute_id, seq, type, at, actor, payload) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
          on conflict (dispute_id, seq) do nothing`,
-        chunk.flatMap(({ id, e }) => [id, e.seq, e.type, iso(e.at), JSON.stringify(e.actor), JSON.stringify(e.payload)]),
+        chunk.flatMap(({ id, e }) => [
+          id,
+          e.seq,
+          e.type,
+          iso(e.at),
+          JSON.stringify(e.actor),
+          JSON.stringify(e.payload),
+        ]),
       );
     }
     events = rows.length;
@@ -690,7 +809,14 @@ export async function generatePastHistory(em: EntityManager, renderer: DocumentR
 
   const byOutcome: Record<string, number> = {};
   for (const c of cases) byOutcome[c.view.outcome!] = (byOutcome[c.view.outcome!] ?? 0) + 1;
-  return { cases: cases.length, byOutcome, agreements: seals.length, events, alerts, ids: cases.map((c) => c.view.disputeId) };
+  return {
+    cases: cases.length,
+    byOutcome,
+    agreements: seals.length,
+    events,
+    alerts,
+    ids: cases.map((c) => c.view.disputeId),
+  };
 }
 
 /**
@@ -753,14 +879,21 @@ export async function computeRecentSafetyIndex(
   const periods: Array<{ periodKind: 'month' | 'day'; date: string }> = [];
   for (let k = (opts.months ?? 6) - 1; k >= 0; k--) {
     const index = year * 12 + (month - 1) - k;
-    periods.push({ periodKind: 'month', date: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01` });
+    periods.push({
+      periodKind: 'month',
+      date: `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`,
+    });
   }
-  for (let k = (opts.days ?? 3) - 1; k >= 0; k--) periods.push({ periodKind: 'day', date: chinaDate(new Date(now.getTime() - k * DAY)) });
+  for (let k = (opts.days ?? 3) - 1; k >= 0; k--)
+    periods.push({ periodKind: 'day', date: chinaDate(new Date(now.getTime() - k * DAY)) });
   const queue = [...periods];
   await Promise.all(
     Array.from({ length: Math.max(1, opts.concurrency ?? 3) }, async () => {
       for (let p = queue.shift(); p; p = queue.shift()) await computeSafetyIndex(em.fork(), p);
     }),
   );
-  return { months: periods.filter((p) => p.periodKind === 'month').map((p) => p.date), days: periods.filter((p) => p.periodKind === 'day').map((p) => p.date) };
+  return {
+    months: periods.filter((p) => p.periodKind === 'month').map((p) => p.date),
+    days: periods.filter((p) => p.periodKind === 'day').map((p) => p.date),
+  };
 }

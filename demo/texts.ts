@@ -36,11 +36,24 @@ export interface TextContext {
   pick<T>(items: readonly T[]): T;
 }
 
-const SURNAMES = '陈王李张刘赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'.split('');
+const SURNAMES =
+  '陈王李张刘赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'.split(
+    '',
+  );
 export const surnames = (): readonly string[] => SURNAMES;
 
-const person = (name: string, role: Party['role'], extra: Partial<Party> = {}): Party => ({ name, role, kind: 'person', ...extra });
-const org = (name: string, role: Party['role'], representative: string): Party => ({ name, role, kind: 'organisation', representative });
+const person = (name: string, role: Party['role'], extra: Partial<Party> = {}): Party => ({
+  name,
+  role,
+  kind: 'person',
+  ...extra,
+});
+const org = (name: string, role: Party['role'], representative: string): Party => ({
+  name,
+  role,
+  kind: 'organisation',
+  representative,
+});
 const fen = (yuan: number): number => yuan * 100;
 
 type Template = (c: TextContext) => CaseTexts;
@@ -57,7 +70,13 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '空调外机移位、冷凝水导流。',
         responsibilities: `${b}应加装冷凝水管并加固支架。`,
         terms: (due) => [
-          { text: `${b}为空调外机加装冷凝水导流管并加固支架`, obligor: b, method: '请专业人员施工', place: `${b}住所`, dueDate: due(7) },
+          {
+            text: `${b}为空调外机加装冷凝水导流管并加固支架`,
+            obligor: b,
+            method: '请专业人员施工',
+            place: `${b}住所`,
+            dueDate: due(7),
+          },
         ],
         note: '上门查看外机安装位置，联系物业提供安装规范。',
         escalationReason: '涉及整栋楼外机安装规范，需街道协调物业统一整改。',
@@ -76,7 +95,15 @@ const TEMPLATES: Record<Category, Template[]> = {
         facts: `${a}租住${b}房屋一年，退租时墙面有轻微污损。`,
         matters: '押金退还及墙面修复费用扣除。',
         responsibilities: '房东可扣除合理修复费用，其余押金应退还。',
-        terms: (due) => [{ text: `${b}扣除墙面修复费300元后退还${a}剩余押金`, obligor: b, amountFen: fen(c.yuan(1200, 2700, 100)), method: '微信转账', dueDate: due(3) }],
+        terms: (due) => [
+          {
+            text: `${b}扣除墙面修复费300元后退还${a}剩余押金`,
+            obligor: b,
+            amountFen: fen(c.yuan(1200, 2700, 100)),
+            method: '微信转账',
+            dueDate: due(3),
+          },
+        ],
         note: '查看租赁合同和退租交接照片。',
         escalationReason: '双方矛盾较大，需街道司法所释法。',
         failure: { reason: '双方对扣款金额分歧较大。', referral: '告知当事人可向人民法院起诉。' },
@@ -97,12 +124,28 @@ const TEMPLATES: Record<Category, Template[]> = {
         responsibilities: `${b}对渗水负主要责任，应负责维修并补偿修复费用。`,
         losses: `${a}家天花板及墙面需重新处理，估价${amount}元。`,
         terms: (due) => [
-          { text: `${b}自费请专业人员重做卫生间防水`, obligor: b, method: '自行施工', place: `${b}住所`, dueDate: due(10) },
-          { text: `${b}一次性补偿${a}墙面修复费用`, obligor: b, amountFen: fen(amount), method: '现金支付', place: '社区人民调解委员会', dueDate: due(5) },
+          {
+            text: `${b}自费请专业人员重做卫生间防水`,
+            obligor: b,
+            method: '自行施工',
+            place: `${b}住所`,
+            dueDate: due(10),
+          },
+          {
+            text: `${b}一次性补偿${a}墙面修复费用`,
+            obligor: b,
+            amountFen: fen(amount),
+            method: '现金支付',
+            place: '社区人民调解委员会',
+            dueDate: due(5),
+          },
         ],
         note: '上门查看渗水点，拍照留存，约双方到调解室面谈。',
         escalationReason: '渗水原因涉及楼栋公共管道，需街道协调物业和检测单位。',
-        failure: { reason: '双方对渗水原因和补偿金额分歧较大，调解未成。', referral: '告知当事人可委托检测后向人民法院提起诉讼。' },
+        failure: {
+          reason: '双方对渗水原因和补偿金额分歧较大，调解未成。',
+          referral: '告知当事人可委托检测后向人民法院提起诉讼。',
+        },
         withdrawal: '双方自行协商达成一致，申请人撤回调解申请。',
         agencies: ['housing-center', 'justice-office'],
         agenda: '查明渗水原因，明确维修责任和费用分担',
@@ -164,12 +207,22 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '欠缴物业费的补交及物业服务整改。',
         responsibilities: '业主应依约交纳物业费；物业公司应改进服务、及时处理报修。',
         terms: (due) => [
-          { text: `${owner}补交所欠物业费`, obligor: owner, amountFen: fen(amount), method: '银行转账', place: '物业服务中心', dueDate: due(15) },
+          {
+            text: `${owner}补交所欠物业费`,
+            obligor: owner,
+            amountFen: fen(amount),
+            method: '银行转账',
+            place: '物业服务中心',
+            dueDate: due(15),
+          },
           { text: '物业公司在一个月内完成楼栋保洁和报修事项整改', obligor: '常德某物业服务有限公司', dueDate: due(30) },
         ],
         note: '分别约谈物业公司负责人和业主，调取近两年报修记录。',
         escalationReason: '同一小区多户业主存在类似情况，需街道协调住建部门介入。',
-        failure: { reason: '双方就减免金额未能达成一致。', referral: '告知物业公司可依法提起诉讼，业主可向住建部门投诉服务质量。' },
+        failure: {
+          reason: '双方就减免金额未能达成一致。',
+          referral: '告知物业公司可依法提起诉讼，业主可向住建部门投诉服务质量。',
+        },
         withdrawal: '业主已补交物业费，物业公司撤回申请。',
         agencies: ['housing-center'],
         agenda: '物业服务质量核查与欠费处理',
@@ -185,12 +238,19 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '电梯维修责任、维修资金使用程序。',
         responsibilities: '物业公司负责组织维修和日常维保，业主按程序表决使用维修资金。',
         terms: (due) => [
-          { text: '物业公司委托有资质的单位对电梯进行检测并出具维修方案', obligor: '某物业服务有限公司', dueDate: due(7) },
+          {
+            text: '物业公司委托有资质的单位对电梯进行检测并出具维修方案',
+            obligor: '某物业服务有限公司',
+            dueDate: due(7),
+          },
           { text: '业主代表组织本单元业主表决维修资金使用方案', obligor: a, dueDate: due(20) },
         ],
         note: '查阅电梯维保记录，联系特种设备检验机构。',
         escalationReason: '涉及电梯安全和维修资金使用，超出社区协调能力，申请街道协调。',
-        failure: { reason: '业主表决未达法定比例，维修方案无法确定。', referral: '告知当事人可向住房保障部门申请应急维修程序。' },
+        failure: {
+          reason: '业主表决未达法定比例，维修方案无法确定。',
+          referral: '告知当事人可向住房保障部门申请应急维修程序。',
+        },
         withdrawal: '物业公司已完成维修，申请人撤回申请。',
         agencies: ['safety-station', 'housing-center'],
         agenda: '电梯安全隐患、维修责任和维修资金使用',
@@ -229,7 +289,11 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '装修施工时间和噪音控制。',
         responsibilities: `${b}应遵守小区装修管理规定。`,
         terms: () => [
-          { text: '工作日8:00—12:00、14:30—18:00施工，周末不进行电钻、切割等高噪音作业', obligor: b, place: `${b}住所` },
+          {
+            text: '工作日8:00—12:00、14:30—18:00施工，周末不进行电钻、切割等高噪音作业',
+            obligor: b,
+            place: `${b}住所`,
+          },
           { text: `${b}向${a}家当面致歉`, obligor: b },
         ],
         note: '与物业核对装修备案，约装修负责人到场。',
@@ -274,7 +338,13 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '遗产房屋的分割方式及补偿。',
         responsibilities: '两人为同一顺序法定继承人，应均等继承（民法典第一千一百三十条）。',
         terms: (due) => [
-          { text: `房屋归${b}所有，${b}向${a}支付折价补偿款`, obligor: b, amountFen: fen(c.yuan(80000, 160000, 1000)), method: '银行转账', dueDate: due(30) },
+          {
+            text: `房屋归${b}所有，${b}向${a}支付折价补偿款`,
+            obligor: b,
+            amountFen: fen(c.yuan(80000, 160000, 1000)),
+            method: '银行转账',
+            dueDate: due(30),
+          },
           { text: '双方共同办理房屋继承过户手续', obligor: `${a}、${b}`, dueDate: due(45) },
         ],
         note: '分别走访兄弟二人，了解房屋现状和评估价格。',
@@ -292,17 +362,31 @@ const TEMPLATES: Record<Category, Template[]> = {
       return {
         title: '子女赡养费分摊家庭纠纷',
         description: `${c.place}老人${mother}（78岁）反映，两个子女对赡养费和日常照料分工互相推诿，老人生活无人照顾。`,
-        parties: [person(mother, 'applicant', { sex: 'female', age: 78 }), person(a, 'respondent'), person(b, 'respondent')],
+        parties: [
+          person(mother, 'applicant', { sex: 'female', age: 78 }),
+          person(a, 'respondent'),
+          person(b, 'respondent'),
+        ],
         facts: `${mother}年老多病，两名子女均有赡养能力，但对分担方式存在分歧。`,
         matters: '赡养费数额、支付方式及日常照料。',
         responsibilities: '子女对父母有赡养扶助的法定义务（民法典第一千零六十七条）。',
         terms: (due) => [
-          { text: `${a}、${b}每人每月支付赡养费`, obligor: `${a}、${b}`, amountFen: fen(amount), method: '每月5日前转账', place: `${mother}住所`, dueDate: due(10) },
+          {
+            text: `${a}、${b}每人每月支付赡养费`,
+            obligor: `${a}、${b}`,
+            amountFen: fen(amount),
+            method: '每月5日前转账',
+            place: `${mother}住所`,
+            dueDate: due(10),
+          },
           { text: '两人轮流每周陪同老人就医、照料生活', obligor: `${a}、${b}` },
         ],
         note: '分别走访老人和两名子女，了解家庭经济情况。',
         escalationReason: '家庭矛盾较深，需街道司法所参与释法。',
-        failure: { reason: '子女一方拒不承担赡养义务。', referral: '告知老人可向人民法院提起赡养费诉讼，社区协助申请法律援助。' },
+        failure: {
+          reason: '子女一方拒不承担赡养义务。',
+          referral: '告知老人可向人民法院提起赡养费诉讼，社区协助申请法律援助。',
+        },
         withdrawal: '家庭内部已达成一致，申请人撤回申请。',
         agencies: ['justice-office'],
         agenda: '赡养义务释法与分担方案',
@@ -321,11 +405,21 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '拖欠劳务报酬的支付。',
         responsibilities: '某装饰工程部应足额支付劳务报酬。',
         terms: (due) => [
-          { text: `某装饰工程部向${a}等3人支付所欠工钱`, obligor: '某装饰工程部', amountFen: fen(amount), method: '银行转账', place: '社区人民调解委员会', dueDate: due(7) },
+          {
+            text: `某装饰工程部向${a}等3人支付所欠工钱`,
+            obligor: '某装饰工程部',
+            amountFen: fen(amount),
+            method: '银行转账',
+            place: '社区人民调解委员会',
+            dueDate: due(7),
+          },
         ],
         note: '核对考勤记录和工程结算单，电话联系工程部负责人。',
         escalationReason: '涉及拖欠农民工工资，需要街道协调人社部门。',
-        failure: { reason: '工程部负责人拒绝支付。', referral: '告知当事人可向劳动保障监察机构投诉或申请劳动仲裁，并协助申请法律援助。' },
+        failure: {
+          reason: '工程部负责人拒绝支付。',
+          referral: '告知当事人可向劳动保障监察机构投诉或申请劳动仲裁，并协助申请法律援助。',
+        },
         withdrawal: '工程部已结清工钱，申请人撤回申请。',
         agencies: ['labor', 'justice-office'],
         agenda: '核实欠薪金额，督促支付',
@@ -341,7 +435,15 @@ const TEMPLATES: Record<Category, Template[]> = {
         facts: `餐馆扣发${a}工资，扣款依据不足。`,
         matters: '离职工资的结算。',
         responsibilities: '餐馆应按约支付工资，不得无据扣款。',
-        terms: (due) => [{ text: `某餐馆向${a}支付剩余工资`, obligor: '某餐馆', amountFen: fen(amount), method: '微信转账', dueDate: due(3) }],
+        terms: (due) => [
+          {
+            text: `某餐馆向${a}支付剩余工资`,
+            obligor: '某餐馆',
+            amountFen: fen(amount),
+            method: '微信转账',
+            dueDate: due(3),
+          },
+        ],
         note: '调取工资条和聊天记录，约餐馆负责人面谈。',
         escalationReason: '用人单位拒不配合，需街道协调人社部门。',
         failure: { reason: '双方对扣款金额分歧较大。', referral: '告知当事人可申请劳动仲裁。' },
@@ -364,7 +466,13 @@ const TEMPLATES: Record<Category, Template[]> = {
         responsibilities: '装修公司应在保修期内免费返修。',
         terms: (due) => [
           { text: '装修公司免费返修卫生间瓷砖', obligor: '某装饰设计有限公司', dueDate: due(15) },
-          { text: `装修公司补偿${a}返修期间的损失`, obligor: '某装饰设计有限公司', amountFen: fen(amount), method: '银行转账', dueDate: due(20) },
+          {
+            text: `装修公司补偿${a}返修期间的损失`,
+            obligor: '某装饰设计有限公司',
+            amountFen: fen(amount),
+            method: '银行转账',
+            dueDate: due(20),
+          },
         ],
         note: '现场查看空鼓情况，核对装修合同保修条款。',
         escalationReason: '需市场监管部门认定施工质量。',
@@ -384,7 +492,15 @@ const TEMPLATES: Record<Category, Template[]> = {
         facts: `${a}储值卡余额${amount}元，店铺停业期间无法消费。`,
         matters: '预付卡余额退还。',
         responsibilities: '店铺应退还未消费余额。',
-        terms: (due) => [{ text: `某美发店退还${a}储值卡余额`, obligor: '某美发店', amountFen: fen(amount), method: '原路退回', dueDate: due(7) }],
+        terms: (due) => [
+          {
+            text: `某美发店退还${a}储值卡余额`,
+            obligor: '某美发店',
+            amountFen: fen(amount),
+            method: '原路退回',
+            dueDate: due(7),
+          },
+        ],
         note: '核对储值卡消费记录。',
         escalationReason: '同一店铺涉及多名消费者，需街道协调市场监管部门。',
         failure: { reason: '店铺经营者联系不上。', referral: '告知当事人可向市场监管部门投诉或向人民法院起诉。' },
@@ -428,7 +544,9 @@ const TEMPLATES: Record<Category, Template[]> = {
         facts: `监控显示${b}倒车时剐蹭${a}停放的车辆。`,
         matters: '修车费用的承担。',
         responsibilities: `${b}负全部责任。`,
-        terms: (due) => [{ text: `${b}承担${a}车辆维修费用`, obligor: b, amountFen: fen(amount), method: '微信转账', dueDate: due(3) }],
+        terms: (due) => [
+          { text: `${b}承担${a}车辆维修费用`, obligor: b, amountFen: fen(amount), method: '微信转账', dueDate: due(3) },
+        ],
         note: '调取小区监控，查看维修报价单。',
         escalationReason: '双方要求交警认定责任。',
         failure: { reason: '被申请人不认可维修报价。', referral: '告知当事人可向人民法院起诉。' },
@@ -448,7 +566,16 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '医疗费及误工费赔偿。',
         responsibilities: `${b}负主要责任。`,
         losses: `医疗费及误工费共计${amount}元。`,
-        terms: (due) => [{ text: `${b}赔偿${a}医疗费及误工费`, obligor: b, amountFen: fen(amount), method: '现金支付', place: '社区人民调解委员会', dueDate: due(5) }],
+        terms: (due) => [
+          {
+            text: `${b}赔偿${a}医疗费及误工费`,
+            obligor: b,
+            amountFen: fen(amount),
+            method: '现金支付',
+            place: '社区人民调解委员会',
+            dueDate: due(5),
+          },
+        ],
         note: '查看交警事故认定书和医疗票据。',
         escalationReason: '赔偿金额较大，需街道协调交警部门。',
         failure: { reason: '双方对赔偿金额分歧较大。', referral: '告知当事人可向人民法院提起诉讼。' },
@@ -470,7 +597,13 @@ const TEMPLATES: Record<Category, Template[]> = {
         matters: '医疗及疫苗费用赔偿、文明养犬。',
         responsibilities: `${b}作为饲养人应承担侵权责任（民法典第一千二百四十五条）。`,
         terms: (due) => [
-          { text: `${b}赔偿${a}医疗及疫苗费用`, obligor: b, amountFen: fen(amount), method: '现金支付', dueDate: due(3) },
+          {
+            text: `${b}赔偿${a}医疗及疫苗费用`,
+            obligor: b,
+            amountFen: fen(amount),
+            method: '现金支付',
+            dueDate: due(3),
+          },
           { text: `${b}今后遛狗拴绳并及时清理犬只粪便`, obligor: b },
         ],
         note: '查看就医票据，了解犬只登记情况。',

@@ -54,7 +54,9 @@ function parseClock(value: unknown, what: string): number {
   const hours = Number(m?.[1]);
   const minutes = Number(m?.[2]);
   if (!m || minutes > 59 || hours > 24 || (hours === 24 && minutes !== 0)) {
-    throw new Error(`Invalid office hours: ${what} is ${JSON.stringify(value)}, expected a time "HH:MM" from 00:00 to 24:00`);
+    throw new Error(
+      `Invalid office hours: ${what} is ${JSON.stringify(value)}, expected a time "HH:MM" from 00:00 to 24:00`,
+    );
   }
   return (hours * 60 + minutes) * MINUTE_MS;
 }
@@ -76,7 +78,9 @@ export function parseOfficeHours(periods: readonly OfficePeriod[]): Span[] {
     const end = parseClock(p?.end, `${name} end`);
     if (end <= start) throw new Error(`Invalid office hours: ${name} (${p?.start}-${p?.end}) must end after it starts`);
     if (start < previousEnd) {
-      throw new Error(`Invalid office hours: ${name} (${p?.start}-${p?.end}) overlaps or precedes the period before it; periods must be sorted and non-overlapping`);
+      throw new Error(
+        `Invalid office hours: ${name} (${p?.start}-${p?.end}) overlaps or precedes the period before it; periods must be sorted and non-overlapping`,
+      );
     }
     previousEnd = end;
     spans.push([start, end]);
@@ -122,7 +126,8 @@ function resolve(cal: CalendarSpec): Resolved {
   // Office hours are validated even for wall-clock: a bad configuration should fail loudly.
   const spans = parseOfficeHours(cal.officeHours ?? DEFAULT_OFFICE_HOURS);
   if (cal.kind === 'wall-clock') return { kind: 'wall-clock' };
-  if (cal.kind === 'cn-workdays') return { kind: 'cn-workdays', spans, dayMs: spanTotal(spans), table: cal.holidays ?? SEED_HOLIDAYS };
+  if (cal.kind === 'cn-workdays')
+    return { kind: 'cn-workdays', spans, dayMs: spanTotal(spans), table: cal.holidays ?? SEED_HOLIDAYS };
   throw new Error(`Unknown calendar kind ${JSON.stringify((cal as { kind: unknown }).kind)}`);
 }
 

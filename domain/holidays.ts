@@ -69,7 +69,7 @@ export function applicable(arrangements: readonly Arrangement[], unitPath?: stri
   const national = arrangements.filter((a) => a.region === null);
   const regional = arrangements
     .filter((a) => a.region !== null && !!a.regionPath && !!unitPath && unitPath.startsWith(a.regionPath))
-    .sort((a, b) => (a.regionPath!.length - b.regionPath!.length) || a.year - b.year);
+    .sort((a, b) => a.regionPath!.length - b.regionPath!.length || a.year - b.year);
   return [...national.sort((a, b) => a.year - b.year), ...regional];
 }
 
@@ -104,7 +104,12 @@ export function seedArrangements(): Arrangement[] {
   add(chineseDays.workdays as Record<string, string>, 'work');
   return [...byYear.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([year, days]) => ({ region: null, year, revision: 0, days: days.sort((a, b) => a.date.localeCompare(b.date)) }));
+    .map(([year, days]) => ({
+      region: null,
+      year,
+      revision: 0,
+      days: days.sort((a, b) => a.date.localeCompare(b.date)),
+    }));
 }
 
 /** The built-in seed table (national, chinese-days), for pure tests and for deadlines with no revision. */
@@ -122,7 +127,8 @@ export const beijingYear = (ms: number): number => new Date(ms + 8 * 3_600_000).
 /** The years in [fromMs, toMs] (Beijing time) for which the table has no national arrangement. */
 export function missingYears(table: HolidayTable, fromMs: number, toMs: number): number[] {
   const missing: number[] = [];
-  for (let y = beijingYear(fromMs); y <= beijingYear(Math.max(fromMs, toMs)); y++) if (!table.years.has(y)) missing.push(y);
+  for (let y = beijingYear(fromMs); y <= beijingYear(Math.max(fromMs, toMs)); y++)
+    if (!table.years.has(y)) missing.push(y);
   return missing;
 }
 
@@ -143,18 +149,27 @@ export const MAX_DAYS_PER_YEAR = 120;
 export function checkArrangement(year: number, days: readonly HolidayDay[]): ArrangementProblem[] {
   const problems: ArrangementProblem[] = [];
   if (!Number.isInteger(year) || year < 1990 || year > 2200) {
-    problems.push({ at: 'year', message: `年份 ${year} 不在 1990–2200 之内 / year ${year} is not between 1990 and 2200` });
+    problems.push({
+      at: 'year',
+      message: `年份 ${year} 不在 1990–2200 之内 / year ${year} is not between 1990 and 2200`,
+    });
     return problems;
   }
   if (days.length > MAX_DAYS_PER_YEAR) {
-    problems.push({ at: 'days', message: `一年最多 ${MAX_DAYS_PER_YEAR} 天 / at most ${MAX_DAYS_PER_YEAR} days a year, got ${days.length}` });
+    problems.push({
+      at: 'days',
+      message: `一年最多 ${MAX_DAYS_PER_YEAR} 天 / at most ${MAX_DAYS_PER_YEAR} days a year, got ${days.length}`,
+    });
   }
   const seen = new Map<string, number>();
   days.forEach((d, i) => {
     const at = `days[${i}]`;
     const day = dayNumberOf(d.date);
     if (Number.isNaN(day)) {
-      problems.push({ at: `${at}.date`, message: `“${d.date}”不是有效日期（YYYY-MM-DD）/ not a calendar date "YYYY-MM-DD"` });
+      problems.push({
+        at: `${at}.date`,
+        message: `“${d.date}”不是有效日期（YYYY-MM-DD）/ not a calendar date "YYYY-MM-DD"`,
+      });
       return;
     }
     if (Number(d.date.slice(0, 4)) !== year) {
@@ -162,7 +177,10 @@ export function checkArrangement(year: number, days: readonly HolidayDay[]): Arr
     }
     const first = seen.get(d.date);
     if (first !== undefined) {
-      problems.push({ at: `${at}.date`, message: `${d.date} 重复（又见 days[${first}]）/ listed twice (see days[${first}])` });
+      problems.push({
+        at: `${at}.date`,
+        message: `${d.date} 重复（又见 days[${first}]）/ listed twice (see days[${first}])`,
+      });
     }
     seen.set(d.date, i);
     const weekday = weekdayOf(day);

@@ -55,7 +55,17 @@ export type Action = (typeof ACTIONS)[number];
  */
 export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
   awaiting_acceptance: ['accept', 'decline', 'add-note', 'reassign', 'withdraw'],
-  in_mediation: ['add-note', 'suspend', 'resume', 'escalate', 'schedule-meeting', 'resolve', 'fail', 'withdraw', 'reassign'],
+  in_mediation: [
+    'add-note',
+    'suspend',
+    'resume',
+    'escalate',
+    'schedule-meeting',
+    'resolve',
+    'fail',
+    'withdraw',
+    'reassign',
+  ],
   meeting_scheduled: ['confirm-attendance', 'decline-attendance', 'record-outcome', 'add-note', 'withdraw'],
   awaiting_signatures: ['sign', 'seal', 'reject-agreement', 'add-note', 'withdraw'],
   follow_up: ['record-follow-up', 'reopen', 'fail', 'add-note'],

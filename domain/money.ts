@@ -21,7 +21,8 @@ function groupToCapitals(group: number): string {
 
 /** 1_200_000 fen → 人民币壹万贰仟元整; 123_456 → 人民币壹仟贰佰叁拾肆元伍角陆分. */
 export function fenToCapitals(fen: number): string {
-  if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`amount must be a non-negative whole number of fen, got ${fen}`);
+  if (!Number.isSafeInteger(fen) || fen < 0)
+    throw new RangeError(`amount must be a non-negative whole number of fen, got ${fen}`);
   const yuan = Math.floor(fen / 100);
   const jiao = Math.floor(fen / 10) % 10;
   const cent = fen % 10;

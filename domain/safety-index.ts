@@ -28,7 +28,10 @@ export interface IndexMetrics {
   highRisk: number;
 }
 
-export type IndexWeights = Record<'onTimeAcceptance' | 'onTimeResolution' | 'successRate' | 'retention' | 'satisfaction' | 'lowReopen' | 'lowIncidence', number>;
+export type IndexWeights = Record<
+  'onTimeAcceptance' | 'onTimeResolution' | 'successRate' | 'retention' | 'satisfaction' | 'lowReopen' | 'lowIncidence',
+  number
+>;
 
 export const DEFAULT_WEIGHTS: IndexWeights = {
   onTimeAcceptance: 20,
@@ -56,7 +59,8 @@ export function weightsFrom(stored: unknown): IndexWeights {
   return out;
 }
 
-const ratio = (part: number, whole: number): number | null => (whole > 0 ? Math.min(1, Math.max(0, part / whole)) : null);
+const ratio = (part: number, whole: number): number | null =>
+  whole > 0 ? Math.min(1, Math.max(0, part / whole)) : null;
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 export function metricsOf(f: IndexFigures): IndexMetrics {
@@ -106,7 +110,9 @@ export function bandOf(score: number): (typeof BANDS)[number] {
 }
 
 /** Ranks (1 = best) among units sharing a parent; equal scores share a rank. */
-export function rankAmongSiblings<T extends { parentCode?: string; score: number }>(units: T[]): Array<T & { rank: number }> {
+export function rankAmongSiblings<T extends { parentCode?: string; score: number }>(
+  units: T[],
+): Array<T & { rank: number }> {
   return units.map((u) => ({
     ...u,
     rank: 1 + units.filter((o) => o.parentCode === u.parentCode && o.score > u.score).length,

@@ -11,7 +11,10 @@ export const CODE_PATTERN = '^[a-z0-9][a-z0-9-]{0,63}$';
 const STRING_ENUM = 'StringEnum';
 // TypeBox's own checks (Value.Check, used by scripts) learn the kind; Fastify validates with Ajv.
 if (!TypeRegistry.Has(STRING_ENUM)) {
-  TypeRegistry.Set(STRING_ENUM, (schema: { enum: string[] }, value) => typeof value === 'string' && schema.enum.includes(value));
+  TypeRegistry.Set(
+    STRING_ENUM,
+    (schema: { enum: string[] }, value) => typeof value === 'string' && schema.enum.includes(value),
+  );
 }
 
 /**

@@ -30,17 +30,29 @@ export function pickRule<R extends Pick<SlaRule, 'category' | 'priority' | 'leve
   return best;
 }
 
-export function calendarOf(rule: Pick<SlaRule, 'calendar'>, officeHours?: OfficePeriod[], holidays?: HolidayTable): CalendarSpec {
+export function calendarOf(
+  rule: Pick<SlaRule, 'calendar'>,
+  officeHours?: OfficePeriod[],
+  holidays?: HolidayTable,
+): CalendarSpec {
   return rule.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours, holidays } : { kind: 'wall-clock' };
 }
 
 /** The calendar a recorded deadline runs on, with the holiday table given (the seed if none). */
-export function calendarOfDeadline(d: Pick<Deadline, 'calendar'>, officeHours?: OfficePeriod[], holidays?: HolidayTable): CalendarSpec {
+export function calendarOfDeadline(
+  d: Pick<Deadline, 'calendar'>,
+  officeHours?: OfficePeriod[],
+  holidays?: HolidayTable,
+): CalendarSpec {
   return d.calendar === 'cn-workdays' ? { kind: 'cn-workdays', officeHours, holidays } : { kind: 'wall-clock' };
 }
 
 /** What a `cn-workdays` deadline records of the holiday data it was computed with: the revision, and the years it lacked. */
-function provenance(cal: CalendarSpec, startedAt: string, dueAt: string): Pick<Deadline, 'calendarRevision' | 'provisionalYears'> {
+function provenance(
+  cal: CalendarSpec,
+  startedAt: string,
+  dueAt: string,
+): Pick<Deadline, 'calendarRevision' | 'provisionalYears'> {
   if (cal.kind !== 'cn-workdays') return {};
   const table = cal.holidays ?? SEED_HOLIDAYS;
   const missing = missingYears(table, Date.parse(startedAt), Date.parse(dueAt));
@@ -71,7 +83,12 @@ export function deadlineAfter(
 }
 
 /** The deadline after a suspension: later by exactly the working time the clock was stopped. */
-export function resumeDeadline(d: Deadline, resumedAt: Date, officeHours?: OfficePeriod[], holidays?: HolidayTable): Deadline {
+export function resumeDeadline(
+  d: Deadline,
+  resumedAt: Date,
+  officeHours?: OfficePeriod[],
+  holidays?: HolidayTable,
+): Deadline {
   if (!d.pausedAt) return d;
   const cal = calendarOfDeadline(d, officeHours, holidays);
   const pausedAt = new Date(d.pausedAt);
@@ -92,7 +109,13 @@ export function resumeDeadline(d: Deadline, resumedAt: Date, officeHours?: Offic
  * and a wall-clock deadline stay as they are. Returns the deadline unchanged (the same object) when
  * nothing moves and its provenance is the same.
  */
-export function replanDeadline(d: Deadline, at: Date, before: HolidayTable, next: HolidayTable, officeHours?: OfficePeriod[]): Deadline {
+export function replanDeadline(
+  d: Deadline,
+  at: Date,
+  before: HolidayTable,
+  next: HolidayTable,
+  officeHours?: OfficePeriod[],
+): Deadline {
   if (d.calendar !== 'cn-workdays' || d.breached) return d;
   const from = d.pausedAt ? new Date(d.pausedAt) : at;
   const oldCal = calendarOfDeadline(d, officeHours, before);

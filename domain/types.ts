@@ -37,7 +37,8 @@ export interface UnitRef {
   path?: string;
 }
 
-export type DeadlineKind = 'accept' | 'handling' | 'report_in' | 'signatures' | 'follow_up' | 'judicial_confirmation' | 'meeting_reminder';
+export type DeadlineKind =
+  'accept' | 'handling' | 'report_in' | 'signatures' | 'follow_up' | 'judicial_confirmation' | 'meeting_reminder';
 
 export interface Deadline {
   kind: DeadlineKind;

@@ -33,7 +33,8 @@ export class InstallMismatch extends Error {
   override name = 'InstallMismatch';
 }
 
-const RESET = '运行 npm run reset 将旧数据移到一旁后重新启动 / run `npm run reset` to move the old data aside, then start again';
+const RESET =
+  '运行 npm run reset 将旧数据移到一旁后重新启动 / run `npm run reset` to move the old data aside, then start again';
 
 /** What the data folder holds, read before the dev server starts (it creates a fresh store). */
 export function readDataFolder(dataDir: string, storeFile: string): { storeExists: boolean; record?: InstallRecord } {
@@ -53,29 +54,43 @@ export async function checkInstall(
   const { record, storeExists } = opts.folder;
   const where = opts.dataDir;
   if (storeExists && !record) {
-    throw new InstallMismatch(`${where} 中的 Temporal 数据来自较早的版本，与当前的工作流代码不兼容；${RESET} (${where} holds Temporal data of an earlier version, which this workflow code cannot replay)`);
+    throw new InstallMismatch(
+      `${where} 中的 Temporal 数据来自较早的版本，与当前的工作流代码不兼容；${RESET} (${where} holds Temporal data of an earlier version, which this workflow code cannot replay)`,
+    );
   }
   if (record && record.generation !== WORKFLOW_GENERATION) {
     throw new InstallMismatch(
       `${where} 中的数据属于工作流第 ${record.generation} 代，当前代码为第 ${WORKFLOW_GENERATION} 代；${RESET} (${where} is of workflow generation ${record.generation}, this code is ${WORKFLOW_GENERATION})`,
     );
   }
-  const [claim] = await em.execute<{ value: InstallRecord }[]>('select value from settings where key = ?', [SETTING_KEY]);
+  const [claim] = await em.execute<{ value: InstallRecord }[]>('select value from settings where key = ?', [
+    SETTING_KEY,
+  ]);
   const owner = claim?.value;
   if (record && storeExists) {
     if (owner && owner.installId !== record.installId) {
-      throw new InstallMismatch(`数据库属于另一个安装（${owner.installId.slice(0, 8)}），与 ${where} 不配套；请设置 DATABASE_URL 指向本安装的数据库，或${RESET} (the database belongs to another install)`);
+      throw new InstallMismatch(
+        `数据库属于另一个安装（${owner.installId.slice(0, 8)}），与 ${where} 不配套；请设置 DATABASE_URL 指向本安装的数据库，或${RESET} (the database belongs to another install)`,
+      );
     }
     if (owner) return { installId: record.installId, claimed: false };
   } else if (owner) {
     // A fresh store (data/ new or deleted) and a database that already belongs to an install.
-    throw new InstallMismatch(`数据库已属于另一个安装（${owner.installId.slice(0, 8)}），其案件的工作流不在新的 ${where} 中；${RESET} (the database belongs to an install whose Temporal store is gone)`);
+    throw new InstallMismatch(
+      `数据库已属于另一个安装（${owner.installId.slice(0, 8)}），其案件的工作流不在新的 ${where} 中；${RESET} (the database belongs to an install whose Temporal store is gone)`,
+    );
   }
   const [cases] = await em.execute<{ n: string }[]>('select count(*) as n from disputes');
   if (Number(cases?.n ?? 0) > 0) {
-    throw new InstallMismatch(`数据库中已有 ${cases!.n} 件案件，但不属于 ${where} 中的 Temporal 数据；${RESET} (the database holds cases of another Temporal store)`);
+    throw new InstallMismatch(
+      `数据库中已有 ${cases!.n} 件案件，但不属于 ${where} 中的 Temporal 数据；${RESET} (the database holds cases of another Temporal store)`,
+    );
   }
-  const mine: InstallRecord = record ?? { installId: randomUUID(), generation: WORKFLOW_GENERATION, createdAt: (opts.now ?? new Date()).toISOString() };
+  const mine: InstallRecord = record ?? {
+    installId: randomUUID(),
+    generation: WORKFLOW_GENERATION,
+    createdAt: (opts.now ?? new Date()).toISOString(),
+  };
   await em.execute(
     `insert into settings (key, value, updated_at, updated_by) values (?, ?::jsonb, now(), 'npm start')
      on conflict (key) do nothing`,

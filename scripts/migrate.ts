@@ -10,7 +10,10 @@ async function main(): Promise<void> {
     const applied = await migrate(orm);
     console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
     if (process.argv.includes('--seed')) {
-      const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
+      const seeded = await seedDemo(orm.em.fork(), {
+        demoPassword: config.demoPassword,
+        demoApiKey: config.demoApiKey,
+      });
       if (seeded.generatedApiKey) console.log(`demo integrator API key (shown once): ${seeded.generatedApiKey}`);
       console.log('demo directory seeded');
     }

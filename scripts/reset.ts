@@ -10,7 +10,12 @@ import { DATA_DIR } from '../config/paths';
 
 const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function reset(opts: { dataDir: string; adminUrl?: string; database?: string; now?: Date }): Promise<string[]> {
+export async function reset(opts: {
+  dataDir: string;
+  adminUrl?: string;
+  database?: string;
+  now?: Date;
+}): Promise<string[]> {
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const done: string[] = [];
   if (existsSync(opts.dataDir)) {
@@ -27,7 +32,10 @@ export async function reset(opts: { dataDir: string; adminUrl?: string; database
       const found = await client.query('select 1 from pg_database where datname = $1', [name]);
       if (found.rowCount) {
         const aside = `${name}_old_${stamp.replace('-', '')}`;
-        await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+        await client.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [name],
+        );
         await client.query(`alter database ${name} rename to ${aside}`);
         done.push(`数据库 ${name} 已改名为 ${aside} / renamed database ${name} to ${aside}`);
       }
@@ -46,7 +54,10 @@ if (require.main === module) {
     .then((done) => {
       for (const line of done) console.log(line);
       if (done.length === 0) console.log('没有需要移开的数据 / nothing to move aside');
-      if (configured) console.log('DATABASE_URL 已设置：该数据库未改动，请指向一个空数据库 / DATABASE_URL is set: that database was left alone; point it at an empty one');
+      if (configured)
+        console.log(
+          'DATABASE_URL 已设置：该数据库未改动，请指向一个空数据库 / DATABASE_URL is set: that database was left alone; point it at an empty one',
+        );
       console.log('现在运行 npm start / now run `npm start`');
     })
     .catch((err: unknown) => {

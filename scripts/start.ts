@@ -91,10 +91,22 @@ async function main(): Promise<void> {
       void stop(1);
     });
     // First start: open cases in varied stages and six months of past for the board (DEMO_HISTORY=0 skips).
-    const demoHistory = await demoHistoryAtStart({ orm, temporal, renderer, password: config.demoPassword, embedded: db.kind === 'embedded' });
+    const demoHistory = await demoHistoryAtStart({
+      orm,
+      temporal,
+      renderer,
+      password: config.demoPassword,
+      embedded: db.kind === 'embedded',
+    });
 
     const chromiumPath = findChromium(config.chromiumPath);
-    const app = await buildApp({ config, orm, temporal, renderer, pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined });
+    const app = await buildApp({
+      config,
+      orm,
+      temporal,
+      renderer,
+      pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
+    });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
 

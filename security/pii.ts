@@ -11,7 +11,8 @@ export function maskText(text: string): string {
 }
 
 /** 陈某某 → 陈** */
-export const maskName = (name: string): string => (name.length <= 1 ? '*' : name[0] + '*'.repeat(Math.min(name.length - 1, 2)));
+export const maskName = (name: string): string =>
+  name.length <= 1 ? '*' : name[0] + '*'.repeat(Math.min(name.length - 1, 2));
 
 const MASKERS: Record<string, (v: string) => string> = {
   name: maskName,

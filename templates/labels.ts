@@ -7,7 +7,13 @@ export const LABELS = {
     sex: { male: '男', female: '女' } as Record<string, string>,
     role: { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as Record<string, string>,
     method: { signature: '签名', seal: '盖章', fingerprint: '按指印' } as Record<string, string>,
-    channel: { 'grid-patrol': '网格员排查', '12345': '12345热线', '580-app': '平安常德580', open311: 'Open311', api: '系统对接' } as Record<string, string>,
+    channel: {
+      'grid-patrol': '网格员排查',
+      '12345': '12345热线',
+      '580-app': '平安常德580',
+      open311: 'Open311',
+      api: '系统对接',
+    } as Record<string, string>,
     category: {
       neighbour: '邻里纠纷',
       property: '物业纠纷',
@@ -29,7 +35,13 @@ export const LABELS = {
     sex: { male: 'male', female: 'female' } as Record<string, string>,
     role: { applicant: 'Applicant', respondent: 'Respondent', third_party: 'Third party' } as Record<string, string>,
     method: { signature: 'signature', seal: 'seal', fingerprint: 'fingerprint' } as Record<string, string>,
-    channel: { 'grid-patrol': 'grid patrol', '12345': '12345 hotline', '580-app': 'Ping’an Changde 580', open311: 'Open311', api: 'API' } as Record<string, string>,
+    channel: {
+      'grid-patrol': 'grid patrol',
+      '12345': '12345 hotline',
+      '580-app': 'Ping’an Changde 580',
+      open311: 'Open311',
+      api: 'API',
+    } as Record<string, string>,
     category: {
       neighbour: 'neighbour dispute',
       property: 'property management dispute',
@@ -42,8 +54,16 @@ export const LABELS = {
       other: 'other dispute',
     } as Record<string, string>,
     answer: { confirmed: 'reported in', declined: 'declined', none: 'no answer' },
-    meetingResult: { agreed: 'agreement reached', no_agreement: 'no agreement', adjourned: 'adjourned' } as Record<string, string>,
-    caseResult: { agreed: 'mediation agreement reached', failed: 'mediation failed', withdrawn: 'withdrawn by a party', ongoing: 'mediation in progress' },
+    meetingResult: { agreed: 'agreement reached', no_agreement: 'no agreement', adjourned: 'adjourned' } as Record<
+      string,
+      string
+    >,
+    caseResult: {
+      agreed: 'mediation agreement reached',
+      failed: 'mediation failed',
+      withdrawn: 'withdrawn by a party',
+      ongoing: 'mediation in progress',
+    },
     performed: { yes: 'performed', no: 'not performed' },
     mediator: 'People’s mediator',
   },

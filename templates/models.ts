@@ -38,7 +38,9 @@ function parties(view: DisputeView, ctx: DocumentContext, signatures: Signature[
       idNumber: hide(p.idNumber),
       address: p.address ?? null,
       representative: p.representative ?? null,
-      signature: signature ? { ...signature, witness: signature.witness ?? null, methodLabel: L.method[signature.method]! } : null,
+      signature: signature
+        ? { ...signature, witness: signature.witness ?? null, methodLabel: L.method[signature.method]! }
+        : null,
     };
   });
 }
@@ -52,7 +54,12 @@ function meetingModel(m: Meeting, ctx: DocumentContext) {
     agenda: m.agenda ?? null,
     agencies: m.agencies.map((a) => ({
       name: a.name,
-      answer: a.answer === 'confirmed' ? L.answer.confirmed : a.answer === 'declined' ? `${L.answer.declined}（${a.note ?? ''}）` : L.answer.none,
+      answer:
+        a.answer === 'confirmed'
+          ? L.answer.confirmed
+          : a.answer === 'declined'
+            ? `${L.answer.declined}（${a.note ?? ''}）`
+            : L.answer.none,
     })),
     outcome: m.outcome
       ? {
@@ -90,7 +97,12 @@ export function intakeModel(view: DisputeView, ctx: DocumentContext) {
     acceptedAt: view.acceptedAt ?? null,
     highRisk: view.risk?.high ?? false,
     riskReasons: view.risk?.reasons.join('；') ?? null,
-    escalations: view.escalations.map((e) => ({ at: e.at, from: e.fromName ?? e.from, to: e.toName ?? e.to, reason: e.reason })),
+    escalations: view.escalations.map((e) => ({
+      at: e.at,
+      from: e.fromName ?? e.from,
+      to: e.toName ?? e.to,
+      reason: e.reason,
+    })),
   };
 }
 
@@ -99,12 +111,18 @@ export function summonsModel(view: DisputeView, ctx: DocumentContext) {
   const meeting = view.meeting ?? view.pastMeetings?.[view.pastMeetings.length - 1];
   if (!meeting) return undefined;
   // A summons goes to agencies: they need to know who the parties are, not their ID or phone numbers.
-  return { ...common(view, { ...ctx, masked: true }), meeting: meetingModel(meeting, ctx), reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null };
+  return {
+    ...common(view, { ...ctx, masked: true }),
+    meeting: meetingModel(meeting, ctx),
+    reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null,
+  };
 }
 
 /** 调解记录: the meetings, the notes taken, the facts found and the result */
 export function recordModel(view: DisputeView, ctx: DocumentContext) {
-  const meetings = [...(view.pastMeetings ?? []), ...(view.meeting ? [view.meeting] : [])].map((m) => meetingModel(m, ctx));
+  const meetings = [...(view.pastMeetings ?? []), ...(view.meeting ? [view.meeting] : [])].map((m) =>
+    meetingModel(m, ctx),
+  );
   const R = labelsOf(ctx).caseResult;
   const result =
     view.outcome === 'resolved' || view.agreement?.effectiveAt
@@ -149,7 +167,13 @@ export function referralModel(view: DisputeView, ctx: DocumentContext) {
 export function judicialModel(view: DisputeView, ctx: DocumentContext) {
   if (!ctx.frozen) return undefined;
   const windowEnds = new Date(Date.parse(ctx.frozen.effectiveAt) + 30 * 86400_000).toISOString();
-  return { ...common(view, ctx), number: ctx.frozen.number, effectiveAt: ctx.frozen.effectiveAt, windowEnds, terms: (view.agreement?.terms ?? []).map((t) => t.text) };
+  return {
+    ...common(view, ctx),
+    number: ctx.frozen.number,
+    effectiveAt: ctx.frozen.effectiveAt,
+    windowEnds,
+    terms: (view.agreement?.terms ?? []).map((t) => t.text),
+  };
 }
 
 /** 签署审计证书: every signer, time, method and witness, and the seal's hash with a way to verify it */
@@ -162,7 +186,10 @@ export function certificateModel(view: DisputeView, ctx: DocumentContext) {
     effectiveAt: ctx.frozen.effectiveAt,
     sha256: ctx.frozen.sha256,
     signers: ctx.frozen.signatures.map((s) => ({
-      who: s.signer === 'mediator' ? L.mediator : (L.role[view.parties[Number(s.signer.slice(6))]?.role ?? ''] ?? s.signer),
+      who:
+        s.signer === 'mediator'
+          ? L.mediator
+          : (L.role[view.parties[Number(s.signer.slice(6))]?.role ?? ''] ?? s.signer),
       name: s.name,
       method: L.method[s.method] ?? s.method,
       witness: s.witness ?? null,
@@ -174,7 +201,11 @@ export function certificateModel(view: DisputeView, ctx: DocumentContext) {
 }
 
 /** 人民调解协议书: everything the agreement shows. It lists no ID numbers, in either language. */
-export function agreementModel(view: DisputeView, sealed?: { number: string; effectiveAt: string; sha256?: string }, lang: Lang = 'zh-CN') {
+export function agreementModel(
+  view: DisputeView,
+  sealed?: { number: string; effectiveAt: string; sha256?: string },
+  lang: Lang = 'zh-CN',
+) {
   const agreement = view.agreement;
   if (!agreement) throw new Error('the case has no agreement yet');
   return {
@@ -195,7 +226,10 @@ export function agreementModel(view: DisputeView, sealed?: { number: string; eff
       place: t.place ?? null,
       dueDate: t.dueDate ?? null,
     })),
-    mediator: { name: view.acceptedBy?.name ?? '', signature: agreement.signatures.find((s) => s.signer === 'mediator') ?? null },
+    mediator: {
+      name: view.acceptedBy?.name ?? '',
+      signature: agreement.signatures.find((s) => s.signer === 'mediator') ?? null,
+    },
     sealedAt: agreement.sealedAt ?? null,
     copies: view.parties.length + 1,
     draftedAt: agreement.draftedAt,

@@ -23,7 +23,14 @@ export class PdfRenderer {
     this.browser ??= import('playwright-core').then(({ chromium }) =>
       chromium.launch({
         executablePath: this.executablePath,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       }),
     );
     return this.browser;
@@ -42,7 +49,9 @@ export class PdfRenderer {
   }
 
   async png(html: string): Promise<Buffer> {
-    const context = await (await this.launch()).newContext({ javaScriptEnabled: false, offline: true, viewport: { width: 900, height: 1200 } });
+    const context = await (
+      await this.launch()
+    ).newContext({ javaScriptEnabled: false, offline: true, viewport: { width: 900, height: 1200 } });
     try {
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load' });

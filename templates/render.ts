@@ -11,7 +11,16 @@ import { chineseDate, chineseDateTime, chineseOrdinal, fenToCapitals, fenToFigur
 import { LANGS, type Lang } from './labels';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
-export const DOCUMENT_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'referral', 'judicial-confirmation', 'certificate'] as const;
+export const DOCUMENT_KINDS = [
+  'agreement',
+  'intake',
+  'summons',
+  'record',
+  'follow-up',
+  'referral',
+  'judicial-confirmation',
+  'certificate',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export interface DocumentRenderer {
@@ -19,7 +28,20 @@ export interface DocumentRenderer {
   render(kind: DocumentKind, model: unknown, lang?: Lang): string;
 }
 
-const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** 2026-11-06T03:16Z → 6 November 2026 (the date in China) */
 function englishDate(iso: string): string {
   const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
@@ -31,7 +53,9 @@ export function createRenderer(dir = TEMPLATES_DIR): DocumentRenderer {
   hbs.registerHelper('cnDate', (iso: unknown) => (typeof iso === 'string' ? chineseDate(iso) : ''));
   hbs.registerHelper('cnDateTime', (iso: unknown) => (typeof iso === 'string' ? chineseDateTime(iso) : ''));
   hbs.registerHelper('enDate', (iso: unknown) => (typeof iso === 'string' ? englishDate(iso) : ''));
-  hbs.registerHelper('enDateTime', (iso: unknown) => (typeof iso === 'string' ? `${englishDate(iso)}, ${chineseDateTime(iso).slice(-5)} Beijing time` : ''));
+  hbs.registerHelper('enDateTime', (iso: unknown) =>
+    typeof iso === 'string' ? `${englishDate(iso)}, ${chineseDateTime(iso).slice(-5)} Beijing time` : '',
+  );
   hbs.registerHelper('moneyFigures', (fen: number) => fenToFigures(fen));
   hbs.registerHelper('moneyCapitals', (fen: number) => fenToCapitals(fen));
   hbs.registerHelper('ordinal', (index: number) => chineseOrdinal(index + 1));

@@ -60,5 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 
 /** The notifier the configuration asks for: a signed webhook, else the log. */
 export function notifierFor(config: Pick<AppConfig, 'noticeWebhook'>): Notifier {
-  return config.noticeWebhook ? new WebhookNotifier(config.noticeWebhook.url, config.noticeWebhook.secret) : new LogNotifier();
+  return config.noticeWebhook
+    ? new WebhookNotifier(config.noticeWebhook.url, config.noticeWebhook.secret)
+    : new LogNotifier();
 }

@@ -31,7 +31,13 @@ export async function holidayReplanWorkflow(input: HolidayReplanInput): Promise<
   let afterId = input.afterId;
   let signalled = input.signalled ?? 0;
   for (let page = 0; page < PAGES_PER_RUN; page++) {
-    const ids = await casesToReplan({ year: input.year, region: input.region, afterId, limit: PAGE, at: new Date().toISOString() });
+    const ids = await casesToReplan({
+      year: input.year,
+      region: input.region,
+      afterId,
+      limit: PAGE,
+      at: new Date().toISOString(),
+    });
     const prompt = { revision: input.revision, year: input.year, region: input.region };
     const sent = await Promise.all(
       ids.map((id) =>

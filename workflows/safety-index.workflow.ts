@@ -9,12 +9,18 @@ export interface SafetyIndexInput {
   date?: string;
 }
 
-export async function safetyIndexWorkflow(input: SafetyIndexInput = {}): Promise<Array<{ units: number; periodStart: string }>> {
+export async function safetyIndexWorkflow(
+  input: SafetyIndexInput = {},
+): Promise<Array<{ units: number; periodStart: string }>> {
   const { computeSafetyIndex } = proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
     retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
   });
-  if (input.periodKind && input.date) return [await computeSafetyIndex({ periodKind: input.periodKind, date: input.date })];
+  if (input.periodKind && input.date)
+    return [await computeSafetyIndex({ periodKind: input.periodKind, date: input.date })];
   const yesterday = chinaDate(new Date(Date.now() - 24 * 3600 * 1000));
-  return [await computeSafetyIndex({ periodKind: 'day', date: yesterday }), await computeSafetyIndex({ periodKind: 'month', date: yesterday })];
+  return [
+    await computeSafetyIndex({ periodKind: 'day', date: yesterday }),
+    await computeSafetyIndex({ periodKind: 'month', date: yesterday }),
+  ];
 }

@@ -75,7 +75,15 @@ export function staffPrincipal(
 
 export function actorOf(p: Principal): Actor {
   return p.kind === 'staff'
-    ? { type: 'staff', id: p.id, name: p.name, role: p.role, unitCode: p.unitCode, unitPath: p.unitPath, agencyCode: p.agencyCode }
+    ? {
+        type: 'staff',
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        unitCode: p.unitCode,
+        unitPath: p.unitPath,
+        agencyCode: p.agencyCode,
+      }
     : { type: 'integrator', id: p.id, name: p.name, role: 'integrator' };
 }
 
@@ -108,7 +116,14 @@ export default fp(
           [hash],
         );
         if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now() || !row.active) return undefined;
-        const user = { id: row.id, username: row.username, displayName: row.display_name, role: row.role, unitCode: row.unit_code ?? undefined, agencyCode: row.agency_code ?? undefined };
+        const user = {
+          id: row.id,
+          username: row.username,
+          displayName: row.display_name,
+          role: row.role,
+          unitCode: row.unit_code ?? undefined,
+          agencyCode: row.agency_code ?? undefined,
+        };
         return staffPrincipal(user, row.unit_path ?? undefined);
       }
       const [key] = await db.execute<KeyRow[]>(
@@ -134,8 +149,10 @@ export default fp(
       const match = header ? /^Bearer\s+(\S{16,512})$/i.exec(header) : null;
       // The console's session cookie reads the API (documents, the alert stream) but never changes
       // anything: writes need the bearer header, which another site's page cannot send.
-      const cookie = !header && (request.method === 'GET' || request.method === 'HEAD') ? sessionToken(request) : undefined;
-      if (!match && !cookie) throw new AppError('unauthenticated', 'send Authorization: Bearer <API key or staff token>');
+      const cookie =
+        !header && (request.method === 'GET' || request.method === 'HEAD') ? sessionToken(request) : undefined;
+      if (!match && !cookie)
+        throw new AppError('unauthenticated', 'send Authorization: Bearer <API key or staff token>');
       const principal = await resolve(match ? match[1]! : cookie!);
       if (!principal) throw new AppError('unauthenticated', 'the credentials are unknown, revoked or expired');
       request.principal = principal;

@@ -13,10 +13,16 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   void reply
     .status(400)
     .type('application/problem+json')
-    .send(problemFor(new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }), request.url));
+    .send(
+      problemFor(new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }), request.url),
+    );
 }
 
-const BAD_BODY = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
+const BAD_BODY = new Set([
+  'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+  'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_INVALID_JSON_BODY',
+]);
 
 /**
  * Where a request carries U+0000, if anywhere: PostgreSQL text and jsonb cannot hold it (the
@@ -47,12 +53,18 @@ export default fp(
             const extra = (v.params as { additionalProperty?: string }).additionalProperty;
             const base = `${fe.validationContext ?? 'body'}${v.instancePath}`;
             const field = missing ? `${base}/${missing}` : extra ? `${base}/${extra}` : base;
-            const allowed = v.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
-            const message = extra ? 'is not a known field' : allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is invalid');
+            const allowed =
+              v.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+            const message = extra
+              ? 'is not a known field'
+              : allowed
+                ? `must be one of: ${allowed.join(', ')}`
+                : (v.message ?? 'is invalid');
             return { field, message };
           }),
         });
-      } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') appError = new AppError('payload_too_large');
+      } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        appError = new AppError('payload_too_large');
       else if (BAD_BODY.has((error as FastifyError).code) || error instanceof SyntaxError || isClientError(error)) {
         // Fastify's own refusals of a request (a body it cannot parse, a missing Content-Type, …).
         appError = new AppError('validation_failed', error.message);
@@ -60,23 +72,29 @@ export default fp(
         appError = fromTemporal(error) ?? fromUnavailable(error) ?? new AppError('internal');
       }
       if (appError.code === 'unavailable') void reply.header('retry-after', '1');
-      if (appError.status >= 500) request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
-      return reply
-        .status(appError.status)
-        .type('application/problem+json')
-        .send(problemFor(appError, request.url));
+      if (appError.status >= 500)
+        request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
+      return reply.status(appError.status).type('application/problem+json').send(problemFor(appError, request.url));
     });
 
     app.addHook('preValidation', async (request) => {
-      const field = nulCharacterAt(request.params, 'params') ?? nulCharacterAt(request.query, 'querystring') ?? nulCharacterAt(request.body, 'body');
-      if (field) throw new AppError('validation_failed', 'The request is not valid: see errors', { errors: [{ field, message: 'must not contain U+0000' }] });
+      const field =
+        nulCharacterAt(request.params, 'params') ??
+        nulCharacterAt(request.query, 'querystring') ??
+        nulCharacterAt(request.body, 'body');
+      if (field)
+        throw new AppError('validation_failed', 'The request is not valid: see errors', {
+          errors: [{ field, message: 'must not contain U+0000' }],
+        });
     });
 
     app.setNotFoundHandler((request, reply) =>
       reply
         .status(404)
         .type('application/problem+json')
-        .send(problemFor(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request.url)),
+        .send(
+          problemFor(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request.url),
+        ),
     );
   },
   { name: 'errors' },
@@ -85,5 +103,11 @@ export default fp(
 /** A Fastify error that refuses the request itself (its status is 4xx), as opposed to a failure of ours. */
 export function isClientError(error: unknown): boolean {
   const status = (error as FastifyError).statusCode;
-  return typeof (error as FastifyError).code === 'string' && (error as FastifyError).code.startsWith('FST_') && typeof status === 'number' && status >= 400 && status < 500;
+  return (
+    typeof (error as FastifyError).code === 'string' &&
+    (error as FastifyError).code.startsWith('FST_') &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500
+  );
 }

@@ -13,7 +13,9 @@ import { purgeExpiredKeys } from '../idempotency';
 export default fp(
   async (app) => {
     const run = () => {
-      purgeExpiredKeys(app.orm.em.fork()).catch((err: unknown) => app.log.warn({ err }, 'purging idempotency keys failed'));
+      purgeExpiredKeys(app.orm.em.fork()).catch((err: unknown) =>
+        app.log.warn({ err }, 'purging idempotency keys failed'),
+      );
       checkHolidayYears().catch((err: unknown) => app.log.warn({ err }, 'checking the holiday arrangements failed'));
     };
     async function checkHolidayYears(): Promise<void> {

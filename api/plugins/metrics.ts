@@ -39,7 +39,11 @@ export default fp<{ token?: string }>(
       registers: [registry],
       async collect() {
         this.reset();
-        const rows = await app.orm.em.fork().execute<{ kind: string; n: string }[]>('select kind, count(*) as n from alerts where acked_at is null group by kind');
+        const rows = await app.orm.em
+          .fork()
+          .execute<{ kind: string; n: string }[]>(
+            'select kind, count(*) as n from alerts where acked_at is null group by kind',
+          );
         for (const r of rows) this.set({ kind: r.kind }, Number(r.n));
       },
     });
@@ -51,7 +55,8 @@ export default fp<{ token?: string }>(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const year of await missingNationalYears(app.orm.em.fork(), new Date())) this.set({ year: String(year) }, 1);
+        for (const year of await missingNationalYears(app.orm.em.fork(), new Date()))
+          this.set({ year: String(year) }, 1);
       },
     });
     new Gauge({
@@ -59,7 +64,9 @@ export default fp<{ token?: string }>(
       help: 'The last year with a national holiday arrangement entered',
       registers: [registry],
       async collect() {
-        const [row] = await app.orm.em.fork().execute<{ y: number | null }[]>('select max(year) as y from holiday_arrangements where region_code is null');
+        const [row] = await app.orm.em
+          .fork()
+          .execute<{ y: number | null }[]>('select max(year) as y from holiday_arrangements where region_code is null');
         this.set(Number(row?.y ?? 0));
       },
     });
@@ -76,7 +83,11 @@ export default fp<{ token?: string }>(
     app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip);
-      const tokenOk = !!opts.token && !!bearer && bearer.length === opts.token.length && timingSafeEqual(Buffer.from(bearer), Buffer.from(opts.token));
+      const tokenOk =
+        !!opts.token &&
+        !!bearer &&
+        bearer.length === opts.token.length &&
+        timingSafeEqual(Buffer.from(bearer), Buffer.from(opts.token));
       if (!(opts.token ? tokenOk : loopback)) return reply.status(404).type('text/plain').send('not found');
       return reply.type(registry.contentType).send(await registry.metrics());
     });

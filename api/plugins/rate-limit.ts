@@ -55,9 +55,11 @@ export default fp<{ limits?: Partial<RateLimits> }>(
         }
       };
       over(`ip:${request.ip}`, limits.perIp);
-      if (request.method === 'POST' && request.url.startsWith('/api/v1/auth/token')) over(`login:${request.ip}`, limits.loginPerIp);
+      if (request.method === 'POST' && request.url.startsWith('/api/v1/auth/token'))
+        over(`login:${request.ip}`, limits.loginPerIp);
       const token =
-        /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? (request.query as { api_key?: string } | undefined)?.api_key;
+        /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ??
+        (request.query as { api_key?: string } | undefined)?.api_key;
       if (token) over(`key:${createHash('sha256').update(token).digest('base64url')}`, limits.perKey);
     });
   },

@@ -50,7 +50,13 @@ const userView = (u: User): Static<typeof UserSchema> => ({
 const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api-keys',
-    { schema: { tags: ['admin'], summary: "Integrators' API keys (never the keys themselves)", response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }), ...standardErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Integrators' API keys (never the keys themselves)",
+        response: { 200: Type.Object({ items: Type.Array(ApiKeySchema) }), ...standardErrors },
+      },
+    },
     async () => ({ items: (await app.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } })).map(keyView) }),
   );
 
@@ -63,17 +69,24 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 128 }),
-            areaCode: Type.Optional(Type.String({ pattern: CODE_PATTERN, description: "A region whose cases this integrator may also see" })),
+            areaCode: Type.Optional(
+              Type.String({ pattern: CODE_PATTERN, description: 'A region whose cases this integrator may also see' }),
+            ),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Composite([ApiKeySchema, Type.Object({ key: Type.String({ description: 'Shown once' }) })]), ...standardErrors },
+        response: {
+          201: Type.Composite([ApiKeySchema, Type.Object({ key: Type.String({ description: 'Shown once' }) })]),
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {
       const em = app.orm.em.fork();
       if (request.body.areaCode && !(await em.findOne(Unit, { code: request.body.areaCode }))) {
-        throw new AppError('validation_failed', `unknown unit ${request.body.areaCode}`, { errors: [{ field: 'body/areaCode', message: 'is not a unit' }] });
+        throw new AppError('validation_failed', `unknown unit ${request.body.areaCode}`, {
+          errors: [{ field: 'body/areaCode', message: 'is not a unit' }],
+        });
       }
       const secret = newSecret(API_KEY_PREFIX);
       const key = em.create(ApiKey, {
@@ -111,7 +124,13 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users',
-    { schema: { tags: ['admin'], summary: 'Staff accounts', response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...standardErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Staff accounts',
+        response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...standardErrors },
+      },
+    },
     async () => ({ items: (await app.orm.em.fork().find(User, {}, { orderBy: { username: 'asc' } })).map(userView) }),
   );
 
@@ -126,11 +145,15 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
     const em = app.orm.em.fork();
     if (body.role === 'agency_rep') {
       if (!body.agencyCode || !(await em.findOne(Agency, { code: body.agencyCode }))) {
-        throw new AppError('validation_failed', 'an agency representative needs a known agencyCode', { errors: [{ field: 'body/agencyCode', message: 'is required and must be an agency' }] });
+        throw new AppError('validation_failed', 'an agency representative needs a known agencyCode', {
+          errors: [{ field: 'body/agencyCode', message: 'is required and must be an agency' }],
+        });
       }
     } else if (body.role !== 'admin') {
       if (!body.unitCode || !(await em.findOne(Unit, { code: body.unitCode }))) {
-        throw new AppError('validation_failed', `a ${body.role} needs a known unitCode`, { errors: [{ field: 'body/unitCode', message: 'is required and must be a unit' }] });
+        throw new AppError('validation_failed', `a ${body.role} needs a known unitCode`, {
+          errors: [{ field: 'body/unitCode', message: 'is required and must be a unit' }],
+        });
       }
     }
   }
@@ -141,16 +164,26 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Create a staff account',
-        body: Type.Object({ username: Type.String({ pattern: '^[a-z0-9@._-]{3,128}$' }), password: Password, ...UserBody }, { additionalProperties: false }),
+        body: Type.Object(
+          { username: Type.String({ pattern: '^[a-z0-9@._-]{3,128}$' }), password: Password, ...UserBody },
+          { additionalProperties: false },
+        ),
         response: { 201: UserSchema, 409: problemRef, ...standardErrors },
       },
     },
     async (request, reply) => {
       await checkPlacement(request.body);
       const em = app.orm.em.fork();
-      if (await em.findOne(User, { username: request.body.username })) throw new AppError('conflict', `username ${request.body.username} is taken`);
+      if (await em.findOne(User, { username: request.body.username }))
+        throw new AppError('conflict', `username ${request.body.username} is taken`);
       const { password, ...rest } = request.body;
-      const user = em.create(User, { id: `u-${randomUUID()}`, ...rest, passwordHash: await hashPassword(password), active: true, createdAt: new Date() });
+      const user = em.create(User, {
+        id: `u-${randomUUID()}`,
+        ...rest,
+        passwordHash: await hashPassword(password),
+        active: true,
+        createdAt: new Date(),
+      });
       await em.persistAndFlush(user);
       return reply.status(201).send(userView(user));
     },
@@ -163,7 +196,9 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary: 'Change a staff account; deactivating it or changing its password ends its sessions',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        body: Type.Partial(Type.Object({ password: Password, active: Type.Boolean(), ...UserBody }), { additionalProperties: false }),
+        body: Type.Partial(Type.Object({ password: Password, active: Type.Boolean(), ...UserBody }), {
+          additionalProperties: false,
+        }),
         response: { 200: UserSchema, ...standardErrors },
       },
     },

@@ -17,8 +17,14 @@ const UnitSchema = Type.Object({
 const UnitEditable = {
   name: Type.String({ minLength: 1, maxLength: 128 }),
   population: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'For rates per 10,000 residents' }),
-  committeeName: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Default: <name>人民调解委员会' })),
-  committeeShort: Type.String({ minLength: 1, maxLength: 8, description: 'In case and agreement numbers: （2026）<short>人调字第N号' }),
+  committeeName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 128, description: 'Default: <name>人民调解委员会' }),
+  ),
+  committeeShort: Type.String({
+    minLength: 1,
+    maxLength: 8,
+    description: 'In case and agreement numbers: （2026）<short>人调字第N号',
+  }),
 };
 const unitView = (u: Unit): Static<typeof UnitSchema> => ({
   code: u.code,
@@ -39,7 +45,12 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['admin'],
         summary: 'Add a unit under an existing one (one level down: city → county → street → community → grid)',
         body: Type.Object(
-          { code: Type.String({ pattern: CODE_PATTERN }), level: stringEnum(LEVELS), parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })), ...UnitEditable },
+          {
+            code: Type.String({ pattern: CODE_PATTERN }),
+            level: stringEnum(LEVELS),
+            parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+            ...UnitEditable,
+          },
           { additionalProperties: false },
         ),
         response: { 201: UnitSchema, 409: problemRef, ...standardErrors },
@@ -52,15 +63,26 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
       let path = `/${body.code}/`;
       if (body.level !== 'city' || body.parentCode) {
         const parent = body.parentCode ? await em.findOne(Unit, { code: body.parentCode }) : null;
-        if (!parent) throw new AppError('validation_failed', 'a unit below the city needs an existing parentCode', { errors: [{ field: 'body/parentCode', message: 'is not a unit' }] });
-        if (parentLevel(body.level) !== parent.level) {
-          throw new AppError('validation_failed', `a ${body.level} belongs under a ${parentLevel(body.level) ?? 'nothing'}, not a ${parent.level}`, {
-            errors: [{ field: 'body/level', message: `does not fit under ${parent.code}` }],
+        if (!parent)
+          throw new AppError('validation_failed', 'a unit below the city needs an existing parentCode', {
+            errors: [{ field: 'body/parentCode', message: 'is not a unit' }],
           });
+        if (parentLevel(body.level) !== parent.level) {
+          throw new AppError(
+            'validation_failed',
+            `a ${body.level} belongs under a ${parentLevel(body.level) ?? 'nothing'}, not a ${parent.level}`,
+            {
+              errors: [{ field: 'body/level', message: `does not fit under ${parent.code}` }],
+            },
+          );
         }
         path = `${parent.path}${body.code}/`;
       }
-      const unit = em.create(Unit, { ...body, path, committeeName: body.committeeName ?? `${body.name}人民调解委员会` });
+      const unit = em.create(Unit, {
+        ...body,
+        path,
+        committeeName: body.committeeName ?? `${body.name}人民调解委员会`,
+      });
       await em.persistAndFlush(unit);
       return reply.status(201).send(unitView(unit));
     },

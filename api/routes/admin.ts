@@ -18,7 +18,11 @@ const SlaPolicyBody = Type.Object(
     handlingSeconds: Seconds('Time to settle once accepted'),
     reportInSeconds: Seconds('Time for summoned agencies to answer (报到)'),
     signatureSeconds: Seconds('Time from the draft agreement to every signature and the seal'),
-    followUpDays: Type.Integer({ minimum: 1, maximum: 365, description: 'Follow-up visit delay when no term has a date' }),
+    followUpDays: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      description: 'Follow-up visit delay when no term has a date',
+    }),
     warningShare: Type.Number({ minimum: 0.05, maximum: 0.99, description: 'Warn at this share of the time' }),
     autoEscalate: Type.Boolean({ description: 'An accept breach hands the case to the level above' }),
     calendar: stringEnum(['cn-workdays', 'wall-clock'] as const, {
@@ -52,7 +56,13 @@ const view = (p: SlaPolicy): Static<typeof SlaPolicySchema> => ({
 const admin: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sla-policies',
-    { schema: { tags: ['admin'], summary: 'SLA policies', response: { 200: Type.Object({ items: Type.Array(SlaPolicySchema) }), ...standardErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'SLA policies',
+        response: { 200: Type.Object({ items: Type.Array(SlaPolicySchema) }), ...standardErrors },
+      },
+    },
     async () => ({ items: (await app.orm.em.fork().find(SlaPolicy, {}, { orderBy: { id: 'asc' } })).map(view) }),
   );
 
@@ -95,8 +105,15 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       if (!policy) throw new AppError('not_found', `no SLA policy ${request.params.id}`);
       const { category, priority, level } = request.body;
       // The fallbacks (*/normal/* and */urgent/*) keep covering every case, so that no deadline lacks a policy.
-      if (policy.category === '*' && policy.level === '*' && (category !== '*' || level !== '*' || priority !== policy.priority)) {
-        throw new AppError('conflict', 'a fallback policy keeps its category, priority and level: change its durations, or add a more specific policy');
+      if (
+        policy.category === '*' &&
+        policy.level === '*' &&
+        (category !== '*' || level !== '*' || priority !== policy.priority)
+      ) {
+        throw new AppError(
+          'conflict',
+          'a fallback policy keeps its category, priority and level: change its durations, or add a more specific policy',
+        );
       }
       const clash = await em.findOne(SlaPolicy, { category, priority, level, id: { $ne: policy.id } });
       if (clash) throw new AppError('conflict', `policy ${clash.id} already covers ${category}/${priority}/${level}`);
@@ -120,7 +137,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       const em = app.orm.em.fork();
       const policy = await em.findOne(SlaPolicy, { id: request.params.id });
       if (!policy) throw new AppError('not_found', `no SLA policy ${request.params.id}`);
-      if (policy.category === '*' && policy.level === '*') throw new AppError('conflict', 'the fallback policies cannot be removed');
+      if (policy.category === '*' && policy.level === '*')
+        throw new AppError('conflict', 'the fallback policies cannot be removed');
       await em.removeAndFlush(policy);
       return reply.status(204).send(null);
     },
@@ -128,8 +146,16 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/risk-keywords',
-    { schema: { tags: ['admin'], summary: 'Words that flag a high-risk report (Art. 25)', response: { 200: Type.Object({ items: Type.Array(Type.String()) }), ...standardErrors } } },
-    async () => ({ items: (await app.orm.em.fork().find(RiskKeyword, {}, { orderBy: { word: 'asc' } })).map((k) => k.word) }),
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Words that flag a high-risk report (Art. 25)',
+        response: { 200: Type.Object({ items: Type.Array(Type.String()) }), ...standardErrors },
+      },
+    },
+    async () => ({
+      items: (await app.orm.em.fork().find(RiskKeyword, {}, { orderBy: { word: 'asc' } })).map((k) => k.word),
+    }),
   );
 
   app.put(
@@ -138,7 +164,10 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Replace the high-risk keywords',
-        body: Type.Object({ items: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 500, uniqueItems: true }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { items: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { maxItems: 500, uniqueItems: true }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(Type.String()) }), ...standardErrors },
       },
     },
@@ -151,15 +180,25 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
   const Weight = Type.Number({ minimum: 0, maximum: 100 });
-  const WeightsSchema = Type.Object(Object.fromEntries(WEIGHT_KEYS.map((k) => [k, Weight])) as Record<(typeof WEIGHT_KEYS)[number], typeof Weight>, {
-    additionalProperties: false,
-    description: 'Relative weights of the Safety Index parts (they need not sum to 100; what cannot be measured is left out and the rest rescale)',
-    examples: [DEFAULT_WEIGHTS],
-  });
+  const WeightsSchema = Type.Object(
+    Object.fromEntries(WEIGHT_KEYS.map((k) => [k, Weight])) as Record<(typeof WEIGHT_KEYS)[number], typeof Weight>,
+    {
+      additionalProperties: false,
+      description:
+        'Relative weights of the Safety Index parts (they need not sum to 100; what cannot be measured is left out and the rest rescale)',
+      examples: [DEFAULT_WEIGHTS],
+    },
+  );
 
   app.get(
     '/safety-index/weights',
-    { schema: { tags: ['admin'], summary: 'The Safety Index weights in force', response: { 200: WeightsSchema, ...standardErrors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'The Safety Index weights in force',
+        response: { 200: WeightsSchema, ...standardErrors },
+      },
+    },
     async () => weightsFrom((await app.orm.em.fork().findOne(Setting, { key: WEIGHTS_SETTING }))?.value),
   );
 
@@ -168,7 +207,8 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['admin'],
-        summary: 'Set the Safety Index weights; periods computed from now on use them (stored snapshots keep their scores)',
+        summary:
+          'Set the Safety Index weights; periods computed from now on use them (stored snapshots keep their scores)',
         body: WeightsSchema,
         response: { 200: WeightsSchema, ...standardErrors },
       },
@@ -176,10 +216,17 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const weights = request.body;
       if (WEIGHT_KEYS.every((k) => weights[k] === 0)) {
-        throw new AppError('validation_failed', 'at least one weight must be above 0', { errors: [{ field: 'body', message: 'all weights are 0' }] });
+        throw new AppError('validation_failed', 'at least one weight must be above 0', {
+          errors: [{ field: 'body', message: 'all weights are 0' }],
+        });
       }
       const p = principalOf(request);
-      await app.orm.em.fork().upsert(Setting, { key: WEIGHTS_SETTING, value: weights, updatedAt: new Date(), updatedBy: p.kind === 'staff' ? p.username : p.name });
+      await app.orm.em.fork().upsert(Setting, {
+        key: WEIGHTS_SETTING,
+        value: weights,
+        updatedAt: new Date(),
+        updatedBy: p.kind === 'staff' ? p.username : p.name,
+      });
       return weights;
     },
   );

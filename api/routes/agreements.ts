@@ -58,7 +58,13 @@ const agreements: FastifyPluginAsyncTypebox = async (app) => {
       sha256: record.sha256,
       effectiveAt: record.effectiveAt.toISOString(),
       committee: committee?.committee_name ?? '',
-      signers: signatures.map((s) => ({ signer: s.signer, name: maskName(s.name), method: s.method, witness: s.witness ? maskName(s.witness) : undefined, at: s.at })),
+      signers: signatures.map((s) => ({
+        signer: s.signer,
+        name: maskName(s.name),
+        method: s.method,
+        witness: s.witness ? maskName(s.witness) : undefined,
+        at: s.at,
+      })),
     };
   }
 

@@ -148,7 +148,10 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
         ].join('\n'),
         querystring: Type.Object({
           since: Type.Optional(
-            Type.String({ pattern: ID_PATTERN, description: 'Replay the alerts with a greater id first (as Last-Event-ID)' }),
+            Type.String({
+              pattern: ID_PATTERN,
+              description: 'Replay the alerts with a greater id first (as Last-Event-ID)',
+            }),
           ),
         }),
         headers: Type.Object({
@@ -164,12 +167,19 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
                 schema: Type.Object(
                   {
                     event: Type.Literal('alert'),
-                    id: Type.String({ pattern: ID_PATTERN, description: 'The alert id (resume from it with Last-Event-ID)' }),
+                    id: Type.String({
+                      pattern: ID_PATTERN,
+                      description: 'The alert id (resume from it with Last-Event-ID)',
+                    }),
                     data: Type.String({ description: 'JSON: an alert, as the items of GET /api/v1/alerts' }),
                   },
                   {
                     // OpenAPI 3.0 schema objects take one `example` (not JSON Schema's `examples`).
-                    example: { event: 'alert', id: '42', data: '{"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}' },
+                    example: {
+                      event: 'alert',
+                      id: '42',
+                      data: '{"id":"42","disputeId":"…","kind":"accept_breach","unitCode":"…","message":"…","raisedAt":"…"}',
+                    },
                   },
                 ),
               },
@@ -296,7 +306,10 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       );
       if (!existing) throw notFound();
       const item = itemOf(existing);
-      throw new AppError('conflict', `alert ${item.id} was already acknowledged by ${item.ackedBy ?? 'someone'} at ${item.ackedAt ?? 'an unknown time'}`);
+      throw new AppError(
+        'conflict',
+        `alert ${item.id} was already acknowledged by ${item.ackedBy ?? 'someone'} at ${item.ackedAt ?? 'an unknown time'}`,
+      );
     },
   );
 };

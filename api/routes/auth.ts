@@ -18,15 +18,26 @@ const auth: FastifyPluginAsyncTypebox<{ tokenTtlSeconds: number }> = async (app,
         summary: 'Staff login: exchange username and password for a bearer token',
         security: [],
         body: Type.Object(
-          { username: Type.String({ minLength: 1, maxLength: 128 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
-          { additionalProperties: false, examples: [{ username: 'mediator@yufuci-community', password: 'fengqiao-demo' }] },
+          {
+            username: Type.String({ minLength: 1, maxLength: 128 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          {
+            additionalProperties: false,
+            examples: [{ username: 'mediator@yufuci-community', password: 'fengqiao-demo' }],
+          },
         ),
         response: {
           200: Type.Object({
             access_token: Type.String(),
             token_type: Type.Literal('Bearer'),
             expires_in: Type.Integer(),
-            user: Type.Object({ username: Type.String(), name: Type.String(), role: Type.String(), unitCode: Type.Optional(Type.String()) }),
+            user: Type.Object({
+              username: Type.String(),
+              name: Type.String(),
+              role: Type.String(),
+              unitCode: Type.Optional(Type.String()),
+            }),
           }),
           400: problemRef,
           401: problemRef,
@@ -40,14 +51,24 @@ const auth: FastifyPluginAsyncTypebox<{ tokenTtlSeconds: number }> = async (app,
       if (!user || !ok || !user.active) throw new AppError('unauthenticated', 'wrong username or password');
       const token = newSecret(STAFF_TOKEN_PREFIX);
       em.persist(
-        em.create(Session, { tokenHash: sha256Hex(token), userId: user.id, expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000), createdAt: new Date() }),
+        em.create(Session, {
+          tokenHash: sha256Hex(token),
+          userId: user.id,
+          expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000),
+          createdAt: new Date(),
+        }),
       );
       await em.flush();
       return {
         access_token: token,
         token_type: 'Bearer' as const,
         expires_in: tokenTtlSeconds,
-        user: { username: user.username, name: user.displayName, role: user.role, unitCode: user.unitCode ?? undefined },
+        user: {
+          username: user.username,
+          name: user.displayName,
+          role: user.role,
+          unitCode: user.unitCode ?? undefined,
+        },
       };
     },
   );
@@ -63,8 +84,11 @@ const auth: FastifyPluginAsyncTypebox<{ tokenTtlSeconds: number }> = async (app,
     },
     async (request, reply) => {
       const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-      if (!token.startsWith(STAFF_TOKEN_PREFIX)) throw new AppError('validation_failed', 'only staff tokens log out; revoke API keys in the admin API');
-      await app.orm.em.fork().nativeUpdate(Session, { tokenHash: sha256Hex(token), revokedAt: null }, { revokedAt: new Date() });
+      if (!token.startsWith(STAFF_TOKEN_PREFIX))
+        throw new AppError('validation_failed', 'only staff tokens log out; revoke API keys in the admin API');
+      await app.orm.em
+        .fork()
+        .nativeUpdate(Session, { tokenHash: sha256Hex(token), revokedAt: null }, { revokedAt: new Date() });
       return reply.status(204).send(null);
     },
   );

@@ -30,11 +30,28 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
       const em = app.orm.em.fork();
       const { period } = request.query;
       const date = request.query.date ?? chinaDate(new Date());
-      const unit = request.query.unit ? await em.findOne(Unit, { code: request.query.unit }) : await em.findOne(Unit, { parentCode: null });
+      const unit = request.query.unit
+        ? await em.findOne(Unit, { code: request.query.unit })
+        : await em.findOne(Unit, { parentCode: null });
       if (!unit) throw new AppError('not_found', 'no such region');
-      const crumbs = await em.find(Unit, { code: { $in: unit.path.split('/').filter(Boolean) } }, { orderBy: { path: 'asc' } });
+      const crumbs = await em.find(
+        Unit,
+        { code: { $in: unit.path.split('/').filter(Boolean) } },
+        { orderBy: { path: 'asc' } },
+      );
       const { start } = periodOf(period, date);
-      const rows = await em.execute<Array<{ unit_code: string; name: string; score: number; band: string; rank: number; metrics: Record<string, number | null>; children: string; history: Array<{ s: number; p: string }> }>>(
+      const rows = await em.execute<
+        Array<{
+          unit_code: string;
+          name: string;
+          score: number;
+          band: string;
+          rank: number;
+          metrics: Record<string, number | null>;
+          children: string;
+          history: Array<{ s: number; p: string }>;
+        }>
+      >(
         `select s.unit_code, u.name, s.score, s.band, s.rank, s.metrics,
                 (select count(*) from units c where c.parent_code = u.code) as children,
                 (select coalesce(json_agg(json_build_object('s', h.score, 'p', h.period_start) order by h.period_start), '[]'::json) from
@@ -50,12 +67,20 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
         crumbs: crumbs.map((c) => ({ code: c.code, name: c.name })),
         period,
         date,
-        periodLabel: period === 'month' ? `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月` : `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月${Number(start.slice(8, 10))}日`,
+        periodLabel:
+          period === 'month'
+            ? `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月`
+            : `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月${Number(start.slice(8, 10))}日`,
         rows: rows.map((r) => {
           const history = r.history ?? [];
           const prev = history.length > 1 ? history[history.length - 2]!.s : undefined;
           const delta = prev === undefined ? undefined : Math.round((r.score - prev) * 10) / 10;
-          const points = history.map((h, i) => `${history.length === 1 ? 60 : Math.round((i / (history.length - 1)) * 116) + 2},${Math.round(30 - (h.s / 100) * 28)}`).join(' ');
+          const points = history
+            .map(
+              (h, i) =>
+                `${history.length === 1 ? 60 : Math.round((i / (history.length - 1)) * 116) + 2},${Math.round(30 - (h.s / 100) * 28)}`,
+            )
+            .join(' ');
           return {
             unitCode: r.unit_code,
             name: r.name,
@@ -75,7 +100,9 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
           };
         }),
       };
-      return reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").view('board.hbs', view);
+      return reply
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+        .view('board.hbs', view);
     },
   );
 };

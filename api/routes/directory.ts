@@ -39,7 +39,10 @@ const directory: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['directory'],
         summary: 'Agencies that can be summoned to a joint mediation',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }), ...standardErrors },
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
+          ...standardErrors,
+        },
       },
     },
     async () => ({ items: await app.orm.em.fork().find(Agency, {}, { orderBy: { code: 'asc' } }) }),

@@ -3,26 +3,38 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, Unit } from '../../db/entities';
 import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
-import { ACTION_REFUSED, ACTION_UPDATES, acceptUpdate, workflowIdFor, type ActionRefusedDetails, type CaseReceipt } from '../../workflows/dispute.messages';
+import {
+  ACTION_REFUSED,
+  ACTION_UPDATES,
+  acceptUpdate,
+  workflowIdFor,
+  type ActionRefusedDetails,
+  type CaseReceipt,
+} from '../../workflows/dispute.messages';
 import { caseAfter } from '../case-answer';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
 import { sha256Hex } from '../../security/credentials';
-import { caseEvents, caseNotFound, findVisibleCase, findVisibleCaseHead, listCases, visibleCaseHead, type CaseHead } from '../disputes-repository';
-import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import {
-  ActionPayloadSchemas,
-  CreateDisputeSchema,
-  DisputeEventSchema,
-  DisputeListSchema,
-} from '../schemas/dispute';
+  caseEvents,
+  caseNotFound,
+  findVisibleCase,
+  findVisibleCaseHead,
+  listCases,
+  visibleCaseHead,
+  type CaseHead,
+} from '../disputes-repository';
+import { problemRef, standardErrors, stringEnum } from '../schemas/common';
+import { ActionPayloadSchemas, CreateDisputeSchema, DisputeEventSchema, DisputeListSchema } from '../schemas/dispute';
 import { caseResponse } from '../views';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Makes a retry safe: same key and body, same answer' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Makes a retry safe: same key and body, same answer' }),
+  ),
 });
 
 const disputes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,7 +51,9 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         headers: Type.Intersect([
           IdempotencyHeaders,
           Type.Object({
-            prefer: Type.Optional(Type.String({ maxLength: 200, description: '`respond-async`: answer 202 before intake (bulk feeds)' })),
+            prefer: Type.Optional(
+              Type.String({ maxLength: 200, description: '`respond-async`: answer 202 before intake (bulk feeds)' }),
+            ),
           }),
         ]),
         body: CreateDisputeSchema,
@@ -82,11 +96,26 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cases the caller may see, newest first',
         querystring: Type.Object({
           stage: Type.Optional(stringEnum(STAGES)),
-          unit: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "Cases handled by this unit or any unit below it" })),
+          unit: Type.Optional(
+            Type.String({
+              pattern: '^[a-z0-9-]{1,64}$',
+              description: 'Cases handled by this unit or any unit below it',
+            }),
+          ),
           level: Type.Optional(stringEnum(LEVELS)),
-          overdue: Type.Optional(Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' })),
-          open: Type.Optional(Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' })),
-          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Text in the case number, title, description or party names' })),
+          overdue: Type.Optional(
+            Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' }),
+          ),
+          open: Type.Optional(
+            Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' }),
+          ),
+          q: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description: 'Text in the case number, title, description or party names',
+            }),
+          ),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
         }),
@@ -106,17 +135,26 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       if (cursor) {
         const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
         if (!at || !id || Number.isNaN(Date.parse(at))) {
-          throw new AppError('validation_failed', 'bad cursor', { errors: [{ field: 'querystring/cursor', message: 'is not a cursor from this API' }] });
+          throw new AppError('validation_failed', 'bad cursor', {
+            errors: [{ field: 'querystring/cursor', message: 'is not a cursor from this API' }],
+          });
         }
         before = { at, id };
       }
-      const rows = await listCases(app.orm.em.fork(), principal, { stage, unitPath, level, open, overdue, q, before }, limit);
+      const rows = await listCases(
+        app.orm.em.fork(),
+        principal,
+        { stage, unitPath, level, open, overdue, q, before },
+        limit,
+      );
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         items: page.map((r) => caseResponse(r.state)) as never[],
         nextCursor:
-          rows.length > limit && last ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url') : undefined,
+          rows.length > limit && last
+            ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url')
+            : undefined,
       };
     },
   );
@@ -151,7 +189,15 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       const em = app.orm.em.fork();
       await findVisibleCaseHead(em, principalOf(request), request.params.id);
       const events = await caseEvents(em, request.params.id);
-      return { items: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actor: e.actor, payload: e.payload })) };
+      return {
+        items: events.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          at: e.at.toISOString(),
+          actor: e.actor,
+          payload: e.payload,
+        })),
+      };
     },
   );
 
@@ -200,7 +246,10 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
           } catch (err) {
             if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
               const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });
-              throw new AppError('action_refused', `the case is ${current.stage}`, { stage: current.stage, allowed: [] });
+              throw new AppError('action_refused', `the case is ${current.stage}`, {
+                stage: current.stage,
+                allowed: [],
+              });
             }
             throw fromTemporal(err) ?? err;
           }
@@ -215,7 +264,10 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
                 key,
                 request: { route: action, id, body: request.body },
                 disputeId: id,
-                guard: { find: () => visibleCaseHead(app.orm.em.fork(), principal, id), missing: () => caseNotFound(id) },
+                guard: {
+                  find: () => visibleCaseHead(app.orm.em.fork(), principal, id),
+                  missing: () => caseNotFound(id),
+                },
               },
               (_disputeId, head) => run(head),
             )

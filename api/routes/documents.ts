@@ -36,7 +36,11 @@ const NOT_YET: Record<DocumentKind, string> = {
   certificate: 'no agreement has taken effect',
 };
 
-const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicUrl: string; pdf?: PdfRenderer }> = async (app, { renderer, publicUrl, pdf }) => {
+const documents: FastifyPluginAsyncTypebox<{
+  renderer: DocumentRenderer;
+  publicUrl: string;
+  pdf?: PdfRenderer;
+}> = async (app, { renderer, publicUrl, pdf }) => {
   app.get(
     '/disputes/:id/documents/:kind',
     {
@@ -51,13 +55,20 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
         }),
         querystring: Type.Object({
           copy: Type.Optional(Type.Literal('public')),
-          lang: Type.Optional(stringEnum(LANGS, { description: 'zh-CN (the legal original, default) or en (courtesy translation)' })),
-          format: Type.Optional(stringEnum(['html', 'pdf'] as const, { description: 'pdf where a browser engine is installed (else 501)' })),
+          lang: Type.Optional(
+            stringEnum(LANGS, { description: 'zh-CN (the legal original, default) or en (courtesy translation)' }),
+          ),
+          format: Type.Optional(
+            stringEnum(['html', 'pdf'] as const, { description: 'pdf where a browser engine is installed (else 501)' }),
+          ),
         }),
         response: {
           200: {
             description: 'The document: print-ready HTML, or a PDF with format=pdf',
-            content: { 'text/html': { schema: Type.String() }, 'application/pdf': { schema: Type.String({ format: 'binary' }) } },
+            content: {
+              'text/html': { schema: Type.String() },
+              'application/pdf': { schema: Type.String({ format: 'binary' }) },
+            },
           },
           501: problemRef,
           ...standardErrors,
@@ -79,7 +90,14 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
       const ctx: DocumentContext = {
         lang,
         masked: principal.kind === 'integrator' || request.query.copy === 'public',
-        frozen: frozen ? { number: frozen.number, sha256: frozen.sha256, effectiveAt: frozen.effectiveAt.toISOString(), signatures: frozen.signatures as Signature[] } : undefined,
+        frozen: frozen
+          ? {
+              number: frozen.number,
+              sha256: frozen.sha256,
+              effectiveAt: frozen.effectiveAt.toISOString(),
+              signatures: frozen.signatures as Signature[],
+            }
+          : undefined,
       };
       let html: string | undefined;
       if (kind === 'agreement') {
@@ -104,7 +122,11 @@ const documents: FastifyPluginAsyncTypebox<{ renderer: DocumentRenderer; publicU
       }
       if (html === undefined) throw new AppError('not_found', NOT_YET[kind]);
       if (request.query.format === 'pdf') {
-        if (!pdf) throw new AppError('not_implemented', 'no browser engine is installed for PDF here (set CHROMIUM_PATH); the HTML is print-ready');
+        if (!pdf)
+          throw new AppError(
+            'not_implemented',
+            'no browser engine is installed for PDF here (set CHROMIUM_PATH); the HTML is print-ready',
+          );
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${kind}-${found.id}.pdf"`)

@@ -6,7 +6,15 @@ const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
-    { config: { public: true }, schema: { tags: ['operations'], summary: 'Liveness', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -26,14 +34,20 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       const within = <T>(p: Promise<T>) =>
-        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref())]);
+        Promise.race([
+          p,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+        ]);
       const check = async (fn: () => Promise<unknown>) => {
         try {
           await within(fn());
           return { ok: true };
         } catch (err) {
           // Only the kind of failure: no addresses or credentials on a public route.
-          return { ok: false, error: err instanceof Error && err.message.includes('timed out') ? 'timeout' : 'unreachable' };
+          return {
+            ok: false,
+            error: err instanceof Error && err.message.includes('timed out') ? 'timeout' : 'unreachable',
+          };
         }
       };
       const [database, temporal] = await Promise.all([

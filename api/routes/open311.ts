@@ -39,7 +39,12 @@ const STAGE_NOTES: Record<string, string> = {
   follow_up: '协议已生效，待回访',
   closed: '已结案',
 };
-const OUTCOME_NOTES: Record<string, string> = { resolved: '调解成功', failed: '调解不成，已告知其他途径', withdrawn: '当事人撤回', merged: '已合并' };
+const OUTCOME_NOTES: Record<string, string> = {
+  resolved: '调解成功',
+  failed: '调解不成，已告知其他途径',
+  withdrawn: '当事人撤回',
+  merged: '已合并',
+};
 
 class Open311Error extends Error {
   constructor(
@@ -51,7 +56,9 @@ class Open311Error extends Error {
 }
 
 /** The spec's error answer: `[{code, description}]`, for every error status these routes give. */
-const Open311ErrorSchema = Type.Array(Type.Object({ code: Type.Integer(), description: Type.String() }), { description: 'GeoReport v2 errors' });
+const Open311ErrorSchema = Type.Array(Type.Object({ code: Type.Integer(), description: Type.String() }), {
+  description: 'GeoReport v2 errors',
+});
 const open311Errors = {
   400: Open311ErrorSchema,
   403: Open311ErrorSchema,
@@ -83,7 +90,10 @@ function toServiceRequest(view: DisputeView, updatedAt: string) {
   return {
     service_request_id: view.disputeId,
     status: view.stage === 'closed' ? ('closed' as const) : ('open' as const),
-    status_notes: view.stage === 'closed' && view.outcome ? `${STAGE_NOTES.closed}：${OUTCOME_NOTES[view.outcome]}` : STAGE_NOTES[view.stage]!,
+    status_notes:
+      view.stage === 'closed' && view.outcome
+        ? `${STAGE_NOTES.closed}：${OUTCOME_NOTES[view.outcome]}`
+        : STAGE_NOTES[view.stage]!,
     service_name: SERVICE_NAMES[code].name,
     service_code: code,
     description: maskText(view.description),
@@ -98,11 +108,15 @@ function toServiceRequest(view: DisputeView, updatedAt: string) {
 
 const open311: FastifyPluginAsyncTypebox = async (app) => {
   // The spec's clients post forms.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    const form: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(body as string)) form[k] = v;
-    done(null, form);
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_req, body, done) => {
+      const form: Record<string, string> = {};
+      for (const [k, v] of new URLSearchParams(body as string)) form[k] = v;
+      done(null, form);
+    },
+  );
 
   app.setErrorHandler((error: Error, request, reply) => {
     const fromApp = error instanceof AppError ? error : fromTemporal(error);
@@ -116,7 +130,10 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
 
   async function principal(request: FastifyRequest): Promise<Principal> {
     const fromHeader = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const apiKey = fromHeader ?? (request.body as { api_key?: string } | undefined)?.api_key ?? (request.query as { api_key?: string }).api_key;
+    const apiKey =
+      fromHeader ??
+      (request.body as { api_key?: string } | undefined)?.api_key ??
+      (request.query as { api_key?: string }).api_key;
     const found = apiKey ? await app.resolvePrincipal(apiKey) : undefined;
     if (!found) throw new Open311Error(403, 'a valid api_key is required');
     return found;
@@ -182,10 +199,18 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           device_id: Type.Optional(Type.String({ maxLength: 100 })),
           account_id: Type.Optional(Type.String({ maxLength: 100 })),
           media_url: Type.Optional(Type.String({ maxLength: 500 })),
-          'attribute[respondent]': Type.Optional(Type.String({ maxLength: 100, description: 'The other party, if known' })),
+          'attribute[respondent]': Type.Optional(
+            Type.String({ maxLength: 100, description: 'The other party, if known' }),
+          ),
         }),
         response: {
-          201: Type.Array(Type.Object({ service_request_id: Type.String(), service_notice: Type.String(), account_id: Type.Optional(Type.String()) })),
+          201: Type.Array(
+            Type.Object({
+              service_request_id: Type.String(),
+              service_notice: Type.String(),
+              account_id: Type.Optional(Type.String()),
+            }),
+          ),
           ...open311Errors,
         },
       },
@@ -193,10 +218,14 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const who = await principal(request);
       const form = request.body;
-      if (!(CATEGORIES as readonly string[]).includes(form.service_code)) throw new Open311Error(400, `service_code ${form.service_code} not found (GET services.json)`);
+      if (!(CATEGORIES as readonly string[]).includes(form.service_code))
+        throw new Open311Error(400, `service_code ${form.service_code} not found (GET services.json)`);
       const reporter = `${form.last_name ?? ''}${form.first_name ?? ''}`.trim() || '匿名反映人';
-      const parties: Party[] = [{ name: reporter, role: 'applicant', kind: 'person', phone: form.phone, address: form.address_string }];
-      if (form['attribute[respondent]']) parties.push({ name: form['attribute[respondent]'], role: 'respondent', kind: 'person' });
+      const parties: Party[] = [
+        { name: reporter, role: 'applicant', kind: 'person', phone: form.phone, address: form.address_string },
+      ];
+      if (form['attribute[respondent]'])
+        parties.push({ name: form['attribute[respondent]'], role: 'respondent', kind: 'person' });
       const created = await reportCase(
         app,
         who,
@@ -212,16 +241,22 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         },
         { idempotencyKey: request.headers['idempotency-key'] as string | undefined, route: 'open311' },
       ).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'validation_failed') throw new Open311Error(400, `address_id ${form.address_id} is not a grid or community code`);
+        if (err instanceof AppError && err.code === 'validation_failed')
+          throw new Open311Error(400, `address_id ${form.address_id} is not a grid or community code`);
         throw err;
       });
-      return reply
-        .status(created.status as 201)
-        .send([{ service_request_id: created.body.id, service_notice: created.body.caseNumber ?? '', account_id: form.account_id }]);
+      return reply.status(created.status as 201).send([
+        {
+          service_request_id: created.body.id,
+          service_notice: created.body.caseNumber ?? '',
+          account_id: form.account_id,
+        },
+      ]);
     },
   );
 
-  const findRequests = (who: Principal, where: string[], params: unknown[], limit = 1000) => casesWhere(app.orm.em.fork(), who, where, params, limit);
+  const findRequests = (who: Principal, where: string[], params: unknown[], limit = 1000) =>
+    casesWhere(app.orm.em.fork(), who, where, params, limit);
 
   app.get(
     '/requests/:file',
@@ -271,7 +306,9 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       if (q.service_request_id) {
         where.push('id in (?)');
         params.push(q.service_request_id.split(','));
-        return (await findRequests(who, where, params)).map((r) => toServiceRequest(r.state, new Date(r.updated_at).toISOString()));
+        return (await findRequests(who, where, params)).map((r) =>
+          toServiceRequest(r.state, new Date(r.updated_at).toISOString()),
+        );
       }
       if (q.service_code) {
         where.push('category in (?)');
@@ -279,14 +316,23 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       }
       // The spec's default window: 90 days, ending at end_date, or starting at start_date, or ending now.
       const DAYS_90 = 90 * 86400_000;
-      const start = q.start_date ? new Date(q.start_date) : new Date((q.end_date ? Date.parse(q.end_date) : Date.now()) - DAYS_90);
-      const end = q.end_date ? new Date(q.end_date) : q.start_date ? new Date(Math.min(Date.now(), start.getTime() + DAYS_90)) : new Date();
-      if (end.getTime() - start.getTime() > DAYS_90) throw new Open311Error(400, 'start_date and end_date may span at most 90 days');
+      const start = q.start_date
+        ? new Date(q.start_date)
+        : new Date((q.end_date ? Date.parse(q.end_date) : Date.now()) - DAYS_90);
+      const end = q.end_date
+        ? new Date(q.end_date)
+        : q.start_date
+          ? new Date(Math.min(Date.now(), start.getTime() + DAYS_90))
+          : new Date();
+      if (end.getTime() - start.getTime() > DAYS_90)
+        throw new Open311Error(400, 'start_date and end_date may span at most 90 days');
       where.push('created_at >= ?', 'created_at <= ?');
       params.push(start, end);
       const statuses = q.status?.split(',') ?? [];
       if (statuses.length === 1) where.push(statuses[0] === 'closed' ? `stage = 'closed'` : `stage <> 'closed'`);
-      return (await findRequests(who, where, params)).map((r) => toServiceRequest(r.state, new Date(r.updated_at).toISOString()));
+      return (await findRequests(who, where, params)).map((r) =>
+        toServiceRequest(r.state, new Date(r.updated_at).toISOString()),
+      );
     },
   );
 };

@@ -11,7 +11,8 @@ import { standardErrors, stringEnum } from '../schemas/common';
  * A China date (YYYY-MM-DD) that exists (format: 36 January or 30 February are refused), in years
  * 1900–2999: periods are computed with Date.UTC, which reads years 0–99 as 19xx.
  */
-const ChinaDate = (description: string) => Type.String({ format: 'date', pattern: '^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$', description });
+const ChinaDate = (description: string) =>
+  Type.String({ format: 'date', pattern: '^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$', description });
 
 const ItemSchema = Type.Object({
   unitCode: Type.String(),
@@ -41,7 +42,10 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
           date: Type.Optional(ChinaDate('A China date in the period; default today')),
           level: Type.Optional(stringEnum(LEVELS)),
         }),
-        response: { 200: Type.Object({ period: Type.String(), periodStart: Type.String(), items: Type.Array(ItemSchema) }), ...standardErrors },
+        response: {
+          200: Type.Object({ period: Type.String(), periodStart: Type.String(), items: Type.Array(ItemSchema) }),
+          ...standardErrors,
+        },
       },
     },
     async (request) => {
@@ -50,7 +54,19 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
       const { start } = periodOf(period, date);
       const dayBefore = new Date(Date.parse(`${start}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
       const prevStart = periodOf(period, dayBefore).start;
-      const rows = await app.orm.em.fork().execute<Array<{ unit_code: string; name: string; level: string; parent_code: string | null; score: number; band: string; rank: number; metrics: Record<string, number | null>; prev: number | null }>>(
+      const rows = await app.orm.em.fork().execute<
+        Array<{
+          unit_code: string;
+          name: string;
+          level: string;
+          parent_code: string | null;
+          score: number;
+          band: string;
+          rank: number;
+          metrics: Record<string, number | null>;
+          prev: number | null;
+        }>
+      >(
         `select s.unit_code, u.name, s.level, u.parent_code, s.score, s.band, s.rank, s.metrics, p.score as prev
          from safety_index_snapshots s join units u on u.code = s.unit_code
          left join safety_index_snapshots p on p.unit_code = s.unit_code and p.period_kind = s.period_kind and p.period_start = ?
@@ -92,7 +108,8 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
     },
     async (request) => {
       const p = principalOf(request);
-      if (p.kind !== 'staff' || (p.role !== 'supervisor' && p.role !== 'admin')) throw new AppError('forbidden', 'supervisors and admins compute the index');
+      if (p.kind !== 'staff' || (p.role !== 'supervisor' && p.role !== 'admin'))
+        throw new AppError('forbidden', 'supervisors and admins compute the index');
       const [result] = await app.temporal.workflow.execute<typeof safetyIndexWorkflow>('safetyIndexWorkflow', {
         workflowId: `safety-index-${request.body.period}-${request.body.date}-${Date.now()}`,
         taskQueue,

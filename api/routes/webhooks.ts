@@ -79,20 +79,36 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
         description: 'An integrator has at most 10 active subscriptions: an 11th answers 409.',
         body: Type.Object(
           {
-            url: Type.String({ format: 'uri', maxLength: 500, examples: ['https://platform.example.org/fengqiao/events'] }),
-            events: Type.Array(stringEnum(EVENT_TYPES), { minItems: 1, maxItems: EVENT_TYPES.length, uniqueItems: true }),
+            url: Type.String({
+              format: 'uri',
+              maxLength: 500,
+              examples: ['https://platform.example.org/fengqiao/events'],
+            }),
+            events: Type.Array(stringEnum(EVENT_TYPES), {
+              minItems: 1,
+              maxItems: EVENT_TYPES.length,
+              uniqueItems: true,
+            }),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Composite([SubscriptionSchema, Type.Object({ secret: Type.String() })]), 409: problemRef, ...standardErrors },
+        response: {
+          201: Type.Composite([SubscriptionSchema, Type.Object({ secret: Type.String() })]),
+          409: problemRef,
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {
       const ownerId = ownerOf(request);
       const refused = await refusedTarget(request.body.url, allowPrivate);
-      if (refused) throw new AppError('validation_failed', `webhook target refused: ${refused}`, { errors: [{ field: 'body/url', message: refused }] });
+      if (refused)
+        throw new AppError('validation_failed', `webhook target refused: ${refused}`, {
+          errors: [{ field: 'body/url', message: refused }],
+        });
       const em = app.orm.em.fork();
-      if ((await em.count(WebhookSubscription, { ownerId, active: true })) >= 10) throw new AppError('conflict', 'at most 10 active webhooks per integrator');
+      if ((await em.count(WebhookSubscription, { ownerId, active: true })) >= 10)
+        throw new AppError('conflict', 'at most 10 active webhooks per integrator');
       const subscription = em.create(WebhookSubscription, {
         id: randomUUID(),
         ownerId,
@@ -107,8 +123,20 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
 
   app.get(
     '/webhooks',
-    { schema: { tags: ['webhooks'], summary: 'Your webhook subscriptions', response: { 200: Type.Object({ items: Type.Array(SubscriptionSchema) }), ...standardErrors } } },
-    async (request) => ({ items: (await app.orm.em.fork().find(WebhookSubscription, { ownerId: ownerOf(request) }, { orderBy: { createdAt: 'asc' } })).map(view) }),
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Your webhook subscriptions',
+        response: { 200: Type.Object({ items: Type.Array(SubscriptionSchema) }), ...standardErrors },
+      },
+    },
+    async (request) => ({
+      items: (
+        await app.orm.em
+          .fork()
+          .find(WebhookSubscription, { ownerId: ownerOf(request) }, { orderBy: { createdAt: 'asc' } })
+      ).map(view),
+    }),
   );
 
   app.delete(
@@ -159,7 +187,13 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
     },
     async (request) => {
       const found = await owned(request, request.params.id);
-      const rows = await app.orm.em.fork().find(WebhookDelivery, { subscriptionId: found.id }, { orderBy: { createdAt: 'desc' }, limit: request.query.limit });
+      const rows = await app.orm.em
+        .fork()
+        .find(
+          WebhookDelivery,
+          { subscriptionId: found.id },
+          { orderBy: { createdAt: 'desc' }, limit: request.query.limit },
+        );
       return {
         items: rows.map((d) => ({
           id: d.id,

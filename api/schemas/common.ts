@@ -29,7 +29,10 @@ export type Problem = Static<typeof ProblemSchema>;
  * OpenAPI document names that media type, not application/json. Fastify serializes by the reply's
  * content type with the schema of that media type.
  */
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Type.Ref('Problem') } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+});
 
 export const problemRef = problem('Problem details (RFC 9457)');
 
@@ -38,11 +41,10 @@ export const standardErrors = {
   400: problem('The request is not valid (problem+json, with `errors` naming each field)'),
   401: problem('No credentials, or unknown, revoked or expired ones'),
   403: problem("The caller's role or area does not allow this"),
-  404: problem('Not found, or outside the caller\'s area'),
+  404: problem("Not found, or outside the caller's area"),
   // A body the schema allows can still be over the body limit once JSON-escaped (up to 12 bytes a character).
   413: problem('The request body is too large (routes that take one)'),
   429: problem('Too many requests: retry after the `Retry-After` seconds'),
   500: problem('Internal error (no details are given)'),
   503: problem('A service this request needs did not answer in time: retry'),
 };
-

@@ -26,16 +26,30 @@ export const PartySchema = Type.Object(
 
 export const CreateDisputeSchema = Type.Object(
   {
-    gridCode: Type.String({ pattern: CODE_PATTERN, description: 'The grid (or community) where the dispute arose', examples: ['yufuci-taoli'] }),
+    gridCode: Type.String({
+      pattern: CODE_PATTERN,
+      description: 'The grid (or community) where the dispute arose',
+      examples: ['yufuci-taoli'],
+    }),
     category: stringEnum(CATEGORIES),
     priority: stringEnum(PRIORITIES, { default: 'normal' }),
     title: Text(200),
     description: Text(5000),
     parties: Type.Array(PartySchema, { minItems: 1, maxItems: 20 }),
-    channel: Type.String({ minLength: 1, maxLength: 32, default: 'api', examples: ['580-app', '12345', 'grid-patrol'] }),
-    externalRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "The integrator's own reference" })),
+    channel: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      default: 'api',
+      examples: ['580-app', '12345', 'grid-patrol'],
+    }),
+    externalRef: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "The integrator's own reference" }),
+    ),
     highRisk: Type.Optional(
-      Type.Boolean({ description: 'The reporter judges that the dispute may turn violent (人民调解法 Art. 25): urgent SLA, immediate alert' }),
+      Type.Boolean({
+        description:
+          'The reporter judges that the dispute may turn violent (人民调解法 Art. 25): urgent SLA, immediate alert',
+      }),
     ),
   },
   {
@@ -89,10 +103,13 @@ const DeadlineSchema = Type.Object({
   warned: Type.Boolean(),
   breached: Type.Boolean(),
   calendar: Type.Optional(Type.String()),
-  calendarRevision: Type.Optional(Type.Integer({ description: 'cn-workdays: the holiday-arrangement revision the instants were computed with' })),
+  calendarRevision: Type.Optional(
+    Type.Integer({ description: 'cn-workdays: the holiday-arrangement revision the instants were computed with' }),
+  ),
   provisionalYears: Type.Optional(
     Type.Array(Type.Integer(), {
-      description: 'cn-workdays: years the deadline runs into that have no national holiday arrangement yet (counted Monday–Friday): the instants are provisional (暂定) until the year is entered and the case re-planned',
+      description:
+        'cn-workdays: years the deadline runs into that have no national holiday arrangement yet (counted Monday–Friday): the instants are provisional (暂定) until the year is entered and the case re-planned',
     }),
   ),
   pausedAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -111,7 +128,9 @@ const AgreementSchema = Type.Object({
   effectiveAt: Type.Optional(Type.String()),
   number: Type.Optional(Type.String()),
   sha256: Type.Optional(Type.String()),
-  rejected: Type.Optional(Type.Object({ at: Type.String(), party: Type.Optional(Type.Integer()), reason: Type.String() })),
+  rejected: Type.Optional(
+    Type.Object({ at: Type.String(), party: Type.Optional(Type.Integer()), reason: Type.String() }),
+  ),
 });
 
 const MeetingSchema = Type.Object({
@@ -166,7 +185,10 @@ export const DisputeSchema = Type.Object(
     acceptedAt: Type.Optional(Type.String({ format: 'date-time' })),
     assignee: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
     closedAt: Type.Optional(Type.String({ format: 'date-time' })),
-    deadlines: Type.Record(Type.String(), DeadlineSchema, { description: 'Running deadlines by kind (accept, handling, report_in, signatures, follow_up, judicial_confirmation, …)' }),
+    deadlines: Type.Record(Type.String(), DeadlineSchema, {
+      description:
+        'Running deadlines by kind (accept, handling, report_in, signatures, follow_up, judicial_confirmation, …)',
+    }),
     nextDeadlineAt: Type.Optional(Type.String({ format: 'date-time' })),
     overdue: Type.Boolean(),
     suspended: Type.Optional(Type.Object({ since: Type.String(), reason: Type.String() })),
@@ -199,7 +221,9 @@ export const DisputeSchema = Type.Object(
       }),
     ),
     failure: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String(), referral: Type.String() })),
-    withdrawal: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String(), party: Type.Optional(Type.Integer()) })),
+    withdrawal: Type.Optional(
+      Type.Object({ at: Type.String(), reason: Type.String(), party: Type.Optional(Type.Integer()) }),
+    ),
     allowedActions: Type.Array(stringEnum(ACTIONS), { description: 'What the case allows now, by its stage' }),
     seq: Type.Integer({ description: 'Sequence number of the last event' }),
   },
@@ -218,5 +242,3 @@ export const DisputeEventSchema = Type.Object({
   actor: ActorSchema,
   payload: Type.Record(Type.String(), Type.Unknown()),
 });
-
-

@@ -27,7 +27,9 @@ export type CpuSnapshot = Record<string, number>;
 export async function cpuSnapshot(sys: BenchSystem): Promise<CpuSnapshot> {
   const rows = await sys.orm.em
     .getConnection()
-    .execute<{ pid: number }[]>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    .execute<{ pid: number }[]>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
   const snapshot: CpuSnapshot = {
     temporal: cpuMsOf(sys.devServer.process.pid),
     worker: cpuMsOf(sys.worker.child.pid),
@@ -56,14 +58,21 @@ export function cpuPerCase(before: CpuSnapshot, after: CpuSnapshot, cases: numbe
 
 /** The median of each process's CPU ms over runs' `cpuPerCase` figures, rounded to `digits`. */
 export function medianCpu(samples: CpuSnapshot[], digits = 0): CpuSnapshot {
-  return Object.fromEntries(Object.keys(samples[0] ?? {}).map((k) => [k, round(median(samples.map((s) => s[k] ?? 0)), digits)]));
+  return Object.fromEntries(
+    Object.keys(samples[0] ?? {}).map((k) => [k, round(median(samples.map((s) => s[k] ?? 0)), digits)]),
+  );
 }
 
 /**
  * `n` calls of `fn`, `concurrency` at a time, from an idle worker: calls a second, when they began,
  * and the CPU each process spent a call while they ran (work the worker did meanwhile included).
  */
-export async function cpuTimedBatch(sys: BenchSystem, n: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<{ perSec: number; t0: number; cpuMsPerCall: CpuSnapshot }> {
+export async function cpuTimedBatch(
+  sys: BenchSystem,
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<{ perSec: number; t0: number; cpuMsPerCall: CpuSnapshot }> {
   await sys.worker.idle(300);
   const before = await cpuSnapshot(sys);
   const t0 = performance.now();
@@ -78,7 +87,10 @@ export async function cpuTimedBatch(sys: BenchSystem, n: number, concurrency: nu
 
 /** CPU ms a case summed over every process (the machine's whole cost of a case). */
 export function totalCpu(cpu: CpuSnapshot): number {
-  return round(Object.values(cpu).reduce((sum, ms) => sum + ms, 0), 1);
+  return round(
+    Object.values(cpu).reduce((sum, ms) => sum + ms, 0),
+    1,
+  );
 }
 
 /**

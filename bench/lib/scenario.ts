@@ -12,7 +12,8 @@ import { ApiKey, Unit, User } from '../../db/entities';
 import type { Actor, DisputeIntake, StartDisputeInput } from '../../domain/types';
 
 /** The seed article's street case, the same report as test/api/seed-scenarios.test.ts. */
-export const streetCaseReport = (): DisputeIntake => ({ priority: 'normal', ...wangjiaqiaoMaintenanceFund() }) as DisputeIntake;
+export const streetCaseReport = (): DisputeIntake =>
+  ({ priority: 'normal', ...wangjiaqiaoMaintenanceFund() }) as DisputeIntake;
 
 /** The Taoli-grid lift-noise report of the README, with every default spelled out. */
 export const taoliReport = (): DisputeIntake => ({
@@ -45,12 +46,21 @@ export function streetCaseSteps(): Step[] {
   return [
     { action: 'accept', user: COMMUNITY, payload: { note: '社区接单' } },
     { action: 'add-note', user: COMMUNITY, payload: { text: '走访物业公司与业委会，双方对维修基金使用程序分歧较大' } },
-    { action: 'escalate', user: COMMUNITY, payload: { reason: '涉及维修基金使用和安全责任，超出社区协调能力，申请街道协调' } },
+    {
+      action: 'escalate',
+      user: COMMUNITY,
+      payload: { reason: '涉及维修基金使用和安全责任，超出社区协调能力，申请街道协调' },
+    },
     { action: 'accept', user: STREET, payload: {} },
     {
       action: 'schedule-meeting',
       user: STREET,
-      payload: { at: meetingAt, place: '汪家桥社区某小区现场', agencies: ['safety-station', 'housing-center'], agenda: '明确维修责任、损失和维修方案' },
+      payload: {
+        at: meetingAt,
+        place: '汪家桥社区某小区现场',
+        agencies: ['safety-station', 'housing-center'],
+        agenda: '明确维修责任、损失和维修方案',
+      },
     },
     { action: 'confirm-attendance', user: SAFETY, payload: { note: '安排两名安全员到场' } },
     { action: 'confirm-attendance', user: HOUSING, payload: {} },
@@ -64,8 +74,18 @@ export function streetCaseSteps(): Step[] {
         responsibilities: '物业公司负责组织维修，业委会负责召集业主表决，社区监督。',
         losses: '电梯停运期间业主出行不便，无直接财产损失。',
         terms: [
-          { text: '业委会于十五日内召开业主大会表决维修基金使用方案', obligor: '某小区业主委员会', dueDate: '2026-12-15' },
-          { text: '物业公司在表决通过后三十日内完成电梯与外墙维修', obligor: '津市市某物业服务有限公司', amountFen: 8_650_000, method: '使用住房维修基金支付', place: '汪家桥社区某小区' },
+          {
+            text: '业委会于十五日内召开业主大会表决维修基金使用方案',
+            obligor: '某小区业主委员会',
+            dueDate: '2026-12-15',
+          },
+          {
+            text: '物业公司在表决通过后三十日内完成电梯与外墙维修',
+            obligor: '津市市某物业服务有限公司',
+            amountFen: 8_650_000,
+            method: '使用住房维修基金支付',
+            place: '汪家桥社区某小区',
+          },
         ],
       },
     },

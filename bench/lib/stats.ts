@@ -35,7 +35,11 @@ export interface Variant<T> {
  * Runs the variants alternately, `rounds` times (B S B S … for two): drift in the machine's load
  * then falls on both sides alike. Returns every variant's samples in round order.
  */
-export async function interleaved<T>(rounds: number, variants: Variant<T>[], log?: (line: string) => void): Promise<Record<string, T[]>> {
+export async function interleaved<T>(
+  rounds: number,
+  variants: Variant<T>[],
+  log?: (line: string) => void,
+): Promise<Record<string, T[]>> {
   const out: Record<string, T[]> = Object.fromEntries(variants.map((v) => [v.name, [] as T[]]));
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {
@@ -48,7 +52,11 @@ export async function interleaved<T>(rounds: number, variants: Variant<T>[], log
 }
 
 /** Runs `fn` for each item with at most `concurrency` in flight; resolves when all are done. */
-export async function pool<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) {
@@ -59,6 +67,7 @@ export async function pool<T>(items: T[], concurrency: number, fn: (item: T, ind
   await Promise.all(lanes);
 }
 
-export const round = (x: number, digits = 2): number => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+export const round = (x: number, digits = 2): number =>
+  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;
 
 export const sleepMs = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

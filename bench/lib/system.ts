@@ -60,7 +60,10 @@ export async function dropBenchDatabases(prefix: string): Promise<void> {
   const pg = new PgClient({ connectionString: adminUrl });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [prefix]);
+    const { rows } = await pg.query<{ datname: string }>(
+      'select datname from pg_database where starts_with(datname, $1)',
+      [prefix],
+    );
     for (const { datname } of rows) await dropDatabase(adminUrl, datname);
   } finally {
     await pg.end();
@@ -98,19 +101,30 @@ let compiled = false;
 function compileChildren(): void {
   if (compiled) return;
   rmSync(COMPILED_ROOT, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(BENCH_DIR, 'tsconfig.children.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(BENCH_DIR, 'tsconfig.children.json')],
+    { stdio: 'inherit' },
+  );
   compiled = true;
 }
 
 /** Runs a TypeScript file of this project in a child Node process (compiled; see above), with IPC. */
-export function forkTs(file: string, env: Record<string, string>, opts: { gc?: boolean; quietStdout?: boolean } = {}): ChildProcess {
+export function forkTs(
+  file: string,
+  env: Record<string, string>,
+  opts: { gc?: boolean; quietStdout?: boolean } = {},
+): ChildProcess {
   // BENCH_PROFILE_DIR: V8 CPU profiles of the child processes (written when they exit), to see where their time goes.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+    : [];
   const tsNode = process.env.BENCH_TS_NODE === '1';
   if (!tsNode) compileChildren();
   const script = tsNode ? file : path.join(COMPILED_ROOT, path.relative(PROJECT_ROOT, file)).replace(/\.ts$/, '.js');
   // BENCH_NO_VM_TIMEOUT=1: calls into workflow contexts without Node's per-call watchdog thread (lib/no-vm-timeout.cjs; a measurement only).
-  const noVmTimeout = process.env.BENCH_NO_VM_TIMEOUT === '1' ? ['-r', path.join(BENCH_DIR, 'lib', 'no-vm-timeout.cjs')] : [];
+  const noVmTimeout =
+    process.env.BENCH_NO_VM_TIMEOUT === '1' ? ['-r', path.join(BENCH_DIR, 'lib', 'no-vm-timeout.cjs')] : [];
   return fork(script, [], {
     cwd: PROJECT_ROOT,
     execArgv: [...noVmTimeout, ...(tsNode ? ['-r', TS_NODE] : []), ...(opts.gc ? ['--expose-gc'] : []), ...profile],
@@ -230,7 +244,12 @@ export async function startBenchSystem(opts: {
     const apiKey = newSecret(API_KEY_PREFIX);
     opts.log(`  temporal dev server (SQLite under ${tmpDir}), database ${dbName}, workflow bundles…`);
     const [devServer, disputeBundle, bareBundle, dbUrl] = await Promise.all([
-      startDevServer({ dbFile: path.join(tmpDir, 'temporal.db'), headless: true, logLevel: 'error', sqlitePragmas: opts.sqlitePragmas }),
+      startDevServer({
+        dbFile: path.join(tmpDir, 'temporal.db'),
+        headless: true,
+        logLevel: 'error',
+        sqlitePragmas: opts.sqlitePragmas,
+      }),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
       bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/bare.workflow'), logger: quietLogger }),
       createBenchDatabase(adminUrl, dbName, apiKey),
@@ -296,7 +315,10 @@ export async function startBenchSystem(opts: {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (apiChild.exitCode !== null) throw new Error(`API process exited (${apiChild.exitCode})`);
-      const ok = await api.request('GET', '/readyz').then((r) => r.status === 200, () => false);
+      const ok = await api.request('GET', '/readyz').then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error('API process did not become ready');
       await sleepMs(200);

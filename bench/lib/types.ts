@@ -6,7 +6,13 @@ export interface BenchConfig {
   startCases: Record<number, number>;
   /** `costs`: also run the bare workflow with one of the dispute workflow's extras a step (--lifecycle-costs). */
   lifecycle: { cases: number; concurrency: number; costs?: boolean };
-  latency: { lanes: number; ceilingActions: number; openLoopMs: number; notesPerCase: number; minOpenLoopActions: number };
+  latency: {
+    lanes: number;
+    ceilingActions: number;
+    openLoopMs: number;
+    notesPerCase: number;
+    minOpenLoopActions: number;
+  };
   documentsWindowMs: number;
   safetyIndex: { cases: number; eventsPerCase: number };
   memory: { cases: number; warmup: number; startConcurrency: number; freshWorker: boolean };

@@ -7,7 +7,16 @@
 import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
 import { sha256Hex } from '../../security/credentials';
-import { agreementModel, certificateModel, followUpModel, intakeModel, judicialModel, recordModel, summonsModel, type DocumentContext } from '../../templates/models';
+import {
+  agreementModel,
+  certificateModel,
+  followUpModel,
+  intakeModel,
+  judicialModel,
+  recordModel,
+  summonsModel,
+  type DocumentContext,
+} from '../../templates/models';
 import { createRenderer, type DocumentKind } from '../../templates/render';
 import { WANGJIAQIAO } from '../../test/helpers/golden-cases';
 import { interleaved, median, round } from '../lib/stats';
@@ -36,7 +45,10 @@ async function documentModels(): Promise<Array<{ kind: DocumentKind; model: obje
     ['judicial-confirmation', judicialModel(view, ctx)],
     ['certificate', certificateModel(view, ctx)],
   ];
-  return [{ kind: 'agreement', model: agreement }, ...others.filter(([, m]) => m).map(([kind, model]) => ({ kind, model: model! }))];
+  return [
+    { kind: 'agreement', model: agreement },
+    ...others.filter(([, m]) => m).map(([kind, model]) => ({ kind, model: model! })),
+  ];
 }
 
 export async function documentsSection(cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
@@ -44,7 +56,8 @@ export async function documentsSection(cfg: BenchConfig, log: (line: string) => 
   const once = createRenderer();
   // Both paths must produce the same documents.
   for (const d of docs) {
-    if (createRenderer().render(d.kind, d.model) !== once.render(d.kind, d.model)) throw new Error(`${d.kind}: per-render output differs`);
+    if (createRenderer().render(d.kind, d.model) !== once.render(d.kind, d.model))
+      throw new Error(`${d.kind}: per-render output differs`);
   }
   const windowMs = cfg.documentsWindowMs;
   const measure = (render: (kind: DocumentKind, model: object) => string) => async () => {

@@ -39,7 +39,11 @@ class CasePool {
   }
 }
 
-export async function latencySection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
+export async function latencySection(
+  sys: BenchSystem,
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<SectionResult> {
   const { lanes, notesPerCase } = cfg.latency;
   const ceilingActions = cfg.latency.ceilingActions;
   const headers = (await staffHeaders(sys, [MEDIATOR]))[MEDIATOR]!;
@@ -64,16 +68,27 @@ export async function latencySection(sys: BenchSystem, cfg: BenchConfig, log: (l
 
   let noteNo = 0;
   const viaApi = async (id: string) => {
-    await sys.api.expect(200, 'POST', `/api/v1/disputes/${id}/signals/add-note`, { text: `回访当事人，记录第${++noteNo}条情况` }, headers);
+    await sys.api.expect(
+      200,
+      'POST',
+      `/api/v1/disputes/${id}/signals/add-note`,
+      { text: `回访当事人，记录第${++noteNo}条情况` },
+      headers,
+    );
   };
   const raw = async (id: string) => {
-    await sys.client.workflow.getHandle(workflowIdFor(id)).executeUpdate(addNoteUpdate, { args: [{ actor, payload: { text: `回访当事人，记录第${++noteNo}条情况` } }] });
+    await sys.client.workflow
+      .getHandle(workflowIdFor(id))
+      .executeUpdate(addNoteUpdate, { args: [{ actor, payload: { text: `回访当事人，记录第${++noteNo}条情况` } }] });
   };
 
   // Ceiling: closed loop.
   const ceilingCases = Math.ceil((cfg.rounds * ceilingActions) / notesPerCase) + lanes;
   log(`  creating 2 × ${ceilingCases} accepted cases for the ceiling runs`);
-  const ceilingPools = { api: new CasePool(await createCases(ceilingCases), notesPerCase), raw: new CasePool(await createCases(ceilingCases), notesPerCase) };
+  const ceilingPools = {
+    api: new CasePool(await createCases(ceilingCases), notesPerCase),
+    raw: new CasePool(await createCases(ceilingCases), notesPerCase),
+  };
   const closedLoop = (casePool: CasePool, send: (id: string) => Promise<void>) => async () => {
     await sys.worker.idle(300);
     let issued = 0;
@@ -107,7 +122,10 @@ export async function latencySection(sys: BenchSystem, cfg: BenchConfig, log: (l
   // Open loop at half the API's ceiling.
   const openCases = Math.ceil((cfg.rounds * perRun) / notesPerCase) + Math.ceil(rate);
   log(`  creating 2 × ${openCases} accepted cases for the open-loop runs`);
-  const openPools = { api: new CasePool(await createCases(openCases), notesPerCase), raw: new CasePool(await createCases(openCases), notesPerCase) };
+  const openPools = {
+    api: new CasePool(await createCases(openCases), notesPerCase),
+    raw: new CasePool(await createCases(openCases), notesPerCase),
+  };
   const openLoop = (casePool: CasePool, send: (id: string) => Promise<void>) => async () => {
     await sys.worker.idle(300);
     const latencies: number[] = [];
@@ -129,7 +147,13 @@ export async function latencySection(sys: BenchSystem, cfg: BenchConfig, log: (l
     }
     await Promise.all(inFlight);
     const achieved = perRun / ((performance.now() - t0) / 1000);
-    return { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), max: round(Math.max(...latencies), 1), rate: round(achieved, 1), n: latencies.length };
+    return {
+      p50: round(percentile(latencies, 50), 1),
+      p99: round(percentile(latencies, 99), 1),
+      max: round(Math.max(...latencies), 1),
+      rate: round(achieved, 1),
+      n: latencies.length,
+    };
   };
   const open = await interleaved(
     cfg.rounds,

@@ -9,9 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { disputeWorkflow } from '../../workflows/dispute.workflow';
-import { ACTION_UPDATES, TASK_QUEUE, intakeDoneUpdate, workflowIdFor, type CaseReceipt } from '../../workflows/dispute.messages';
+import {
+  ACTION_UPDATES,
+  TASK_QUEUE,
+  intakeDoneUpdate,
+  workflowIdFor,
+  type CaseReceipt,
+} from '../../workflows/dispute.messages';
 import { cpuBound, cpuPerCase, cpuSnapshot, medianCpu, type CpuSnapshot } from '../lib/cpu';
-import { bareReadyUpdate, bareStepUpdate, type BareExtras, type bareLifecycleWorkflow } from '../workflows/bare.workflow';
+import {
+  bareReadyUpdate,
+  bareStepUpdate,
+  type BareExtras,
+  type bareLifecycleWorkflow,
+} from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
 import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
 import { interleaved, median, perRoundRatios, pool, round } from '../lib/stats';
@@ -24,14 +35,20 @@ const COSTS: Record<string, BareExtras> = {
   'bare + re-planned timer': { timer: true },
   'bare + 9 KB activity argument': { argumentKb: 9 },
   'bare + local activity': { localActivity: true },
-  'bare + the product\'s record of each step (PostgreSQL)': { projection: true },
+  "bare + the product's record of each step (PostgreSQL)": { projection: true },
 };
 
-export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
+export async function lifecycleSection(
+  sys: BenchSystem,
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<SectionResult> {
   const { cases, concurrency } = cfg.lifecycle;
   const headers = await staffHeaders(sys, STAFF);
   const integrator = { authorization: `Bearer ${sys.apiKey}` };
-  const actors = Object.fromEntries(await Promise.all(STAFF.map(async (u) => [u, await staffActor(sys.orm, u)] as const)));
+  const actors = Object.fromEntries(
+    await Promise.all(STAFF.map(async (u) => [u, await staffActor(sys.orm, u)] as const)),
+  );
   const reportedBy = await integratorActor(sys.orm);
   const stepsPerCase = streetCaseSteps().length;
 
@@ -42,9 +59,16 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     });
     let last: { stage?: string; outcome?: string; agreement?: { number?: string } } = {};
     for (const step of streetCaseSteps()) {
-      last = await sys.api.expect(200, 'POST', `/api/v1/disputes/${created.id}/signals/${step.action}`, step.payload, headers[step.user]);
+      last = await sys.api.expect(
+        200,
+        'POST',
+        `/api/v1/disputes/${created.id}/signals/${step.action}`,
+        step.payload,
+        headers[step.user],
+      );
     }
-    if (last.stage !== 'closed' || last.outcome !== 'resolved' || !last.agreement?.number) throw new Error(`lifecycle ended as ${JSON.stringify(last).slice(0, 300)}`);
+    if (last.stage !== 'closed' || last.outcome !== 'resolved' || !last.agreement?.number)
+      throw new Error(`lifecycle ended as ${JSON.stringify(last).slice(0, 300)}`);
   };
 
   const bareWith = (extras?: BareExtras) => async () => {
@@ -60,7 +84,10 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     });
     const handle = sys.client.workflow.getHandle(id);
     let state = { steps: 0 };
-    for (const step of streetCaseSteps()) state = await handle.executeUpdate(bareStepUpdate, { args: [{ actor: actors[step.user], payload: step.payload }] });
+    for (const step of streetCaseSteps())
+      state = await handle.executeUpdate(bareStepUpdate, {
+        args: [{ actor: actors[step.user], payload: step.payload }],
+      });
     if (state.steps !== stepsPerCase) throw new Error(`bare lifecycle took ${state.steps} steps`);
   };
 
@@ -80,9 +107,12 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     let view: CaseReceipt | undefined;
     for (const step of streetCaseSteps()) {
       const update = ACTION_UPDATES[step.action as keyof typeof ACTION_UPDATES] as typeof ACTION_UPDATES.accept;
-      view = await handle.executeUpdate(update, { args: [{ actor: actors[step.user]!, payload: step.payload as never }] });
+      view = await handle.executeUpdate(update, {
+        args: [{ actor: actors[step.user]!, payload: step.payload as never }],
+      });
     }
-    if (view?.stage !== 'closed' || view.outcome !== 'resolved') throw new Error(`raw lifecycle ended as ${view?.stage}`);
+    if (view?.stage !== 'closed' || view.outcome !== 'resolved')
+      throw new Error(`raw lifecycle ended as ${view?.stage}`);
   };
 
   const run = (one: () => Promise<void>) => async () => {
@@ -97,7 +127,11 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
     const seconds = (performance.now() - t0) / 1000;
     await sys.worker.idle(300);
     const cpuMsPerCase = cpuPerCase(cpu0, await cpuSnapshot(sys), cases);
-    return { casesPerSec: round(cases / seconds, 2), callsPerSec: round((cases * (stepsPerCase + 1)) / seconds, 1), cpuMsPerCase };
+    return {
+      casesPerSec: round(cases / seconds, 2),
+      callsPerSec: round((cases * (stepsPerCase + 1)) / seconds, 1),
+      cpuMsPerCase,
+    };
   };
   const runs = await interleaved(
     cfg.rounds,
@@ -105,7 +139,9 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
       { name: 'bare', run: run(bareWith()) },
       { name: 'rawDispute', run: run(rawDispute) },
       { name: 'api', run: run(viaApi) },
-      ...(cfg.lifecycle.costs ? Object.entries(COSTS).map(([name, extras]) => ({ name, run: run(bareWith(extras)) })) : []),
+      ...(cfg.lifecycle.costs
+        ? Object.entries(COSTS).map(([name, extras]) => ({ name, run: run(bareWith(extras)) }))
+        : []),
     ],
     log,
   );
@@ -132,7 +168,10 @@ export async function lifecycleSection(sys: BenchSystem, cfg: BenchConfig, log: 
         target: '≥ 0.7',
         met: ratio >= 0.7,
         note:
-          `per-round ratios ${perRoundRatios(runs.api!.map((r) => r.casesPerSec), runs.bare!.map((r) => r.casesPerSec))}; ` +
+          `per-round ratios ${perRoundRatios(
+            runs.api!.map((r) => r.casesPerSec),
+            runs.bare!.map((r) => r.casesPerSec),
+          )}; ` +
           `the dispute workflow driven straight from a client (no API): ${round(direct, 2)} cases/s (API/that = ${round(api / direct, 2)}, that/bare = ${round(direct / baseline, 2)}); ` +
           `CPU ms per case (median) api ${JSON.stringify(cpu('api'))}, direct ${JSON.stringify(cpu('rawDispute'))}, bare ${JSON.stringify(cpu('bare'))}; ` +
           cpuBound(cpu('api'), cpu('bare')) +

@@ -19,11 +19,17 @@ import { workflowIdFor } from '../../workflows/dispute.messages';
 const MB = 1024 * 1024;
 
 async function countCases(sys: BenchSystem, prefix: string): Promise<number> {
-  const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where id like ?`, [`${prefix}%`]);
+  const [row] = await sys.orm.em
+    .getConnection()
+    .execute<{ n: string }[]>(`select count(*) as n from disputes where id like ?`, [`${prefix}%`]);
   return Number(row?.n ?? 0);
 }
 
-export async function memorySection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
+export async function memorySection(
+  sys: BenchSystem,
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<SectionResult> {
   const { cases, warmup, startConcurrency } = cfg.memory;
   const reportedBy = await integratorActor(sys.orm);
   let runNo = 0;
@@ -64,8 +70,18 @@ export async function memorySection(sys: BenchSystem, cfg: BenchConfig, log: (li
           async () => {
             const id = `${prefix}${randomUUID()}`;
             const input = startInput(taoliReport(), id, reportedBy);
-            if (kind === 'real') await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: queue, args: [input] });
-            else await sys.client.workflow.start('bareTimerWorkflow', { workflowId: `bare-timer-${id}`, taskQueue: queue, args: [input] });
+            if (kind === 'real')
+              await sys.client.workflow.start('disputeWorkflow', {
+                workflowId: workflowIdFor(id),
+                taskQueue: queue,
+                args: [input],
+              });
+            else
+              await sys.client.workflow.start('bareTimerWorkflow', {
+                workflowId: `bare-timer-${id}`,
+                taskQueue: queue,
+                args: [input],
+              });
           },
         );
         if (kind === 'real') {

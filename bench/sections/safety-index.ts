@@ -19,10 +19,25 @@ import { adminDatabaseUrl, createBenchDatabase } from '../lib/system';
 import type { BenchConfig, SectionResult } from '../lib/types';
 
 const STAGES_OPEN = ['awaiting_acceptance', 'in_mediation', 'meeting_scheduled', 'awaiting_signatures', 'follow_up'];
-const EVENT_TYPES = ['received', 'accepted', 'note_added', 'meeting_scheduled', 'agreement_drafted', 'signed', 'sealed', 'agreement_effective', 'follow_up_recorded', 'closed'];
+const EVENT_TYPES = [
+  'received',
+  'accepted',
+  'note_added',
+  'meeting_scheduled',
+  'agreement_drafted',
+  'signed',
+  'sealed',
+  'agreement_effective',
+  'follow_up_recorded',
+  'closed',
+];
 
 /** Fills the read model with `n` cases over the year before now; returns seconds taken. */
-export async function generateCases(orm: MikroORM, n: number, eventsPerCase: number): Promise<{ seconds: number; disputes: number; alerts: number; events: number }> {
+export async function generateCases(
+  orm: MikroORM,
+  n: number,
+  eventsPerCase: number,
+): Promise<{ seconds: number; disputes: number; alerts: number; events: number }> {
   const conn = orm.em.getConnection();
   const t0 = performance.now();
   const template = JSON.stringify({ ...WANGJIAQIAO, disputeId: null, caseNumber: null });
@@ -32,7 +47,9 @@ export async function generateCases(orm: MikroORM, n: number, eventsPerCase: num
            c.code as community, c.path as community_path, s.code as street, s.path as street_path, k.code as county, k.path as county_path
     from units g join units c on c.code = g.parent_code join units s on s.code = c.parent_code join units k on k.code = s.parent_code
     where g.level = 'grid'`);
-  const [{ grids } = { grids: 0 }] = await conn.execute<{ grids: number }[]>('select count(*)::int as grids from bench_origin');
+  const [{ grids } = { grids: 0 }] = await conn.execute<{ grids: number }[]>(
+    'select count(*)::int as grids from bench_origin',
+  );
   if (!grids) throw new Error('no grids in the directory');
   // One statement per chunk keeps each transaction and its WAL moderate.
   const chunk = 100_000;
@@ -86,10 +103,19 @@ export async function generateCases(orm: MikroORM, n: number, eventsPerCase: num
   const [counts] = await conn.execute<{ d: number; a: number; e: number }[]>(
     `select (select count(*)::int from disputes) as d, (select count(*)::int from alerts) as a, (select count(*)::int from dispute_events) as e`,
   );
-  return { seconds: round((performance.now() - t0) / 1000, 1), disputes: counts!.d, alerts: counts!.a, events: counts!.e };
+  return {
+    seconds: round((performance.now() - t0) / 1000, 1),
+    disputes: counts!.d,
+    alerts: counts!.a,
+    events: counts!.e,
+  };
 }
 
-export async function safetyIndexSection(cfg: BenchConfig, dbName: string, log: (line: string) => void): Promise<SectionResult> {
+export async function safetyIndexSection(
+  cfg: BenchConfig,
+  dbName: string,
+  log: (line: string) => void,
+): Promise<SectionResult> {
   const { cases, eventsPerCase } = cfg.safetyIndex;
   const adminUrl = await adminDatabaseUrl();
   const url = await createBenchDatabase(adminUrl, dbName, newSecret(API_KEY_PREFIX));
@@ -109,7 +135,8 @@ export async function safetyIndexSection(cfg: BenchConfig, dbName: string, log: 
         `select sum((metrics->>'received')::int)::int as received from safety_index_snapshots where period_kind = 'month' and period_start = ? and level = 'city'`,
         [month.periodStart],
       );
-      if (!(day.units > 0 && (snap?.received ?? 0) > 0)) throw new Error(`the Safety Index found no cases: ${JSON.stringify({ day, month, snap })}`);
+      if (!(day.units > 0 && (snap?.received ?? 0) > 0))
+        throw new Error(`the Safety Index found no cases: ${JSON.stringify({ day, month, snap })}`);
       return { seconds: round(seconds, 3), units: day.units, monthReceived: snap!.received };
     };
     const scan = async () => {

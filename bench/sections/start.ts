@@ -25,11 +25,18 @@ const casesPerSec = (samples: Array<{ casesPerSec: number }>): number[] => sampl
  * Waits until the read model holds `n` of the cases picked by `where` (polled every 50 ms), then
  * until the worker is idle; returns when the read model had them all.
  */
-async function drained(sys: BenchSystem, where: { sql: string; params: unknown[] }, n: number, timeoutMs = 900_000): Promise<number> {
+async function drained(
+  sys: BenchSystem,
+  where: { sql: string; params: unknown[] },
+  n: number,
+  timeoutMs = 900_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let at: number;
   for (;;) {
-    const [row] = await sys.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from disputes where ${where.sql}`, where.params);
+    const [row] = await sys.orm.em
+      .getConnection()
+      .execute<{ n: string }[]>(`select count(*) as n from disputes where ${where.sql}`, where.params);
     if (Number(row?.n) >= n) {
       at = performance.now();
       break;
@@ -41,7 +48,11 @@ async function drained(sys: BenchSystem, where: { sql: string; params: unknown[]
   return at;
 }
 
-export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (line: string) => void): Promise<SectionResult> {
+export async function startSection(
+  sys: BenchSystem,
+  cfg: BenchConfig,
+  log: (line: string) => void,
+): Promise<SectionResult> {
   const reportedBy = await integratorActor(sys.orm);
   const report = taoliReport;
   const rows: Row[] = [];
@@ -61,9 +72,17 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
           name: 'rawStart',
           run: async () => {
             const prefix = `rs${++tag}-`;
-            const { perSec: casesPerSec, t0, cpuMsPerCall: cpuMsPerCase } = await timedFrom(async () => {
+            const {
+              perSec: casesPerSec,
+              t0,
+              cpuMsPerCall: cpuMsPerCase,
+            } = await timedFrom(async () => {
               const id = `${prefix}${randomUUID()}`;
-              await sys.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(id), taskQueue: TASK_QUEUE, args: [startInput(report(), id, reportedBy)] });
+              await sys.client.workflow.start('disputeWorkflow', {
+                workflowId: workflowIdFor(id),
+                taskQueue: TASK_QUEUE,
+                args: [startInput(report(), id, reportedBy)],
+              });
             });
             const allIn = await drained(sys, { sql: 'id like ?', params: [`${prefix}%`] }, n);
             // Also: until every one of them has been through intake (the work the API's answer waits for).
@@ -94,10 +113,23 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
           name: 'apiAsync',
           run: async () => {
             const ids: string[] = [];
-            const { perSec: casesPerSec, t0, cpuMsPerCall: cpuMsPerCase } = await timedFrom(async () => {
-              const headers: Record<string, string> = { authorization: `Bearer ${sys.apiKey}`, prefer: 'respond-async' };
+            const {
+              perSec: casesPerSec,
+              t0,
+              cpuMsPerCall: cpuMsPerCase,
+            } = await timedFrom(async () => {
+              const headers: Record<string, string> = {
+                authorization: `Bearer ${sys.apiKey}`,
+                prefer: 'respond-async',
+              };
               if (cfg.idempotencyKeys) headers['idempotency-key'] = randomUUID();
-              const body = await sys.api.expect<{ id: string; status: string }>(202, 'POST', '/api/v1/disputes', report(), headers);
+              const body = await sys.api.expect<{ id: string; status: string }>(
+                202,
+                'POST',
+                '/api/v1/disputes',
+                report(),
+                headers,
+              );
               if (body.status !== 'registering') throw new Error(`unexpected answer ${JSON.stringify(body)}`);
               ids.push(body.id);
             });
@@ -111,8 +143,15 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
             casesPerSec: await timed(async () => {
               const headers: Record<string, string> = { authorization: `Bearer ${sys.apiKey}` };
               if (cfg.idempotencyKeys) headers['idempotency-key'] = randomUUID();
-              const body = await sys.api.expect<{ stage: string; caseNumber?: string }>(201, 'POST', '/api/v1/disputes', report(), headers);
-              if (body.stage !== 'awaiting_acceptance' || !body.caseNumber) throw new Error(`unexpected case ${JSON.stringify(body)}`);
+              const body = await sys.api.expect<{ stage: string; caseNumber?: string }>(
+                201,
+                'POST',
+                '/api/v1/disputes',
+                report(),
+                headers,
+              );
+              if (body.stage !== 'awaiting_acceptance' || !body.caseNumber)
+                throw new Error(`unexpected case ${JSON.stringify(body)}`);
             }),
           }),
         },
@@ -127,7 +166,11 @@ export async function startSection(sys: BenchSystem, cfg: BenchConfig, log: (lin
     const apiAsync = median(result.apiAsync!.map((r) => r.casesPerSec));
     const apiAsyncThroughIntake = median(result.apiAsync!.map((r) => r.throughIntake ?? NaN));
     const ratio = round(api / raw, 2);
-    const cpuOf = (name: string) => medianCpu(result[name]!.map((r) => r.cpuMsPerCase ?? {}), 1);
+    const cpuOf = (name: string) =>
+      medianCpu(
+        result[name]!.map((r) => r.cpuMsPerCase ?? {}),
+        1,
+      );
     const cpu = (name: string) => JSON.stringify(cpuOf(name));
     const asyncRatio = round(apiAsync / raw, 2);
     rows.push({

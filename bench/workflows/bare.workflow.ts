@@ -11,7 +11,16 @@
  * audit event, the read model and the webhook outbox in PostgreSQL, as every dispute step does).
  * Deterministic like any workflow: no I/O, no clocks but Temporal's.
  */
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { DisputeEvent, DisputeView, StartDisputeInput } from '../../domain/types';
 
@@ -65,7 +74,11 @@ function viewOf(intake: StartDisputeInput): DisputeView {
   };
 }
 
-export async function bareLifecycleWorkflow(input: { steps: number; intake: unknown; extras?: BareExtras }): Promise<BareState> {
+export async function bareLifecycleWorkflow(input: {
+  steps: number;
+  intake: unknown;
+  extras?: BareExtras;
+}): Promise<BareState> {
   const extras = input.extras ?? {};
   const pad = extras.argumentKb ? 'x'.repeat(extras.argumentKb * 1024) : undefined;
   const state: BareState = { steps: 0 };
@@ -76,7 +89,14 @@ export async function bareLifecycleWorkflow(input: { steps: number; intake: unkn
     view.seq += 1;
     const at = new Date().toISOString();
     view.notes.push({ at, by: actor as DisputeView['reportedBy'], text: JSON.stringify(payload).slice(0, 200) });
-    const event = { disputeId: view.disputeId, seq: view.seq, type: 'note_added', at, actor: actor as DisputeEvent['actor'], payload: payload as Record<string, unknown> };
+    const event = {
+      disputeId: view.disputeId,
+      seq: view.seq,
+      type: 'note_added',
+      at,
+      actor: actor as DisputeEvent['actor'],
+      payload: payload as Record<string, unknown>,
+    };
     return acts.record({ events: [event], view });
   };
   let tick = 0;
@@ -93,7 +113,9 @@ export async function bareLifecycleWorkflow(input: { steps: number; intake: unkn
       try {
         if (extras.localActivity) await localActs.noop(step.payload);
         if (extras.searchAttribute) {
-          upsertSearchAttributes([{ key: { name: 'FengqiaoStage', type: 'KEYWORD' }, value: `step-${state.steps}` }] as unknown as SearchAttributeUpdatePair[]);
+          upsertSearchAttributes([
+            { key: { name: 'FengqiaoStage', type: 'KEYWORD' }, value: `step-${state.steps}` },
+          ] as unknown as SearchAttributeUpdatePair[]);
         }
         tick += 1;
         await stepActivity(step.actor, step.payload);

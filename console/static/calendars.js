@@ -21,7 +21,11 @@
       var text = String(reader.result || '');
       area.value = text;
       var doc;
-      try { doc = JSON.parse(text); } catch { return; }
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        return;
+      }
       if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return;
       var source = doc.source && typeof doc.source === 'object' ? doc.source : {};
       fillIfEmpty('cal-year', doc.year);
@@ -31,7 +35,8 @@
       fillIfEmpty('cal-note', doc.note);
       var region = document.getElementById('cal-region');
       if (region && !region.value && typeof doc.region === 'string') {
-        for (var i = 0; i < region.options.length; i++) if (region.options[i].value === doc.region) region.value = doc.region;
+        for (var i = 0; i < region.options.length; i++)
+          if (region.options[i].value === doc.region) region.value = doc.region;
       }
     };
     reader.readAsText(file, 'utf-8');

@@ -2,11 +2,17 @@
 (function () {
   'use strict';
   var words = {};
-  try { words = JSON.parse(document.body.getAttribute('data-words') || '{}'); } catch { words = {}; }
+  try {
+    words = JSON.parse(document.body.getAttribute('data-words') || '{}');
+  } catch {
+    words = {};
+  }
 
   function span(ms) {
     var mins = Math.max(0, Math.round(ms / 60000));
-    var d = Math.floor(mins / 1440), h = Math.floor((mins % 1440) / 60), m = mins % 60;
+    var d = Math.floor(mins / 1440),
+      h = Math.floor((mins % 1440) / 60),
+      m = mins % 60;
     if (d > 0) return d + words.d + h + words.h;
     if (h > 0) return h + words.h + m + words.m;
     return m + words.m;
@@ -23,9 +29,11 @@
       var state = el.classList.contains('sla-breach') || due <= now ? 'breach' : warn <= now ? 'warn' : 'ok';
       el.classList.remove('sla-ok', 'sla-warn', 'sla-breach');
       el.classList.add('sla-' + state);
-      var w = el.querySelector('.word'), c = el.querySelector('.count');
+      var w = el.querySelector('.word'),
+        c = el.querySelector('.count');
       if (w) w.textContent = words[state] || '';
-      if (c) c.textContent = state === 'breach' ? words.over + ' ' + span(now - due) : words.left + ' ' + span(due - now);
+      if (c)
+        c.textContent = state === 'breach' ? words.over + ' ' + span(now - due) : words.left + ' ' + span(due - now);
     });
   }
   tick();
@@ -35,7 +43,11 @@
   var board = document.getElementById('alert-board');
   if (!board || !window.EventSource) return;
   var labels = {};
-  try { labels = JSON.parse(board.getAttribute('data-labels') || '{}'); } catch { labels = {}; }
+  try {
+    labels = JSON.parse(board.getAttribute('data-labels') || '{}');
+  } catch {
+    labels = {};
+  }
   var canAck = board.getAttribute('data-can-ack') === '1';
   var csrfMeta = document.querySelector('meta[name=csrf]');
   var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
@@ -43,33 +55,71 @@
   var status = document.getElementById('live-status');
   var empty = document.getElementById('no-alerts');
 
-  function cell(tr, text, cls) { var td = document.createElement('td'); if (cls) td.className = cls; td.textContent = text; tr.appendChild(td); return td; }
-  function beijing(iso) { var d = new Date(Date.parse(iso) + 8 * 3600000); return d.toISOString().slice(0, 16).replace('T', ' '); }
+  function cell(tr, text, cls) {
+    var td = document.createElement('td');
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+  function beijing(iso) {
+    var d = new Date(Date.parse(iso) + 8 * 3600000);
+    return d.toISOString().slice(0, 16).replace('T', ' ');
+  }
 
   function ackForm(id) {
     var f = document.createElement('form');
-    f.method = 'post'; f.action = '/console/alerts/' + id + '/ack'; f.className = 'ack';
-    var h = document.createElement('input'); h.type = 'hidden'; h.name = '_csrf'; h.value = csrf; f.appendChild(h);
-    var l = document.createElement('label'); l.className = 'sr-only'; l.htmlFor = 'note-' + id; l.textContent = labels.ackNote || ''; f.appendChild(l);
-    var n = document.createElement('input'); n.id = 'note-' + id; n.name = 'note'; n.placeholder = labels.ackNote || ''; n.maxLength = 500; f.appendChild(n);
-    var b = document.createElement('button'); b.type = 'submit'; b.textContent = labels.ack || 'OK'; f.appendChild(b);
+    f.method = 'post';
+    f.action = '/console/alerts/' + id + '/ack';
+    f.className = 'ack';
+    var h = document.createElement('input');
+    h.type = 'hidden';
+    h.name = '_csrf';
+    h.value = csrf;
+    f.appendChild(h);
+    var l = document.createElement('label');
+    l.className = 'sr-only';
+    l.htmlFor = 'note-' + id;
+    l.textContent = labels.ackNote || '';
+    f.appendChild(l);
+    var n = document.createElement('input');
+    n.id = 'note-' + id;
+    n.name = 'note';
+    n.placeholder = labels.ackNote || '';
+    n.maxLength = 500;
+    f.appendChild(n);
+    var b = document.createElement('button');
+    b.type = 'submit';
+    b.textContent = labels.ack || 'OK';
+    f.appendChild(b);
     return f;
   }
 
   function addAlert(a) {
     if (tbody.querySelector('tr[data-alert="' + a.id + '"]')) return;
     var tr = document.createElement('tr');
-    tr.setAttribute('data-alert', a.id); tr.className = 'fresh alert-' + a.kind;
+    tr.setAttribute('data-alert', a.id);
+    tr.className = 'fresh alert-' + a.kind;
     cell(tr, beijing(a.raisedAt), 'nowrap');
-    var k = cell(tr, '', 'nowrap'); var strong = document.createElement('strong'); strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind; k.appendChild(strong);
+    var k = cell(tr, '', 'nowrap');
+    var strong = document.createElement('strong');
+    strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind;
+    k.appendChild(strong);
     var c = cell(tr, '');
     var cal = labels.calendars || {};
     if (a.kind === cal.kind || (cal.prefix && String(a.disputeId).indexOf(cal.prefix) === 0)) {
       // A missing holiday arrangement is about the calendar, not a case.
-      if (cal.href) { var calLink = document.createElement('a'); calLink.href = cal.href; calLink.textContent = cal.label || ''; c.appendChild(calLink); }
-      else c.textContent = (cal.label || '') + (cal.hint ? '（' + cal.hint + '）' : '');
+      if (cal.href) {
+        var calLink = document.createElement('a');
+        calLink.href = cal.href;
+        calLink.textContent = cal.label || '';
+        c.appendChild(calLink);
+      } else c.textContent = (cal.label || '') + (cal.hint ? '（' + cal.hint + '）' : '');
     } else {
-      var link = document.createElement('a'); link.href = '/console/cases/' + encodeURIComponent(a.disputeId); link.textContent = a.caseNumber || a.disputeId.slice(0, 8); c.appendChild(link);
+      var link = document.createElement('a');
+      link.href = '/console/cases/' + encodeURIComponent(a.disputeId);
+      link.textContent = a.caseNumber || a.disputeId.slice(0, 8);
+      c.appendChild(link);
     }
     cell(tr, a.message, 'wide');
     var act = cell(tr, canAck ? '' : '—');
@@ -85,8 +135,17 @@
     ev.preventDefault();
     var button = form.querySelector('button');
     if (button) button.disabled = true;
-    fetch(form.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(new FormData(form)).toString(), credentials: 'same-origin' })
-      .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
+    fetch(form.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(new FormData(form)).toString(),
+      credentials: 'same-origin',
+    })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          return { ok: res.ok, body: body };
+        });
+      })
       .then(function (r) {
         var tr = form.closest('tr');
         if (r.ok) {
@@ -94,17 +153,37 @@
           form.parentNode.textContent = '✔ ' + (r.body.ackedBy || '');
         } else {
           if (button) button.disabled = false;
-          var p = document.createElement('p'); p.className = 'field-error'; p.setAttribute('role', 'alert'); p.textContent = r.body.detail || r.body.title || 'error'; form.appendChild(p);
+          var p = document.createElement('p');
+          p.className = 'field-error';
+          p.setAttribute('role', 'alert');
+          p.textContent = r.body.detail || r.body.title || 'error';
+          form.appendChild(p);
         }
       })
-      .catch(function () { form.submit(); });
+      .catch(function () {
+        form.submit();
+      });
   });
 
   var since = board.getAttribute('data-since') || '0';
   var source = new EventSource('/api/v1/alerts/stream' + (since !== '0' ? '?since=' + encodeURIComponent(since) : ''));
-  source.addEventListener('open', function () { if (status) { status.textContent = '● ' + (labels.live || ''); status.className = 'live on'; } });
-  source.addEventListener('error', function () { if (status) { status.textContent = '○ ' + (labels.offline || ''); status.className = 'live muted'; } });
+  source.addEventListener('open', function () {
+    if (status) {
+      status.textContent = '● ' + (labels.live || '');
+      status.className = 'live on';
+    }
+  });
+  source.addEventListener('error', function () {
+    if (status) {
+      status.textContent = '○ ' + (labels.offline || '');
+      status.className = 'live muted';
+    }
+  });
   source.addEventListener('alert', function (ev) {
-    try { addAlert(JSON.parse(ev.data)); } catch { /* a malformed event is ignored */ }
+    try {
+      addAlert(JSON.parse(ev.data));
+    } catch {
+      /* a malformed event is ignored */
+    }
   });
 })();

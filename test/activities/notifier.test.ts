@@ -72,5 +72,8 @@ it('fails on a non-2xx answer (so the activity is retried) and sends a notice on
   await sendNotice(orm.em.fork(), new WebhookNotifier(url, SECRET), n);
   await sendNotice(orm.em.fork(), new WebhookNotifier(url, SECRET), n);
   expect(received).toHaveLength(2); // the failed attempt and the one that went through
-  expect(await orm.em.fork().findOneOrFail(Notification, { key: n.key })).toMatchObject({ status: 'sent', channel: 'webhook' });
+  expect(await orm.em.fork().findOneOrFail(Notification, { key: n.key })).toMatchObject({
+    status: 'sent',
+    channel: 'webhook',
+  });
 });

@@ -40,18 +40,33 @@ it('verifies by number, with no credentials, showing who signed when, masked', a
 });
 
 it('checks the hash printed on a copy, and the copy itself', async () => {
-  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${sha256.toUpperCase()}` }), 200)).toMatchObject({ valid: true, checked: 'hash' });
-  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${'0'.repeat(64)}` }), 200)).toMatchObject({ valid: false, checked: 'hash' });
+  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${sha256.toUpperCase()}` }), 200)).toMatchObject({
+    valid: true,
+    checked: 'hash',
+  });
+  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${'0'.repeat(64)}` }), 200)).toMatchObject({
+    valid: false,
+    checked: 'hash',
+  });
   const same = expectStatus(await sys.app.inject({ method: 'POST', url: url(), payload: { html } }), 200);
   expect(same).toMatchObject({ valid: true, checked: 'document' });
   const tampered = html.replace('人民币壹万贰仟元整', '人民币贰万贰仟元整');
   expect(tampered).not.toBe(html);
-  expect(expectStatus(await sys.app.inject({ method: 'POST', url: url(), payload: { html: tampered } }), 200)).toMatchObject({ valid: false, checked: 'document' });
-  expect((await sys.app.inject({ url: `/api/v1/agreements/${encodeURIComponent('（2026）无人调字第999号')}/verify` })).statusCode).toBe(404);
+  expect(
+    expectStatus(await sys.app.inject({ method: 'POST', url: url(), payload: { html: tampered } }), 200),
+  ).toMatchObject({ valid: false, checked: 'document' });
+  expect(
+    (await sys.app.inject({ url: `/api/v1/agreements/${encodeURIComponent('（2026）无人调字第999号')}/verify` }))
+      .statusCode,
+  ).toBe(404);
 });
 
 it('is refused by the database itself: a sealed agreement cannot be updated or deleted', async () => {
-  await expect(sys.orm.em.fork().execute(`update agreements set html = 'forged' where number = ?`, [number])).rejects.toThrow(/sealed/);
-  await expect(sys.orm.em.fork().execute('delete from agreements where number = ?', [number])).rejects.toThrow(/sealed/);
+  await expect(
+    sys.orm.em.fork().execute(`update agreements set html = 'forged' where number = ?`, [number]),
+  ).rejects.toThrow(/sealed/);
+  await expect(sys.orm.em.fork().execute('delete from agreements where number = ?', [number])).rejects.toThrow(
+    /sealed/,
+  );
   expect(expectStatus(await sys.app.inject({ url: url() }), 200).valid).toBe(true);
 });

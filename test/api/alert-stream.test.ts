@@ -43,7 +43,8 @@ class Stream {
           fields[name] = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
         }
       }
-      if (fields.data !== undefined) this.events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data) });
+      if (fields.data !== undefined)
+        this.events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data) });
     }
   }
 
@@ -157,10 +158,17 @@ it('streams the warning and the breach of a case live to its area, and nothing t
   expect(street.headers.connection).toBe('keep-alive');
 
   const integrator = { authorization: `Bearer ${sys.apiKey}` };
-  created = expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: report }), 201);
+  created = expectStatus(
+    await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: report }),
+    201,
+  );
   expect((created as unknown as { unit: { code: string } }).unit.code).toBe('wangjiaqiao-community');
 
-  breach = await street.waitFor((e) => e.data.disputeId === created.id && e.data.kind === 'accept_breach', 15_000, 'accept_breach on the stream');
+  breach = await street.waitFor(
+    (e) => e.data.disputeId === created.id && e.data.kind === 'accept_breach',
+    15_000,
+    'accept_breach on the stream',
+  );
   const events = street.of(created.id);
   expect(events.map((e) => e.data.kind)).toEqual(['accept_warning', 'accept_breach']);
   warning = events[0]!;
@@ -181,7 +189,10 @@ it('streams the warning and the breach of a case live to its area, and nothing t
 
   // The same shape as the list.
   const listed = expectStatus(
-    await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-street')}` } }),
+    await sys.app.inject({
+      url: `/api/v1/alerts?disputeId=${created.id}`,
+      headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-street')}` },
+    }),
     200,
   );
   expect(listed.items).toEqual([breach.data, warning.data]);
@@ -207,7 +218,9 @@ it('replays what came after Last-Event-ID (or ?since=) first, then goes on live'
   await bySince.waitFor((e) => e.data.disputeId === live.disputeId, 5_000, 'a live alert after the replay');
   await sleep(300);
   expect(resumed.of(live.disputeId)).toHaveLength(1);
-  expect(yufuci.events.filter((e) => e.data.disputeId === created.id || e.data.disputeId === live.disputeId)).toEqual([]);
+  expect(yufuci.events.filter((e) => e.data.disputeId === created.id || e.data.disputeId === live.disputeId)).toEqual(
+    [],
+  );
 });
 
 it('notifies once per inserted alert, only on commit, with the documented payload', async () => {
@@ -230,7 +243,11 @@ it('notifies once per inserted alert, only on commit, with the documented payloa
     const committed = syntheticAlert('yufuci-community');
     await sys.orm.em.fork().transactional((em) => raiseAlert(em, committed));
 
-    await eventually(async () => seen.some((n) => n.payload?.includes(committed.disputeId)), 5_000, 'the committed notification');
+    await eventually(
+      async () => seen.some((n) => n.payload?.includes(committed.disputeId)),
+      5_000,
+      'the committed notification',
+    );
     await sleep(300);
     const mine = (id: string) => seen.filter((n) => n.payload?.includes(id)).map((n) => JSON.parse(n.payload!));
     expect(mine(rolledBack.disputeId)).toEqual([]);
@@ -247,7 +264,9 @@ it('notifies once per inserted alert, only on commit, with the documented payloa
       message: req.message,
       raisedAt: req.at,
     });
-    const rows = await sys.orm.em.fork().execute(`select id::text as id from alerts where dispute_id = ?`, [req.disputeId]);
+    const rows = await sys.orm.em
+      .fork()
+      .execute(`select id::text as id from alerts where dispute_id = ?`, [req.disputeId]);
     expect(rows).toEqual([{ id: payload.id }]);
   } finally {
     await listener.end();
@@ -264,10 +283,14 @@ it('reconnects its listener when the connection drops, and catches up on what wa
   const during = syntheticAlert('wangjiaqiao-community');
   await raiseAlert(sys.orm.em.fork(), during);
   await street.waitFor((e) => e.data.disputeId === during.disputeId, 10_000, 'the alert raised while reconnecting');
-  const after = await eventually(async () => {
-    const s = sys.app.alertStream.status();
-    return s.listening ? s : undefined;
-  }, 10_000, 'the listener to be back');
+  const after = await eventually(
+    async () => {
+      const s = sys.app.alertStream.status();
+      return s.listening ? s : undefined;
+    },
+    10_000,
+    'the listener to be back',
+  );
   expect(after.backendPid).not.toBe(before.backendPid);
   expect(after.reconnects).toBeGreaterThan(before.reconnects);
   const later = syntheticAlert('wangjiaqiao-community');
@@ -298,7 +321,10 @@ it('a second API process sees every alert too, and closing it ends its streams',
 
     // close() must not wait for the open stream (it would hang until the client left).
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([second.close().then(() => (closed = true)), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+    await Promise.race([
+      second.close().then(() => (closed = true)),
+      new Promise((r) => (timer = setTimeout(r, 5_000))),
+    ]);
     clearTimeout(timer);
     expect(closed).toBe(true);
     await eventually(async () => there.ended, 2_000, 'the stream to end');
@@ -308,13 +334,22 @@ it('a second API process sees every alert too, and closing it ends its streams',
 });
 
 it('refuses the stream to callers who do not read alerts', async () => {
-  const integrator = await sys.app.inject({ url: '/api/v1/alerts/stream', headers: { authorization: `Bearer ${sys.apiKey}` } });
+  const integrator = await sys.app.inject({
+    url: '/api/v1/alerts/stream',
+    headers: { authorization: `Bearer ${sys.apiKey}` },
+  });
   expect(integrator.statusCode).toBe(403);
   expect(integrator.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const grid = await sys.app.inject({ url: '/api/v1/alerts/stream', headers: { authorization: `Bearer ${await tokenOf('grid@yufuci-taoli')}` } });
+  const grid = await sys.app.inject({
+    url: '/api/v1/alerts/stream',
+    headers: { authorization: `Bearer ${await tokenOf('grid@yufuci-taoli')}` },
+  });
   expect(grid.statusCode).toBe(403);
   expect((await sys.app.inject({ url: '/api/v1/alerts/stream' })).statusCode).toBe(401);
-  const bad = await sys.app.inject({ url: '/api/v1/alerts/stream?since=abc', headers: { authorization: `Bearer ${await tokenOf('admin')}` } });
+  const bad = await sys.app.inject({
+    url: '/api/v1/alerts/stream?since=abc',
+    headers: { authorization: `Bearer ${await tokenOf('admin')}` },
+  });
   expect(bad.statusCode).toBe(400);
 
   const spec = expectStatus(await sys.app.inject({ url: '/docs/json' }), 200);
@@ -342,7 +377,10 @@ it('acknowledges an alert once, for supervisors of its area only', async () => {
   expect((await ack('supervisor@wangjiaqiao-street', breach.id!, { note: 'x'.repeat(501) })).statusCode).toBe(400);
 
   const before = Date.now();
-  const acked = expectStatus(await ack('supervisor@wangjiaqiao-street', breach.id!, { note: '已电话督促社区接单' }), 200);
+  const acked = expectStatus(
+    await ack('supervisor@wangjiaqiao-street', breach.id!, { note: '已电话督促社区接单' }),
+    200,
+  );
   expect(acked).toEqual({
     ...breach.data,
     ackedBy: 'supervisor@wangjiaqiao-street',
@@ -357,26 +395,51 @@ it('acknowledges an alert once, for supervisors of its area only', async () => {
   expect(again.json().detail).toContain('supervisor@wangjiaqiao-street');
   expect(again.json().detail).toContain(acked.ackedAt);
 
-  const listed = expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: await as('supervisor@wangjiaqiao-community') }), 200);
+  const listed = expectStatus(
+    await sys.app.inject({
+      url: `/api/v1/alerts?disputeId=${created.id}`,
+      headers: await as('supervisor@wangjiaqiao-community'),
+    }),
+    200,
+  );
   expect(listed.items.find((a: { id: string }) => a.id === breach.id)).toEqual(acked);
   expect(listed.items.find((a: { id: string }) => a.id === warning.id)).not.toHaveProperty('ackedBy');
 
   // The admin may acknowledge anywhere.
   const elsewhere = syntheticAlert('yufuci-community');
   await raiseAlert(sys.orm.em.fork(), elsewhere);
-  const [row] = await sys.orm.em.fork().execute<{ id: string }[]>(`select id::text as id from alerts where dispute_id = ?`, [elsewhere.disputeId]);
-  expect(expectStatus(await ack('admin', row!.id), 200)).toMatchObject({ ackedBy: 'admin', unitCode: 'yufuci-community' });
+  const [row] = await sys.orm.em
+    .fork()
+    .execute<{ id: string }[]>(`select id::text as id from alerts where dispute_id = ?`, [elsewhere.disputeId]);
+  expect(expectStatus(await ack('admin', row!.id), 200)).toMatchObject({
+    ackedBy: 'admin',
+    unitCode: 'yufuci-community',
+  });
 });
 
 it('gives exactly one 200 to two concurrent acknowledgements', async () => {
   const [a, b] = await Promise.all([
-    sys.app.inject({ method: 'POST', url: `/api/v1/alerts/${warning.id}/ack`, headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-street')}` }, payload: { note: 'street' } }),
-    sys.app.inject({ method: 'POST', url: `/api/v1/alerts/${warning.id}/ack`, headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-community')}` }, payload: { note: 'community' } }),
+    sys.app.inject({
+      method: 'POST',
+      url: `/api/v1/alerts/${warning.id}/ack`,
+      headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-street')}` },
+      payload: { note: 'street' },
+    }),
+    sys.app.inject({
+      method: 'POST',
+      url: `/api/v1/alerts/${warning.id}/ack`,
+      headers: { authorization: `Bearer ${await tokenOf('supervisor@wangjiaqiao-community')}` },
+      payload: { note: 'community' },
+    }),
   ]);
   expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 409]);
   const winner = (a!.statusCode === 200 ? a : b)!.json();
   const loser = (a!.statusCode === 200 ? b : a)!.json();
   expect(loser.detail).toContain(winner.ackedBy);
-  const [row] = await sys.orm.em.fork().execute<{ acked_by: string; ack_note: string }[]>(`select acked_by, ack_note from alerts where id = ?`, [warning.id]);
+  const [row] = await sys.orm.em
+    .fork()
+    .execute<{ acked_by: string; ack_note: string }[]>(`select acked_by, ack_note from alerts where id = ?`, [
+      warning.id,
+    ]);
   expect(row).toEqual({ acked_by: winner.ackedBy, ack_note: winner.ackNote });
 });

@@ -30,7 +30,8 @@ const PREVIEW_REGION = 'wangjiaqiao-community';
 
 const DAY = 86_400_000;
 const beijingDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-const beijingTime = (iso: string): string => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const beijingTime = (iso: string): string =>
+  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const weekdayOf = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
 const WEEKDAY_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 const NOW_YEAR = Number(beijingDate(Date.now()).slice(0, 4));
@@ -45,7 +46,8 @@ function firstOn(year: number, weekdays: number[], from = `${year}-01-01`): stri
   return undefined;
 }
 
-const cleanUp = () => sys.orm.em.fork().getConnection().execute('delete from holiday_arrangements where region_code = ?', [ENTER_REGION]);
+const cleanUp = () =>
+  sys.orm.em.fork().getConnection().execute('delete from holiday_arrangements where region_code = ?', [ENTER_REGION]);
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -77,11 +79,19 @@ async function loginAs(username: string): Promise<string> {
 const page = (cookie: string, url: string) => sys.app.inject({ url, headers: { cookie } });
 const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const post = (cookie: string, url: string, fields: Record<string, string>) =>
-  sys.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+  sys.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  });
 
 /** Text as the browser shows it (Handlebars escapes & < > " ' ` =). */
 const unescape = (html: string): string =>
-  html.replace(/&(quot|#x27|#x60|#x3D|lt|gt|amp);/g, (_m, e: string) => ({ quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=', lt: '<', gt: '>', amp: '&' })[e]!);
+  html.replace(
+    /&(quot|#x27|#x60|#x3D|lt|gt|amp);/g,
+    (_m, e: string) => ({ quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=', lt: '<', gt: '>', amp: '&' })[e]!,
+  );
 const textareaOf = (html: string, id: string): string | undefined => {
   const m = new RegExp(`<textarea id="${id}"[^>]*>([\\s\\S]*?)</textarea>`).exec(html);
   return m ? unescape(m[1]!) : undefined;
@@ -107,10 +117,10 @@ describe('holiday arrangements in the console', () => {
   it('lists the years in force with their notices, and warns of each year due that is missing', async () => {
     const admin = await api.as('admin');
     const cookie = await loginAs('admin');
-    const listing = expectStatus<{ missing: number[]; items: Array<{ year: number; region: string | null; sourceTitle: string; daysOff: number; makeUpDays: number }> }>(
-      await sys.app.inject({ url: '/api/v1/admin/calendars', headers: admin }),
-      200,
-    );
+    const listing = expectStatus<{
+      missing: number[];
+      items: Array<{ year: number; region: string | null; sourceTitle: string; daysOff: number; makeUpDays: number }>;
+    }>(await sys.app.inject({ url: '/api/v1/admin/calendars', headers: admin }), 200);
     const res = await page(cookie, '/console/calendars');
     expect(res.statusCode).toBe(200);
     const html = res.body;
@@ -140,7 +150,8 @@ describe('holiday arrangements in the console', () => {
     // In English too.
     const en = await page(`${cookie}; fq_lang=en`, '/console/calendars');
     expect(en.body).toContain('<h1>Holiday arrangements</h1>');
-    for (const year of listing.missing) expect(en.body).toContain(`The ${year} holiday arrangement has not been entered`);
+    for (const year of listing.missing)
+      expect(en.body).toContain(`The ${year} holiday arrangement has not been entered`);
   });
 
   it('keeps the calendars from everyone but administrators', async () => {
@@ -152,17 +163,37 @@ describe('holiday arrangements in the console', () => {
     expect((await page(cookie, '/console/calendars/2026')).statusCode).toBe(403);
     const inbox = await page(cookie, '/console/inbox');
     expect(inbox.body).not.toContain('href="/console/calendars"');
-    const sent = await post(cookie, '/console/calendars', { _csrf: csrfOf(inbox.body), op: 'enter', year: String(FAR_YEAR), region: ENTER_REGION, sourceTitle: '不应录入的通知', days: '[]' });
+    const sent = await post(cookie, '/console/calendars', {
+      _csrf: csrfOf(inbox.body),
+      op: 'enter',
+      year: String(FAR_YEAR),
+      region: ENTER_REGION,
+      sourceTitle: '不应录入的通知',
+      days: '[]',
+    });
     expect(sent.statusCode).toBe(403);
-    expect((await sys.app.inject({ url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`, headers: await api.as('admin') })).statusCode).toBe(404);
+    expect(
+      (
+        await sys.app.inject({
+          url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`,
+          headers: await api.as('admin'),
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('previews a regional day off: the changed day, and the open case whose deadline would move, old and new due times', async () => {
-    const created = await api.create({ ...taoliLiftNoise(), gridCode: 'wangjiaqiao-g1', title: `节假日预览测试 ${Date.now()}` });
+    const created = await api.create({
+      ...taoliLiftNoise(),
+      gridCode: 'wangjiaqiao-g1',
+      title: `节假日预览测试 ${Date.now()}`,
+    });
     const { accept, caseNumber } = await eventually(
       async () => {
         const view = await api.get(created.id);
-        return view.deadlines?.accept && view.caseNumber ? { accept: view.deadlines.accept as { dueAt: string }, caseNumber: view.caseNumber as string } : undefined;
+        return view.deadlines?.accept && view.caseNumber
+          ? { accept: view.deadlines.accept as { dueAt: string }, caseNumber: view.caseNumber as string }
+          : undefined;
       },
       20_000,
       'the accept deadline',
@@ -171,7 +202,10 @@ describe('holiday arrangements in the console', () => {
     const dueDay = beijingDate(Date.parse(accept.dueAt));
     const movesCase = dueDay.startsWith(`${NOW_YEAR}-`);
     const tomorrow = beijingDate(Date.now() + DAY);
-    const day = movesCase ? dueDay : (firstOn(NOW_YEAR, [1, 2, 3, 4, 5], tomorrow.startsWith(`${NOW_YEAR}-`) ? tomorrow : `${NOW_YEAR}-12-31`) ?? `${NOW_YEAR}-12-31`);
+    const day = movesCase
+      ? dueDay
+      : (firstOn(NOW_YEAR, [1, 2, 3, 4, 5], tomorrow.startsWith(`${NOW_YEAR}-`) ? tomorrow : `${NOW_YEAR}-12-31`) ??
+        `${NOW_YEAR}-12-31`);
     const typed = JSON.stringify([{ date: day, kind: 'off', name: '测试调休' }], null, 2);
 
     const cookie = await loginAs('admin');
@@ -187,7 +221,11 @@ describe('holiday arrangements in the console', () => {
     expect(res.statusCode).toBe(200);
     const html = res.body;
     expect(html).toContain(`预览：录入后的变化（尚未保存） · ${NOW_YEAR} · 汪家桥社区`);
-    expect(html).toMatch(new RegExp(`<li><time datetime="${day}">${day}</time> ${WEEKDAY_ZH[weekdayOf(day)]} → <strong>放假</strong>（测试调休）</li>`));
+    expect(html).toMatch(
+      new RegExp(
+        `<li><time datetime="${day}">${day}</time> ${WEEKDAY_ZH[weekdayOf(day)]} → <strong>放假</strong>（测试调休）</li>`,
+      ),
+    );
     if (movesCase) {
       const row = rowWith(html, `href="/console/cases/${created.id}"`);
       expect(row).toContain(`>${caseNumber}</a>`);
@@ -208,7 +246,15 @@ describe('holiday arrangements in the console', () => {
     const wednesday = firstOn(FAR_YEAR, [3], `${FAR_YEAR}-01-05`)!;
     const typed = `[\n  {"date": "${FAR_YEAR}-01-01", "kind": "off", "name": "元旦"},\n  {"date": "${wednesday}", "kind": "work", "name": "元旦"}\n]`;
     const title = `武陵区${FAR_YEAR}年调休安排（测试）`;
-    const res = await post(cookie, '/console/calendars', { _csrf: csrf, op: 'enter', year: String(FAR_YEAR), region: ENTER_REGION, sourceTitle: title, note: '请核对', days: typed });
+    const res = await post(cookie, '/console/calendars', {
+      _csrf: csrf,
+      op: 'enter',
+      year: String(FAR_YEAR),
+      region: ENTER_REGION,
+      sourceTitle: title,
+      note: '请核对',
+      days: typed,
+    });
     expect(res.statusCode).toBe(400);
     const html = res.body;
     expect(html).toContain('<strong>未能录入</strong>');
@@ -217,11 +263,25 @@ describe('holiday arrangements in the console', () => {
     expect(inputValueOf(html, 'cal-title')).toBe(title);
     expect(textareaOf(html, 'cal-note')).toBe('请核对');
     expect(selectedOf(html, 'cal-region')).toBe(ENTER_REGION);
-    expect((await sys.app.inject({ url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`, headers: await api.as('admin') })).statusCode).toBe(404);
+    expect(
+      (
+        await sys.app.inject({
+          url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`,
+          headers: await api.as('admin'),
+        })
+      ).statusCode,
+    ).toBe(404);
 
     // JSON that does not parse is refused before the API, the text kept as well.
     const broken = '[{"date": "2031-01-01", "kind": "off",]';
-    const bad = await post(cookie, '/console/calendars', { _csrf: csrf, op: 'preview', year: String(FAR_YEAR), region: ENTER_REGION, sourceTitle: title, days: broken });
+    const bad = await post(cookie, '/console/calendars', {
+      _csrf: csrf,
+      op: 'preview',
+      year: String(FAR_YEAR),
+      region: ENTER_REGION,
+      sourceTitle: title,
+      days: broken,
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('<strong>未能预览</strong>');
     expect(bad.body).toContain('不是有效的 JSON');
@@ -233,14 +293,33 @@ describe('holiday arrangements in the console', () => {
     const csrf = csrfOf((await page(cookie, '/console/calendars')).body);
     const monday = firstOn(FAR_YEAR, [1], `${FAR_YEAR}-03-01`)!;
     const saturday = firstOn(FAR_YEAR, [6], `${FAR_YEAR}-03-01`)!;
-    const file = { year: FAR_YEAR, source: { title: `武陵区${FAR_YEAR}年调休安排（测试）`, date: `${FAR_YEAR - 1}-11-20` }, days: [{ date: monday, kind: 'off', name: '社区活动日' }, { date: saturday, kind: 'work' }] };
+    const file = {
+      year: FAR_YEAR,
+      source: { title: `武陵区${FAR_YEAR}年调休安排（测试）`, date: `${FAR_YEAR - 1}-11-20` },
+      days: [
+        { date: monday, kind: 'off', name: '社区活动日' },
+        { date: saturday, kind: 'work' },
+      ],
+    };
     // An imported file, pasted whole: its year and source fill what the form leaves empty.
-    const entered = await post(cookie, '/console/calendars', { _csrf: csrf, op: 'enter', year: '', region: ENTER_REGION, sourceTitle: '', days: JSON.stringify(file) });
+    const entered = await post(cookie, '/console/calendars', {
+      _csrf: csrf,
+      op: 'enter',
+      year: '',
+      region: ENTER_REGION,
+      sourceTitle: '',
+      days: JSON.stringify(file),
+    });
     expect(entered.statusCode).toBe(303);
     const location = String(entered.headers.location);
-    expect(location).toMatch(new RegExp(`^/console/calendars/${FAR_YEAR}\\?region=${ENTER_REGION}&entered=\\d+&replan=(started|failed)$`));
+    expect(location).toMatch(
+      new RegExp(`^/console/calendars/${FAR_YEAR}\\?region=${ENTER_REGION}&entered=\\d+&replan=(started|failed)$`),
+    );
     const history = expectStatus<{ revisions: Array<{ revision: number }> }>(
-      await sys.app.inject({ url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`, headers: await api.as('admin') }),
+      await sys.app.inject({
+        url: `/api/v1/admin/calendars/${FAR_YEAR}?region=${ENTER_REGION}`,
+        headers: await api.as('admin'),
+      }),
       200,
     );
     const revision = history.revisions[0]!.revision;
@@ -250,8 +329,12 @@ describe('holiday arrangements in the console', () => {
     expect(detail).toContain(`<h1>${FAR_YEAR}年节假日安排（${ENTER_REGION_NAME}）</h1>`);
     expect(detail).toContain(`已录入${FAR_YEAR}年${ENTER_REGION_NAME}节假日安排，修订号 ${revision}。`);
     expect(detail).toContain(location.endsWith('started') ? '已开始重新计算相关在办案件的期限' : '重新计算未能启动');
-    expect(detail).toMatch(new RegExp(`<time datetime="${monday}">${monday}</time></th><td>星期一</td><td>放假</td><td>社区活动日</td>`));
-    expect(detail).toMatch(new RegExp(`<time datetime="${saturday}">${saturday}</time></th><td>星期六</td><td>调休上班</td><td></td>`));
+    expect(detail).toMatch(
+      new RegExp(`<time datetime="${monday}">${monday}</time></th><td>星期一</td><td>放假</td><td>社区活动日</td>`),
+    );
+    expect(detail).toMatch(
+      new RegExp(`<time datetime="${saturday}">${saturday}</time></th><td>星期六</td><td>调休上班</td><td></td>`),
+    );
     expect(detail).toContain(`武陵区${FAR_YEAR}年调休安排（测试）`);
 
     // The list shows the region's year; "correct" starts the form from it.
@@ -283,7 +366,12 @@ describe('holiday arrangements in the console', () => {
     const inForce = /<table class="days">[\s\S]*?<\/table>/.exec(after)![0];
     expect(inForce).toContain(monday);
     expect(inForce).not.toContain(saturday);
-    expect(rowWith(unescape((await page(cookie, '/console/calendars')).body), `href="/console/calendars/${FAR_YEAR}?region=${ENTER_REGION}"`)).toContain('已更正（共2版）');
+    expect(
+      rowWith(
+        unescape((await page(cookie, '/console/calendars')).body),
+        `href="/console/calendars/${FAR_YEAR}?region=${ENTER_REGION}"`,
+      ),
+    ).toContain('已更正（共2版）');
   });
 
   it('marks a deadline that runs into a year without an arrangement 暂定 on the case page and in the inbox; the missing-year alert leads to the calendars', async () => {
@@ -307,7 +395,9 @@ describe('holiday arrangements in the console', () => {
       expect(dueRow).toContain(`<span class="tag provisional" title="${tip}">暂定`);
       expect(inbox).toContain(`<span class="tag provisional" title="${tip}">暂定`);
       const en = (await page(`${cookie}; fq_lang=en`, `/console/cases/${created.id}`)).body;
-      expect(en).toContain(`title="The ${years.join(', ')} holiday arrangement has not been entered: this time counts Monday to Friday as working days">provisional`);
+      expect(en).toContain(
+        `title="The ${years.join(', ')} holiday arrangement has not been entered: this time counts Monday to Friday as working days">provisional`,
+      );
     } else {
       expect(dueRow).not.toContain('tag provisional');
       expect(inbox).not.toContain('tag provisional');

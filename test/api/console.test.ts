@@ -44,7 +44,12 @@ const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(htm
 const post = (cookie: string, url: string, fields: Record<string, string | string[]>) => {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return sys.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+  return sys.app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
 };
 
 describe('the staff console', () => {
@@ -81,7 +86,9 @@ describe('the staff console', () => {
 
     const casePage = await page(cookie, `/console/cases/${created.id}`);
     expect(casePage.statusCode).toBe(200);
-    const offered = [...casePage.body.matchAll(/action="\/console\/cases\/[^/]+\/actions\/([a-z-]+)"/g)].map((m) => m[1]).sort();
+    const offered = [...casePage.body.matchAll(/action="\/console\/cases\/[^/]+\/actions\/([a-z-]+)"/g)]
+      .map((m) => m[1])
+      .sort();
     // awaiting_acceptance allows accept, decline, add-note, reassign, withdraw; reassign is a supervisor's.
     expect(offered).toEqual(['accept', 'add-note', 'decline', 'withdraw']);
     expect(casePage.body).toContain('陈某');
@@ -99,12 +106,20 @@ describe('the staff console', () => {
     expect(forged.statusCode).toBe(403);
     expect((await api.get(created.id)).stage).toBe('awaiting_acceptance');
 
-    const accepted = await post(cookie, `/console/cases/${created.id}/actions/accept`, { _csrf: csrf, _idem: 'idem-console-accept-1', note: '已电话联系双方' });
+    const accepted = await post(cookie, `/console/cases/${created.id}/actions/accept`, {
+      _csrf: csrf,
+      _idem: 'idem-console-accept-1',
+      note: '已电话联系双方',
+    });
     expect(accepted.statusCode).toBe(303);
     expect(accepted.headers.location).toBe(`/console/cases/${created.id}?done=accept`);
     expect((await api.get(created.id)).stage).toBe('in_mediation');
     // The same form posted twice (a double click) applies once.
-    const again = await post(cookie, `/console/cases/${created.id}/actions/accept`, { _csrf: csrf, _idem: 'idem-console-accept-1', note: '已电话联系双方' });
+    const again = await post(cookie, `/console/cases/${created.id}/actions/accept`, {
+      _csrf: csrf,
+      _idem: 'idem-console-accept-1',
+      note: '已电话联系双方',
+    });
     expect(again.statusCode).toBe(303);
     expect((await api.events(created.id)).filter((e) => e.type === 'accepted')).toHaveLength(1);
 
@@ -117,36 +132,59 @@ describe('the staff console', () => {
     // A resolve whose amount is not a number, then one the API refuses (no terms): reason shown, text kept.
     const typed = '双方就赔偿金额达成一致意见';
     const badAmount = await post(cookie, `/console/cases/${created.id}/actions/resolve`, {
-      _csrf: csrf, facts: typed, matters: '赔偿', responsibilities: '小吃店', 'term0.text': '支付补偿', 'term0.amount': '一万元',
+      _csrf: csrf,
+      facts: typed,
+      matters: '赔偿',
+      responsibilities: '小吃店',
+      'term0.text': '支付补偿',
+      'term0.amount': '一万元',
     });
     expect(badAmount.statusCode).toBe(400);
     expect(badAmount.body).toContain('未能办理');
     expect(badAmount.body).toContain(typed);
     expect(badAmount.body).toContain('一万元');
-    const noTerms = await post(cookie, `/console/cases/${created.id}/actions/resolve`, { _csrf: csrf, facts: typed, matters: '赔偿', responsibilities: '小吃店' });
+    const noTerms = await post(cookie, `/console/cases/${created.id}/actions/resolve`, {
+      _csrf: csrf,
+      facts: typed,
+      matters: '赔偿',
+      responsibilities: '小吃店',
+    });
     expect(noTerms.statusCode).toBe(400);
     expect(noTerms.body).toMatch(/terms/);
     expect(noTerms.body).toContain(typed);
     expect((await api.get(created.id)).stage).toBe('in_mediation');
 
     // Escalating from the form hands it to the street: the community mediator may no longer act on it there.
-    const escalated = await post(cookie, `/console/cases/${created.id}/actions/escalate`, { _csrf: csrf, reason: '涉及多个部门' });
+    const escalated = await post(cookie, `/console/cases/${created.id}/actions/escalate`, {
+      _csrf: csrf,
+      reason: '涉及多个部门',
+    });
     expect(escalated.statusCode).toBe(303);
     const view = await api.get(created.id);
     expect(view.stage).toBe('awaiting_acceptance');
     expect(view.unit.code).toBe('chuanzihe-street');
   });
 
-  it("shows an agency representative the summons and records the answer", async () => {
+  it('shows an agency representative the summons and records the answer', async () => {
     const created = await api.create({ ...taoliLiftNoise(), title: `控制台报到测试 ${Date.now()}` });
     const mediator = await api.as('mediator@yufuci-community');
     await api.act(created.id, 'accept', {}, mediator);
-    await api.act(created.id, 'schedule-meeting', { at: new Date(Date.now() + 86_400_000).toISOString(), place: '渔父祠社区调解室', agencies: ['safety-station'] }, mediator);
+    await api.act(
+      created.id,
+      'schedule-meeting',
+      { at: new Date(Date.now() + 86_400_000).toISOString(), place: '渔父祠社区调解室', agencies: ['safety-station'] },
+      mediator,
+    );
     const cookie = await loginAs('rep@safety-station');
     expect((await page(cookie, '/console')).headers.location).toBe('/console/summonses');
     const list = await page(cookie, '/console/summonses');
     expect(list.body).toContain(created.title);
-    const res = await post(cookie, `/console/cases/${created.id}/actions/confirm-attendance`, { _csrf: csrfOf(list.body), _idem: `idem-${created.id}`, _return: '/console/summonses?done=1', note: '安监站派员参加' });
+    const res = await post(cookie, `/console/cases/${created.id}/actions/confirm-attendance`, {
+      _csrf: csrfOf(list.body),
+      _idem: `idem-${created.id}`,
+      _return: '/console/summonses?done=1',
+      note: '安监站派员参加',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/console/summonses?done=1');
     const view = await api.get(created.id);
@@ -157,18 +195,31 @@ describe('the staff console', () => {
   });
 
   it('lets a supervisor acknowledge an alert and reassign a case with plain forms (no script)', async () => {
-    const created = await api.create({ ...taoliLiftNoise(), gridCode: 'wangjiaqiao-g1', title: `控制台督办测试 ${Date.now()}`, highRisk: true });
+    const created = await api.create({
+      ...taoliLiftNoise(),
+      gridCode: 'wangjiaqiao-g1',
+      title: `控制台督办测试 ${Date.now()}`,
+      highRisk: true,
+    });
     const cookie = await loginAs('supervisor@wangjiaqiao-street');
     expect((await page(cookie, '/console')).headers.location).toBe('/console/alerts');
     const supervisor = await api.as('supervisor@wangjiaqiao-street');
-    const alert = await eventually(async () => (await api.alerts(created.id, supervisor)).find((a) => a.kind === 'high_risk') as { id?: string } | undefined);
+    const alert = await eventually(
+      async () =>
+        (await api.alerts(created.id, supervisor)).find((a) => a.kind === 'high_risk') as { id?: string } | undefined,
+    );
     const board = await page(cookie, '/console/alerts');
     expect(board.body).toContain(`action="/console/alerts/${alert.id}/ack"`);
-    const acked = await post(cookie, `/console/alerts/${alert.id}/ack`, { _csrf: csrfOf(board.body), note: '已联系派出所' });
+    const acked = await post(cookie, `/console/alerts/${alert.id}/ack`, {
+      _csrf: csrfOf(board.body),
+      note: '已联系派出所',
+    });
     expect(acked.statusCode).toBe(303);
     expect(acked.headers.location).toBe(`/console/alerts?acked=${alert.id}`);
     const twice = await post(cookie, `/console/alerts/${alert.id}/ack`, { _csrf: csrfOf(board.body) });
-    expect(decodeURIComponent(String(twice.headers.location))).toContain('already acknowledged by supervisor@wangjiaqiao-street');
+    expect(decodeURIComponent(String(twice.headers.location))).toContain(
+      'already acknowledged by supervisor@wangjiaqiao-street',
+    );
 
     const casePage = await page(cookie, `/console/cases/${created.id}`);
     expect(casePage.body).toMatch(/actions\/reassign"/);
@@ -176,8 +227,13 @@ describe('the staff console', () => {
     const options = /<select id="reassign-unitCode"[^>]*>([\s\S]*?)<\/select>/.exec(casePage.body)?.[1] ?? '';
     expect(options).toContain('value="wangjiaqiao-street"');
     expect(options).toContain('value="xindi-community"');
-    for (const outside of ['yufuci-community', 'xiangyangjie-street', 'hejie-community', 'jinshi']) expect(options).not.toContain(`value="${outside}"`);
-    const moved = await post(cookie, `/console/cases/${created.id}/actions/reassign`, { _csrf: csrfOf(casePage.body), reason: '街道直接处理', unitCode: 'wangjiaqiao-street' });
+    for (const outside of ['yufuci-community', 'xiangyangjie-street', 'hejie-community', 'jinshi'])
+      expect(options).not.toContain(`value="${outside}"`);
+    const moved = await post(cookie, `/console/cases/${created.id}/actions/reassign`, {
+      _csrf: csrfOf(casePage.body),
+      reason: '街道直接处理',
+      unitCode: 'wangjiaqiao-street',
+    });
     expect(moved.statusCode).toBe(303);
     expect((await api.get(created.id)).unit.code).toBe('wangjiaqiao-street');
   });
@@ -193,7 +249,10 @@ describe('the staff console', () => {
     const key = /<code class="secret">([^<]+)<\/code>/.exec(issued.body)?.[1];
     expect(key).toMatch(/^fq_live_/);
     // The key works, and the list afterwards shows only its prefix.
-    expectStatus(await sys.app.inject({ url: '/api/v1/disputes?limit=1', headers: { authorization: `Bearer ${key}` } }), 200);
+    expectStatus(
+      await sys.app.inject({ url: '/api/v1/disputes?limit=1', headers: { authorization: `Bearer ${key}` } }),
+      200,
+    );
     const later = await page(cookie, '/console/admin');
     expect(later.body).toContain(name);
     expect(later.body).not.toContain(key!);
@@ -206,12 +265,26 @@ describe('the staff console', () => {
   it('lets an administrator change the Safety Index weights, refusing all zeros with the reason', async () => {
     const cookie = await loginAs('admin');
     const csrf = csrfOf((await page(cookie, '/console/admin')).body);
-    const zeros = { onTimeAcceptance: '0', onTimeResolution: '0', successRate: '0', retention: '0', satisfaction: '0', lowReopen: '0', lowIncidence: '0' };
+    const zeros = {
+      onTimeAcceptance: '0',
+      onTimeResolution: '0',
+      successRate: '0',
+      retention: '0',
+      satisfaction: '0',
+      lowReopen: '0',
+      lowIncidence: '0',
+    };
     const refused = await post(cookie, '/console/admin/weights', { _csrf: csrf, ...zeros });
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('at least one weight');
-    const current = expectStatus(await sys.app.inject({ url: '/api/v1/admin/safety-index/weights', headers: await api.as('admin') }), 200);
-    const saved = await post(cookie, '/console/admin/weights', { _csrf: csrf, ...Object.fromEntries(Object.entries(current).map(([k, v]) => [k, String(v)])) });
+    const current = expectStatus(
+      await sys.app.inject({ url: '/api/v1/admin/safety-index/weights', headers: await api.as('admin') }),
+      200,
+    );
+    const saved = await post(cookie, '/console/admin/weights', {
+      _csrf: csrf,
+      ...Object.fromEntries(Object.entries(current).map(([k, v]) => [k, String(v)])),
+    });
     expect(saved.statusCode).toBe(303);
   });
 
@@ -222,7 +295,7 @@ describe('the staff console', () => {
     expect(String(sw.headers['set-cookie'])).toContain('fq_lang=en');
     const en = await page(`${cookie}; fq_lang=en`, '/console/inbox');
     expect(en.body).toContain('<html lang="en">');
-    expect(en.body).toContain("My unit&#x27;s cases");
+    expect(en.body).toContain('My unit&#x27;s cases');
     expect(en.body).toContain('中文');
   });
 
@@ -230,7 +303,12 @@ describe('the staff console', () => {
     const cookie = await loginAs('mediator@yufuci-community');
     expect((await sys.app.inject({ url: '/api/v1/disputes?limit=1', headers: { cookie } })).statusCode).toBe(200);
     const created = await api.create({ ...taoliLiftNoise(), title: `控制台写入测试 ${Date.now()}` });
-    const write = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/accept`, headers: { cookie }, payload: {} });
+    const write = await sys.app.inject({
+      method: 'POST',
+      url: `/api/v1/disputes/${created.id}/signals/accept`,
+      headers: { cookie },
+      payload: {},
+    });
     expect(write.statusCode).toBe(401);
     // After logout the cookie is worthless.
     const inbox = await page(cookie, '/console/inbox');

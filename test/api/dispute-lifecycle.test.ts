@@ -35,20 +35,30 @@ describe('reporting a dispute', () => {
   it('routes a grid report to its community, numbers it and starts the accept clock', async () => {
     const created = await createCase();
     expect(created.stage).toBe('awaiting_acceptance');
-    expect(created.unit).toEqual({ code: 'yufuci-community', name: '渔父祠社区', level: 'community', committeeName: '渔父祠社区人民调解委员会' });
+    expect(created.unit).toEqual({
+      code: 'yufuci-community',
+      name: '渔父祠社区',
+      level: 'community',
+      committeeName: '渔父祠社区人民调解委员会',
+    });
     expect(created.caseNumber).toMatch(/^（2026）渔人调受字第\d+号$/);
     expect(created.allowedActions).toEqual(['accept', 'decline', 'add-note', 'reassign', 'withdraw']);
     // The seeded default: one working day (6.5 office hours) to accept, on China's working calendar.
     const accept = created.deadlines.accept;
     expect(accept.calendar).toBe('cn-workdays');
-    expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(23_400);
+    expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(
+      23_400,
+    );
     expect(isWorkingInstant(new Date(Date.parse(accept.dueAt) - 1), { kind: 'cn-workdays' })).toBe(true);
     expect(created.nextDeadlineAt).toBe(accept.dueAt);
     expect(created.overdue).toBe(false);
 
     const read = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: mediator }), 200);
     expect(read.caseNumber).toBe(created.caseNumber);
-    const events = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: integrator }), 200);
+    const events = expectStatus(
+      await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: integrator }),
+      200,
+    );
     expect(events.items.map((e: { type: string }) => e.type)).toEqual(['received']);
     expect(events.items[0].actor).toMatchObject({ type: 'integrator', role: 'integrator' });
   });
@@ -56,7 +66,9 @@ describe('reporting a dispute', () => {
   it('gives every case its own number', async () => {
     // Other test files number cases of the same committee at the same time, so gaps are possible
     // here; test/db/numbering.test.ts shows there are none on a committee of its own.
-    const numbers = await Promise.all(Array.from({ length: 6 }, () => createCase().then((c) => c.caseNumber as string)));
+    const numbers = await Promise.all(
+      Array.from({ length: 6 }, () => createCase().then((c) => c.caseNumber as string)),
+    );
     expect(new Set(numbers).size).toBe(6);
     for (const n of numbers) expect(n).toMatch(/^（2026）渔人调受字第\d+号$/);
   });
@@ -67,12 +79,21 @@ describe('reporting a dispute', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const fields = res.json().errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['body/title', 'body/category', 'body/parties/0/name', 'body/extra']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['body/title', 'body/category', 'body/parties/0/name', 'body/extra']),
+    );
     // A value outside a list is one error that names the allowed values.
     const category = res.json().errors.filter((e: { field: string }) => e.field === 'body/category');
-    expect(category).toEqual([{ field: 'body/category', message: expect.stringMatching(/^must be one of: .*neighbour/) }]);
+    expect(category).toEqual([
+      { field: 'body/category', message: expect.stringMatching(/^must be one of: .*neighbour/) },
+    ]);
     const marker = `nowhere-${Date.now()}`;
-    const unknownGrid = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers: integrator, payload: { ...taoliLiftNoise(), title: marker, gridCode: 'atlantis' } });
+    const unknownGrid = await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/disputes',
+      headers: integrator,
+      payload: { ...taoliLiftNoise(), title: marker, gridCode: 'atlantis' },
+    });
     expect(unknownGrid.statusCode).toBe(400);
     expect(unknownGrid.json().errors).toEqual([expect.objectContaining({ field: 'body/gridCode' })]);
     // Nothing was started (other test files add cases meanwhile, so look for this request's own).
@@ -85,16 +106,24 @@ describe('reporting a dispute', () => {
     const second = await createCase(headers);
     expect(second).toEqual(first);
     const concurrent = await Promise.all(
-      Array.from({ length: 5 }, () => sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() })),
+      Array.from({ length: 5 }, () =>
+        sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() }),
+      ),
     );
     for (const res of concurrent) expect(res.json().id).toBe(first.id);
     const received = await sys.orm.em.fork().count(DisputeEvent, { disputeId: first.id, type: 'received' });
     expect(received).toBe(1);
     const runs = [];
-    for await (const wf of sys.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(first.id)}'` })) runs.push(wf);
+    for await (const wf of sys.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(first.id)}'` }))
+      runs.push(wf);
     expect(runs).toHaveLength(1);
 
-    const other = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: { ...taoliLiftNoise(), title: 'another' } });
+    const other = await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/disputes',
+      headers,
+      payload: { ...taoliLiftNoise(), title: 'another' },
+    });
     expect(other.statusCode).toBe(422);
     expect(other.json().code).toBe('idempotency_key_reused');
   });
@@ -102,11 +131,21 @@ describe('reporting a dispute', () => {
   it('needs credentials on every case route, and hides cases outside the caller’s area', async () => {
     const created = await createCase();
     expect((await sys.app.inject({ url: `/api/v1/disputes/${created.id}` })).statusCode).toBe(401);
-    expect((await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: { authorization: 'Bearer fq_live_not_a_real_key_at_all_000000' } })).statusCode).toBe(401);
+    expect(
+      (
+        await sys.app.inject({
+          url: `/api/v1/disputes/${created.id}`,
+          headers: { authorization: 'Bearer fq_live_not_a_real_key_at_all_000000' },
+        })
+      ).statusCode,
+    ).toBe(401);
     const elsewhere = { authorization: `Bearer ${await sys.login('mediator@wangjiaqiao-community')}` };
     const hidden = await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: elsewhere });
     expect(hidden.statusCode).toBe(404);
-    const missing = await sys.app.inject({ url: '/api/v1/disputes/00000000-0000-0000-0000-000000000000', headers: elsewhere });
+    const missing = await sys.app.inject({
+      url: '/api/v1/disputes/00000000-0000-0000-0000-000000000000',
+      headers: elsewhere,
+    });
     expect(hidden.json().title).toBe(missing.json().title);
     expect((await act(created.id, 'accept', {}, elsewhere)).statusCode).toBe(404);
   });
@@ -121,7 +160,10 @@ describe('the accept path and the agreement', () => {
 
     const drafted = expectStatus(await act(created.id, 'resolve', agreedTerms()), 200);
     expect(drafted.stage).toBe('awaiting_signatures');
-    const draft = await sys.app.inject({ url: `/api/v1/disputes/${created.id}/documents/agreement`, headers: mediator });
+    const draft = await sys.app.inject({
+      url: `/api/v1/disputes/${created.id}/documents/agreement`,
+      headers: mediator,
+    });
     expect(draft.statusCode).toBe(200);
     expect(draft.body).toContain('草稿');
 
@@ -135,7 +177,9 @@ describe('the accept path and the agreement', () => {
     expect(closed.outcome).toBeUndefined();
     // Follow-up at the earliest performance date (10 Dec 2026, end of the office day in China).
     expect(closed.followUp.dueAt).toBe('2026-12-10T09:30:00.000Z');
-    expect(closed.deadlines.judicial_confirmation.dueAt).toBe(new Date(Date.parse(closed.agreement.effectiveAt) + 30 * 86400_000).toISOString());
+    expect(closed.deadlines.judicial_confirmation.dueAt).toBe(
+      new Date(Date.parse(closed.agreement.effectiveAt) + 30 * 86400_000).toISOString(),
+    );
     expect(closed.agreement.number).toMatch(/^（2026）渔人调字第\d+号$/);
     expect(closed.agreement.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -147,7 +191,16 @@ describe('the accept path and the agreement', () => {
     expect(html).toContain('人民调解协议书');
     expect(html).toContain(closed.agreement.number);
     expect(html).not.toContain('草稿');
-    for (const text of ['陈某', '女', '汉族', '46岁', '常德市某小吃店', '法定代表人/负责人：王某', '小吃店载货电梯位于陈某住房正下方']) expect(html).toContain(text);
+    for (const text of [
+      '陈某',
+      '女',
+      '汉族',
+      '46岁',
+      '常德市某小吃店',
+      '法定代表人/负责人：王某',
+      '小吃店载货电梯位于陈某住房正下方',
+    ])
+      expect(html).toContain(text);
     expect(html).toContain('一、小吃店在电梯井加装隔音减振设施');
     expect(html).toContain('二、小吃店向陈某一次性支付补偿款');
     expect(html).toContain('金额人民币12,000.00元（人民币壹万贰仟元整）');
@@ -159,12 +212,29 @@ describe('the accept path and the agreement', () => {
     expect(record.sha256).toBe(closed.agreement.sha256);
     expect(record.html).toBe(html);
 
-    const types = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: mediator }), 200).items.map(
-      (e: { type: string; seq: number }) => e.type,
+    const types = expectStatus(
+      await sys.app.inject({ url: `/api/v1/disputes/${created.id}/events`, headers: mediator }),
+      200,
+    ).items.map((e: { type: string; seq: number }) => e.type);
+    expect(types).toEqual([
+      'received',
+      'accepted',
+      'agreement_drafted',
+      'signed',
+      'signed',
+      'sealed',
+      'signed',
+      'agreement_effective',
+    ]);
+    const visited = expectStatus(
+      await act(created.id, 'record-follow-up', { performed: true, satisfaction: 5, note: '已安装隔音设施' }),
+      200,
     );
-    expect(types).toEqual(['received', 'accepted', 'agreement_drafted', 'signed', 'signed', 'sealed', 'signed', 'agreement_effective']);
-    const visited = expectStatus(await act(created.id, 'record-follow-up', { performed: true, satisfaction: 5, note: '已安装隔音设施' }), 200);
-    expect(visited).toMatchObject({ stage: 'closed', outcome: 'resolved', followUp: { performed: true, satisfaction: 5 } });
+    expect(visited).toMatchObject({
+      stage: 'closed',
+      outcome: 'resolved',
+      followUp: { performed: true, satisfaction: 5 },
+    });
     const after = await act(created.id, 'add-note', { text: 'too late' });
     expect(after.statusCode).toBe(409);
     expect(after.json()).toMatchObject({ code: 'action_refused', stage: 'closed', allowed: [] });
@@ -192,14 +262,23 @@ describe('the accept path and the agreement', () => {
     expectStatus(await act(created.id, 'add-note', { text: '双方同意下周到社区面谈' }), 200);
     const up = expectStatus(await act(created.id, 'escalate', { reason: '涉及物业维修基金，社区无法协调' }), 200);
     expect(up).toMatchObject({ stage: 'awaiting_acceptance', level: 'street', unit: { code: 'chuanzihe-street' } });
-    expect(up.escalations).toEqual([expect.objectContaining({ from: 'yufuci-community', to: 'chuanzihe-street', automatic: false })]);
+    expect(up.escalations).toEqual([
+      expect.objectContaining({ from: 'yufuci-community', to: 'chuanzihe-street', automatic: false }),
+    ]);
     await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'accept-note-escalate');
   });
 
   it('is visible to the Temporal CLI', async () => {
     const created = await createCase();
     const { stdout } = await promisify(execFile)(temporalCliPath(), [
-      'workflow', 'describe', '--address', sys.temporalAddress, '--workflow-id', workflowIdFor(created.id), '--output', 'json',
+      'workflow',
+      'describe',
+      '--address',
+      sys.temporalAddress,
+      '--workflow-id',
+      workflowIdFor(created.id),
+      '--output',
+      'json',
     ]);
     const described = JSON.parse(stdout);
     expect(described.workflowExecutionInfo.type.name).toBe('disputeWorkflow');

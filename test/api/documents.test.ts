@@ -19,14 +19,24 @@ const report = (extra: object = {}) => ({
   title: '小吃店货梯噪音扰民',
   description: '楼下小吃店的载货电梯噪音很大。',
   parties: [
-    { name: '陈某', role: 'applicant', sex: 'female', ethnicity: '汉族', age: 46, phone: '13800001111', idNumber: '430702198001011234', address: '常德市武陵区渔父祠社区' },
+    {
+      name: '陈某',
+      role: 'applicant',
+      sex: 'female',
+      ethnicity: '汉族',
+      age: 46,
+      phone: '13800001111',
+      idNumber: '430702198001011234',
+      address: '常德市武陵区渔父祠社区',
+    },
     { name: '常德市某小吃店', role: 'respondent', kind: 'organisation', representative: '王某' },
   ],
   channel: 'grid-patrol',
   ...extra,
 });
 
-const doc = async (id: string, kind: string, headers = mediator) => sys.app.inject({ url: `/api/v1/disputes/${id}/documents/${kind}`, headers });
+const doc = async (id: string, kind: string, headers = mediator) =>
+  sys.app.inject({ url: `/api/v1/disputes/${id}/documents/${kind}`, headers });
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -36,19 +46,48 @@ beforeAll(async () => {
   const id = created.id as string;
   await api.act(id, 'accept', {}, mediator);
   await api.act(id, 'add-note', { text: '走访双方，小吃店同意整改' }, mediator);
-  await api.act(id, 'schedule-meeting', { at: new Date(Date.now() + 86_400_000).toISOString(), place: '渔父祠社区会议室', agencies: ['market-regulation', 'environment'], agenda: '噪音检测与整改' }, mediator);
+  await api.act(
+    id,
+    'schedule-meeting',
+    {
+      at: new Date(Date.now() + 86_400_000).toISOString(),
+      place: '渔父祠社区会议室',
+      agencies: ['market-regulation', 'environment'],
+      agenda: '噪音检测与整改',
+    },
+    mediator,
+  );
   await api.act(id, 'record-outcome', { result: 'agreed', ...agreedTerms() }, mediator);
-  for (const signer of ['party:0', 'party:1']) await api.act(id, 'sign', { signer, method: signer === 'party:0' ? 'fingerprint' : 'seal', witness: '网格员李某' }, mediator);
+  for (const signer of ['party:0', 'party:1'])
+    await api.act(
+      id,
+      'sign',
+      { signer, method: signer === 'party:0' ? 'fingerprint' : 'seal', witness: '网格员李某' },
+      mediator,
+    );
   await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator);
   await api.act(id, 'seal', {}, mediator);
-  resolved = await api.act(id, 'record-follow-up', { performed: true, satisfaction: 5, note: '已加装减振设施', risks: '无', measures: '定期回访' }, mediator);
+  resolved = await api.act(
+    id,
+    'record-follow-up',
+    { performed: true, satisfaction: 5, note: '已加装减振设施', risks: '无', measures: '定期回访' },
+    mediator,
+  );
 });
 afterAll(() => sys?.close());
 
 it('renders every document kind of a settled case', async () => {
   const id = resolved.id;
   const texts: Record<string, string> = {};
-  for (const kind of ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate']) {
+  for (const kind of [
+    'agreement',
+    'intake',
+    'summons',
+    'record',
+    'follow-up',
+    'judicial-confirmation',
+    'certificate',
+  ]) {
     const res = await doc(id, kind);
     expect([kind, res.statusCode]).toEqual([kind, 200]);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -70,20 +109,38 @@ it('renders every document kind of a settled case', async () => {
   expect(texts.certificate).toContain('按指印');
   expect(texts.certificate).toContain('<svg');
   // Handlebars escapes `=` in text as &#x3D;; a browser shows the plain URL.
-  expect(texts.certificate!.replace(/&#x3D;/g, '=')).toContain(`/api/v1/agreements/${encodeURIComponent(resolved.agreement.number)}/verify?sha256=${resolved.agreement.sha256}`);
+  expect(texts.certificate!.replace(/&#x3D;/g, '=')).toContain(
+    `/api/v1/agreements/${encodeURIComponent(resolved.agreement.number)}/verify?sha256=${resolved.agreement.sha256}`,
+  );
   expect((await doc(id, 'referral')).statusCode).toBe(404);
 });
 
 it('gives every document in English too, as a courtesy translation of the sealed original', async () => {
-  for (const kind of ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate']) {
-    const res = await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/${kind}?lang=en`, headers: mediator });
+  for (const kind of [
+    'agreement',
+    'intake',
+    'summons',
+    'record',
+    'follow-up',
+    'judicial-confirmation',
+    'certificate',
+  ]) {
+    const res = await sys.app.inject({
+      url: `/api/v1/disputes/${resolved.id}/documents/${kind}?lang=en`,
+      headers: mediator,
+    });
     expect([kind, res.statusCode]).toEqual([kind, 200]);
     expect(res.body).toContain('Courtesy translation. The Chinese original prevails.');
   }
-  const en = (await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=en`, headers: mediator })).body;
+  const en = (
+    await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=en`, headers: mediator })
+  ).body;
   expect(en).toContain(`No. ${resolved.agreement.number}`);
   expect(en).toContain('It is made in 3 copies');
-  expect((await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=fr`, headers: mediator })).statusCode).toBe(400);
+  expect(
+    (await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?lang=fr`, headers: mediator }))
+      .statusCode,
+  ).toBe(400);
 });
 
 it('masks phone and ID numbers in integrators’ and public copies', async () => {
@@ -91,14 +148,22 @@ it('masks phone and ID numbers in integrators’ and public copies', async () =>
   expect(forIntegrator.body).not.toContain('430702198001011234');
   expect(forIntegrator.body).toContain('430702********1234');
   expect(forIntegrator.body).toContain('138****1111');
-  const publicCopy = await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/intake?copy=public`, headers: mediator });
+  const publicCopy = await sys.app.inject({
+    url: `/api/v1/disputes/${resolved.id}/documents/intake?copy=public`,
+    headers: mediator,
+  });
   expect(publicCopy.body).not.toContain('13800001111');
 });
 
 it('gives the referral notice of a failed mediation (Art. 26)', async () => {
   const created = await api.create(report());
   await api.act(created.id, 'accept', {}, mediator);
-  await api.act(created.id, 'fail', { reason: '双方对赔偿金额分歧过大', referral: '可向武陵区人民法院提起诉讼' }, mediator);
+  await api.act(
+    created.id,
+    'fail',
+    { reason: '双方对赔偿金额分歧过大', referral: '可向武陵区人民法院提起诉讼' },
+    mediator,
+  );
   const res = await doc(created.id, 'referral');
   expect(res.statusCode).toBe(200);
   expect(res.body).toContain('第二十六条');
@@ -119,7 +184,17 @@ it('renders hostile input inert in every document', async () => {
   );
   await api.act(hostile.id, 'accept', {}, mediator);
   await api.act(hostile.id, 'add-note', { text: '<iframe src="javascript:alert(1)"></iframe>' }, mediator);
-  await api.act(hostile.id, 'resolve', { facts: '</p><script>x()</script>', matters: '__proto__', responsibilities: 'constructor', terms: [{ text: '{{lookup . "constructor"}}' }] }, mediator);
+  await api.act(
+    hostile.id,
+    'resolve',
+    {
+      facts: '</p><script>x()</script>',
+      matters: '__proto__',
+      responsibilities: 'constructor',
+      terms: [{ text: '{{lookup . "constructor"}}' }],
+    },
+    mediator,
+  );
   for (const kind of ['agreement', 'intake', 'record']) {
     const res = await doc(hostile.id, kind);
     expect([kind, res.statusCode]).toEqual([kind, 200]);
@@ -129,7 +204,11 @@ it('renders hostile input inert in every document', async () => {
     expect(body).not.toContain('<iframe');
     expect(body).toContain('&lt;script&gt;');
     // Mustaches in data are text, never template code; markup is text too.
-    const literal = { agreement: '{{lookup . ', intake: '{{constructor.constructor(', record: '&lt;/p&gt;&lt;script&gt;x()' }[kind]!;
+    const literal = {
+      agreement: '{{lookup . ',
+      intake: '{{constructor.constructor(',
+      record: '&lt;/p&gt;&lt;script&gt;x()',
+    }[kind]!;
     expect(body).toContain(literal);
     expect(body).not.toContain('[object Object]');
     expect(body).not.toContain('function Object()');
@@ -137,9 +216,20 @@ it('renders hostile input inert in every document', async () => {
 });
 
 // CI installs Debian's chromium and poppler-utils: there the PDF test must run; elsewhere it needs them.
-const pdfTools = !!findChromium(process.env.CHROMIUM_PATH) && !!(() => { try { return execFileSync('sh', ['-c', 'command -v pdftotext']).length; } catch { return 0; } })();
+const pdfTools =
+  !!findChromium(process.env.CHROMIUM_PATH) &&
+  !!(() => {
+    try {
+      return execFileSync('sh', ['-c', 'command -v pdftotext']).length;
+    } catch {
+      return 0;
+    }
+  })();
 (pdfTools || process.env.CI ? it : it.skip)('serves the agreement as a PDF whose text is the agreement', async () => {
-  const res = await sys.app.inject({ url: `/api/v1/disputes/${resolved.id}/documents/agreement?format=pdf`, headers: mediator });
+  const res = await sys.app.inject({
+    url: `/api/v1/disputes/${resolved.id}/documents/agreement?format=pdf`,
+    headers: mediator,
+  });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

@@ -16,7 +16,9 @@ afterAll(() => sys?.close());
 it('turns 100 concurrent duplicates of a report into one case and one workflow', async () => {
   const headers = { ...api.integrator, 'idempotency-key': `race-${Date.now()}` };
   const answers = await Promise.all(
-    Array.from({ length: 100 }, () => sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() })),
+    Array.from({ length: 100 }, () =>
+      sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: taoliLiftNoise() }),
+    ),
   );
   const statuses = answers.map((r) => r.statusCode);
   expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
@@ -41,17 +43,39 @@ it('applies an action once per key, replays its answer, and refuses the key for 
   const headers = { ...mediator, 'idempotency-key': `note-${created.id}` };
   const note = { text: '电话联系申请人' };
   const results = await Promise.all(
-    Array.from({ length: 10 }, () => sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: note })),
+    Array.from({ length: 10 }, () =>
+      sys.app.inject({
+        method: 'POST',
+        url: `/api/v1/disputes/${created.id}/signals/add-note`,
+        headers,
+        payload: note,
+      }),
+    ),
   );
   expect(results.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(1);
   const after = await api.get(created.id, mediator);
   expect(after.notes.filter((n: { text: string }) => n.text === note.text)).toHaveLength(1);
-  const replay = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: note });
+  const replay = await sys.app.inject({
+    method: 'POST',
+    url: `/api/v1/disputes/${created.id}/signals/add-note`,
+    headers,
+    payload: note,
+  });
   expect(replay.statusCode).toBe(200);
   expect(replay.json().seq).toBe(2);
-  const other = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/add-note`, headers, payload: { text: '另一条' } });
+  const other = await sys.app.inject({
+    method: 'POST',
+    url: `/api/v1/disputes/${created.id}/signals/add-note`,
+    headers,
+    payload: { text: '另一条' },
+  });
   expect(other.statusCode).toBe(422);
-  const otherAction = await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${created.id}/signals/accept`, headers, payload: note });
+  const otherAction = await sys.app.inject({
+    method: 'POST',
+    url: `/api/v1/disputes/${created.id}/signals/accept`,
+    headers,
+    payload: note,
+  });
   expect(otherAction.statusCode).toBe(400); // the body does not fit accept: validated before the key is looked at
 });
 
@@ -66,7 +90,10 @@ it('replays a refusal for the same key, while a new key tries again', async () =
   const again = await api.tryAct(created.id, 'resolve', body, headers);
   expect(again.statusCode).toBe(409);
   expect(again.json()).toMatchObject({ code: 'action_refused', stage: 'awaiting_acceptance' });
-  const fresh = await api.tryAct(created.id, 'resolve', body, { ...mediator, 'idempotency-key': `resolve-${created.id}` });
+  const fresh = await api.tryAct(created.id, 'resolve', body, {
+    ...mediator,
+    'idempotency-key': `resolve-${created.id}`,
+  });
   expect(fresh.statusCode).toBe(200);
 });
 
@@ -74,10 +101,18 @@ it('reads the case with the key: a case the caller may not see is 404 and leaves
   const created = await api.create(taoliLiftNoise());
   const outsider = await api.as('mediator@wangjiaqiao-community');
   const key = `outside-${created.id}`;
-  const hidden = await api.tryAct(created.id, 'add-note', { text: '不该看到' }, { ...outsider, 'idempotency-key': key });
+  const hidden = await api.tryAct(
+    created.id,
+    'add-note',
+    { text: '不该看到' },
+    { ...outsider, 'idempotency-key': key },
+  );
   expect(hidden.statusCode).toBe(404);
   expect(hidden.json().code).toBe('not_found');
-  const keys = await sys.orm.em.fork().getConnection().execute('select count(*)::int as n from idempotency_keys where key = ?', [key]);
+  const keys = await sys.orm.em
+    .fork()
+    .getConnection()
+    .execute('select count(*)::int as n from idempotency_keys where key = ?', [key]);
   expect(keys).toEqual([{ n: 0 }]);
   // The case's own mediator acts under a key: the answer carries the case read with the claim.
   const mediator = await api.as('mediator@yufuci-community');
@@ -100,9 +135,13 @@ it('treats a key past its 24 hours as new: another request under it creates anot
   const first = await api.create(taoliLiftNoise(), headers);
   // Still live: the same key with another body is refused.
   const other = { ...taoliLiftNoise(), title: '另一件事' };
-  expect((await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other })).statusCode).toBe(422);
+  expect((await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other })).statusCode).toBe(
+    422,
+  );
   // A day and a minute later (not yet purged), the key is free again.
-  await sys.orm.em.getConnection().execute(`update idempotency_keys set created_at = now() - interval '24 hours 1 minute' where key = ?`, [key]);
+  await sys.orm.em
+    .getConnection()
+    .execute(`update idempotency_keys set created_at = now() - interval '24 hours 1 minute' where key = ?`, [key]);
   const later = await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: other });
   expect(later.statusCode).toBe(201);
   expect(later.json().id).not.toBe(first.id);

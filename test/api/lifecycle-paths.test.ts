@@ -63,21 +63,45 @@ describe('accepting and routing', () => {
   it('declines with a transfer within the neighbourhood, whose accept clock starts; not across the city', async () => {
     const created = await api.create(report('neighbour'));
     const mediator = await api.as('mediator@yufuci-community');
-    const far = await api.tryAct(created.id, 'decline', { reason: '当事人住所属汪家桥社区', transferTo: 'wangjiaqiao-community' }, mediator);
+    const far = await api.tryAct(
+      created.id,
+      'decline',
+      { reason: '当事人住所属汪家桥社区', transferTo: 'wangjiaqiao-community' },
+      mediator,
+    );
     expect(far.statusCode).toBe(403);
     expect((await api.get(created.id)).unit.code).toBe('yufuci-community');
-    const moved = await api.act(created.id, 'decline', { reason: '涉及街道管理的公共区域', transferTo: 'chuanzihe-street' }, mediator);
+    const moved = await api.act(
+      created.id,
+      'decline',
+      { reason: '涉及街道管理的公共区域', transferTo: 'chuanzihe-street' },
+      mediator,
+    );
     expect(moved).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'chuanzihe-street' } });
-    expect(moved.escalations).toEqual([expect.objectContaining({ kind: 'transfer', from: 'yufuci-community', to: 'chuanzihe-street' })]);
-    expect(Date.parse(moved.deadlines.accept.startedAt)).toBeGreaterThan(Date.parse(created.deadlines.accept.startedAt));
-    const grid = await api.tryAct(created.id, 'decline', { reason: 'x', transferTo: 'yufuci-taoli' }, await api.as('admin'));
+    expect(moved.escalations).toEqual([
+      expect.objectContaining({ kind: 'transfer', from: 'yufuci-community', to: 'chuanzihe-street' }),
+    ]);
+    expect(Date.parse(moved.deadlines.accept.startedAt)).toBeGreaterThan(
+      Date.parse(created.deadlines.accept.startedAt),
+    );
+    const grid = await api.tryAct(
+      created.id,
+      'decline',
+      { reason: 'x', transferTo: 'yufuci-taoli' },
+      await api.as('admin'),
+    );
     expect(grid.statusCode).toBe(422);
     expect(grid.json().detail).toMatch(/grid/);
   });
 
   it('declines without a target to the level above', async () => {
     const created = await api.create(report('neighbour'));
-    const moved = await api.act(created.id, 'decline', { reason: '涉及多个社区' }, await api.as('mediator@yufuci-community'));
+    const moved = await api.act(
+      created.id,
+      'decline',
+      { reason: '涉及多个社区' },
+      await api.as('mediator@yufuci-community'),
+    );
     expect(moved).toMatchObject({ level: 'street', unit: { code: 'chuanzihe-street' } });
     expect(moved.escalations[0]).toMatchObject({ kind: 'decline' });
   });
@@ -89,7 +113,16 @@ describe('accepting and routing', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('forbidden');
     const supervisor = await api.as('supervisor@wangjiaqiao-street');
-    const moved = await api.act(created.id, 'reassign', { reason: '街道直接处理', unitCode: 'wangjiaqiao-street', assignee: { id: 'u-mediator-wangjiaqiao-street', name: '汪家桥街道调解员' } }, supervisor);
+    const moved = await api.act(
+      created.id,
+      'reassign',
+      {
+        reason: '街道直接处理',
+        unitCode: 'wangjiaqiao-street',
+        assignee: { id: 'u-mediator-wangjiaqiao-street', name: '汪家桥街道调解员' },
+      },
+      supervisor,
+    );
     expect(moved).toMatchObject({ unit: { code: 'wangjiaqiao-street' }, assignee: { name: '汪家桥街道调解员' } });
     const outside = await api.tryAct(created.id, 'reassign', { reason: 'x', unitCode: 'yufuci-community' }, supervisor);
     expect(outside.statusCode).toBe(403);
@@ -101,10 +134,14 @@ describe('accepting and routing', () => {
 
 describe('risk', () => {
   it('treats a flagged report as urgent, alerts at once and notes the police referral', async () => {
-    const created = await api.create(report('neighbour', { highRisk: true, description: '双方多次争吵，一方扬言持刀报复。' }));
+    const created = await api.create(
+      report('neighbour', { highRisk: true, description: '双方多次争吵，一方扬言持刀报复。' }),
+    );
     expect(created.priority).toBe('urgent');
     expect(created.risk.high).toBe(true);
-    expect(created.risk.reasons).toEqual(expect.arrayContaining(['reporter flagged high risk', 'keyword: 持刀', 'keyword: 报复']));
+    expect(created.risk.reasons).toEqual(
+      expect.arrayContaining(['reporter flagged high risk', 'keyword: 持刀', 'keyword: 报复']),
+    );
     expect(Date.parse(created.deadlines.accept.dueAt) - Date.parse(created.deadlines.accept.startedAt)).toBe(3600_000);
     expect(created.notes[0].text).toMatch(/公安机关/);
     await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake');
@@ -133,14 +170,28 @@ describe('mediation', () => {
   it('warns and then breaches the handling deadline, and the case shows overdue', async () => {
     const { id } = await accepted('family');
     const supervisor = await api.as('supervisor@yufuci-community');
-    await eventually(async () => (await api.alerts(id, supervisor)).some((a) => a.kind === 'handling_breach'), 10_000, 'handling breach');
-    expect((await api.alerts(id, supervisor)).map((a) => a.kind).sort()).toEqual(['handling_breach', 'handling_warning']);
-    const now = await eventually(async () => {
-      const c = await api.get(id);
-      return c.overdue ? c : undefined;
-    }, 5_000, 'overdue flag');
+    await eventually(
+      async () => (await api.alerts(id, supervisor)).some((a) => a.kind === 'handling_breach'),
+      10_000,
+      'handling breach',
+    );
+    expect((await api.alerts(id, supervisor)).map((a) => a.kind).sort()).toEqual([
+      'handling_breach',
+      'handling_warning',
+    ]);
+    const now = await eventually(
+      async () => {
+        const c = await api.get(id);
+        return c.overdue ? c : undefined;
+      },
+      5_000,
+      'overdue flag',
+    );
     expect(now.deadlines.handling.breached).toBe(true);
-    const listed = expectStatus(await sys.app.inject({ url: '/api/v1/disputes?overdue=true&limit=100', headers: supervisor }), 200);
+    const listed = expectStatus(
+      await sys.app.inject({ url: '/api/v1/disputes?overdue=true&limit=100', headers: supervisor }),
+      200,
+    );
     expect(listed.items.map((c: { id: string }) => c.id)).toContain(id);
   });
 
@@ -149,7 +200,10 @@ describe('mediation', () => {
     const before = (await api.get(id)).deadlines.handling;
     const suspended = await api.act(id, 'suspend', { reason: '等待当事人提供维修票据' }, mediator);
     expect(suspended.allowedActions).toEqual(['add-note', 'resume', 'fail', 'withdraw', 'reassign']);
-    expect((await api.tryAct(id, 'resolve', terms, mediator)).json()).toMatchObject({ code: 'action_refused', stage: 'in_mediation' });
+    expect((await api.tryAct(id, 'resolve', terms, mediator)).json()).toMatchObject({
+      code: 'action_refused',
+      stage: 'in_mediation',
+    });
     await new Promise((r) => setTimeout(r, 1500));
     const resumed = await api.act(id, 'resume', { note: '票据已提供' }, mediator);
     const event = (await api.events(id)).find((e) => e.type === 'resumed')!;
@@ -163,10 +217,25 @@ describe('mediation', () => {
 
   it('fails with a referral, or records a withdrawal, closing the case', async () => {
     const failed = await accepted('neighbour');
-    const closed = await api.act(failed.id, 'fail', { reason: '双方分歧过大', referral: '告知当事人可向人民法院提起诉讼' }, failed.mediator);
-    expect(closed).toMatchObject({ stage: 'closed', outcome: 'failed', failure: { referral: '告知当事人可向人民法院提起诉讼' }, deadlines: {} });
+    const closed = await api.act(
+      failed.id,
+      'fail',
+      { reason: '双方分歧过大', referral: '告知当事人可向人民法院提起诉讼' },
+      failed.mediator,
+    );
+    expect(closed).toMatchObject({
+      stage: 'closed',
+      outcome: 'failed',
+      failure: { referral: '告知当事人可向人民法院提起诉讼' },
+      deadlines: {},
+    });
     const withdrawn = await api.create(report('neighbour'));
-    const byIntegrator = await api.act(withdrawn.id, 'withdraw', { reason: '申请人撤回申请', party: 0 }, api.integrator);
+    const byIntegrator = await api.act(
+      withdrawn.id,
+      'withdraw',
+      { reason: '申请人撤回申请', party: 0 },
+      api.integrator,
+    );
     expect(byIntegrator).toMatchObject({ stage: 'closed', outcome: 'withdrawn', withdrawal: { party: 0 } });
     await recordHistory(sys.temporalAddress, workflowIdFor(failed.id), 'accept-fail');
     await recordHistory(sys.temporalAddress, workflowIdFor(withdrawn.id), 'withdraw-before-acceptance');
@@ -177,11 +246,20 @@ describe('the joint meeting', () => {
   it('alerts the convener’s supervisors when an agency does not report in, and reminds before the meeting', async () => {
     const { id, mediator } = await accepted('labour');
     const at = new Date(Date.now() + 4000).toISOString();
-    const scheduled = await api.act(id, 'schedule-meeting', { at, place: '渔父祠社区会议室', agencies: ['safety-station', 'labor'] }, mediator);
+    const scheduled = await api.act(
+      id,
+      'schedule-meeting',
+      { at, place: '渔父祠社区会议室', agencies: ['safety-station', 'labor'] },
+      mediator,
+    );
     expect(scheduled.stage).toBe('meeting_scheduled');
     await api.act(id, 'confirm-attendance', {}, await api.as('rep@safety-station'));
     const supervisor = await api.as('supervisor@yufuci-community');
-    const breach = await eventually(async () => (await api.alerts(id, supervisor)).find((a) => a.kind === 'report_in_breach'), 10_000, 'report-in breach');
+    const breach = await eventually(
+      async () => (await api.alerts(id, supervisor)).find((a) => a.kind === 'report_in_breach'),
+      10_000,
+      'report-in breach',
+    );
     expect(breach.message).toContain('人社局');
     expect(breach.message).not.toContain('安监站');
     const reminder = await eventually(
@@ -199,27 +277,61 @@ describe('the joint meeting', () => {
 
   it('lets only summoned agencies answer, and needs a reason to decline', async () => {
     const { id, mediator } = await accepted('neighbour');
-    await api.act(id, 'schedule-meeting', { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['housing-center'] }, mediator);
+    await api.act(
+      id,
+      'schedule-meeting',
+      { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['housing-center'] },
+      mediator,
+    );
     const outsider = await api.as('rep@safety-station');
     expect((await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers: outsider })).statusCode).toBe(404);
     const housing = await api.as('rep@housing-center');
     expect((await api.tryAct(id, 'decline-attendance', {}, housing)).statusCode).toBe(400);
     const declined = await api.act(id, 'decline-attendance', { reason: '不属于本中心职责' }, housing);
     expect(declined.meeting.agencies[0]).toMatchObject({ answer: 'declined', note: '不属于本中心职责' });
-    const failed = await api.act(id, 'record-outcome', { result: 'no_agreement', facts: '双方未达成一致', failWithReferral: '建议申请劳动仲裁' }, mediator);
+    const failed = await api.act(
+      id,
+      'record-outcome',
+      { result: 'no_agreement', facts: '双方未达成一致', failWithReferral: '建议申请劳动仲裁' },
+      mediator,
+    );
     expect(failed).toMatchObject({ stage: 'closed', outcome: 'failed' });
-    expect((await api.tryAct(id, 'schedule-meeting', { at: new Date(Date.now() + 1000).toISOString(), place: 'x', agencies: ['police'] }, mediator)).statusCode).toBe(409);
+    expect(
+      (
+        await api.tryAct(
+          id,
+          'schedule-meeting',
+          { at: new Date(Date.now() + 1000).toISOString(), place: 'x', agencies: ['police'] },
+          mediator,
+        )
+      ).statusCode,
+    ).toBe(409);
   });
 
   it('goes back to mediation on no agreement, and refuses unknown agencies or a meeting in the past', async () => {
     const { id, mediator } = await accepted('neighbour');
-    const past = await api.tryAct(id, 'schedule-meeting', { at: '2020-01-01T00:00:00Z', place: 'x', agencies: ['police'] }, mediator);
+    const past = await api.tryAct(
+      id,
+      'schedule-meeting',
+      { at: '2020-01-01T00:00:00Z', place: 'x', agencies: ['police'] },
+      mediator,
+    );
     expect(past.statusCode).toBe(422);
-    const unknown = await api.tryAct(id, 'schedule-meeting', { at: new Date(Date.now() + 86_400_000).toISOString(), place: 'x', agencies: ['ministry-of-magic'] }, mediator);
+    const unknown = await api.tryAct(
+      id,
+      'schedule-meeting',
+      { at: new Date(Date.now() + 86_400_000).toISOString(), place: 'x', agencies: ['ministry-of-magic'] },
+      mediator,
+    );
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().detail).toMatch(/ministry-of-magic/);
     expect((await api.get(id)).stage).toBe('in_mediation');
-    await api.act(id, 'schedule-meeting', { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['police'] }, mediator);
+    await api.act(
+      id,
+      'schedule-meeting',
+      { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['police'] },
+      mediator,
+    );
     const back = await api.act(id, 'record-outcome', { result: 'no_agreement', facts: '分歧仍在' }, mediator);
     expect(back.stage).toBe('in_mediation');
   });
@@ -230,9 +342,16 @@ describe('the agreement and after', () => {
     const { id, mediator } = await accepted('other');
     await api.act(id, 'resolve', terms, mediator);
     const supervisor = await api.as('supervisor@yufuci-community');
-    await eventually(async () => (await api.alerts(id, supervisor)).some((a) => a.kind === 'signature_overdue'), 10_000, 'signature overdue');
+    await eventually(
+      async () => (await api.alerts(id, supervisor)).some((a) => a.kind === 'signature_overdue'),
+      10_000,
+      'signature overdue',
+    );
     const rejected = await api.act(id, 'reject-agreement', { party: 1, reason: '赔偿金额过高' }, mediator);
-    expect(rejected).toMatchObject({ stage: 'in_mediation', pastAgreements: [expect.objectContaining({ rejected: expect.objectContaining({ party: 1 }) })] });
+    expect(rejected).toMatchObject({
+      stage: 'in_mediation',
+      pastAgreements: [expect.objectContaining({ rejected: expect.objectContaining({ party: 1 }) })],
+    });
     expect(rejected.agreement).toBeUndefined();
     expect(rejected.deadlines.signatures).toBeUndefined();
     await recordHistory(sys.temporalAddress, workflowIdFor(id), 'signatures-overdue-rejected');
@@ -249,10 +368,12 @@ describe('the agreement and after', () => {
       api.tryAct(id, 'add-note', { text: '同时记录' }, mediator),
     ]);
     for (const a of answers) expect([200, 409]).toContain(a.statusCode);
-    for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json().detail).toMatch(/in progress|not allowed/);
+    for (const a of answers.filter((x) => x.statusCode === 409))
+      expect(a.json().detail).toMatch(/in progress|not allowed/);
     // Whatever was refused is applied now, once.
     const now = await api.get(id, mediator);
-    if (!now.agreement.signatures.some((s: { signer: string }) => s.signer === 'mediator')) await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator);
+    if (!now.agreement.signatures.some((s: { signer: string }) => s.signer === 'mediator'))
+      await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator);
     if (!now.agreement.sealedAt) await api.act(id, 'seal', {}, mediator);
     const types = (await api.events(id)).map((e) => e.type);
     expect(types.filter((t) => t === 'agreement_effective')).toHaveLength(1);
@@ -264,10 +385,22 @@ describe('the agreement and after', () => {
     await api.act(id, 'resolve', terms, mediator);
     const first = await signAll(id, mediator);
     expect(first.stage).toBe('follow_up');
-    const notDone = await api.act(id, 'record-follow-up', { performed: false, satisfaction: 2, note: '未按期维修', risks: '矛盾可能激化', measures: '重新调解' }, mediator);
-    expect(notDone).toMatchObject({ stage: 'follow_up', followUp: { performed: false }, allowedActions: ['reopen', 'fail', 'add-note'] });
+    const notDone = await api.act(
+      id,
+      'record-follow-up',
+      { performed: false, satisfaction: 2, note: '未按期维修', risks: '矛盾可能激化', measures: '重新调解' },
+      mediator,
+    );
+    expect(notDone).toMatchObject({
+      stage: 'follow_up',
+      followUp: { performed: false },
+      allowedActions: ['reopen', 'fail', 'add-note'],
+    });
     const reopened = await api.act(id, 'reopen', { reason: '协议未履行，重新调解' }, mediator);
-    expect(reopened).toMatchObject({ stage: 'in_mediation', pastAgreements: [expect.objectContaining({ number: first.agreement.number })] });
+    expect(reopened).toMatchObject({
+      stage: 'in_mediation',
+      pastAgreements: [expect.objectContaining({ number: first.agreement.number })],
+    });
     expect(reopened.deadlines.handling).toBeDefined();
     expect(reopened.deadlines.judicial_confirmation).toBeUndefined();
     await api.act(id, 'resolve', { ...terms, terms: [{ text: '钱某十日内完成维修', obligor: '钱某' }] }, mediator);
@@ -288,26 +421,51 @@ describe('finding cases', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await api.create(report('neighbour', { title: `${marker} 第${i}号` }))).id);
     const supervisor = await api.as('supervisor@yufuci-community');
-    const page1 = expectStatus(await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&limit=2`, headers: supervisor }), 200);
+    const page1 = expectStatus(
+      await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&limit=2`, headers: supervisor }),
+      200,
+    );
     expect(page1.items).toHaveLength(2);
     const page2 = expectStatus(
-      await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&limit=2&cursor=${page1.nextCursor}`, headers: supervisor }),
+      await sys.app.inject({
+        url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&limit=2&cursor=${page1.nextCursor}`,
+        headers: supervisor,
+      }),
       200,
     );
     expect(page2.items).toHaveLength(1);
     expect(page2.nextCursor).toBeUndefined();
     expect([...page1.items, ...page2.items].map((c: { id: string }) => c.id).sort()).toEqual([...ids].sort());
-    const byStage = expectStatus(await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&stage=in_mediation`, headers: supervisor }), 200);
+    const byStage = expectStatus(
+      await sys.app.inject({
+        url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&stage=in_mediation`,
+        headers: supervisor,
+      }),
+      200,
+    );
     expect(byStage.items).toEqual([]);
-    const bySubtree = expectStatus(await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&unit=wuling&level=community`, headers: await api.as('admin') }), 200);
+    const bySubtree = expectStatus(
+      await sys.app.inject({
+        url: `/api/v1/disputes?q=${encodeURIComponent(marker)}&unit=wuling&level=community`,
+        headers: await api.as('admin'),
+      }),
+      200,
+    );
     expect(bySubtree.items).toHaveLength(3);
-    const elsewhere = expectStatus(await sys.app.inject({ url: `/api/v1/disputes?q=${encodeURIComponent(marker)}`, headers: await api.as('supervisor@wangjiaqiao-street') }), 200);
+    const elsewhere = expectStatus(
+      await sys.app.inject({
+        url: `/api/v1/disputes?q=${encodeURIComponent(marker)}`,
+        headers: await api.as('supervisor@wangjiaqiao-street'),
+      }),
+      200,
+    );
     expect(elsewhere.items).toEqual([]);
     const wildcard = expectStatus(await sys.app.inject({ url: `/api/v1/disputes?q=%25`, headers: supervisor }), 200);
     expect(wildcard.items).toEqual([]);
   });
 
-  const attribute = (d: { typedSearchAttributes: { get(key: never): unknown } }, name: string, type = 'KEYWORD') => d.typedSearchAttributes.get({ name, type } as never);
+  const attribute = (d: { typedSearchAttributes: { get(key: never): unknown } }, name: string, type = 'KEYWORD') =>
+    d.typedSearchAttributes.get({ name, type } as never);
 
   it('keeps the search attributes that find a workflow in step with the case; the stage only when asked', async () => {
     const { id, mediator } = await accepted('neighbour');
@@ -318,7 +476,10 @@ describe('finding cases', () => {
     expect(attribute(described, 'FengqiaoStage')).toBeUndefined();
     await api.act(id, 'escalate', { reason: '需街道协调' }, mediator);
     const escalated = await sys.client.workflow.getHandle(workflowIdFor(id)).describe();
-    expect([attribute(escalated, 'FengqiaoUnit'), attribute(escalated, 'FengqiaoLevel')]).toEqual(['chuanzihe-street', 'street']);
+    expect([attribute(escalated, 'FengqiaoUnit'), attribute(escalated, 'FengqiaoLevel')]).toEqual([
+      'chuanzihe-street',
+      'street',
+    ]);
 
     // STAGE_SEARCH_ATTRIBUTES=true: new cases mirror their stage and deadlines too.
     sys.app.stageSearchAttributes = true;
@@ -334,7 +495,10 @@ describe('finding cases', () => {
       await signAll(mirrored.id, mirrored.mediator);
       await api.act(mirrored.id, 'record-follow-up', { performed: true, satisfaction: 5 }, mirrored.mediator);
       const closed = await sys.client.workflow.getHandle(workflowIdFor(mirrored.id)).describe();
-      expect([attribute(closed, 'FengqiaoStage'), attribute(closed, 'FengqiaoOverdue', 'BOOL')]).toEqual(['closed', false]);
+      expect([attribute(closed, 'FengqiaoStage'), attribute(closed, 'FengqiaoOverdue', 'BOOL')]).toEqual([
+        'closed',
+        false,
+      ]);
       await recordHistory(sys.temporalAddress, workflowIdFor(mirrored.id), 'closed-stage-search-attributes');
     } finally {
       sys.app.stageSearchAttributes = false;
@@ -346,24 +510,69 @@ describe('SLA policies (admin)', () => {
   it('lets an admin read and change policies, and no one else', async () => {
     const admin = await api.as('admin');
     const list = expectStatus(await sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: admin }), 200);
-    const fallback = list.items.find((p: { category: string; priority: string; level: string }) => p.category === '*' && p.priority === 'normal' && p.level === '*');
+    const fallback = list.items.find(
+      (p: { category: string; priority: string; level: string }) =>
+        p.category === '*' && p.priority === 'normal' && p.level === '*',
+    );
     expect(fallback).toMatchObject({ calendar: 'cn-workdays', acceptSeconds: 23_400, reportInSeconds: 14_400 });
-    expect((await sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await api.as('supervisor@yufuci-community') })).statusCode).toBe(403);
+    expect(
+      (
+        await sys.app.inject({
+          url: '/api/v1/admin/sla-policies',
+          headers: await api.as('supervisor@yufuci-community'),
+        })
+      ).statusCode,
+    ).toBe(403);
     const created = expectStatus(
-      await sys.app.inject({ method: 'POST', url: '/api/v1/admin/sla-policies', headers: admin, payload: { ...policy('traffic', {}), level: 'county' } }),
+      await sys.app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/sla-policies',
+        headers: admin,
+        payload: { ...policy('traffic', {}), level: 'county' },
+      }),
       201,
     );
-    expect((await sys.app.inject({ method: 'POST', url: '/api/v1/admin/sla-policies', headers: admin, payload: { ...policy('traffic', {}), level: 'county' } })).statusCode).toBe(409);
+    expect(
+      (
+        await sys.app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/sla-policies',
+          headers: admin,
+          payload: { ...policy('traffic', {}), level: 'county' },
+        })
+      ).statusCode,
+    ).toBe(409);
     const changed = expectStatus(
-      await sys.app.inject({ method: 'PUT', url: `/api/v1/admin/sla-policies/${created.id}`, headers: admin, payload: { ...policy('traffic', {}), level: 'county', acceptSeconds: 7200 } }),
+      await sys.app.inject({
+        method: 'PUT',
+        url: `/api/v1/admin/sla-policies/${created.id}`,
+        headers: admin,
+        payload: { ...policy('traffic', {}), level: 'county', acceptSeconds: 7200 },
+      }),
       200,
     );
     expect(changed.acceptSeconds).toBe(7200);
-    const bad = await sys.app.inject({ method: 'PUT', url: `/api/v1/admin/sla-policies/${created.id}`, headers: admin, payload: { ...policy('traffic', {}), calendar: 'lunar' } });
+    const bad = await sys.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/sla-policies/${created.id}`,
+      headers: admin,
+      payload: { ...policy('traffic', {}), calendar: 'lunar' },
+    });
     expect(bad.statusCode).toBe(400);
-    expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${created.id}`, headers: admin })).statusCode).toBe(204);
-    expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${fallback.id}`, headers: admin })).statusCode).toBe(409);
-    const rekeyed = await sys.app.inject({ method: 'PUT', url: `/api/v1/admin/sla-policies/${fallback.id}`, headers: admin, payload: { ...fallback, id: undefined, category: 'noise' } });
+    expect(
+      (await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${created.id}`, headers: admin }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await sys.app.inject({ method: 'DELETE', url: `/api/v1/admin/sla-policies/${fallback.id}`, headers: admin }))
+        .statusCode,
+    ).toBe(409);
+    const rekeyed = await sys.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/sla-policies/${fallback.id}`,
+      headers: admin,
+      payload: { ...fallback, id: undefined, category: 'noise' },
+    });
     expect(rekeyed.statusCode).toBe(409);
   });
 });

@@ -26,7 +26,9 @@ it('exports HTTP, case and alert metrics to loopback scrapers only', async () =>
   await api.act(created.id, 'accept', {}, await api.as('mediator@yufuci-community'));
   const res = await sys.app.inject({ url: '/metrics' });
   expect(res.statusCode).toBe(200);
-  expect(res.body).toMatch(/fengqiao_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/disputes",status="201"\} \d+/);
+  expect(res.body).toMatch(
+    /fengqiao_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/disputes",status="201"\} \d+/,
+  );
   expect(res.body).toMatch(/fengqiao_case_starts_total\{outcome="201"\} [1-9]/);
   expect(res.body).toMatch(/fengqiao_case_actions_total\{action="accept",status="200"\} 1/);
   expect(res.body).toContain('# TYPE fengqiao_alerts_open gauge');
@@ -39,7 +41,10 @@ it('logs with request and case ids, and masks phone and ID numbers and names', a
   const api = apiOf(sys);
   const created = await api.create(taoliLiftNoise());
   lines.length = 0;
-  await sys.app.inject({ url: `/api/v1/disputes/${created.id}?phone=13800001111&id=430702198001011234`, headers: api.integrator });
+  await sys.app.inject({
+    url: `/api/v1/disputes/${created.id}?phone=13800001111&id=430702198001011234`,
+    headers: api.integrator,
+  });
   const text = lines.join('\n');
   expect(text).toContain(created.id);
   expect(lines.some((l) => JSON.parse(l).caseId === created.id)).toBe(true);
@@ -59,7 +64,10 @@ it('logs with request and case ids, and masks phone and ID numbers and names', a
   await sys.app.inject({ url: `/open311/v2/requests.json?api_key=${sys.apiKey}&status=open` });
   expect(lines.join('\n')).not.toContain(sys.apiKey);
   expect(lines.join('\n')).toContain('api_key=[redacted]');
-  sys.app.log.info({ party: { name: '陈小红', phone: '13800001111', idNumber: '430702198001011234' } }, 'party 陈 called from 13912345678');
+  sys.app.log.info(
+    { party: { name: '陈小红', phone: '13800001111', idNumber: '430702198001011234' } },
+    'party 陈 called from 13912345678',
+  );
   const last = lines[lines.length - 1]!;
   expect(last).not.toMatch(/陈小红|13800001111|430702198001011234|13912345678/);
   expect(JSON.parse(last).party).toEqual({ name: '陈**', phone: '*******1111', idNumber: '430702********1234' });

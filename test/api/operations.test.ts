@@ -53,24 +53,34 @@ it('is a valid OpenAPI 3 document (standard validator) that lists every route th
   const doc = expectStatus(await sys.app.inject({ url: '/docs/json' }), 200);
   await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
   const documented = new Set(
-    Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    ),
   );
   const served = sys.app.routeTable
     // Not API: the docs UI, the Prometheus endpoint and pages for people (the public board, the console).
-    .filter((r) => !r.url.startsWith('/docs') && r.url !== '/metrics' && r.url !== '/board' && !r.url.startsWith('/console'))
+    .filter(
+      (r) => !r.url.startsWith('/docs') && r.url !== '/metrics' && r.url !== '/board' && !r.url.startsWith('/console'),
+    )
     .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
   expect(served.length).toBeGreaterThan(40);
   expect(served.filter((r) => !documented.has(r))).toEqual([]);
   // Every operation documents its errors as problem+json.
-  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+  for (const [path, ops] of Object.entries(
+    doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
+  )) {
     for (const [method, op] of Object.entries(ops)) {
-      if (path.startsWith('/api/v1/') && path !== '/api/v1/auth/token') expect([method, path, Object.keys(op.responses)]).toEqual([method, path, expect.arrayContaining(['401'])]);
+      if (path.startsWith('/api/v1/') && path !== '/api/v1/auth/token')
+        expect([method, path, Object.keys(op.responses)]).toEqual([method, path, expect.arrayContaining(['401'])]);
     }
   }
 });
 
 it('answers unknown routes and malformed bodies with problem+json', async () => {
-  const missing = await sys.app.inject({ url: '/api/v1/nothing-here', headers: { authorization: `Bearer ${sys.apiKey}` } });
+  const missing = await sys.app.inject({
+    url: '/api/v1/nothing-here',
+    headers: { authorization: `Bearer ${sys.apiKey}` },
+  });
   expect(missing.statusCode).toBe(404);
   expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
   const broken = await sys.app.inject({
@@ -84,7 +94,10 @@ it('answers unknown routes and malformed bodies with problem+json', async () => 
 });
 
 it('lists the directory to authenticated callers', async () => {
-  const units = expectStatus(await sys.app.inject({ url: '/api/v1/units', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
+  const units = expectStatus(
+    await sys.app.inject({ url: '/api/v1/units', headers: { authorization: `Bearer ${sys.apiKey}` } }),
+    200,
+  );
   expect(units.items.map((u: { code: string }) => u.code)).toEqual(
     expect.arrayContaining([
       'changde',
@@ -103,7 +116,15 @@ it('lists the directory to authenticated callers', async () => {
       'yufuci-taoli',
     ]),
   );
-  const agencies = expectStatus(await sys.app.inject({ url: '/api/v1/agencies', headers: { authorization: `Bearer ${sys.apiKey}` } }), 200);
-  expect(agencies.items).toEqual(expect.arrayContaining([{ code: 'safety-station', name: '安监站' }, { code: 'housing-center', name: '市住保中心' }]));
+  const agencies = expectStatus(
+    await sys.app.inject({ url: '/api/v1/agencies', headers: { authorization: `Bearer ${sys.apiKey}` } }),
+    200,
+  );
+  expect(agencies.items).toEqual(
+    expect.arrayContaining([
+      { code: 'safety-station', name: '安监站' },
+      { code: 'housing-center', name: '市住保中心' },
+    ]),
+  );
   expect((await sys.app.inject({ url: '/api/v1/units' })).statusCode).toBe(401);
 });

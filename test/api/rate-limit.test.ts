@@ -21,10 +21,21 @@ it('limits each credential, then each address, and logins hardest', async () => 
   // Another credential from the same address goes on, until the address's own limit (12 in all).
   const logins: number[] = [];
   for (let i = 0; i < 4; i++) {
-    logins.push((await sys.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'admin', password: 'wrong-password' } })).statusCode);
+    logins.push(
+      (
+        await sys.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/token',
+          payload: { username: 'admin', password: 'wrong-password' },
+        })
+      ).statusCode,
+    );
   }
   expect(logins).toEqual([401, 401, 401, 429]);
-  const other = await sys.app.inject({ url: '/api/v1/units', headers: { authorization: 'Bearer fq_live_unknown_key_000000000000000000000' } });
+  const other = await sys.app.inject({
+    url: '/api/v1/units',
+    headers: { authorization: 'Bearer fq_live_unknown_key_000000000000000000000' },
+  });
   expect(other.statusCode).toBe(401); // request 12: still under the address limit
   expect((await sys.app.inject({ url: '/api/v1/units' })).statusCode).toBe(429);
   expect((await sys.app.inject({ url: '/healthz' })).statusCode).toBe(200);

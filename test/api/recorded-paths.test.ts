@@ -37,16 +37,27 @@ const report = (gridCode: string, extra: object = {}) => ({
   ...extra,
 });
 const eventTypes = async (id: string) =>
-  expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${id}/events`, headers: { authorization: `Bearer ${sys.apiKey}` } }), 200).items.map(
-    (e: { type: string }) => e.type,
-  );
+  expectStatus(
+    await sys.app.inject({ url: `/api/v1/disputes/${id}/events`, headers: { authorization: `Bearer ${sys.apiKey}` } }),
+    200,
+  ).items.map((e: { type: string }) => e.type);
 
 it('declined sideways to the neighbouring community, then declined up to the street, which accepts', async () => {
   const created = await api.create(report('wangjiaqiao-g1'));
   expect(created.unit.code).toBe('wangjiaqiao-community');
-  const transferred = await api.act(created.id, 'decline', { reason: '当事人均居住在新堤社区', transferTo: 'xindi-community' }, await api.as('mediator@wangjiaqiao-community'));
+  const transferred = await api.act(
+    created.id,
+    'decline',
+    { reason: '当事人均居住在新堤社区', transferTo: 'xindi-community' },
+    await api.as('mediator@wangjiaqiao-community'),
+  );
   expect(transferred).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'xindi-community' } });
-  expect(transferred.escalations.at(-1)).toMatchObject({ from: 'wangjiaqiao-community', to: 'xindi-community', kind: 'transfer', automatic: false });
+  expect(transferred.escalations.at(-1)).toMatchObject({
+    from: 'wangjiaqiao-community',
+    to: 'xindi-community',
+    kind: 'transfer',
+    automatic: false,
+  });
   expect(transferred.deadlines.accept.startedAt > created.deadlines.accept.startedAt).toBe(true);
 
   // Not across the city: a community of another street is outside the neighbourhood.
@@ -68,19 +79,40 @@ it('a summoned agency declines to attend with its reason; the other confirms; th
   const mediator = await api.as('mediator@yufuci-community');
   await api.act(created.id, 'accept', {}, mediator);
   const at = new Date(Date.now() + 3 * 86_400_000).toISOString();
-  await api.act(created.id, 'schedule-meeting', { at, place: '渔父祠社区会议室', agencies: ['safety-station', 'housing-center'] }, mediator);
+  await api.act(
+    created.id,
+    'schedule-meeting',
+    { at, place: '渔父祠社区会议室', agencies: ['safety-station', 'housing-center'] },
+    mediator,
+  );
   const safety = await api.as('rep@safety-station');
   // A reason is required (the schema refuses the request before the workflow sees it).
   expect((await api.tryAct(created.id, 'decline-attendance', {}, safety)).statusCode).toBe(400);
   const declined = await api.act(created.id, 'decline-attendance', { reason: '当日另有安全检查任务' }, safety);
-  expect(declined.meeting.agencies.find((a: { code: string }) => a.code === 'safety-station')).toMatchObject({ answer: 'declined', note: '当日另有安全检查任务' });
+  expect(declined.meeting.agencies.find((a: { code: string }) => a.code === 'safety-station')).toMatchObject({
+    answer: 'declined',
+    note: '当日另有安全检查任务',
+  });
   expect(declined.deadlines.report_in).toBeDefined();
   const confirmed = await api.act(created.id, 'confirm-attendance', {}, await api.as('rep@housing-center'));
   // Everyone answered: the report-in clock stops.
   expect(confirmed.deadlines.report_in).toBeUndefined();
-  const back = await api.act(created.id, 'record-outcome', { result: 'adjourned', facts: '安监站未能到场，休会' }, mediator);
+  const back = await api.act(
+    created.id,
+    'record-outcome',
+    { result: 'adjourned', facts: '安监站未能到场，休会' },
+    mediator,
+  );
   expect(back.stage).toBe('in_mediation');
-  expect(await eventTypes(created.id)).toEqual(['received', 'accepted', 'meeting_scheduled', 'attendance_declined', 'attendance_confirmed', 'meeting_outcome_recorded', 'back_to_mediation']);
+  expect(await eventTypes(created.id)).toEqual([
+    'received',
+    'accepted',
+    'meeting_scheduled',
+    'attendance_declined',
+    'attendance_confirmed',
+    'meeting_outcome_recorded',
+    'back_to_mediation',
+  ]);
   await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'meeting-attendance-declined-adjourned');
 });
 
@@ -91,13 +123,19 @@ it('warns before the handling deadline and alerts the supervisors when it is bre
   expect(Date.parse(accepted.deadlines.handling.dueAt) - Date.parse(accepted.deadlines.handling.startedAt)).toBe(4000);
   const supervisor = await api.as('supervisor@yufuci-community');
   const kinds = async () =>
-    expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: supervisor }), 200).items.map((a: { kind: string }) => a.kind).sort();
+    expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${created.id}`, headers: supervisor }), 200)
+      .items.map((a: { kind: string }) => a.kind)
+      .sort();
   await eventually(async () => (await kinds()).includes('handling_breach'), 15_000, 'handling_breach');
   expect(await kinds()).toEqual(['handling_breach', 'handling_warning']);
-  const overdue = await eventually(async () => {
-    const c = await api.get(created.id);
-    return c.overdue ? c : undefined;
-  }, 10_000, 'overdue case');
+  const overdue = await eventually(
+    async () => {
+      const c = await api.get(created.id);
+      return c.overdue ? c : undefined;
+    },
+    10_000,
+    'overdue case',
+  );
   expect(overdue.deadlines.handling).toMatchObject({ warned: true, breached: true });
   await api.act(created.id, 'fail', { reason: '调解不成', referral: '建议向人民法院起诉' }, mediator);
   expect(await eventTypes(created.id)).toEqual(['received', 'accepted', 'deadline_breached', 'mediation_failed']);

@@ -19,21 +19,39 @@ beforeAll(async () => {
       method: 'POST',
       url: '/api/v1/admin/units',
       headers: admin,
-      payload: { code: grid, level: 'grid', parentCode: 'yufuci-community', name: '指数测试网格', population: 2000, committeeShort: '渔' },
+      payload: {
+        code: grid,
+        level: 'grid',
+        parentCode: 'yufuci-community',
+        name: '指数测试网格',
+        population: 2000,
+        committeeShort: '渔',
+      },
     }),
     201,
   );
 });
 afterAll(() => sys?.close());
 
-const report = () => ({ gridCode: grid, category: 'neighbour', title: '邻里纠纷', description: '楼上漏水。', parties: [{ name: '赵某', role: 'applicant' }, { name: '钱某', role: 'respondent' }], channel: '12345' });
+const report = () => ({
+  gridCode: grid,
+  category: 'neighbour',
+  title: '邻里纠纷',
+  description: '楼上漏水。',
+  parties: [
+    { name: '赵某', role: 'applicant' },
+    { name: '钱某', role: 'respondent' },
+  ],
+  channel: '12345',
+});
 
 it('scores a region from its cases, ranks it and publishes it without personal data', async () => {
   const mediator = await api.as('mediator@yufuci-community');
   const resolved = await api.create(report());
   await api.act(resolved.id, 'accept', {}, mediator);
   await api.act(resolved.id, 'resolve', agreedTerms(), mediator);
-  for (const signer of ['party:0', 'party:1', 'mediator']) await api.act(resolved.id, 'sign', { signer, method: 'signature' }, mediator);
+  for (const signer of ['party:0', 'party:1', 'mediator'])
+    await api.act(resolved.id, 'sign', { signer, method: 'signature' }, mediator);
   await api.act(resolved.id, 'seal', {}, mediator);
   await api.act(resolved.id, 'record-follow-up', { performed: true, satisfaction: 4 }, mediator);
   const failed = await api.create(report());
@@ -42,9 +60,23 @@ it('scores a region from its cases, ranks it and publishes it without personal d
   await api.create(report());
 
   const today = chinaDate(new Date());
-  expect((await sys.app.inject({ method: 'POST', url: '/api/v1/safety-index/compute', headers: mediator, payload: { period: 'day', date: today } })).statusCode).toBe(403);
+  expect(
+    (
+      await sys.app.inject({
+        method: 'POST',
+        url: '/api/v1/safety-index/compute',
+        headers: mediator,
+        payload: { period: 'day', date: today },
+      })
+    ).statusCode,
+  ).toBe(403);
   const computed = expectStatus(
-    await sys.app.inject({ method: 'POST', url: '/api/v1/safety-index/compute', headers: await api.as('supervisor@yufuci-community'), payload: { period: 'day', date: today } }),
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/safety-index/compute',
+      headers: await api.as('supervisor@yufuci-community'),
+      payload: { period: 'day', date: today },
+    }),
     200,
   );
   expect(computed).toMatchObject({ periodStart: today });
@@ -55,11 +87,22 @@ it('scores a region from its cases, ranks it and publishes it without personal d
   const board = await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${today}&level=grid` });
   expect(board.statusCode).toBe(200);
   const mine = board.json().items.find((i: { unitCode: string }) => i.unitCode === grid);
-  expect(mine.metrics).toMatchObject({ received: 3, closed: 2, successRate: 0.5, retention: 1, satisfaction: 4, onTimeAcceptance: 1, incidencePer10k: 15 });
+  expect(mine.metrics).toMatchObject({
+    received: 3,
+    closed: 2,
+    successRate: 0.5,
+    retention: 1,
+    satisfaction: 4,
+    onTimeAcceptance: 1,
+    incidencePer10k: 15,
+  });
   expect(mine.score).toBe(scoreOf(mine.metrics));
   expect(['green', 'yellow', 'orange', 'red']).toContain(mine.band);
   expect(mine.rank).toBeGreaterThanOrEqual(1);
   expect(board.body).not.toMatch(/赵某|钱某/);
-  const cityWide = expectStatus(await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${today}&level=city` }), 200);
+  const cityWide = expectStatus(
+    await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${today}&level=city` }),
+    200,
+  );
   expect(cityWide.items.map((i: { unitCode: string }) => i.unitCode)).toEqual(['changde']);
 });

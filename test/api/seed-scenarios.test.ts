@@ -27,8 +27,17 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   const community = await api.as('mediator@wangjiaqiao-community');
   await api.act(id, 'accept', { note: '社区接单' }, community);
   await api.act(id, 'add-note', { text: '走访物业公司与业委会，双方对维修基金使用程序分歧较大' }, community);
-  const escalated = await api.act(id, 'escalate', { reason: '涉及维修基金使用和安全责任，超出社区协调能力，申请街道协调' }, community);
-  expect(escalated).toMatchObject({ stage: 'awaiting_acceptance', level: 'street', unit: { code: 'wangjiaqiao-street' } });
+  const escalated = await api.act(
+    id,
+    'escalate',
+    { reason: '涉及维修基金使用和安全责任，超出社区协调能力，申请街道协调' },
+    community,
+  );
+  expect(escalated).toMatchObject({
+    stage: 'awaiting_acceptance',
+    level: 'street',
+    unit: { code: 'wangjiaqiao-street' },
+  });
   // The community cannot accept a ticket addressed to the street.
   expect((await api.tryAct(id, 'accept', {}, community)).statusCode).toBe(403);
 
@@ -40,14 +49,23 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   const summoned = await api.act(
     id,
     'schedule-meeting',
-    { at: meetingAt, place: '汪家桥社区某小区现场', agencies: ['safety-station', 'housing-center'], agenda: '明确维修责任、损失和维修方案' },
+    {
+      at: meetingAt,
+      place: '汪家桥社区某小区现场',
+      agencies: ['safety-station', 'housing-center'],
+      agenda: '明确维修责任、损失和维修方案',
+    },
     street,
   );
   expect(summoned.stage).toBe('meeting_scheduled');
   expect(summoned.meeting.agencies.map((a: { name: string }) => a.name)).toEqual(['安监站', '市住保中心']);
   expect(summoned.deadlines.report_in).toBeDefined();
   // Notices go out on the side of the case.
-  const summons = await eventually(() => sys.orm.em.fork().findOne(Notification, { key: `${id}:summons:1`, status: 'sent' }), 10_000, 'the summons');
+  const summons = await eventually(
+    () => sys.orm.em.fork().findOne(Notification, { key: `${id}:summons:1`, status: 'sent' }),
+    10_000,
+    'the summons',
+  );
   expect(summons.recipients).toEqual(['safety-station', 'housing-center']);
 
   // 部门报到: each agency answers the summons; a representative of another agency cannot.
@@ -71,8 +89,18 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
       responsibilities: '物业公司负责组织维修，业委会负责召集业主表决，社区监督。',
       losses: '电梯停运期间业主出行不便，无直接财产损失。',
       terms: [
-        { text: '业委会于十五日内召开业主大会表决维修基金使用方案', obligor: '某小区业主委员会', dueDate: '2026-12-15' },
-        { text: '物业公司在表决通过后三十日内完成电梯与外墙维修', obligor: '津市市某物业服务有限公司', amountFen: 8_650_000, method: '使用住房维修基金支付', place: '汪家桥社区某小区' },
+        {
+          text: '业委会于十五日内召开业主大会表决维修基金使用方案',
+          obligor: '某小区业主委员会',
+          dueDate: '2026-12-15',
+        },
+        {
+          text: '物业公司在表决通过后三十日内完成电梯与外墙维修',
+          obligor: '津市市某物业服务有限公司',
+          amountFen: 8_650_000,
+          method: '使用住房维修基金支付',
+          place: '汪家桥社区某小区',
+        },
       ],
     },
     street,
@@ -80,7 +108,11 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   expect(agreed).toMatchObject({ stage: 'awaiting_signatures', agreement: { round: 1 } });
   expect(agreed.pastMeetings[0].outcome).toMatchObject({ result: 'agreed' });
 
-  for (const [i, method] of [[0, 'signature'], [1, 'seal'], [2, 'seal']] as const) {
+  for (const [i, method] of [
+    [0, 'signature'],
+    [1, 'seal'],
+    [2, 'seal'],
+  ] as const) {
     await api.act(id, 'sign', { signer: `party:${i}`, method, witness: '汪家桥社区网格员' }, street);
   }
   await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, street);
@@ -94,7 +126,12 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   const stored = await sys.orm.em.fork().findOneOrFail(AgreementRecord, { disputeId: id });
   expect(stored.signatures).toHaveLength(4);
 
-  const closed = await api.act(id, 'record-follow-up', { performed: true, satisfaction: 4, note: '电梯已恢复运行' }, street);
+  const closed = await api.act(
+    id,
+    'record-follow-up',
+    { performed: true, satisfaction: 4, note: '电梯已恢复运行' },
+    street,
+  );
   expect(closed).toMatchObject({ stage: 'closed', outcome: 'resolved' });
 
   const types = (await api.events(id, street)).map((e) => e.type);

@@ -5,7 +5,8 @@
 import vm from 'node:vm';
 import { AppError, fromUnavailable } from '../../api/errors';
 
-const withCode = (message: string, code: string | number, cause?: unknown): Error => Object.assign(new Error(message, { cause }), { code });
+const withCode = (message: string, code: string | number, cause?: unknown): Error =>
+  Object.assign(new Error(message, { cause }), { code });
 
 it.each([
   ['connection refused', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
@@ -16,11 +17,25 @@ it.each([
   ['connection dropped mid-query', new Error('Connection terminated unexpectedly')],
   ['connection reset mid-query', withCode('read ECONNRESET', 'ECONNRESET')],
   // Node's socket errors come from its own realm: not `instanceof` the Error of a sandboxed API (jest's VM).
-  ['connection reset, an Error of another realm', vm.runInNewContext(`Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })`) as Error],
-  ['Temporal unreachable, wrapped', new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) })],
+  [
+    'connection reset, an Error of another realm',
+    vm.runInNewContext(`Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })`) as Error,
+  ],
+  [
+    'Temporal unreachable, wrapped',
+    new Error('Failed to query workflow', { cause: withCode('14 UNAVAILABLE: No connection established', 14) }),
+  ],
   ['Temporal deadline exceeded', withCode('4 DEADLINE_EXCEEDED: Deadline exceeded', 4)],
   ['Temporal restarting mid-call', withCode('1 CANCELLED: Call cancelled', 1)],
-  ['the case\'s workflow task failing for now', new Error('Workflow Update failed', { cause: withCode('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.', 9) })],
+  [
+    "the case's workflow task failing for now",
+    new Error('Workflow Update failed', {
+      cause: withCode(
+        '9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.',
+        9,
+      ),
+    }),
+  ],
 ])('%s → 503, transient (not stored under the Idempotency-Key)', (_name, err) => {
   const mapped = fromUnavailable(err);
   expect(mapped).toBeInstanceOf(AppError);

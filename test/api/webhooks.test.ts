@@ -38,7 +38,15 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sys = await startSystem();
   api = apiOf(sys);
-  const key = expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: await api.as('admin'), payload: { name: 'webhook test platform' } }), 201);
+  const key = expectStatus(
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/api-keys',
+      headers: await api.as('admin'),
+      payload: { name: 'webhook test platform' },
+    }),
+    201,
+  );
   platform = { authorization: `Bearer ${key.key}` };
 });
 afterAll(async () => {
@@ -70,7 +78,11 @@ it('delivers the subscribed events of the integrator’s cases, signed, retrying
   await api.act(created.id, 'accept', {}, mediator);
 
   const mine = () => received.filter((r) => r.json.dispute.id === created.id);
-  await eventually(async () => mine().filter((r) => r.json.type === 'accepted').length === 2, 15_000, 'the retried delivery');
+  await eventually(
+    async () => mine().filter((r) => r.json.type === 'accepted').length === 2,
+    15_000,
+    'the retried delivery',
+  );
   expect(mine().map((r) => r.json.type)).toEqual(['received', 'accepted', 'accepted']);
   for (const r of mine()) {
     expect(verify(r, sub.secret)).toBe(true);
@@ -82,17 +94,35 @@ it('delivers the subscribed events of the integrator’s cases, signed, retrying
   const [retry1, retry2] = mine().filter((r) => r.json.type === 'accepted');
   expect(retry1!.json.deliveryId).toBe(retry2!.json.deliveryId);
 
-  const log = await eventually(async () => {
-    const items = expectStatus(await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: platform }), 200).items;
-    return items.find((d: { eventType: string; status: string; disputeId: string }) => d.disputeId === created.id && d.eventType === 'accepted' && d.status === 'delivered');
-  }, 10_000, 'the delivery log');
+  const log = await eventually(
+    async () => {
+      const items = expectStatus(
+        await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: platform }),
+        200,
+      ).items;
+      return items.find(
+        (d: { eventType: string; status: string; disputeId: string }) =>
+          d.disputeId === created.id && d.eventType === 'accepted' && d.status === 'delivered',
+      );
+    },
+    10_000,
+    'the delivery log',
+  );
   expect(log).toMatchObject({ attempts: 2, lastStatusCode: 200, disputeId: created.id });
 
   // Unsubscribed: nothing more arrives.
-  expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: platform })).statusCode).toBe(204);
+  expect(
+    (await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: platform })).statusCode,
+  ).toBe(204);
   const before = mine().length;
-  await api.act(created.id, 'resolve', { facts: 'f', matters: 'm', responsibilities: 'r', terms: [{ text: 't' }] }, mediator);
-  for (const signer of ['party:0', 'party:1', 'mediator']) await api.act(created.id, 'sign', { signer, method: 'signature' }, mediator);
+  await api.act(
+    created.id,
+    'resolve',
+    { facts: 'f', matters: 'm', responsibilities: 'r', terms: [{ text: 't' }] },
+    mediator,
+  );
+  for (const signer of ['party:0', 'party:1', 'mediator'])
+    await api.act(created.id, 'sign', { signer, method: 'signature' }, mediator);
   await api.act(created.id, 'seal', {}, mediator);
   await new Promise((r) => setTimeout(r, 1000));
   expect(mine().length).toBe(before);
@@ -100,26 +130,64 @@ it('delivers the subscribed events of the integrator’s cases, signed, retrying
 
 it('gives up after the configured attempts and logs the delivery as failed', async () => {
   const sub = expectStatus(
-    await sys.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: platform, payload: { url: `${receiverUrl}/always-down`, events: ['received'] } }),
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: platform,
+      payload: { url: `${receiverUrl}/always-down`, events: ['received'] },
+    }),
     201,
   );
   const created = await api.create(taoliLiftNoise(), platform);
-  const failed = await eventually(async () => {
-    const items = expectStatus(await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: platform }), 200).items;
-    return items.find((d: { disputeId: string; status: string }) => d.disputeId === created.id && d.status === 'failed');
-  }, 20_000, 'a failed delivery');
+  const failed = await eventually(
+    async () => {
+      const items = expectStatus(
+        await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: platform }),
+        200,
+      ).items;
+      return items.find(
+        (d: { disputeId: string; status: string }) => d.disputeId === created.id && d.status === 'failed',
+      );
+    },
+    20_000,
+    'a failed delivery',
+  );
   expect(failed).toMatchObject({ attempts: 4, lastStatusCode: 500 });
   await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: platform });
 });
 
 it('keeps webhooks to integrators, and each integrator to its own', async () => {
   const staff = await api.as('admin');
-  expect((await sys.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: staff, payload: { url: `${receiverUrl}/x`, events: ['*'] } })).statusCode).toBe(403);
-  const sub = expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: platform, payload: { url: `${receiverUrl}/x`, events: ['*'] } }), 201);
-  const other = expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: staff, payload: { name: 'other' } }), 201);
+  expect(
+    (
+      await sys.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: staff,
+        payload: { url: `${receiverUrl}/x`, events: ['*'] },
+      })
+    ).statusCode,
+  ).toBe(403);
+  const sub = expectStatus(
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: platform,
+      payload: { url: `${receiverUrl}/x`, events: ['*'] },
+    }),
+    201,
+  );
+  const other = expectStatus(
+    await sys.app.inject({ method: 'POST', url: '/api/v1/admin/api-keys', headers: staff, payload: { name: 'other' } }),
+    201,
+  );
   const theirs = { authorization: `Bearer ${other.key}` };
-  expect((await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: theirs })).statusCode).toBe(404);
-  expect((await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: theirs })).statusCode).toBe(404);
+  expect((await sys.app.inject({ url: `/api/v1/webhooks/${sub.id}/deliveries`, headers: theirs })).statusCode).toBe(
+    404,
+  );
+  expect(
+    (await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: theirs })).statusCode,
+  ).toBe(404);
   expect(expectStatus(await sys.app.inject({ url: '/api/v1/webhooks', headers: theirs }), 200).items).toEqual([]);
   await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: platform });
 });
@@ -145,15 +213,30 @@ describe('targets in private or loopback ranges', () => {
     expect(await refusedTarget(url, false)).toMatch(why);
   });
 
-  it.each(['https://93.184.216.34/x', 'http://8.8.8.8:8080/x', 'https://[2001:4860:4860::8888]/x'])('accepts the public address %s', async (url) => {
-    expect(await refusedTarget(url, false)).toBeUndefined();
-  });
+  it.each(['https://93.184.216.34/x', 'http://8.8.8.8:8080/x', 'https://[2001:4860:4860::8888]/x'])(
+    'accepts the public address %s',
+    async (url) => {
+      expect(await refusedTarget(url, false)).toBeUndefined();
+    },
+  );
 
   it('refuses them again when connecting, so a name that later resolves privately gets nowhere', async () => {
-    await expect(signedPost(`${receiverUrl}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(/refused/);
+    await expect(signedPost(`${receiverUrl}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(
+      /refused/,
+    );
     const port = new URL(receiverUrl).port;
-    await expect(signedPost(`http://localhost:${port}/events`, 'secret', '{}', {}, { allowPrivate: false })).rejects.toThrow(/refused/);
-    expect(await signedPost(`http://localhost:${port}/events`, 'secret', JSON.stringify({ type: 'probe', dispute: { id: 'probe' } }), {}, { allowPrivate: true })).toBe(200);
+    await expect(
+      signedPost(`http://localhost:${port}/events`, 'secret', '{}', {}, { allowPrivate: false }),
+    ).rejects.toThrow(/refused/);
+    expect(
+      await signedPost(
+        `http://localhost:${port}/events`,
+        'secret',
+        JSON.stringify({ type: 'probe', dispute: { id: 'probe' } }),
+        {},
+        { allowPrivate: true },
+      ),
+    ).toBe(200);
   });
 
   it('refuses them at subscription unless the configuration allows them', async () => {

@@ -21,7 +21,15 @@ describeInBrowser('the public Safety Index board', () => {
     const api = apiOf(sys);
     await api.create(taoliLiftNoise());
     const today = chinaDate(new Date());
-    expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/safety-index/compute', headers: await api.as('admin'), payload: { period: 'month', date: today } }), 200);
+    expectStatus(
+      await sys.app.inject({
+        method: 'POST',
+        url: '/api/v1/safety-index/compute',
+        headers: await api.as('admin'),
+        payload: { period: 'month', date: today },
+      }),
+      200,
+    );
     ({ base, browser } = await openBrowser(sys));
   });
   afterAll(async () => {
@@ -37,7 +45,8 @@ describeInBrowser('the public Safety Index board', () => {
     await expect(rows.count()).resolves.toBe(2);
     const names = await page.locator('tbody th[scope=row]').allTextContents();
     expect(names.sort()).toEqual(['武陵区', '津市市'].sort());
-    for (const label of await page.locator('tbody .band').allTextContents()) expect(['优', '良', '中', '差']).toContain(label);
+    for (const label of await page.locator('tbody .band').allTextContents())
+      expect(['优', '良', '中', '差']).toContain(label);
     await page.screenshot({ path: path.join(SHOTS, 'board-city.png'), fullPage: true });
 
     await page.getByRole('link', { name: '武陵区' }).click();

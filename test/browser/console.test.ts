@@ -104,7 +104,11 @@ describeInBrowser('the staff console in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/console/alerts');
     await page.locator('#live-status', { hasText: '实时连接' }).waitFor();
 
-    const created = await api.create({ ...taoliLiftNoise(), title: `浏览器测试·扬言报复 ${Date.now()}`, highRisk: true });
+    const created = await api.create({
+      ...taoliLiftNoise(),
+      title: `浏览器测试·扬言报复 ${Date.now()}`,
+      highRisk: true,
+    });
     // The row appears without a reload.
     const row = page.locator(`tbody tr:has(a[href="/console/cases/${created.id}"])`);
     await row.waitFor({ timeout: 20_000 });
@@ -116,7 +120,11 @@ describeInBrowser('the staff console in a browser', () => {
     await row.getByText('✔').waitFor();
     const supervisor = await api.as('supervisor@yufuci-community');
     const alerts = await eventually(async () => {
-      const items = (await api.alerts(created.id, supervisor)) as Array<{ kind: string; ackedBy?: string; ackNote?: string }>;
+      const items = (await api.alerts(created.id, supervisor)) as Array<{
+        kind: string;
+        ackedBy?: string;
+        ackNote?: string;
+      }>;
       return items.find((a) => a.kind === 'high_risk' && a.ackedBy) ? items : undefined;
     });
     const acked = alerts.find((a) => a.kind === 'high_risk')!;
@@ -131,7 +139,17 @@ describeInBrowser('the staff console in a browser', () => {
     const created = await api.create({ ...taoliLiftNoise(), title });
     const mediator = await api.as('mediator@yufuci-community');
     await api.act(created.id, 'accept', {}, mediator);
-    await api.act(created.id, 'schedule-meeting', { at: new Date(Date.now() + 2 * 86_400_000).toISOString(), place: '渔父祠社区调解室', agencies: ['safety-station'], agenda: '货梯噪音整改' }, mediator);
+    await api.act(
+      created.id,
+      'schedule-meeting',
+      {
+        at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+        place: '渔父祠社区调解室',
+        agencies: ['safety-station'],
+        agenda: '货梯噪音整改',
+      },
+      mediator,
+    );
 
     const page = await signIn('rep@safety-station', { width: 390, height: 844 });
     expect(new URL(page.url()).pathname).toBe('/console/summonses');
@@ -153,7 +171,14 @@ describeInBrowser('the staff console in a browser', () => {
     await page.getByRole('link', { name: 'English' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Administration');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
-    for (const heading of ['Regions and units', 'Agencies', 'SLA policies', 'API keys', 'Users', 'Safety Index weights']) {
+    for (const heading of [
+      'Regions and units',
+      'Agencies',
+      'SLA policies',
+      'API keys',
+      'Users',
+      'Safety Index weights',
+    ]) {
       await expect(page.getByRole('heading', { name: heading }).count()).resolves.toBe(1);
     }
     expect(await unlabelledControls(page)).toEqual([]);

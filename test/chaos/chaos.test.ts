@@ -26,7 +26,18 @@ import { recordHistory } from '../helpers/histories';
 import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
 import { eventually } from '../helpers/system';
 import { startChaosSystem, type ChaosSystem } from './harness';
-import { Driver, PATHS, expectedOf, report, runLifecycle, sleep, transient, type Actors, type Headers, type PathName } from './lifecycles';
+import {
+  Driver,
+  PATHS,
+  expectedOf,
+  report,
+  runLifecycle,
+  sleep,
+  transient,
+  type Actors,
+  type Headers,
+  type PathName,
+} from './lifecycles';
 
 const FULL = process.env.CHAOS_FULL === '1';
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -102,7 +113,11 @@ beforeAll(async () => {
 afterAll(async () => {
   figures.totalMs = Date.now() - suiteStarted;
   figures.faults = faults;
-  figures.worker = { starts: sys?.worker.starts, kills: sys?.worker.kills.length, unexpectedExits: sys?.worker.unexpectedExits };
+  figures.worker = {
+    starts: sys?.worker.starts,
+    kills: sys?.worker.kills.length,
+    unexpectedExits: sys?.worker.unexpectedExits,
+  };
   figures.proxies = sys && { worker: sys.proxies.worker.stats, api: sys.proxies.api.stats };
   figures.driver = driver?.stats;
   figures.apiErrors = sys?.apiErrors;
@@ -114,12 +129,17 @@ afterAll(async () => {
   const out = path.join(__dirname, '../.tmp');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, `chaos-${FULL ? 'full' : 'bounded'}.json`), text);
-  if (failed.length || (sys && sys.worker.unexpectedExits.length)) console.log(`worker log (last lines):\n${sys?.worker.logTail()}`);
+  if (failed.length || (sys && sys.worker.unexpectedExits.length))
+    console.log(`worker log (last lines):\n${sys?.worker.logTail()}`);
   await sys?.close();
 }, 120_000);
 
 async function login(username: string): Promise<Headers> {
-  const res = await sys.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: TEST_PASSWORD } });
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/token',
+    payload: { username, password: TEST_PASSWORD },
+  });
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
   return { authorization: `Bearer ${res.json<{ access_token: string }>().access_token}` };
 }
@@ -129,9 +149,11 @@ const elapsed = () => Date.now() - t0;
 /** Runs `fn` over `items`, `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 const staffHeaders = new Map<string, Headers>();
 let who: Actors;
@@ -146,14 +168,21 @@ async function runFaults(burstDone: Promise<unknown>): Promise<void> {
     if (wait > 0) await sleep(wait);
     return elapsed();
   };
-  const killTimes = Array.from({ length: KILLS }, () => 1000 + random() * (FAULT_WINDOW_MS - 1000)).sort((a, b) => a - b);
+  const killTimes = Array.from({ length: KILLS }, () => 1000 + random() * (FAULT_WINDOW_MS - 1000)).sort(
+    (a, b) => a - b,
+  );
   const kills = async () => {
     for (const at of killTimes) {
       await until(at);
       const pid = sys.worker.pid;
       await sys.worker.kill9();
       const kill = sys.worker.kills[sys.worker.kills.length - 1]!;
-      faults.push({ kind: 'worker kill -9', atMs: kill.at - t0, ms: kill.takeoverMs, detail: `pid ${pid}, taken over by ${sys.worker.pid}` });
+      faults.push({
+        kind: 'worker kill -9',
+        atMs: kill.at - t0,
+        ms: kill.takeoverMs,
+        detail: `pid ${pid}, taken over by ${sys.worker.pid}`,
+      });
     }
   };
   const outages = async () => {
@@ -188,7 +217,12 @@ async function duplicateReports(who: Actors): Promise<void> {
     Array.from({ length: DUPLICATE_KEYS * DUPLICATES_PER_KEY }, (_, i) => {
       const k = i % DUPLICATE_KEYS;
       return sys.app
-        .inject({ method: 'POST', url: '/api/v1/disputes', headers: { ...who.integrator, 'idempotency-key': keyOf(k) }, payload: body(k) })
+        .inject({
+          method: 'POST',
+          url: '/api/v1/disputes',
+          headers: { ...who.integrator, 'idempotency-key': keyOf(k) },
+          payload: body(k),
+        })
         .then((res) => ({ k, res }));
     }),
   ).finally(burstAnswered);
@@ -201,7 +235,13 @@ async function duplicateReports(who: Actors): Promise<void> {
   }
   // Every key, retried by its client until answered (also those already answered: the same case again).
   for (let k = 0; k < DUPLICATE_KEYS; k++) {
-    const again = await driver.send(`duplicate report ${k}`, { method: 'POST', url: '/api/v1/disputes', headers: who.integrator, payload: body(k), key: keyOf(k) });
+    const again = await driver.send(`duplicate report ${k}`, {
+      method: 'POST',
+      url: '/api/v1/disputes',
+      headers: who.integrator,
+      payload: body(k),
+      key: keyOf(k),
+    });
     record(k, again.id);
   }
   function record(k: number, id: string) {
@@ -212,19 +252,41 @@ async function duplicateReports(who: Actors): Promise<void> {
 
 describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} worker kills, a Temporal restart, a ${OUTAGE_MS / 1000} s PostgreSQL outage`, () => {
   beforeAll(async () => {
-    for (const u of ['mediator@yufuci-community', 'mediator@wangjiaqiao-community', 'rep@safety-station', 'rep@housing-center']) staffHeaders.set(u, await login(u));
+    for (const u of [
+      'mediator@yufuci-community',
+      'mediator@wangjiaqiao-community',
+      'rep@safety-station',
+      'rep@housing-center',
+    ])
+      staffHeaders.set(u, await login(u));
     who = { integrator: { authorization: `Bearer ${TEST_API_KEY}` }, staff: (u) => staffHeaders.get(u)! };
-    const sub = await sys.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: who.integrator, payload: { url: `${sys.receiver.url}/events`, events: ['*'] } });
+    const sub = await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: who.integrator,
+      payload: { url: `${sys.receiver.url}/events`, events: ['*'] },
+    });
     expect(sub.statusCode).toBe(201);
     sys.receiver.webhookSecret = sub.json().secret;
     t0 = Date.now();
   });
 
   it('answers "busy, try again" while a deadline’s alert waits on the database, and the same key then applies the action once', async () => {
-    const created = await driver.send('busy case', { method: 'POST', url: '/api/v1/disputes', headers: who.integrator, payload: report('consumer', '忙碌测试'), key: `chaos-busy-${SEED}` });
+    const created = await driver.send('busy case', {
+      method: 'POST',
+      url: '/api/v1/disputes',
+      headers: who.integrator,
+      payload: report('consumer', '忙碌测试'),
+      key: `chaos-busy-${SEED}`,
+    });
     const handle = sys.client.workflow.getHandle(workflowIdFor(created.id));
     const mediator = who.staff('mediator@yufuci-community');
-    const note = { method: 'POST' as const, url: `/api/v1/disputes/${created.id}/signals/add-note`, headers: { ...mediator, 'idempotency-key': `chaos-busy-note-${SEED}` }, payload: { text: '电话联系双方' } };
+    const note = {
+      method: 'POST' as const,
+      url: `/api/v1/disputes/${created.id}/signals/add-note`,
+      headers: { ...mediator, 'idempotency-key': `chaos-busy-note-${SEED}` },
+      payload: { text: '电话联系双方' },
+    };
     let first;
     const cutAt = elapsed();
     sys.proxies.worker.cut();
@@ -251,11 +313,17 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     expect(first.json().detail).toMatch(/try again/);
     // As the answer says, try again, with the same key: a client that lost an answer cannot know that nothing was applied.
     let again = await sys.app.inject(note);
-    for (const deadline = Date.now() + 60_000; again.statusCode !== 200 && transient(again.statusCode, again.body) && Date.now() < deadline; ) {
+    for (
+      const deadline = Date.now() + 60_000;
+      again.statusCode !== 200 && transient(again.statusCode, again.body) && Date.now() < deadline;
+    ) {
       await sleep(500);
       again = await sys.app.inject(note);
     }
-    expect({ status: again.statusCode, body: again.statusCode === 200 ? 'a case' : again.body }).toEqual({ status: 200, body: 'a case' });
+    expect({ status: again.statusCode, body: again.statusCode === 200 ? 'a case' : again.body }).toEqual({
+      status: 200,
+      body: 'a case',
+    });
     expect(again.json().notes.filter((n: { text: string }) => n.text === note.payload.text)).toHaveLength(1);
     expected.set(created.id, {
       what: 'busy refusal',
@@ -279,10 +347,20 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       key: `chaos-notice-${SEED}`,
     });
     const key = `${created.id}:police-referral`;
-    await eventually(async () => sys.receiver.notices.some((n) => n.key === key && n.status === 503), 30_000, 'the refused first attempt');
+    await eventually(
+      async () => sys.receiver.notices.some((n) => n.key === key && n.status === 503),
+      30_000,
+      'the refused first attempt',
+    );
     const mediator = who.staff('mediator@yufuci-community');
     const act = (action: string, payload: object) =>
-      driver.send(`notice case ${action}`, { method: 'POST', url: `/api/v1/disputes/${created.id}/signals/${action}`, headers: mediator, payload, key: `chaos-notice-${SEED}-${action}` });
+      driver.send(`notice case ${action}`, {
+        method: 'POST',
+        url: `/api/v1/disputes/${created.id}/signals/${action}`,
+        headers: mediator,
+        payload,
+        key: `chaos-notice-${SEED}-${action}`,
+      });
     await act('accept', {});
     const closed = await act('withdraw', { reason: '当事人拒绝继续调解' });
     expect(closed).toMatchObject({ stage: 'closed', outcome: 'withdrawn' });
@@ -291,7 +369,9 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     const handle = sys.client.workflow.getHandle(workflowIdFor(created.id));
     await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', 60_000, 'the run to end');
     expect(sys.receiver.notices.filter((n) => n.key === key).map((n) => n.status)).toEqual([503, 200]);
-    expect((await sys.db.query(`select status from notifications where key = $1`, [key])).rows).toEqual([{ status: 'sent' }]);
+    expect((await sys.db.query(`select status from notifications where key = $1`, [key])).rows).toEqual([
+      { status: 'sent' },
+    ]);
     await recordHistory(sys.temporal().address, workflowIdFor(created.id), 'high-risk-notice-retried-after-withdrawal');
     expected.set(created.id, { what: 'notice retried after closing', ordered: true, ...expectedOf('high-risk') });
   });
@@ -314,18 +394,34 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     });
     // The burst comes among the kills, before the outage.
     const duplicatesDone = sleep(FAULT_WINDOW_MS * (0.05 + 0.15 * random())).then(() => duplicateReports(who));
-    const [faultResult, duplicateResult] = await Promise.allSettled([runFaults(Promise.race([burstSettled, duplicatesDone])), duplicatesDone, Promise.all(lifecycles)]);
+    const [faultResult, duplicateResult] = await Promise.allSettled([
+      runFaults(Promise.race([burstSettled, duplicatesDone])),
+      duplicatesDone,
+      Promise.all(lifecycles),
+    ]);
     figures.loadMs = Date.now() - loadT0;
-    const times = runs.filter((r) => r.ms !== undefined).map((r) => r.ms!).sort((a, b) => a - b);
+    const times = runs
+      .filter((r) => r.ms !== undefined)
+      .map((r) => r.ms!)
+      .sort((a, b) => a - b);
     figures.lifecycleMs = { p50: times[Math.floor(times.length / 2)], max: times[times.length - 1] };
     if (faultResult.status === 'rejected') throw faultResult.reason;
     if (duplicateResult.status === 'rejected') throw duplicateResult.reason;
     expect(runs.filter((r) => r.error).map((r) => `${r.n} ${r.path}: ${r.error}`)).toEqual([]);
     expect(faults.filter((f) => f.kind === 'worker kill -9')).toHaveLength(KILLS);
-    for (const run of runs) expected.set(run.id!, { what: `case ${run.n} (${run.path})`, ordered: true, ...expectedOf(run.path) });
+    for (const run of runs)
+      expected.set(run.id!, { what: `case ${run.n} (${run.path})`, ordered: true, ...expectedOf(run.path) });
     for (const ids of duplicates.ids.values()) {
       for (const id of ids) {
-        expected.set(id, { what: 'duplicate report', stage: 'awaiting_acceptance', events: ['received'], ordered: true, alerts: [], notices: [], agreement: false });
+        expected.set(id, {
+          what: 'duplicate report',
+          stage: 'awaiting_acceptance',
+          events: ['received'],
+          ordered: true,
+          alerts: [],
+          notices: [],
+          agreement: false,
+        });
       }
     }
   });
@@ -339,12 +435,24 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       const eventsWithoutDelivery = await q(
         `select count(*) as n from dispute_events e where not exists (select 1 from webhook_deliveries d where d.dispute_id = e.dispute_id and d.event_seq = e.seq)`,
       );
-      const sent = new Set((await sys.db.query<{ key: string }>(`select key from notifications where status = 'sent'`)).rows.map((r) => r.key));
-      const unsent = [...expected].flatMap(([id, e]) => e.notices.map((k) => `${id}:${k}`)).filter((k) => !sent.has(k)).length;
+      const sent = new Set(
+        (await sys.db.query<{ key: string }>(`select key from notifications where status = 'sent'`)).rows.map(
+          (r) => r.key,
+        ),
+      );
+      const unsent = [...expected]
+        .flatMap(([id, e]) => e.notices.map((k) => `${id}:${k}`))
+        .filter((k) => !sent.has(k)).length;
       const alerts = await q(`select count(*) as n from alerts`);
       const streamed = new Set(sys.streamed.map((a) => a.id)).size;
       const workflows = (await sys.client.workflow.count(`WorkflowType = 'disputeWorkflow'`)).count;
-      return { undelivered, eventsWithoutDelivery, unsent, unstreamed: alerts - streamed, invisibleWorkflows: cases - workflows };
+      return {
+        undelivered,
+        eventsWithoutDelivery,
+        unsent,
+        unstreamed: alerts - streamed,
+        invisibleWorkflows: cases - workflows,
+      };
     };
     let last = await pending();
     while (Object.values(last).some((v) => v !== 0) && Date.now() - started < 180_000) {
@@ -357,7 +465,14 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
 
   it('ends every case in its path’s stage and outcome, the read model equal to the workflow’s own state', async () => {
     const rows = (
-      await sys.db.query<{ id: string; stage: string; outcome: string | null; seq: number; state_stage: string; state_seq: number }>(
+      await sys.db.query<{
+        id: string;
+        stage: string;
+        outcome: string | null;
+        seq: number;
+        state_stage: string;
+        state_seq: number;
+      }>(
         `select id, stage, outcome, seq, state->>'stage' as state_stage, (state->>'seq')::int as state_seq from disputes`,
       )
     ).rows;
@@ -370,7 +485,11 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     const timeouts = { workflowTasks: 0, activities: 0 };
     await eachLimited([...expected], 8, async ([id, want]) => {
       const handle = sys.client.workflow.getHandle(workflowIdFor(id));
-      const [wf, described, history] = await Promise.all([handle.query(stateQuery) as Promise<DisputeView>, handle.describe(), handle.fetchHistory()]);
+      const [wf, described, history] = await Promise.all([
+        handle.query(stateQuery) as Promise<DisputeView>,
+        handle.describe(),
+        handle.fetchHistory(),
+      ]);
       for (const e of history.events ?? []) {
         const failed = e.workflowTaskFailedEventAttributes;
         if (failed) {
@@ -383,43 +502,75 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       const row = readModel.get(id);
       // What the case mirrors into Temporal's visibility (the default: what finds its workflow, not its stage).
       const attribute = (name: string) => described.searchAttributes?.[name]?.[0];
-      const mirrored = { unit: attribute('FengqiaoUnit'), level: attribute('FengqiaoLevel'), caseNumber: attribute('FengqiaoCaseNumber'), stage: attribute('FengqiaoStage') };
+      const mirrored = {
+        unit: attribute('FengqiaoUnit'),
+        level: attribute('FengqiaoLevel'),
+        caseNumber: attribute('FengqiaoCaseNumber'),
+        stage: attribute('FengqiaoStage'),
+      };
       const mirroredTruth = { unit: wf.unit?.code, level: wf.level, caseNumber: wf.caseNumber, stage: undefined };
-      const seen = { stage: row?.stage, outcome: row?.outcome ?? undefined, seq: row?.seq, stateStage: row?.state_stage, stateSeq: row?.state_seq };
+      const seen = {
+        stage: row?.stage,
+        outcome: row?.outcome ?? undefined,
+        seq: row?.seq,
+        stateStage: row?.state_stage,
+        stateSeq: row?.state_seq,
+      };
       const truth = { stage: wf.stage, outcome: wf.outcome, seq: wf.seq, stateStage: wf.stage, stateSeq: wf.seq };
-      if (JSON.stringify(seen) !== JSON.stringify(truth)) mismatches.push(`${id}: read model ${JSON.stringify(seen)} ≠ workflow ${JSON.stringify(truth)}`);
-      if (JSON.stringify(mirrored) !== JSON.stringify(mirroredTruth)) mismatches.push(`${id}: search attributes ${JSON.stringify(mirrored)} ≠ ${JSON.stringify(mirroredTruth)}`);
-      if (wf.stage !== want.stage || wf.outcome !== want.outcome) mismatches.push(`${id}: ${wf.stage}/${wf.outcome}, expected ${want.stage}/${want.outcome} (${want.what})`);
-      if (['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED'].includes(described.status.name)) mismatches.push(`${id}: workflow ${described.status.name}`);
-      if (want.outcome && want.outcome !== 'resolved' && described.status.name !== 'COMPLETED') mismatches.push(`${id}: ${want.outcome} but workflow ${described.status.name}`);
+      if (JSON.stringify(seen) !== JSON.stringify(truth))
+        mismatches.push(`${id}: read model ${JSON.stringify(seen)} ≠ workflow ${JSON.stringify(truth)}`);
+      if (JSON.stringify(mirrored) !== JSON.stringify(mirroredTruth))
+        mismatches.push(`${id}: search attributes ${JSON.stringify(mirrored)} ≠ ${JSON.stringify(mirroredTruth)}`);
+      if (wf.stage !== want.stage || wf.outcome !== want.outcome)
+        mismatches.push(`${id}: ${wf.stage}/${wf.outcome}, expected ${want.stage}/${want.outcome} (${want.what})`);
+      if (['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED'].includes(described.status.name))
+        mismatches.push(`${id}: workflow ${described.status.name}`);
+      if (want.outcome && want.outcome !== 'resolved' && described.status.name !== 'COMPLETED')
+        mismatches.push(`${id}: ${want.outcome} but workflow ${described.status.name}`);
       compared += 1;
     });
-    figures.history = { workflowTaskFailures: taskFailures, workflowTaskTimeouts: timeouts.workflowTasks, activityTimeouts: timeouts.activities };
+    figures.history = {
+      workflowTaskFailures: taskFailures,
+      workflowTaskTimeouts: timeouts.workflowTasks,
+      activityTimeouts: timeouts.activities,
+    };
     figures.readModelEqualsWorkflow = `${compared - new Set(mismatches.map((m) => m.split(':')[0])).size}/${compared}`;
     expect(mismatches).toEqual([]);
   });
 
   it('has exactly each path’s events, seq 1..n: nothing applied twice, nothing lost', async () => {
-    const events = (await sys.db.query<{ dispute_id: string; seq: number; type: string }>(`select dispute_id, seq, type from dispute_events order by dispute_id, seq`)).rows;
+    const events = (
+      await sys.db.query<{ dispute_id: string; seq: number; type: string }>(
+        `select dispute_id, seq, type from dispute_events order by dispute_id, seq`,
+      )
+    ).rows;
     const byCase = new Map<string, Array<{ seq: number; type: string }>>();
     for (const e of events) (byCase.get(e.dispute_id) ?? byCase.set(e.dispute_id, []).get(e.dispute_id)!).push(e);
     const wrong: string[] = [];
     for (const [id, want] of expected) {
       const got = byCase.get(id) ?? [];
       const types = got.map((e) => e.type);
-      const same = want.ordered ? JSON.stringify(types) === JSON.stringify(want.events) : JSON.stringify([...types].sort()) === JSON.stringify([...want.events].sort());
+      const same = want.ordered
+        ? JSON.stringify(types) === JSON.stringify(want.events)
+        : JSON.stringify([...types].sort()) === JSON.stringify([...want.events].sort());
       if (!same) wrong.push(`${id} (${want.what}): ${types.join(',')} ≠ ${want.events.join(',')}`);
       // On a mismatch, the case's history (event kinds, update and marker names) shows where it diverged.
       if (!same) {
         const history = await sys.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
         const lines = (history.events ?? []).map((e) => {
-          const entries = Object.entries(e as Record<string, unknown>).filter(([k, v]) => k.endsWith('EventAttributes') && v);
-          const [kind, attrs] = (entries[0] ?? ['?', {}]) as [string, { acceptedRequest?: { input?: { name?: string } }; markerName?: string }];
+          const entries = Object.entries(e as Record<string, unknown>).filter(
+            ([k, v]) => k.endsWith('EventAttributes') && v,
+          );
+          const [kind, attrs] = (entries[0] ?? ['?', {}]) as [
+            string,
+            { acceptedRequest?: { input?: { name?: string } }; markerName?: string },
+          ];
           return `${String(e.eventId)} ${kind.replace('EventAttributes', '')} ${attrs.acceptedRequest?.input?.name ?? attrs.markerName ?? ''}`;
         });
         console.log(`history of ${id}:\n${lines.join('\n')}`);
       }
-      if (got.some((e, i) => e.seq !== i + 1)) wrong.push(`${id} (${want.what}): seqs ${got.map((e) => e.seq).join(',')}`);
+      if (got.some((e, i) => e.seq !== i + 1))
+        wrong.push(`${id} (${want.what}): seqs ${got.map((e) => e.seq).join(',')}`);
     }
     figures.events = events.length;
     figures.duplicateOrLostEvents = wrong.length;
@@ -428,24 +579,38 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
   });
 
   it('raises exactly the expected alerts, each streamed live once', async () => {
-    const alerts = (await sys.db.query<{ id: string; dispute_id: string; kind: string; stage_entry: number }>(`select id::text, dispute_id, kind, stage_entry from alerts`)).rows;
+    const alerts = (
+      await sys.db.query<{ id: string; dispute_id: string; kind: string; stage_entry: number }>(
+        `select id::text, dispute_id, kind, stage_entry from alerts`,
+      )
+    ).rows;
     const wrong: string[] = [];
     for (const [id, want] of expected) {
-      const got = alerts.filter((a) => a.dispute_id === id).map((a) => `${a.kind}@${a.stage_entry}`).sort();
+      const got = alerts
+        .filter((a) => a.dispute_id === id)
+        .map((a) => `${a.kind}@${a.stage_entry}`)
+        .sort();
       const wantKinds = want.alerts.map((k) => `${k}@1`).sort();
-      if (JSON.stringify(got) !== JSON.stringify(wantKinds)) wrong.push(`${id} (${want.what}): ${got.join(',')} ≠ ${wantKinds.join(',')}`);
+      if (JSON.stringify(got) !== JSON.stringify(wantKinds))
+        wrong.push(`${id} (${want.what}): ${got.join(',')} ≠ ${wantKinds.join(',')}`);
     }
     // Besides the cases' alerts, the calendar's own: a year due without a national holiday arrangement
     // (raised at the API's start from October on); they name no case.
-    const calendar = (a: { kind: string; dispute_id: string }) => a.kind === 'holiday_data_missing' && a.dispute_id.startsWith('holiday-calendar-');
-    for (const a of alerts) if (!expected.has(a.dispute_id) && !calendar(a)) wrong.push(`unexpected alert ${a.kind} on ${a.dispute_id}`);
+    const calendar = (a: { kind: string; dispute_id: string }) =>
+      a.kind === 'holiday_data_missing' && a.dispute_id.startsWith('holiday-calendar-');
+    for (const a of alerts)
+      if (!expected.has(a.dispute_id) && !calendar(a)) wrong.push(`unexpected alert ${a.kind} on ${a.dispute_id}`);
     const streamedCount = new Map<string, number>();
     for (const s of sys.streamed) streamedCount.set(s.id, (streamedCount.get(s.id) ?? 0) + 1);
     const streamedTwice = [...streamedCount.values()].filter((c) => c > 1).length;
     const notStreamed = alerts.filter((a) => !streamedCount.has(a.id)).length;
     figures.alerts = { raised: alerts.length, streamed: sys.streamed.length, streamedTwice, notStreamed };
     expect(wrong).toEqual([]);
-    expect({ streamedTwice, notStreamed, strays: sys.streamed.filter((s) => !alerts.some((a) => a.id === s.id)).length }).toEqual({ streamedTwice: 0, notStreamed: 0, strays: 0 });
+    expect({
+      streamedTwice,
+      notStreamed,
+      strays: sys.streamed.filter((s) => !alerts.some((a) => a.id === s.id)).length,
+    }).toEqual({ streamedTwice: 0, notStreamed: 0, strays: 0 });
   });
 
   it('numbers cases and agreements once each, without duplicates or gaps', async () => {
@@ -457,23 +622,40 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     ).rows;
     const problems: string[] = [];
     for (const g of numbered) {
-      if (g.seqs.some((s, i) => s !== i + 1) || g.last_seq !== g.seqs.length) problems.push(`${g.kind} ${g.unit_code} ${g.year}: ${g.seqs.join(',')} (counter ${g.last_seq})`);
+      if (g.seqs.some((s, i) => s !== i + 1) || g.last_seq !== g.seqs.length)
+        problems.push(`${g.kind} ${g.unit_code} ${g.year}: ${g.seqs.join(',')} (counter ${g.last_seq})`);
     }
     const count = (kind: string) => numbered.filter((g) => g.kind === kind).reduce((n, g) => n + g.seqs.length, 0);
-    const caseNumbers = (await sys.db.query<{ n: string; distinct: string }>(`select count(case_number) as n, count(distinct case_number) as distinct from disputes`)).rows[0]!;
-    const agreements = (await sys.db.query<{ dispute_id: string; number: string }>(`select dispute_id, number from agreements`)).rows;
-    const withAgreement = [...expected].filter(([, e]) => e.agreement).map(([id]) => id).sort();
+    const caseNumbers = (
+      await sys.db.query<{ n: string; distinct: string }>(
+        `select count(case_number) as n, count(distinct case_number) as distinct from disputes`,
+      )
+    ).rows[0]!;
+    const agreements = (
+      await sys.db.query<{ dispute_id: string; number: string }>(`select dispute_id, number from agreements`)
+    ).rows;
+    const withAgreement = [...expected]
+      .filter(([, e]) => e.agreement)
+      .map(([id]) => id)
+      .sort();
     figures.numbers = { cases: count('case'), agreements: count('agreement'), duplicatesOrGaps: problems.length };
     expect(problems).toEqual([]);
     expect(count('case')).toBe(expected.size);
-    expect({ n: Number(caseNumbers.n), distinct: Number(caseNumbers.distinct) }).toEqual({ n: expected.size, distinct: expected.size });
+    expect({ n: Number(caseNumbers.n), distinct: Number(caseNumbers.distinct) }).toEqual({
+      n: expected.size,
+      distinct: expected.size,
+    });
     expect(agreements.map((a) => a.dispute_id).sort()).toEqual(withAgreement);
     expect(count('agreement')).toBe(withAgreement.length);
     expect(new Set(agreements.map((a) => a.number)).size).toBe(agreements.length);
   });
 
   it('delivers each event’s webhook as one delivery, signed, and each notice once per key', async () => {
-    const events = (await sys.db.query<{ dispute_id: string; seq: number; type: string }>(`select dispute_id, seq, type from dispute_events`)).rows;
+    const events = (
+      await sys.db.query<{ dispute_id: string; seq: number; type: string }>(
+        `select dispute_id, seq, type from dispute_events`,
+      )
+    ).rows;
     const received = sys.receiver.deliveries;
     const idsPerEvent = new Map<string, Set<string>>();
     for (const d of received) {
@@ -482,10 +664,14 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     }
     const missing = events.filter((e) => !idsPerEvent.has(`${e.dispute_id}#${e.seq}`)).length;
     const twoDeliveriesForOneEvent = [...idsPerEvent.values()].filter((s) => s.size > 1).length;
-    const wrongType = received.filter((d) => events.find((e) => e.dispute_id === d.disputeId && e.seq === d.seq)?.type !== d.type).length;
+    const wrongType = received.filter(
+      (d) => events.find((e) => e.dispute_id === d.disputeId && e.seq === d.seq)?.type !== d.type,
+    ).length;
     const distinctDeliveries = new Set(received.map((d) => d.deliveryId)).size;
     const deliveryWorkflows = (await sys.client.workflow.count(`WorkflowType = 'webhookDeliveryWorkflow'`)).count;
-    const notices = (await sys.db.query<{ key: string }>(`select key from notifications`)).rows.map((r) => r.key).sort();
+    const notices = (await sys.db.query<{ key: string }>(`select key from notifications`)).rows
+      .map((r) => r.key)
+      .sort();
     const expectedNotices = [...expected].flatMap(([id, e]) => e.notices.map((k) => `${id}:${k}`)).sort();
     const accepted = sys.receiver.notices.filter((n) => n.status === 200);
     const noticeKeys = new Set(accepted.map((n) => n.key));
@@ -513,7 +699,12 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       refusedPosts: sys.receiver.notices.length - accepted.length,
       redeliveredPosts: accepted.length - noticeKeys.size,
     };
-    expect({ missing, twoDeliveriesForOneEvent, wrongType, unsigned: received.filter((d) => !d.signed).length }).toEqual({
+    expect({
+      missing,
+      twoDeliveriesForOneEvent,
+      wrongType,
+      unsigned: received.filter((d) => !d.signed).length,
+    }).toEqual({
       missing: 0,
       twoDeliveriesForOneEvent: 0,
       wrongType: 0,
@@ -536,7 +727,11 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
   it('turns 10 keys × 100 concurrent duplicate reports into exactly 10 cases', async () => {
     const perKey = [...duplicates.ids.values()].map((s) => s.size);
     const all = new Set([...duplicates.ids.values()].flatMap((s) => [...s]));
-    figures.duplicateReports = { requests: DUPLICATE_KEYS * DUPLICATES_PER_KEY, statuses: duplicates.statuses, cases: all.size };
+    figures.duplicateReports = {
+      requests: DUPLICATE_KEYS * DUPLICATES_PER_KEY,
+      statuses: duplicates.statuses,
+      cases: all.size,
+    };
     expect(perKey).toEqual(Array(DUPLICATE_KEYS).fill(1));
     expect(all.size).toBe(DUPLICATE_KEYS);
     const runsPerKey = await Promise.all(

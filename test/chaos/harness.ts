@@ -11,7 +11,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { closeSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -238,20 +248,24 @@ export class WorkerSupervisor {
   /** A worker process, resolved once it is built and connected (not yet polling). */
   private spawnOne(): Promise<ChildProcess> {
     const fd = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker-child.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        TS_NODE_SWC: 'true',
-        TEMPORAL_ADDRESS: this.env.temporalAddress,
-        DATABASE_URL: this.env.databaseUrl,
-        CHAOS_TASK_QUEUE: this.env.taskQueue,
-        CHAOS_NOTICE_URL: `${this.env.noticeUrl}/notices`,
-        CHAOS_NOTICE_SECRET: NOTICE_SECRET,
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker-child.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+          TS_NODE_SWC: 'true',
+          TEMPORAL_ADDRESS: this.env.temporalAddress,
+          DATABASE_URL: this.env.databaseUrl,
+          CHAOS_TASK_QUEUE: this.env.taskQueue,
+          CHAOS_NOTICE_URL: `${this.env.noticeUrl}/notices`,
+          CHAOS_NOTICE_SECRET: NOTICE_SECRET,
+        },
+        stdio: ['pipe', 'pipe', fd],
       },
-      stdio: ['pipe', 'pipe', fd],
-    });
+    );
     closeSync(fd);
     child.stdin!.on('error', () => undefined); // a worker killed before it read its `go`
     this.children.add(child);
@@ -274,7 +288,9 @@ export class WorkerSupervisor {
         out += chunk.toString();
         if (/^ready \d+/m.test(out)) resolve(child);
       });
-      child.once('exit', (code, signal) => reject(new Error(`worker exited before it was ready (${code ?? signal}) after ${Date.now() - started} ms`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`worker exited before it was ready (${code ?? signal}) after ${Date.now() - started} ms`)),
+      );
     });
   }
 
@@ -342,14 +358,18 @@ export async function startChaosSystem(opts: {
       if (opts.keepLogs) {
         mkdirSync(opts.keepLogs.dir, { recursive: true });
         for (const log of ['worker.log', 'api.log']) {
-          if (existsSync(path.join(dir, log))) copyFileSync(path.join(dir, log), path.join(opts.keepLogs.dir, `${opts.keepLogs.prefix}${log}`));
+          if (existsSync(path.join(dir, log)))
+            copyFileSync(path.join(dir, log), path.join(opts.keepLogs.dir, `${opts.keepLogs.prefix}${log}`));
         }
       }
       rmSync(dir, { recursive: true, force: true });
     });
     const prepareDatabase = async () => {
       await ensureDatabase(adminUrl, dbName);
-      const setupOrm = await initORM(directUrl.toString(), { pool: { min: 0, max: 2 }, migrations: { ...ormOptions('').migrations, silent: true } });
+      const setupOrm = await initORM(directUrl.toString(), {
+        pool: { min: 0, max: 2 },
+        migrations: { ...ormOptions('').migrations, silent: true },
+      });
       try {
         await migrate(setupOrm);
         await seedDemo(setupOrm.em.fork(), { demoPassword: TEST_PASSWORD, demoApiKey: TEST_API_KEY });
@@ -363,7 +383,10 @@ export async function startChaosSystem(opts: {
     // The database and the dev server come up side by side.
     const dbFile = path.join(dir, 'temporal.db');
     let server: DevServer | undefined;
-    const [prepared, started] = await Promise.allSettled([prepareDatabase(), startDevServer({ dbFile, headless: true, logLevel: 'error' })]);
+    const [prepared, started] = await Promise.allSettled([
+      prepareDatabase(),
+      startDevServer({ dbFile, headless: true, logLevel: 'error' }),
+    ]);
     if (started.status === 'fulfilled') {
       server = started.value;
       cleanups.push(() => server!.stop());
@@ -393,7 +416,11 @@ export async function startChaosSystem(opts: {
     cleanups.push(() => receiver.close());
 
     const taskQueue = `chaos-${process.pid}`;
-    const worker = new WorkerSupervisor({ temporalAddress: address, databaseUrl: workerDb.url, taskQueue, noticeUrl: receiver.url }, dir, opts.spareWorkers);
+    const worker = new WorkerSupervisor(
+      { temporalAddress: address, databaseUrl: workerDb.url, taskQueue, noticeUrl: receiver.url },
+      dir,
+      opts.spareWorkers,
+    );
     cleanups.push(() => worker.stop());
     const workerUp = worker.start();
 
@@ -403,7 +430,10 @@ export async function startChaosSystem(opts: {
     const apiErrors: Record<string, number> = {};
     const dbWarnings: Record<string, number> = {};
     const count = (into: Record<string, number>, what: string) => {
-      const key = what.replace(/[0-9a-f]{64}/g, '…').replace(/'[^']*'/g, '…').slice(0, 160);
+      const key = what
+        .replace(/[0-9a-f]{64}/g, '…')
+        .replace(/'[^']*'/g, '…')
+        .slice(0, 160);
       into[key] = (into[key] ?? 0) + 1;
     };
     const orm: MikroORM = await initORM(apiDb.url, {
@@ -415,7 +445,12 @@ export async function startChaosSystem(opts: {
     const apiLog = createWriteStream(path.join(dir, 'api.log'));
     cleanups.push(() => new Promise((resolve) => apiLog.end(resolve)));
     const app = await buildApp({
-      config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits: { perKey: 1e7, perIp: 1e7, loginPerIp: 1e7 }, webhooks: { allowPrivate: true } },
+      config: {
+        tokenTtlSeconds: 3600,
+        logLevel: 'silent',
+        rateLimits: { perKey: 1e7, perIp: 1e7, loginPerIp: 1e7 },
+        webhooks: { allowPrivate: true },
+      },
       orm,
       temporal: client,
       renderer: createRenderer(),

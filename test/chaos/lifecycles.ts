@@ -29,7 +29,10 @@ export class Driver {
   ) {}
 
   /** A request retried with the same Idempotency-Key until it gets a final answer; returns the JSON body of a 2xx. */
-  async send(what: string, opts: { method: 'GET' | 'POST'; url: string; headers: Headers; payload?: object; key?: string }): Promise<any> {
+  async send(
+    what: string,
+    opts: { method: 'GET' | 'POST'; url: string; headers: Headers; payload?: object; key?: string },
+  ): Promise<any> {
     const started = Date.now();
     const headers = opts.key ? { ...opts.headers, 'idempotency-key': opts.key } : opts.headers;
     for (let attempt = 1; ; attempt++) {
@@ -39,7 +42,8 @@ export class Driver {
       if (res.statusCode >= 200 && res.statusCode < 300) return res.json();
       const reason = transient(res.statusCode, res.body);
       if (!reason) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
-      if (Date.now() - started > this.patienceMs) throw new Error(`${what}: still ${res.statusCode} after ${attempt} attempts: ${res.body}`);
+      if (Date.now() - started > this.patienceMs)
+        throw new Error(`${what}: still ${res.statusCode} after ${attempt} attempts: ${res.body}`);
       this.stats.retries[reason] = (this.stats.retries[reason] ?? 0) + 1;
       await sleep(Math.min(2000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random()));
     }
@@ -77,23 +81,61 @@ export interface Expected {
 
 /** What each path must leave behind, whatever broke on the way. */
 export function expectedOf(path: PathName): Expected {
-  const agreed = ['agreement_drafted', 'signed', 'signed', 'signed', 'sealed', 'agreement_effective', 'follow_up_recorded', 'closed'];
+  const agreed = [
+    'agreement_drafted',
+    'signed',
+    'signed',
+    'signed',
+    'sealed',
+    'agreement_effective',
+    'follow_up_recorded',
+    'closed',
+  ];
   switch (path) {
     case 'agreement':
-      return { stage: 'closed', outcome: 'resolved', events: ['received', 'accepted', ...agreed], alerts: [], notices: [], agreement: true };
+      return {
+        stage: 'closed',
+        outcome: 'resolved',
+        events: ['received', 'accepted', ...agreed],
+        alerts: [],
+        notices: [],
+        agreement: true,
+      };
     case 'meeting':
       return {
         stage: 'closed',
         outcome: 'resolved',
-        events: ['received', 'accepted', 'meeting_scheduled', 'attendance_confirmed', 'attendance_confirmed', 'meeting_outcome_recorded', ...agreed],
+        events: [
+          'received',
+          'accepted',
+          'meeting_scheduled',
+          'attendance_confirmed',
+          'attendance_confirmed',
+          'meeting_outcome_recorded',
+          ...agreed,
+        ],
         alerts: [],
         notices: ['summons:1'],
         agreement: true,
       };
     case 'fail':
-      return { stage: 'closed', outcome: 'failed', events: ['received', 'accepted', 'mediation_failed'], alerts: [], notices: [], agreement: false };
+      return {
+        stage: 'closed',
+        outcome: 'failed',
+        events: ['received', 'accepted', 'mediation_failed'],
+        alerts: [],
+        notices: [],
+        agreement: false,
+      };
     case 'withdraw':
-      return { stage: 'closed', outcome: 'withdrawn', events: ['received', 'withdrawn'], alerts: [], notices: [], agreement: false };
+      return {
+        stage: 'closed',
+        outcome: 'withdrawn',
+        events: ['received', 'withdrawn'],
+        alerts: [],
+        notices: [],
+        agreement: false,
+      };
     case 'accept-breach':
       return {
         stage: 'closed',
@@ -150,7 +192,13 @@ const terms = {
  * Drives case `n` along `path` to its end; resolves to the case id. `pause` is the think time
  * between two steps (so that faults land between them as well as inside them).
  */
-export async function runLifecycle(driver: Driver, who: Actors, n: number, path: PathName, pause: () => Promise<void>): Promise<string> {
+export async function runLifecycle(
+  driver: Driver,
+  who: Actors,
+  n: number,
+  path: PathName,
+  pause: () => Promise<void>,
+): Promise<string> {
   const { grid, mediator: mediatorName } = GRIDS[Math.floor(n / PATHS.length) % GRIDS.length]!;
   const mediator = who.staff(mediatorName);
   const tag = `chaos-${n}`;
@@ -211,7 +259,11 @@ export async function runLifecycle(driver: Driver, who: Actors, n: number, path:
     case 'accept-breach': {
       // Wait for the accept deadline (3 s) to be breached, as a supervisor would see it, then take the case.
       for (;;) {
-        const events = await driver.send(`case ${n} events`, { method: 'GET', url: `/api/v1/disputes/${id}/events`, headers: who.integrator });
+        const events = await driver.send(`case ${n} events`, {
+          method: 'GET',
+          url: `/api/v1/disputes/${id}/events`,
+          headers: who.integrator,
+        });
         if ((events.items as Array<{ type: string }>).some((e) => e.type === 'deadline_breached')) break;
         await sleep(300);
       }

@@ -7,7 +7,14 @@ import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { getDayDetail, isWorkday } from 'chinese-days';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { computeDeadline } from '../../activities/sla';
-import { HolidayStore, arrangementsAsOf, enterArrangement, latestRevision, missingNationalYears, yearsDue } from '../../db/holidays';
+import {
+  HolidayStore,
+  arrangementsAsOf,
+  enterArrangement,
+  latestRevision,
+  missingNationalYears,
+  yearsDue,
+} from '../../db/holidays';
 import { initORM } from '../../db/orm';
 import { addWorkingTime, isChineseWorkday, isWorkingInstant, WORKING_DAY_SECONDS } from '../../domain/calendar';
 import { SEED_HOLIDAYS, buildHolidayTable } from '../../domain/holidays';
@@ -27,14 +34,17 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 const everyDay = function* (first: number, last: number) {
-  for (let t = Date.UTC(first, 0, 1); t <= Date.UTC(last, 11, 31); t += DAY) yield new Date(t).toISOString().slice(0, 10);
+  for (let t = Date.UTC(first, 0, 1); t <= Date.UTC(last, 11, 31); t += DAY)
+    yield new Date(t).toISOString().slice(0, 10);
 };
 
 describe('the migrated table', () => {
   it('holds the national years 2004–2026, entered by the seed with the notice as source', async () => {
-    const rows = await orm.em.fork().execute<{ year: number; entered_by: string; source_title: string }[]>(
-      'select year, entered_by, source_title from holiday_arrangements where region_code is null and year <= 2026 order by year',
-    );
+    const rows = await orm.em
+      .fork()
+      .execute<{ year: number; entered_by: string; source_title: string }[]>(
+        'select year, entered_by, source_title from holiday_arrangements where region_code is null and year <= 2026 order by year',
+      );
     expect(rows.map((r) => r.year)).toEqual(Array.from({ length: 23 }, (_, i) => 2004 + i));
     expect(rows.every((r) => r.entered_by === 'seed:chinese-days@1.5.7')).toBe(true);
     expect(rows[22]!.source_title).toBe('国务院办公厅关于2026年部分节假日安排的通知');
@@ -65,7 +75,10 @@ describe('the migrated table', () => {
     const mismatches: string[] = [];
     for (const date of everyDay(2004, 2026)) {
       const from = new Date(`${date}T10:00:00+08:00`);
-      const before = addWorkingTime(from, WORKING_DAY_SECONDS, { kind: 'cn-workdays', holidays: SEED_HOLIDAYS }).getTime();
+      const before = addWorkingTime(from, WORKING_DAY_SECONDS, {
+        kind: 'cn-workdays',
+        holidays: SEED_HOLIDAYS,
+      }).getTime();
       const now = addWorkingTime(from, WORKING_DAY_SECONDS, { kind: 'cn-workdays', holidays: table }).getTime();
       if (before !== now) mismatches.push(date);
     }
@@ -124,24 +137,52 @@ describe('the deadline activity', () => {
     const store = new HolidayStore();
     const from = '2026-12-08T17:00:00+08:00';
     const key = { category: 'neighbour', priority: 'normal', level: 'community' };
-    const inRegion = await computeDeadline(orm.em.fork(), { holidays: store }, { ...key, kind: 'accept', from: new Date(from).toISOString(), unitCode: REGION });
-    const outside = await computeDeadline(orm.em.fork(), { holidays: store }, { ...key, kind: 'accept', from: new Date(from).toISOString(), unitCode: 'yufuci-community' });
+    const inRegion = await computeDeadline(
+      orm.em.fork(),
+      { holidays: store },
+      { ...key, kind: 'accept', from: new Date(from).toISOString(), unitCode: REGION },
+    );
+    const outside = await computeDeadline(
+      orm.em.fork(),
+      { holidays: store },
+      { ...key, kind: 'accept', from: new Date(from).toISOString(), unitCode: 'yufuci-community' },
+    );
     // 8 December 17:00 + 1 working day: 9 December is the community's day off, so 10 December 17:00; elsewhere the 9th.
     expect(inRegion.dueAt).toBe(new Date('2026-12-10T17:00:00+08:00').toISOString());
     expect(outside.dueAt).toBe(new Date('2026-12-09T17:00:00+08:00').toISOString());
-    expect(inRegion.calendarRevision).toBe((await store.tableFor(orm.em.fork(), (await orm.em.fork().execute<{ path: string }[]>('select path from units where code = ?', [REGION]))[0]!.path)).revision);
+    expect(inRegion.calendarRevision).toBe(
+      (
+        await store.tableFor(
+          orm.em.fork(),
+          (await orm.em.fork().execute<{ path: string }[]>('select path from units where code = ?', [REGION]))[0]!.path,
+        )
+      ).revision,
+    );
   });
 
-  it.each(['accept', 'handling', 'report_in', 'signatures'] as const)('%s: never due on a day off around 春节 2026', async (kind) => {
-    const store = new HolidayStore();
-    const key = { category: 'neighbour', priority: 'normal', level: 'community' };
-    const wrong: string[] = [];
-    for (let t = Date.parse('2026-02-12T08:00:00+08:00'); t < Date.parse('2026-02-25T00:00:00+08:00'); t += 5 * 3600_000 + 17 * 60_000) {
-      const d = await computeDeadline(orm.em.fork(), { holidays: store }, { ...key, kind, from: new Date(t).toISOString(), unitCode: 'yufuci-community' });
-      for (const instant of [d.dueAt, d.warnAt]) if (!isWorkingInstant(new Date(Date.parse(instant) - 1), { kind: 'cn-workdays' })) wrong.push(`${kind} from ${new Date(t).toISOString()}: ${instant}`);
-    }
-    expect(wrong).toEqual([]);
-  });
+  it.each(['accept', 'handling', 'report_in', 'signatures'] as const)(
+    '%s: never due on a day off around 春节 2026',
+    async (kind) => {
+      const store = new HolidayStore();
+      const key = { category: 'neighbour', priority: 'normal', level: 'community' };
+      const wrong: string[] = [];
+      for (
+        let t = Date.parse('2026-02-12T08:00:00+08:00');
+        t < Date.parse('2026-02-25T00:00:00+08:00');
+        t += 5 * 3600_000 + 17 * 60_000
+      ) {
+        const d = await computeDeadline(
+          orm.em.fork(),
+          { holidays: store },
+          { ...key, kind, from: new Date(t).toISOString(), unitCode: 'yufuci-community' },
+        );
+        for (const instant of [d.dueAt, d.warnAt])
+          if (!isWorkingInstant(new Date(Date.parse(instant) - 1), { kind: 'cn-workdays' }))
+            wrong.push(`${kind} from ${new Date(t).toISOString()}: ${instant}`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });
 
 describe('the years due', () => {

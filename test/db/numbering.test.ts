@@ -14,16 +14,38 @@ it('gives 40 concurrent cases 40 consecutive numbers, and a retry the same numbe
   const unitCode = 'jinshi'; // a committee no other test numbers in year 2031
   const ids = Array.from({ length: 40 }, () => randomUUID());
   const numbers = await Promise.all(
-    ids.map((disputeId) => allocateNumber(orm.em.fork(), { ownerKey: disputeId, kind: 'agreement', unitCode, committeeShort: '津', year: 2031 })),
+    ids.map((disputeId) =>
+      allocateNumber(orm.em.fork(), {
+        ownerKey: disputeId,
+        kind: 'agreement',
+        unitCode,
+        committeeShort: '津',
+        year: 2031,
+      }),
+    ),
   );
   const seqs = numbers.map((n) => Number(/第(\d+)号/.exec(n)![1])).sort((a, b) => a - b);
   expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   expect(numbers[0]).toMatch(/^（2031）津人调字第\d+号$/);
 
   const again = await Promise.all(
-    ids.slice(0, 5).map((disputeId) => allocateNumber(orm.em.fork(), { ownerKey: disputeId, kind: 'agreement', unitCode, committeeShort: '津', year: 2031 })),
+    ids.slice(0, 5).map((disputeId) =>
+      allocateNumber(orm.em.fork(), {
+        ownerKey: disputeId,
+        kind: 'agreement',
+        unitCode,
+        committeeShort: '津',
+        year: 2031,
+      }),
+    ),
   );
   expect(again).toEqual(numbers.slice(0, 5));
-  const next = await allocateNumber(orm.em.fork(), { ownerKey: randomUUID(), kind: 'agreement', unitCode, committeeShort: '津', year: 2031 });
+  const next = await allocateNumber(orm.em.fork(), {
+    ownerKey: randomUUID(),
+    kind: 'agreement',
+    unitCode,
+    committeeShort: '津',
+    year: 2031,
+  });
   expect(next).toBe('（2031）津人调字第41号');
 });

@@ -30,9 +30,15 @@ beforeAll(async () => {
   await ensureDatabase(adminUrl.toString(), dbName);
   const url = new URL(adminUrl.toString());
   url.pathname = `/${dbName}`;
-  orm = await initORM(url.toString(), { pool: { min: 0, max: 2 }, migrations: { ...ormOptions('').migrations, silent: true } });
+  orm = await initORM(url.toString(), {
+    pool: { min: 0, max: 2 },
+    migrations: { ...ormOptions('').migrations, silent: true },
+  });
   await migrate(orm);
-  await seedDemo(orm.em.fork(), { demoPassword: 'si-query-password', demoApiKey: 'fq_live_si_query_0123456789abcdefghijkl' });
+  await seedDemo(orm.em.fork(), {
+    demoPassword: 'si-query-password',
+    demoApiKey: 'fq_live_si_query_0123456789abcdefghijkl',
+  });
 }, 60_000);
 afterAll(async () => {
   await orm?.close();
@@ -88,7 +94,8 @@ it('gives every region the figures of its one-region-at-a-time definition, for a
   const em = orm.em.fork();
   const units = await em.find(Unit, {}, { orderBy: { path: 'asc' } });
   const grids = units.filter((u) => u.level === 'grid');
-  const ancestorsOf = (u: Unit): Unit[] => units.filter((o) => u.path.startsWith(o.path) && o.level !== 'grid' && o.level !== 'city');
+  const ancestorsOf = (u: Unit): Unit[] =>
+    units.filter((o) => u.path.startsWith(o.path) && o.level !== 'grid' && o.level !== 'city');
   const now = Date.parse('2026-11-20T12:00:00+08:00');
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -113,12 +120,30 @@ it('gives every region the figures of its one-region-at-a-time definition, for a
       risk: { high: random() < 0.1, reasons: [] },
       ...(satisfaction ? { followUp: { performed: true, satisfaction } } : {}),
     };
-    disputes.push([id, state.stage, outcome ?? null, handledBy.level, handledBy.code, handledBy.path, grid.path, JSON.stringify(state), closedAt ?? null, iso(created)]);
+    disputes.push([
+      id,
+      state.stage,
+      outcome ?? null,
+      handledBy.level,
+      handledBy.code,
+      handledBy.path,
+      grid.path,
+      JSON.stringify(state),
+      closedAt ?? null,
+      iso(created),
+    ]);
     // Breaches: some of one case at the community and again at the street after escalation.
     for (const kind of ['accept_breach', 'handling_breach', 'accept_warning']) {
       if (random() < 0.25) {
         for (const at of ancestorsOf(grid).filter(() => random() < 0.6)) {
-          alerts.push([id, kind, alerts.length, at.code, at.path, iso(created + Math.floor(random() * 10 * 86400_000))]);
+          alerts.push([
+            id,
+            kind,
+            alerts.length,
+            at.code,
+            at.path,
+            iso(created + Math.floor(random() * 10 * 86400_000)),
+          ]);
         }
       }
     }
@@ -143,18 +168,29 @@ it('gives every region the figures of its one-region-at-a-time definition, for a
   );
 
   let nonZeroRegions = 0;
-  for (const [periodKind, date] of [['month', '2026-11-20'], ['month', '2026-10-15'], ['day', '2026-11-03']] as const) {
+  for (const [periodKind, date] of [
+    ['month', '2026-11-20'],
+    ['month', '2026-10-15'],
+    ['day', '2026-11-03'],
+  ] as const) {
     const { start, end } = periodOf(periodKind, date);
     await computeSafetyIndex(orm.em.fork(), { periodKind, date });
-    const stored = await orm.em.fork().execute<{ unit_code: string; metrics: Record<string, unknown> }[]>(
-      'select unit_code, metrics from safety_index_snapshots where period_kind = ? and period_start = ?',
-      [periodKind, start],
-    );
+    const stored = await orm.em
+      .fork()
+      .execute<{ unit_code: string; metrics: Record<string, unknown> }[]>(
+        'select unit_code, metrics from safety_index_snapshots where period_kind = ? and period_start = ?',
+        [periodKind, start],
+      );
     expect(stored.map((s) => s.unit_code).sort()).toEqual(units.map((u) => u.code).sort());
     for (const unit of units) {
       const figures = await referenceFigures(unit, `${start}T00:00:00+08:00`, `${end}T00:00:00+08:00`);
       const expected = { ...metricsOf(figures), received: figures.received, closed: figures.closed };
-      expect({ unit: unit.code, periodKind, start, metrics: stored.find((s) => s.unit_code === unit.code)?.metrics }).toEqual({ unit: unit.code, periodKind, start, metrics: expected });
+      expect({
+        unit: unit.code,
+        periodKind,
+        start,
+        metrics: stored.find((s) => s.unit_code === unit.code)?.metrics,
+      }).toEqual({ unit: unit.code, periodKind, start, metrics: expected });
       if (figures.received > 0 && figures.acceptBreaches > 0 && figures.reopened > 0) nonZeroRegions += 1;
     }
   }

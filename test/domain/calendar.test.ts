@@ -63,7 +63,11 @@ describe('2026 holiday data from chinese-days', () => {
 
   (publicApiUsable ? it : it.skip)('agrees with chinese-days isWorkday() on every day it has data for', () => {
     const mismatches: string[] = [];
-    for (let t = Date.UTC(HOLIDAY_DATA_YEARS.first, 0, 1); t <= Date.UTC(HOLIDAY_DATA_YEARS.last, 11, 31); t += 86_400_000) {
+    for (
+      let t = Date.UTC(HOLIDAY_DATA_YEARS.first, 0, 1);
+      t <= Date.UTC(HOLIDAY_DATA_YEARS.last, 11, 31);
+      t += 86_400_000
+    ) {
       const date = new Date(t).toISOString().slice(0, 10);
       if (isChineseWorkday(date) !== isWorkday(date)) mismatches.push(date);
     }
@@ -97,34 +101,94 @@ describe('addWorkingTime on the cn-workdays calendar, by hand', () => {
     // An ordinary week: Mon 2 Mar – Fri 6 Mar 2026, no holidays.
     ['1 working day from Friday 16:00 is Monday 16:00', '2026-03-06T16:00:00+08:00', DAY, '2026-03-09T16:00:00+08:00'],
     ['at lunch the clock starts at 14:30', '2026-03-04T12:30:00+08:00', HOUR, '2026-03-04T15:30:00+08:00'],
-    ['zero seconds leaves even an off-hours instant alone', '2026-03-04T12:30:00+08:00', 0, '2026-03-04T12:30:00+08:00'],
-    ['running out at the end of the morning gives 12:00, not 14:30', '2026-03-04T08:30:00+08:00', 3.5 * HOUR, '2026-03-04T12:00:00+08:00'],
+    [
+      'zero seconds leaves even an off-hours instant alone',
+      '2026-03-04T12:30:00+08:00',
+      0,
+      '2026-03-04T12:30:00+08:00',
+    ],
+    [
+      'running out at the end of the morning gives 12:00, not 14:30',
+      '2026-03-04T08:30:00+08:00',
+      3.5 * HOUR,
+      '2026-03-04T12:00:00+08:00',
+    ],
     ['one second after 12:00 is 14:30:01', '2026-03-04T12:00:00+08:00', 1, '2026-03-04T14:30:01+08:00'],
     ['at night the clock starts at 08:30 next morning', '2026-03-03T22:00:00+08:00', 60, '2026-03-04T08:31:00+08:00'],
-    ['a whole day from before opening ends at closing time', '2026-03-04T07:00:00+08:00', DAY, '2026-03-04T17:30:00+08:00'],
+    [
+      'a whole day from before opening ends at closing time',
+      '2026-03-04T07:00:00+08:00',
+      DAY,
+      '2026-03-04T17:30:00+08:00',
+    ],
     ['one second after closing is 08:30:01 next day', '2026-03-04T17:30:00+08:00', 1, '2026-03-05T08:30:01+08:00'],
     ['an ordinary Saturday does not count', '2026-03-07T10:00:00+08:00', HOUR, '2026-03-09T09:30:00+08:00'],
-    ['milliseconds carry over the lunch break', '2026-03-04T09:00:00.123+08:00', 3 * HOUR, '2026-03-04T14:30:00.123+08:00'],
+    [
+      'milliseconds carry over the lunch break',
+      '2026-03-04T09:00:00.123+08:00',
+      3 * HOUR,
+      '2026-03-04T14:30:00.123+08:00',
+    ],
     // 30 working days from Mon 2 Mar: 22 in March, Wed 1 – Fri 3 Apr (25), Qingming Sat 4 – Mon 6 Apr
     // off, Tue 7 – Fri 10 Apr (29), Mon 13 Apr is the 30th.
     ['30 working days across Qingming', '2026-03-02T08:30:00+08:00', 30 * DAY, '2026-04-13T17:30:00+08:00'],
 
     // Spring Festival 2026: off Sun 15 – Mon 23 Feb, make-up workdays Sat 14 and Sat 28 Feb.
     ['the make-up Saturday 14 Feb counts', '2026-02-13T16:00:00+08:00', DAY, '2026-02-14T16:00:00+08:00'],
-    ['received on the make-up Saturday, due the first day back', '2026-02-14T16:00:00+08:00', DAY, '2026-02-24T16:00:00+08:00'],
-    ['received after closing before the holiday, due at closing on the first day back', '2026-02-14T17:45:00+08:00', DAY, '2026-02-24T17:30:00+08:00'],
-    ['received during the holiday, the clock starts on Tue 24 Feb', '2026-02-18T10:00:00+08:00', HOUR, '2026-02-24T09:30:00+08:00'],
+    [
+      'received on the make-up Saturday, due the first day back',
+      '2026-02-14T16:00:00+08:00',
+      DAY,
+      '2026-02-24T16:00:00+08:00',
+    ],
+    [
+      'received after closing before the holiday, due at closing on the first day back',
+      '2026-02-14T17:45:00+08:00',
+      DAY,
+      '2026-02-24T17:30:00+08:00',
+    ],
+    [
+      'received during the holiday, the clock starts on Tue 24 Feb',
+      '2026-02-18T10:00:00+08:00',
+      HOUR,
+      '2026-02-24T09:30:00+08:00',
+    ],
     ['the make-up Saturday 28 Feb counts', '2026-02-27T16:00:00+08:00', DAY, '2026-02-28T16:00:00+08:00'],
     ['after the make-up Saturday, Sunday does not', '2026-02-28T16:00:00+08:00', DAY, '2026-03-02T16:00:00+08:00'],
-    ['an ordinary Saturday before the holiday does not count', '2026-02-07T10:00:00+08:00', HOUR, '2026-02-09T09:30:00+08:00'],
+    [
+      'an ordinary Saturday before the holiday does not count',
+      '2026-02-07T10:00:00+08:00',
+      HOUR,
+      '2026-02-09T09:30:00+08:00',
+    ],
 
     // Mid-Autumn (Fri 25 – Sun 27 Sep) and National Day (Thu 1 – Wed 7 Oct), make-up Sun 20 Sep, Sat 10 Oct.
-    ['the make-up Sunday 20 Sep counts, Saturday 19 does not', '2026-09-18T16:00:00+08:00', DAY, '2026-09-20T16:00:00+08:00'],
+    [
+      'the make-up Sunday 20 Sep counts, Saturday 19 does not',
+      '2026-09-18T16:00:00+08:00',
+      DAY,
+      '2026-09-20T16:00:00+08:00',
+    ],
     ['Mid-Autumn Friday is off', '2026-09-24T16:00:00+08:00', DAY, '2026-09-28T16:00:00+08:00'],
     // Wed 30 Sep 15:00–17:30 is 2.5 h; then Thu 8 Oct 6.5 h, Fri 9 Oct 6.5 h, and 4 h of Sat 10 Oct.
-    ['3 working days from 30 Sep afternoon end on the make-up Saturday', '2026-09-30T15:00:00+08:00', 3 * DAY, '2026-10-10T15:00:00+08:00'],
-    ['2 working days from 30 Sep afternoon end on Friday 9 Oct', '2026-09-30T15:00:00+08:00', 2 * DAY, '2026-10-09T15:00:00+08:00'],
-    ['4 working days from 30 Sep afternoon skip Sunday 11 Oct', '2026-09-30T15:00:00+08:00', 4 * DAY, '2026-10-12T15:00:00+08:00'],
+    [
+      '3 working days from 30 Sep afternoon end on the make-up Saturday',
+      '2026-09-30T15:00:00+08:00',
+      3 * DAY,
+      '2026-10-10T15:00:00+08:00',
+    ],
+    [
+      '2 working days from 30 Sep afternoon end on Friday 9 Oct',
+      '2026-09-30T15:00:00+08:00',
+      2 * DAY,
+      '2026-10-09T15:00:00+08:00',
+    ],
+    [
+      '4 working days from 30 Sep afternoon skip Sunday 11 Oct',
+      '2026-09-30T15:00:00+08:00',
+      4 * DAY,
+      '2026-10-12T15:00:00+08:00',
+    ],
   ])('%s', (_what, from, seconds, due) => {
     expect(beijing(addWorkingTime(at(from), seconds, CN))).toBe(beijing(at(due)));
   });
@@ -187,10 +251,14 @@ describe('the other functions, by hand', () => {
     expect(workingSecondsBetween(at('2026-02-13T08:30:00+08:00'), at('2026-02-25T08:30:00+08:00'), CN)).toBe(3 * DAY);
     // National Day: Wed 30 Sep, Thu 8, Fri 9, Sat 10 Oct.
     expect(workingSecondsBetween(at('2026-09-30T00:00:00+08:00'), at('2026-10-12T00:00:00+08:00'), CN)).toBe(4 * DAY);
-    expect(workingSecondsBetween(at('2026-03-04T11:00:00+08:00'), at('2026-03-04T15:00:00+08:00'), CN)).toBe(1.5 * HOUR);
+    expect(workingSecondsBetween(at('2026-03-04T11:00:00+08:00'), at('2026-03-04T15:00:00+08:00'), CN)).toBe(
+      1.5 * HOUR,
+    );
     expect(workingSecondsBetween(at('2026-03-04T15:00:00+08:00'), at('2026-03-04T11:00:00+08:00'), CN)).toBe(0);
     // Milliseconds are kept, not rounded.
-    expect(workingSecondsBetween(at('2026-03-04T11:00:00.250+08:00'), at('2026-03-04T11:00:01.750+08:00'), CN)).toBe(1.5);
+    expect(workingSecondsBetween(at('2026-03-04T11:00:00.250+08:00'), at('2026-03-04T11:00:01.750+08:00'), CN)).toBe(
+      1.5,
+    );
   });
 
   it.each([
@@ -211,31 +279,79 @@ describe('the other functions, by hand', () => {
   it('extends a deadline by the suspended working time', () => {
     // Suspended Mon 28 Sep 15:00 – Wed 30 Sep 09:00: 2.5 h + 6.5 h + 0.5 h = 9.5 h of working time.
     // Due Tue 29 Sep 10:00 + 9.5 h: 2 h to 12:00, 3 h to 17:30, 3.5 h on Wed morning, 1 h after 14:30.
-    expect(beijing(extendForSuspension(at('2026-09-29T10:00:00+08:00'), at('2026-09-28T15:00:00+08:00'), at('2026-09-30T09:00:00+08:00'), CN)))
-      .toBe(beijing(at('2026-09-30T15:30:00+08:00')));
+    expect(
+      beijing(
+        extendForSuspension(
+          at('2026-09-29T10:00:00+08:00'),
+          at('2026-09-28T15:00:00+08:00'),
+          at('2026-09-30T09:00:00+08:00'),
+          CN,
+        ),
+      ),
+    ).toBe(beijing(at('2026-09-30T15:30:00+08:00')));
     // Suspended over National Day, Wed 30 Sep 16:00 – Thu 8 Oct 09:00: 1.5 h + 0.5 h; due at 12:00 sharp.
-    expect(beijing(extendForSuspension(at('2026-10-09T10:00:00+08:00'), at('2026-09-30T16:00:00+08:00'), at('2026-10-08T09:00:00+08:00'), CN)))
-      .toBe(beijing(at('2026-10-09T12:00:00+08:00')));
+    expect(
+      beijing(
+        extendForSuspension(
+          at('2026-10-09T10:00:00+08:00'),
+          at('2026-09-30T16:00:00+08:00'),
+          at('2026-10-08T09:00:00+08:00'),
+          CN,
+        ),
+      ),
+    ).toBe(beijing(at('2026-10-09T12:00:00+08:00')));
     // Suspended only overnight: no working time lost.
-    expect(beijing(extendForSuspension(at('2026-03-05T10:00:00+08:00'), at('2026-03-04T17:45:00+08:00'), at('2026-03-05T08:00:00+08:00'), CN)))
-      .toBe(beijing(at('2026-03-05T10:00:00+08:00')));
+    expect(
+      beijing(
+        extendForSuspension(
+          at('2026-03-05T10:00:00+08:00'),
+          at('2026-03-04T17:45:00+08:00'),
+          at('2026-03-05T08:00:00+08:00'),
+          CN,
+        ),
+      ),
+    ).toBe(beijing(at('2026-03-05T10:00:00+08:00')));
     // Suspended exactly when the deadline fell due: it had passed, unchanged.
-    expect(beijing(extendForSuspension(at('2026-03-05T10:00:00+08:00'), at('2026-03-05T10:00:00+08:00'), at('2026-03-06T11:00:00+08:00'), CN)))
-      .toBe(beijing(at('2026-03-05T10:00:00+08:00')));
+    expect(
+      beijing(
+        extendForSuspension(
+          at('2026-03-05T10:00:00+08:00'),
+          at('2026-03-05T10:00:00+08:00'),
+          at('2026-03-06T11:00:00+08:00'),
+          CN,
+        ),
+      ),
+    ).toBe(beijing(at('2026-03-05T10:00:00+08:00')));
     // Suspended after the deadline had passed: unchanged.
-    expect(beijing(extendForSuspension(at('2026-03-05T10:00:00+08:00'), at('2026-03-05T11:00:00+08:00'), at('2026-03-06T11:00:00+08:00'), CN)))
-      .toBe(beijing(at('2026-03-05T10:00:00+08:00')));
+    expect(
+      beijing(
+        extendForSuspension(
+          at('2026-03-05T10:00:00+08:00'),
+          at('2026-03-05T11:00:00+08:00'),
+          at('2026-03-06T11:00:00+08:00'),
+          CN,
+        ),
+      ),
+    ).toBe(beijing(at('2026-03-05T10:00:00+08:00')));
   });
 
   it('uses custom office hours', () => {
     const cal: CalendarSpec = { kind: 'cn-workdays', officeHours: [{ start: '09:00', end: '17:00' }] };
     expect(workingDaySeconds(cal)).toBe(8 * HOUR);
-    expect(beijing(addWorkingTime(at('2026-02-13T16:00:00+08:00'), 8 * HOUR, cal))).toBe(beijing(at('2026-02-14T16:00:00+08:00')));
+    expect(beijing(addWorkingTime(at('2026-02-13T16:00:00+08:00'), 8 * HOUR, cal))).toBe(
+      beijing(at('2026-02-14T16:00:00+08:00')),
+    );
     // Round the clock: a result at 24:00 is the next midnight.
     const allDay: CalendarSpec = { kind: 'cn-workdays', officeHours: [{ start: '00:00', end: '24:00' }] };
-    expect(beijing(addWorkingTime(at('2026-02-13T12:00:00+08:00'), 12 * HOUR, allDay))).toBe(beijing(at('2026-02-14T00:00:00+08:00')));
-    expect(beijing(addWorkingTime(at('2026-02-14T00:00:00+08:00'), 1, allDay))).toBe(beijing(at('2026-02-14T00:00:01+08:00')));
-    expect(beijing(addWorkingTime(at('2026-02-15T00:00:00+08:00'), 1, allDay))).toBe(beijing(at('2026-02-24T00:00:01+08:00')));
+    expect(beijing(addWorkingTime(at('2026-02-13T12:00:00+08:00'), 12 * HOUR, allDay))).toBe(
+      beijing(at('2026-02-14T00:00:00+08:00')),
+    );
+    expect(beijing(addWorkingTime(at('2026-02-14T00:00:00+08:00'), 1, allDay))).toBe(
+      beijing(at('2026-02-14T00:00:01+08:00')),
+    );
+    expect(beijing(addWorkingTime(at('2026-02-15T00:00:00+08:00'), 1, allDay))).toBe(
+      beijing(at('2026-02-24T00:00:01+08:00')),
+    );
   });
 
   it('wall-clock counts every second', () => {
@@ -245,8 +361,9 @@ describe('the other functions, by hand', () => {
     expect(workingSecondsBetween(at('2026-02-15T00:00:00+08:00'), t, WALL)).toBe(0);
     expect(isWorkingInstant(at('2026-10-01T03:00:00+08:00'), WALL)).toBe(true);
     expect(workingDaySeconds(WALL)).toBe(86_400);
-    expect(beijing(extendForSuspension(t, at('2026-02-14T12:00:00+08:00'), at('2026-02-14T13:00:00+08:00'), WALL)))
-      .toBe(beijing(at('2026-02-14T17:00:00.250+08:00')));
+    expect(
+      beijing(extendForSuspension(t, at('2026-02-14T12:00:00+08:00'), at('2026-02-14T13:00:00+08:00'), WALL)),
+    ).toBe(beijing(at('2026-02-14T17:00:00.250+08:00')));
   });
 });
 
@@ -269,7 +386,9 @@ describe('validation', () => {
     expect(() => parseOfficeHours(officeHours)).toThrow(message);
     const cal: CalendarSpec = { kind: 'cn-workdays', officeHours };
     expect(() => addWorkingTime(at('2026-03-04T10:00:00+08:00'), 60, cal)).toThrow(message);
-    expect(() => workingSecondsBetween(at('2026-03-04T10:00:00+08:00'), at('2026-03-05T10:00:00+08:00'), cal)).toThrow(message);
+    expect(() => workingSecondsBetween(at('2026-03-04T10:00:00+08:00'), at('2026-03-05T10:00:00+08:00'), cal)).toThrow(
+      message,
+    );
     expect(() => isWorkingInstant(at('2026-03-04T10:00:00+08:00'), cal)).toThrow(message);
     expect(() => addWorkingTime(at('2026-03-04T10:00:00+08:00'), 60, { ...cal, kind: 'wall-clock' })).toThrow(message);
   });
@@ -288,7 +407,9 @@ describe('validation', () => {
     expect(() => addWorkingTime(t, Number.NaN, CN)).toThrow(RangeError);
     expect(() => addWorkingTime(new Date(Number.NaN), 1, CN)).toThrow(RangeError);
     expect(() => workingSecondsBetween(t, new Date(Number.NaN), CN)).toThrow(RangeError);
-    expect(() => addWorkingTime(t, 1, { kind: 'lunar' as CalendarSpec['kind'] })).toThrow(/Unknown calendar kind "lunar"/);
+    expect(() => addWorkingTime(t, 1, { kind: 'lunar' as CalendarSpec['kind'] })).toThrow(
+      /Unknown calendar kind "lunar"/,
+    );
   });
 });
 
@@ -304,7 +425,10 @@ const clock = (quarters: number): string =>
 
 /** Valid custom office hours on quarter hours: periods may touch, start at 00:00 or end at 24:00. */
 const officeHoursArb: fc.Arbitrary<OfficePeriod[]> = fc
-  .array(fc.record({ gap: fc.integer({ min: 0, max: 24 }), length: fc.integer({ min: 1, max: 48 }) }), { minLength: 1, maxLength: 5 })
+  .array(fc.record({ gap: fc.integer({ min: 0, max: 24 }), length: fc.integer({ min: 1, max: 48 }) }), {
+    minLength: 1,
+    maxLength: 5,
+  })
   .map((parts) => {
     const periods: OfficePeriod[] = [];
     let q = 0;
@@ -321,17 +445,22 @@ const officeHoursArb: fc.Arbitrary<OfficePeriod[]> = fc
 const calendarArb: fc.Arbitrary<CalendarSpec> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(CN) },
   { weight: 3, arbitrary: officeHoursArb.map((officeHours): CalendarSpec => ({ kind: 'cn-workdays', officeHours })) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'cn-workdays', officeHours: [{ start: '00:00', end: '24:00' }] } as CalendarSpec) },
+  {
+    weight: 1,
+    arbitrary: fc.constant({ kind: 'cn-workdays', officeHours: [{ start: '00:00', end: '24:00' }] } as CalendarSpec),
+  },
   { weight: 1, arbitrary: fc.constant(WALL) },
 );
 
 /** Any millisecond in 2025–2027, or (often) within a millisecond of a quarter hour, to hit period edges. */
-const instantArb: fc.Arbitrary<Date> = fc.oneof(
-  fc.integer({ min: FROM, max: FROM + DAYS * 86_400_000 - 1 }),
-  fc
-    .tuple(fc.integer({ min: 0, max: DAYS - 1 }), fc.integer({ min: 0, max: 95 }), fc.constantFrom(-1, 0, 0, 0, 1))
-    .map(([day, quarter, nudge]) => FROM + day * 86_400_000 + quarter * QUARTER_MS + nudge),
-).map((t) => new Date(t));
+const instantArb: fc.Arbitrary<Date> = fc
+  .oneof(
+    fc.integer({ min: FROM, max: FROM + DAYS * 86_400_000 - 1 }),
+    fc
+      .tuple(fc.integer({ min: 0, max: DAYS - 1 }), fc.integer({ min: 0, max: 95 }), fc.constantFrom(-1, 0, 0, 0, 1))
+      .map(([day, quarter, nudge]) => FROM + day * 86_400_000 + quarter * QUARTER_MS + nudge),
+  )
+  .map((t) => new Date(t));
 
 /** Up to 40 working days, often whole quarter hours (which line up with period ends), sometimes small. */
 const secondsArb = (cal: CalendarSpec): fc.Arbitrary<number> => {
@@ -349,82 +478,105 @@ const withCalendar = <T>(f: (cal: CalendarSpec) => fc.Arbitrary<T>): fc.Arbitrar
 describe('properties', () => {
   it('is monotonic in the duration', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal), secondsArb(cal))), ([cal, [t, a, b]]) => {
-        const [s1, s2] = a <= b ? [a, b] : [b, a];
-        expect(addWorkingTime(t, s1, cal).getTime()).toBeLessThanOrEqual(addWorkingTime(t, s2, cal).getTime());
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal), secondsArb(cal))),
+        ([cal, [t, a, b]]) => {
+          const [s1, s2] = a <= b ? [a, b] : [b, a];
+          expect(addWorkingTime(t, s1, cal).getTime()).toBeLessThanOrEqual(addWorkingTime(t, s2, cal).getTime());
+        },
+      ),
       RUNS,
     );
   });
 
   it('is monotonic in the start', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, instantArb, secondsArb(cal))), ([cal, [a, b, s]]) => {
-        const [t1, t2] = a <= b ? [a, b] : [b, a];
-        expect(addWorkingTime(t1, s, cal).getTime()).toBeLessThanOrEqual(addWorkingTime(t2, s, cal).getTime());
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, instantArb, secondsArb(cal))),
+        ([cal, [a, b, s]]) => {
+          const [t1, t2] = a <= b ? [a, b] : [b, a];
+          expect(addWorkingTime(t1, s, cal).getTime()).toBeLessThanOrEqual(addWorkingTime(t2, s, cal).getTime());
+        },
+      ),
       RUNS,
     );
   });
 
   it('never ends off-hours or on a non-working day', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))), ([cal, [t, s]]) => {
-        fc.pre(s > 0);
-        const due = addWorkingTime(t, s, cal);
-        expect(due.getTime()).toBeGreaterThan(t.getTime());
-        // Inside a working period, or exactly at its end: the millisecond before is working time.
-        expect(isWorkingInstant(ms(due, -1), cal)).toBe(true);
-        if (cal === CN) {
-          // And independently of isWorkingInstant: a working day, within 08:30–12:00 or 14:30–17:30.
-          const wall = beijing(ms(due, -1));
-          if (publicApiUsable) expect(isWorkday(wall.slice(0, 10))).toBe(true);
-          const time = wall.slice(11, 23);
-          expect((time >= '08:30' && time < '12:00') || (time >= '14:30' && time < '17:30')).toBe(true);
-        }
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))),
+        ([cal, [t, s]]) => {
+          fc.pre(s > 0);
+          const due = addWorkingTime(t, s, cal);
+          expect(due.getTime()).toBeGreaterThan(t.getTime());
+          // Inside a working period, or exactly at its end: the millisecond before is working time.
+          expect(isWorkingInstant(ms(due, -1), cal)).toBe(true);
+          if (cal === CN) {
+            // And independently of isWorkingInstant: a working day, within 08:30–12:00 or 14:30–17:30.
+            const wall = beijing(ms(due, -1));
+            if (publicApiUsable) expect(isWorkday(wall.slice(0, 10))).toBe(true);
+            const time = wall.slice(11, 23);
+            expect((time >= '08:30' && time < '12:00') || (time >= '14:30' && time < '17:30')).toBe(true);
+          }
+        },
+      ),
       RUNS,
     );
   });
 
   it('is additive: adding a then b is adding a + b', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal), secondsArb(cal))), ([cal, [t, a, b]]) => {
-        expect(beijing(addWorkingTime(addWorkingTime(t, a, cal), b, cal))).toBe(beijing(addWorkingTime(t, a + b, cal)));
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal), secondsArb(cal))),
+        ([cal, [t, a, b]]) => {
+          expect(beijing(addWorkingTime(addWorkingTime(t, a, cal), b, cal))).toBe(
+            beijing(addWorkingTime(t, a + b, cal)),
+          );
+        },
+      ),
       RUNS,
     );
   });
 
   it('is inverted by workingSecondsBetween', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))), ([cal, [t, s]]) => {
-        expect(workingSecondsBetween(t, addWorkingTime(t, s, cal), cal)).toBe(s);
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))),
+        ([cal, [t, s]]) => {
+          expect(workingSecondsBetween(t, addWorkingTime(t, s, cal), cal)).toBe(s);
+        },
+      ),
       RUNS,
     );
   });
 
   it('counts working time additively over adjacent intervals', () => {
     fc.assert(
-      fc.property(withCalendar(() => fc.tuple(instantArb, instantArb, instantArb)), ([cal, ts]) => {
-        const [a, b, c] = [...ts].sort((x, y) => x.getTime() - y.getTime()) as [Date, Date, Date];
-        const msBetween = (x: Date, y: Date): number => Math.round(workingSecondsBetween(x, y, cal) * 1000);
-        expect(msBetween(a, b) + msBetween(b, c)).toBe(msBetween(a, c));
-        expect(msBetween(a, c)).toBeLessThanOrEqual(c.getTime() - a.getTime());
-        expect(msBetween(c, a)).toBe(0);
-      }),
+      fc.property(
+        withCalendar(() => fc.tuple(instantArb, instantArb, instantArb)),
+        ([cal, ts]) => {
+          const [a, b, c] = [...ts].sort((x, y) => x.getTime() - y.getTime()) as [Date, Date, Date];
+          const msBetween = (x: Date, y: Date): number => Math.round(workingSecondsBetween(x, y, cal) * 1000);
+          expect(msBetween(a, b) + msBetween(b, c)).toBe(msBetween(a, c));
+          expect(msBetween(a, c)).toBeLessThanOrEqual(c.getTime() - a.getTime());
+          expect(msBetween(c, a)).toBe(0);
+        },
+      ),
       RUNS,
     );
   });
 
   it('keeps milliseconds: a start inside a period keeps them, an off-hours start begins on the period start', () => {
     fc.assert(
-      fc.property(withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))), ([cal, [t, s]]) => {
-        fc.pre(s > 0 && cal !== WALL);
-        const expected = isWorkingInstant(t, cal) ? t.getUTCMilliseconds() : 0;
-        expect(addWorkingTime(t, s, cal).getUTCMilliseconds()).toBe(expected);
-      }),
+      fc.property(
+        withCalendar((cal) => fc.tuple(instantArb, secondsArb(cal))),
+        ([cal, [t, s]]) => {
+          fc.pre(s > 0 && cal !== WALL);
+          const expected = isWorkingInstant(t, cal) ? t.getUTCMilliseconds() : 0;
+          expect(addWorkingTime(t, s, cal).getUTCMilliseconds()).toBe(expected);
+        },
+      ),
       RUNS,
     );
   });
@@ -432,7 +584,9 @@ describe('properties', () => {
   it('extends a deadline by exactly the suspended working time', () => {
     fc.assert(
       fc.property(
-        withCalendar((cal) => fc.tuple(instantArb, fc.integer({ min: 1, max: 40 * workingDaySeconds(cal) }), instantArb, instantArb)),
+        withCalendar((cal) =>
+          fc.tuple(instantArb, fc.integer({ min: 1, max: 40 * workingDaySeconds(cal) }), instantArb, instantArb),
+        ),
         ([cal, [start, seconds, x, y]]) => {
           const due = addWorkingTime(start, seconds, cal); // a real deadline: inside a period or at its end
           const [suspendedAt, resumedAt] = x <= y ? [x, y] : [y, x];

@@ -3,7 +3,13 @@
  * arrangement as entered, re-planning a deadline for a changed table, and that no deadline of any
  * kind or policy falls on a day off around 元旦, 春节 and 国庆 with their make-up Saturdays.
  */
-import { addWorkingTime, isChineseWorkday, isWorkingInstant, WORKING_DAY_SECONDS, type CalendarSpec } from '../../domain/calendar';
+import {
+  addWorkingTime,
+  isChineseWorkday,
+  isWorkingInstant,
+  WORKING_DAY_SECONDS,
+  type CalendarSpec,
+} from '../../domain/calendar';
 import {
   SEED_HOLIDAYS,
   SEED_YEARS,
@@ -59,7 +65,14 @@ describe('the table a unit gets', () => {
     expect(SEED_YEARS).toEqual({ first: 2004, last: 2026 });
     expect(seed.map((a) => a.year)).toEqual(Array.from({ length: 23 }, (_, i) => 2004 + i));
     const y2026 = seed.find((a) => a.year === 2026)!;
-    expect(y2026.days.filter((d) => d.kind === 'work').map((d) => d.date)).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(y2026.days.filter((d) => d.kind === 'work').map((d) => d.date)).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ]);
     expect(y2026.days.find((d) => d.date === '2026-02-17')).toEqual({ date: '2026-02-17', kind: 'off', name: '春节' });
   });
 });
@@ -86,7 +99,10 @@ describe('checking an arrangement as entered', () => {
 
   it('refuses a year out of range and too many days', () => {
     expect(checkArrangement(1989, [])[0]!.at).toBe('year');
-    const many = Array.from({ length: 121 }, (_, i) => ({ date: new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10), kind: 'off' as const }));
+    const many = Array.from({ length: 121 }, (_, i) => ({
+      date: new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10),
+      kind: 'off' as const,
+    }));
     expect(checkArrangement(2027, many).map((p) => p.at)).toContain('days');
   });
 
@@ -109,16 +125,28 @@ describe('checking an arrangement as entered', () => {
 
 describe('a deadline records the data it was computed with', () => {
   it('is provisional for a year without a national arrangement, and says which', () => {
-    const d = deadlineAfter('accept', bj('2026-12-31T16:00:00'), WORKING_DAY_SECONDS, { warningShare: 0.8, autoEscalate: true, calendar: cn() });
+    const d = deadlineAfter('accept', bj('2026-12-31T16:00:00'), WORKING_DAY_SECONDS, {
+      warningShare: 0.8,
+      autoEscalate: true,
+      calendar: cn(),
+    });
     expect(d.provisionalYears).toEqual([2027]);
     expect(d.calendarRevision).toBe(0);
     expect(d.dueAt).toBe(bj('2027-01-01T16:00:00').toISOString()); // New Year's Day counted as a weekday
-    const inYear = deadlineAfter('accept', bj('2026-12-30T09:00:00'), WORKING_DAY_SECONDS, { warningShare: 0.8, autoEscalate: true, calendar: cn() });
+    const inYear = deadlineAfter('accept', bj('2026-12-30T09:00:00'), WORKING_DAY_SECONDS, {
+      warningShare: 0.8,
+      autoEscalate: true,
+      calendar: cn(),
+    });
     expect(inYear.provisionalYears).toBeUndefined();
   });
 
   it('records nothing of holidays on the wall clock', () => {
-    const d = deadlineAfter('accept', bj('2026-12-31T16:00:00'), 86_400 * 3, { warningShare: 0.5, autoEscalate: false, calendar: { kind: 'wall-clock' } });
+    const d = deadlineAfter('accept', bj('2026-12-31T16:00:00'), 86_400 * 3, {
+      warningShare: 0.5,
+      autoEscalate: false,
+      calendar: { kind: 'wall-clock' },
+    });
     expect(d.provisionalYears).toBeUndefined();
     expect(d.calendarRevision).toBeUndefined();
   });
@@ -135,9 +163,16 @@ describe('a deadline records the data it was computed with', () => {
 });
 
 describe('re-planning a deadline for a changed table', () => {
-  const with2027 = buildHolidayTable([...seed, { region: null, year: 2027, revision: 24, days: [{ date: '2027-01-01', kind: 'off', name: '元旦' }] }]);
+  const with2027 = buildHolidayTable([
+    ...seed,
+    { region: null, year: 2027, revision: 24, days: [{ date: '2027-01-01', kind: 'off', name: '元旦' }] },
+  ]);
   const reported = bj('2026-12-31T16:00:00');
-  const provisional = deadlineAfter('accept', reported, WORKING_DAY_SECONDS, { warningShare: 0.8, autoEscalate: true, calendar: cn() });
+  const provisional = deadlineAfter('accept', reported, WORKING_DAY_SECONDS, {
+    warningShare: 0.8,
+    autoEscalate: true,
+    calendar: cn(),
+  });
 
   it('keeps the working time left and counts it on the new table', () => {
     const at = bj('2026-12-31T17:00:00');
@@ -147,11 +182,17 @@ describe('re-planning a deadline for a changed table', () => {
     expect(moved.calendarRevision).toBe(24);
     // Its warning was still ahead: re-planned too, and never on the day off.
     expect(isWorkingInstant(new Date(moved.warnAt), cn(with2027))).toBe(true);
-    expect(moved.warnAt).toBe(addWorkingTime(reported, Math.round(WORKING_DAY_SECONDS * 0.8), cn(with2027)).toISOString());
+    expect(moved.warnAt).toBe(
+      addWorkingTime(reported, Math.round(WORKING_DAY_SECONDS * 0.8), cn(with2027)).toISOString(),
+    );
   });
 
   it('returns the very deadline when nothing in its span changed', () => {
-    const d = deadlineAfter('accept', bj('2026-12-01T09:00:00'), WORKING_DAY_SECONDS, { warningShare: 0.8, autoEscalate: true, calendar: cn() });
+    const d = deadlineAfter('accept', bj('2026-12-01T09:00:00'), WORKING_DAY_SECONDS, {
+      warningShare: 0.8,
+      autoEscalate: true,
+      calendar: cn(),
+    });
     const again = replanDeadline({ ...d, calendarRevision: 24 }, bj('2026-12-01T10:00:00'), with2027, with2027);
     expect(replanDeadline(d, bj('2026-12-01T10:00:00'), SEED_HOLIDAYS, SEED_HOLIDAYS)).toBe(d);
     expect(again.dueAt).toBe(d.dueAt);
@@ -167,7 +208,11 @@ describe('re-planning a deadline for a changed table', () => {
   });
 
   it('counts a suspended clock from where it stopped, and resumes on the new table', () => {
-    const handling = deadlineAfter('handling', bj('2026-12-28T09:00:00'), 5 * WORKING_DAY_SECONDS, { warningShare: 0.8, autoEscalate: false, calendar: cn() });
+    const handling = deadlineAfter('handling', bj('2026-12-28T09:00:00'), 5 * WORKING_DAY_SECONDS, {
+      warningShare: 0.8,
+      autoEscalate: false,
+      calendar: cn(),
+    });
     const paused = { ...handling, pausedAt: bj('2026-12-29T09:00:00').toISOString() };
     const moved = replanDeadline(paused, bj('2026-12-30T09:00:00'), SEED_HOLIDAYS, with2027);
     // Four working days were left at the pause; 1 January is now off, so it ends a day later.
@@ -188,7 +233,16 @@ describe('no deadline falls on a day off, whatever the policy', () => {
   ];
   const kinds: DeadlineKind[] = ['accept', 'handling', 'report_in', 'signatures'];
   // From one second to ten working days, a warning at 5 % to 99 %.
-  const policies = [1, 60, 3600, 4 * 3600, WORKING_DAY_SECONDS, WORKING_DAY_SECONDS + 1, 3 * WORKING_DAY_SECONDS, 10 * WORKING_DAY_SECONDS];
+  const policies = [
+    1,
+    60,
+    3600,
+    4 * 3600,
+    WORKING_DAY_SECONDS,
+    WORKING_DAY_SECONDS + 1,
+    3 * WORKING_DAY_SECONDS,
+    10 * WORKING_DAY_SECONDS,
+  ];
   const shares = [0.05, 0.5, 0.8, 0.99];
   const offDays = new Set(seed.flatMap((a) => a.days.filter((d) => d.kind === 'off').map((d) => d.date)));
   const beijingDate = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
@@ -201,14 +255,24 @@ describe('no deadline falls on a day off, whatever the policy', () => {
       for (let t = bj(a).getTime(); t < bj(b).getTime(); t += 97 * 60_000) {
         for (const seconds of policies) {
           for (const share of shares) {
-            const d = deadlineAfter(kind, new Date(t), seconds, { warningShare: share, autoEscalate: false, calendar: cn() });
+            const d = deadlineAfter(kind, new Date(t), seconds, {
+              warningShare: share,
+              autoEscalate: false,
+              calendar: cn(),
+            });
             for (const instant of [Date.parse(d.dueAt), Date.parse(d.warnAt)]) {
               // Inside a working period, or at its very end (12:00:00 or 17:30:00): the last working millisecond is.
               const last = instant - 1;
               const date = beijingDate(last);
               const weekend = beijingWeekday(last) === 0 || beijingWeekday(last) === 6;
-              if (!isWorkingInstant(new Date(last), cn()) || offDays.has(date) || (weekend && !isChineseWorkday(date))) {
-                wrong.push(`${new Date(t).toISOString()} +${seconds}s share ${share}: ${new Date(instant).toISOString()}`);
+              if (
+                !isWorkingInstant(new Date(last), cn()) ||
+                offDays.has(date) ||
+                (weekend && !isChineseWorkday(date))
+              ) {
+                wrong.push(
+                  `${new Date(t).toISOString()} +${seconds}s share ${share}: ${new Date(instant).toISOString()}`,
+                );
               }
               checked += 1;
             }
@@ -223,12 +287,20 @@ describe('no deadline falls on a day off, whatever the policy', () => {
   it('counts the make-up Saturdays as working days', () => {
     const opts = { warningShare: 0.8, autoEscalate: true, calendar: cn() };
     // Friday 13 February 17:00 + 1 working day: Saturday 14 February (make-up), 17:00.
-    expect(deadlineAfter('accept', bj('2026-02-13T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(bj('2026-02-14T17:00:00').toISOString());
+    expect(deadlineAfter('accept', bj('2026-02-13T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(
+      bj('2026-02-14T17:00:00').toISOString(),
+    );
     // Saturday 14 February 17:00 + 1 working day: past the nine days off, Tuesday 24 February 17:00.
-    expect(deadlineAfter('accept', bj('2026-02-14T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(bj('2026-02-24T17:00:00').toISOString());
+    expect(deadlineAfter('accept', bj('2026-02-14T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(
+      bj('2026-02-24T17:00:00').toISOString(),
+    );
     // Friday 9 October 17:00 + 1 working day: Saturday 10 October (make-up), 17:00.
-    expect(deadlineAfter('report_in', bj('2026-10-09T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(bj('2026-10-10T17:00:00').toISOString());
+    expect(deadlineAfter('report_in', bj('2026-10-09T17:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(
+      bj('2026-10-10T17:00:00').toISOString(),
+    );
     // Wednesday 31 December 2025 16:00 + 1 working day: 元旦 1–3 January, then Sunday 4 January (make-up), 16:00.
-    expect(deadlineAfter('signatures', bj('2025-12-31T16:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(bj('2026-01-04T16:00:00').toISOString());
+    expect(deadlineAfter('signatures', bj('2025-12-31T16:00:00'), WORKING_DAY_SECONDS, opts).dueAt).toBe(
+      bj('2026-01-04T16:00:00').toISOString(),
+    );
   });
 });

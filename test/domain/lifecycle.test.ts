@@ -14,7 +14,13 @@ describe('the lifecycle table', () => {
 
   it('refines mediation while suspended and follow-up after a failed performance', () => {
     expect(allowedActions('in_mediation')).not.toContain('resume');
-    expect(allowedActions('in_mediation', { suspended: true })).toEqual(['add-note', 'resume', 'fail', 'withdraw', 'reassign']);
+    expect(allowedActions('in_mediation', { suspended: true })).toEqual([
+      'add-note',
+      'resume',
+      'fail',
+      'withdraw',
+      'reassign',
+    ]);
     expect(allowedActions('follow_up')).toEqual(['record-follow-up', 'add-note']);
     expect(allowedActions('follow_up', { performed: false })).toEqual(['reopen', 'fail', 'add-note']);
     expect(allowedActions('meeting_scheduled')).toContain('record-outcome');
@@ -53,7 +59,16 @@ describe('SLA rules', () => {
   });
 
   it('warns at the warning share of a wall-clock deadline', () => {
-    const d = deadlineAfter('accept', new Date('2026-01-01T00:00:00Z'), 100, { warningShare: 0.8, autoEscalate: true, calendar: { kind: 'wall-clock' } });
-    expect(d).toMatchObject({ warnAt: '2026-01-01T00:01:20.000Z', dueAt: '2026-01-01T00:01:40.000Z', warned: false, breached: false });
+    const d = deadlineAfter('accept', new Date('2026-01-01T00:00:00Z'), 100, {
+      warningShare: 0.8,
+      autoEscalate: true,
+      calendar: { kind: 'wall-clock' },
+    });
+    expect(d).toMatchObject({
+      warnAt: '2026-01-01T00:01:20.000Z',
+      dueAt: '2026-01-01T00:01:40.000Z',
+      warned: false,
+      breached: false,
+    });
   });
 });

@@ -1,4 +1,13 @@
-import { DEFAULT_WEIGHTS, bandOf, metricsOf, periodOf, rankAmongSiblings, scoreOf, weightsFrom, type IndexFigures } from '../../domain/safety-index';
+import {
+  DEFAULT_WEIGHTS,
+  bandOf,
+  metricsOf,
+  periodOf,
+  rankAmongSiblings,
+  scoreOf,
+  weightsFrom,
+  type IndexFigures,
+} from '../../domain/safety-index';
 
 const figures = (over: Partial<IndexFigures> = {}): IndexFigures => ({
   population: 10_000,
@@ -33,17 +42,54 @@ describe('the Safety Index', () => {
     const m = metricsOf(figures());
     // (0.9·20 + 0.75·20 + 0.75·20 + 0.833·15 + 0.75·15 + 0.833·5 + 0.5·5) / 100
     expect(scoreOf(m)).toBe(78.4);
-    expect(scoreOf(metricsOf(figures({ received: 0, closed: 0, resolved: 0, acceptBreaches: 0, handlingBreaches: 0, resolvedLow: 0, reopened: 0, satisfactionCount: 0, satisfactionSum: 0 })))).toBe(100);
-    const perfect = metricsOf(figures({ acceptBreaches: 0, handlingBreaches: 0, resolved: 8, resolvedLow: 8, reopened: 0, satisfactionSum: 40, satisfactionCount: 8, received: 0 }));
+    expect(
+      scoreOf(
+        metricsOf(
+          figures({
+            received: 0,
+            closed: 0,
+            resolved: 0,
+            acceptBreaches: 0,
+            handlingBreaches: 0,
+            resolvedLow: 0,
+            reopened: 0,
+            satisfactionCount: 0,
+            satisfactionSum: 0,
+          }),
+        ),
+      ),
+    ).toBe(100);
+    const perfect = metricsOf(
+      figures({
+        acceptBreaches: 0,
+        handlingBreaches: 0,
+        resolved: 8,
+        resolvedLow: 8,
+        reopened: 0,
+        satisfactionSum: 40,
+        satisfactionCount: 8,
+        received: 0,
+      }),
+    );
     expect(scoreOf(perfect)).toBe(100);
   });
 
   it("uses the administrators' weights, keeping the default for a missing or malformed one", () => {
     const m = metricsOf(figures());
-    const onlySuccess = weightsFrom({ onTimeAcceptance: 0, onTimeResolution: 0, successRate: 100, retention: 0, satisfaction: 0, lowReopen: 0, lowIncidence: 0 });
+    const onlySuccess = weightsFrom({
+      onTimeAcceptance: 0,
+      onTimeResolution: 0,
+      successRate: 100,
+      retention: 0,
+      satisfaction: 0,
+      lowReopen: 0,
+      lowIncidence: 0,
+    });
     expect(scoreOf(m, onlySuccess)).toBe(75);
     // (0.9·50 + 0.75·50) / 100 with the others at 0
-    expect(scoreOf(m, weightsFrom({ ...onlySuccess, successRate: 0, onTimeAcceptance: 50, onTimeResolution: 50 }))).toBe(82.5);
+    expect(
+      scoreOf(m, weightsFrom({ ...onlySuccess, successRate: 0, onTimeAcceptance: 50, onTimeResolution: 50 })),
+    ).toBe(82.5);
     expect(weightsFrom({ successRate: -3, retention: 'x', lowReopen: 101 })).toEqual(DEFAULT_WEIGHTS);
     expect(weightsFrom(null)).toEqual(DEFAULT_WEIGHTS);
   });
@@ -56,7 +102,12 @@ describe('the Safety Index', () => {
       { code: 'c', parentCode: 'p', score: 80 },
       { code: 'd', parentCode: 'q', score: 50 },
     ]);
-    expect(ranked.map((r) => [r.code, r.rank])).toEqual([['a', 2], ['b', 1], ['c', 2], ['d', 1]]);
+    expect(ranked.map((r) => [r.code, r.rank])).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 2],
+      ['d', 1],
+    ]);
   });
 
   it('knows its periods', () => {

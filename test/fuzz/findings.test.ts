@@ -23,22 +23,42 @@ it('refuses Safety Index dates that do not exist, instead of failing (500) or ha
   const admin = await api.as('admin');
   // Found: GET …?date=7386-01-36 → 500 "Invalid time value"; POST compute {date: 0000-00-00} → no answer for 40 s.
   for (const date of ['7386-01-36', '2026-02-30', '2026-13-01', '0000-00-00', '0099-01-01']) {
-    expect([date, problem(await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${date}` }))]).toEqual([date, { status: 400, type: 'application/problem+json', code: 'validation_failed' }]);
+    expect([date, problem(await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${date}` }))]).toEqual([
+      date,
+      { status: 400, type: 'application/problem+json', code: 'validation_failed' },
+    ]);
     const started = Date.now();
-    const compute = await sys.app.inject({ method: 'POST', url: '/api/v1/safety-index/compute', headers: admin, payload: { period: 'month', date } });
-    expect([date, problem(compute)]).toEqual([date, { status: 400, type: 'application/problem+json', code: 'validation_failed' }]);
+    const compute = await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/safety-index/compute',
+      headers: admin,
+      payload: { period: 'month', date },
+    });
+    expect([date, problem(compute)]).toEqual([
+      date,
+      { status: 400, type: 'application/problem+json', code: 'validation_failed' },
+    ]);
     expect(Date.now() - started).toBeLessThan(5000);
   }
-  expect(expectStatus(await sys.app.inject({ url: '/api/v1/safety-index?period=day&date=2024-02-29' }), 200).periodStart).toBe('2024-02-29');
+  expect(
+    expectStatus(await sys.app.inject({ url: '/api/v1/safety-index?period=day&date=2024-02-29' }), 200).periodStart,
+  ).toBe('2024-02-29');
 });
 
 it('refuses U+0000 anywhere in a request (PostgreSQL cannot store it), naming the field', async () => {
   const admin = await api.as('admin');
   // Found: PUT /admin/risk-keywords {"items": [..., "\u0000", ...]} → 500 (PostgreSQL: invalid message format).
-  const keywords = await sys.app.inject({ method: 'PUT', url: '/api/v1/admin/risk-keywords', headers: admin, payload: { items: ['打人', 'a\u0000b'] } });
+  const keywords = await sys.app.inject({
+    method: 'PUT',
+    url: '/api/v1/admin/risk-keywords',
+    headers: admin,
+    payload: { items: ['打人', 'a\u0000b'] },
+  });
   expect(problem(keywords)).toEqual({ status: 400, type: 'application/problem+json', code: 'validation_failed' });
   expect(keywords.json().errors).toEqual([{ field: 'body/items/1', message: 'must not contain U+0000' }]);
-  expect(expectStatus(await sys.app.inject({ url: '/api/v1/admin/risk-keywords', headers: admin }), 200).items).not.toContain('a\u0000b');
+  expect(
+    expectStatus(await sys.app.inject({ url: '/api/v1/admin/risk-keywords', headers: admin }), 200).items,
+  ).not.toContain('a\u0000b');
 
   const search = await sys.app.inject({ url: '/api/v1/disputes?q=%00', headers: admin });
   expect(search.json().errors).toEqual([{ field: 'querystring/q', message: 'must not contain U+0000' }]);
@@ -46,9 +66,18 @@ it('refuses U+0000 anywhere in a request (PostgreSQL cannot store it), naming th
     method: 'POST',
     url: '/api/v1/disputes',
     headers: api.integrator,
-    payload: { gridCode: 'yufuci-taoli', category: 'noise', title: '噪音\u0000', description: '夜间噪音', parties: [{ name: '陈某', role: 'applicant' }] },
+    payload: {
+      gridCode: 'yufuci-taoli',
+      category: 'noise',
+      title: '噪音\u0000',
+      description: '夜间噪音',
+      parties: [{ name: '陈某', role: 'applicant' }],
+    },
   });
-  expect(report.json()).toMatchObject({ status: 400, errors: [{ field: 'body/title', message: 'must not contain U+0000' }] });
+  expect(report.json()).toMatchObject({
+    status: 400,
+    errors: [{ field: 'body/title', message: 'must not contain U+0000' }],
+  });
 });
 
 it("answers Fastify's own refusals of a request as 400, never 500", async () => {
@@ -64,8 +93,17 @@ it("answers Fastify's own refusals of a request as 400, never 500", async () => 
     ['application/json', '\u0000'],
     ['multipart/form-data', 'service_code=noise'],
   ]) {
-    const res = await sys.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { ...api.integrator, 'content-type': contentType }, payload });
-    expect([contentType, res.statusCode, res.json()]).toEqual([contentType, 400, [{ code: 400, description: expect.any(String) }]]);
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { ...api.integrator, 'content-type': contentType },
+      payload,
+    });
+    expect([contentType, res.statusCode, res.json()]).toEqual([
+      contentType,
+      400,
+      [{ code: 400, description: expect.any(String) }],
+    ]);
   }
 });
 
@@ -84,7 +122,10 @@ it('documents what the API sends: problem+json errors, HTML documents, alert eve
     expect([status, Object.keys(create[status].content)]).toEqual([status, ['application/problem+json']]);
   }
   // Found: documents (text/html) were documented as JSON strings.
-  expect(Object.keys(doc.paths['/api/v1/disputes/{id}/documents/{kind}'].get.responses['200'].content).sort()).toEqual(['application/pdf', 'text/html']);
+  expect(Object.keys(doc.paths['/api/v1/disputes/{id}/documents/{kind}'].get.responses['200'].content).sort()).toEqual([
+    'application/pdf',
+    'text/html',
+  ]);
   // Found: each alert event failed the stream's schema (a string), which describes one event before OpenAPI 3.2.
   expect(doc.paths['/api/v1/alerts/stream'].get.responses['200'].content['text/event-stream'].schema).toMatchObject({
     type: 'object',
@@ -94,9 +135,16 @@ it('documents what the API sends: problem+json errors, HTML documents, alert eve
   expect(Object.keys(doc.paths['/api/v1/webhooks'].post.responses)).toContain('409');
   // Found: POST …/verify with {"html": 100,000+ astral characters, JSON-escaped} → 413, undocumented.
   const escaped = `{"html":"${'\\ud83d\\uddee'.repeat(100_000)}"}`;
-  const big = await sys.app.inject({ method: 'POST', url: '/api/v1/agreements/x/verify', headers: { 'content-type': 'application/json' }, payload: escaped });
+  const big = await sys.app.inject({
+    method: 'POST',
+    url: '/api/v1/agreements/x/verify',
+    headers: { 'content-type': 'application/json' },
+    payload: escaped,
+  });
   expect(problem(big)).toEqual({ status: 413, type: 'application/problem+json', code: 'payload_too_large' });
   expect(Object.keys(doc.paths['/api/v1/agreements/{number}/verify'].post.responses)).toContain('413');
   // Found: GET /open311/v2/requests/0.json → 404, undocumented.
-  expect(Object.keys(doc.paths['/open311/v2/requests/{file}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '404']));
+  expect(Object.keys(doc.paths['/open311/v2/requests/{file}'].get.responses)).toEqual(
+    expect.arrayContaining(['200', '400', '403', '404']),
+  );
 });

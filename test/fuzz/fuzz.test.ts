@@ -20,7 +20,9 @@ import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
 
 const st = schemathesisPath();
 if (!st) {
-  console.warn('test/fuzz: SKIPPED — schemathesis is not installed; run `bash scripts/install-tools.sh --fuzz` (npm test does it in pretest)');
+  console.warn(
+    'test/fuzz: SKIPPED — schemathesis is not installed; run `bash scripts/install-tools.sh --fuzz` (npm test does it in pretest)',
+  );
 }
 
 /** Server errors the API logged (with their stacks), to show next to a failing run. */
@@ -73,35 +75,48 @@ afterAll(async () => {
 });
 
 (st ? it : it.skip)(
-  st ? 'answers every generated request without a server error, as its OpenAPI document says' : 'fuzz SKIPPED: schemathesis not installed (bash scripts/install-tools.sh --fuzz)',
+  st
+    ? 'answers every generated request without a server error, as its OpenAPI document says'
+    : 'fuzz SKIPPED: schemathesis not installed (bash scripts/install-tools.sh --fuzz)',
   async () => {
     const fixtures = await makeFixtures(baseUrl, { apiKey: TEST_API_KEY, password: TEST_PASSWORD });
-    const run = () => runSchemathesis({
-      baseUrl,
-      fixtures,
-      workDir,
-      // startSystem renders PDFs exactly when Chromium is found.
-      pdf: !!findChromium(process.env.CHROMIUM_PATH),
-      maxExamples: Number(process.env.FUZZ_CI_MAX_EXAMPLES ?? 5),
-      // Stateful testing follows links between operations; it is for the longer `npm run fuzz`.
-      phases: ['examples', 'coverage', 'fuzzing'],
-      workers: 2,
-      seed: Number(process.env.FUZZ_SEED ?? 20260),
-    });
+    const run = () =>
+      runSchemathesis({
+        baseUrl,
+        fixtures,
+        workDir,
+        // startSystem renders PDFs exactly when Chromium is found.
+        pdf: !!findChromium(process.env.CHROMIUM_PATH),
+        maxExamples: Number(process.env.FUZZ_CI_MAX_EXAMPLES ?? 5),
+        // Stateful testing follows links between operations; it is for the longer `npm run fuzz`.
+        phases: ['examples', 'coverage', 'fuzzing'],
+        workers: 2,
+        seed: Number(process.env.FUZZ_SEED ?? 20260),
+      });
     let result = await run();
     // CPython 3.11 sometimes crashes inside hypothesis while it describes a lambda ("AST constructor
     // recursion depth mismatch"): schemathesis reports a Runtime Error of its own, with no request
     // failing. test/fuzz/python/sitecustomize.py keeps that crash out of the lambda descriptions (in
     // one CI run it had hit both runs); should it surface elsewhere in the tool, run once more, and the
     // second run must pass in full.
-    if (result.exitCode !== 0 && serverErrors.length === 0 && junitFigures(result.junitPath)?.failures === 0 && /AST constructor recursion depth mismatch/.test(result.output)) {
+    if (
+      result.exitCode !== 0 &&
+      serverErrors.length === 0 &&
+      junitFigures(result.junitPath)?.failures === 0 &&
+      /AST constructor recursion depth mismatch/.test(result.output)
+    ) {
       console.warn('schemathesis crashed inside hypothesis (CPython AST recursion bug); running it once more');
       result = await run();
     }
     const figures = junitFigures(result.junitPath);
     // What a reader of the CI log needs: the failures as schemathesis prints them, and the stacks.
     const report = `${result.output.split('\n').slice(-200).join('\n')}\n--- API server errors ---\n${serverErrors.slice(-50).join('\n')}`;
-    expect({ exitCode: result.exitCode, failures: figures?.failures, serverErrors: serverErrors.length, report: result.exitCode === 0 ? '' : report }).toEqual({
+    expect({
+      exitCode: result.exitCode,
+      failures: figures?.failures,
+      serverErrors: serverErrors.length,
+      report: result.exitCode === 0 ? '' : report,
+    }).toEqual({
       exitCode: 0,
       failures: 0,
       serverErrors: 0,

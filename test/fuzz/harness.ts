@@ -19,7 +19,12 @@ import { CATEGORIES } from '../../domain/lifecycle';
 /** Python modules the schemathesis processes load first (sitecustomize). */
 const FUZZ_PYTHON_DIR = path.join(PROJECT_ROOT, 'test/fuzz/python');
 
-export const FUZZ_CHECKS = ['not_a_server_error', 'response_schema_conformance', 'status_code_conformance', 'content_type_conformance'];
+export const FUZZ_CHECKS = [
+  'not_a_server_error',
+  'response_schema_conformance',
+  'status_code_conformance',
+  'content_type_conformance',
+];
 
 /** The schemathesis CLI: SCHEMATHESIS, else the project's tools folder; undefined when not installed. */
 export function schemathesisPath(): string | undefined {
@@ -47,14 +52,25 @@ export interface Fixtures {
 
 type Json = Record<string, any>;
 
-async function call(baseUrl: string, method: string, url: string, token: string, body?: unknown, expect = 200): Promise<Json> {
+async function call(
+  baseUrl: string,
+  method: string,
+  url: string,
+  token: string,
+  body?: unknown,
+  expect = 200,
+): Promise<Json> {
   const res = await fetch(`${baseUrl}${url}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (res.status !== expect) throw new Error(`fuzz fixtures: ${method} ${url} answered ${res.status}, expected ${expect}: ${text}`);
+  if (res.status !== expect)
+    throw new Error(`fuzz fixtures: ${method} ${url} answered ${res.status}, expected ${expect}: ${text}`);
   return text ? (JSON.parse(text) as Json) : {};
 }
 
@@ -64,7 +80,8 @@ async function login(baseUrl: string, username: string, password: string): Promi
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  if (res.status !== 200) throw new Error(`fuzz fixtures: login ${username} answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200)
+    throw new Error(`fuzz fixtures: login ${username} answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
@@ -81,8 +98,24 @@ export async function makeFixtures(baseUrl: string, opts: { apiKey: string; pass
   const key = opts.apiKey;
 
   const report = (title: string, extra: Json = {}) =>
-    call(baseUrl, 'POST', '/api/v1/disputes', key, { gridCode: 'yufuci-taoli', category: 'noise', title, description: `${title}：夜间噪音影响休息。`, parties: PARTIES, channel: 'grid-patrol', ...extra }, 201);
-  const act = (id: string, action: string, body: Json, token = mediator) => call(baseUrl, 'POST', `/api/v1/disputes/${id}/signals/${action}`, token, body);
+    call(
+      baseUrl,
+      'POST',
+      '/api/v1/disputes',
+      key,
+      {
+        gridCode: 'yufuci-taoli',
+        category: 'noise',
+        title,
+        description: `${title}：夜间噪音影响休息。`,
+        parties: PARTIES,
+        channel: 'grid-patrol',
+        ...extra,
+      },
+      201,
+    );
+  const act = (id: string, action: string, body: Json, token = mediator) =>
+    call(baseUrl, 'POST', `/api/v1/disputes/${id}/signals/${action}`, token, body);
 
   // A case through to its sealed agreement (follow_up), one in mediation, one waiting, one high-risk.
   const sealed = (await report('小吃店货梯噪音扰民')).id as string;
@@ -91,23 +124,53 @@ export async function makeFixtures(baseUrl: string, opts: { apiKey: string; pass
     facts: '小吃店货梯夜间运行噪音大。',
     matters: '货梯运行时间与隔音。',
     responsibilities: '小吃店负责整改。',
-    terms: [{ text: '小吃店于22时后停用货梯，并加装隔音垫。', obligor: '某小吃店', amountFen: 50000, method: '现金', place: '渔父祠社区', dueDate: '2026-12-31' }],
+    terms: [
+      {
+        text: '小吃店于22时后停用货梯，并加装隔音垫。',
+        obligor: '某小吃店',
+        amountFen: 50000,
+        method: '现金',
+        place: '渔父祠社区',
+        dueDate: '2026-12-31',
+      },
+    ],
   });
   await act(sealed, 'sign', { signer: 'party:0', method: 'signature' });
   await act(sealed, 'sign', { signer: 'party:1', method: 'seal', witness: '李某' });
   await act(sealed, 'sign', { signer: 'mediator', method: 'signature' });
   const effective = await act(sealed, 'seal', {});
   const agreementNumber = effective.agreement?.number as string | undefined;
-  if (!agreementNumber) throw new Error(`fuzz fixtures: the sealed case has no agreement number: ${JSON.stringify(effective.agreement)}`);
+  if (!agreementNumber)
+    throw new Error(`fuzz fixtures: the sealed case has no agreement number: ${JSON.stringify(effective.agreement)}`);
 
   const inMediation = (await report('邻里漏水纠纷', { category: 'neighbour' })).id as string;
   await act(inMediation, 'accept', {});
   const waiting = (await report('物业维修基金使用争议', { category: 'property' })).id as string;
   const highRisk = (await report('邻居扬言报复', { highRisk: true, priority: 'urgent' })).id as string;
 
-  const user = await call(baseUrl, 'POST', '/api/v1/admin/users', adminToken, { username: 'fuzz-target', password: 'fuzz-target-password', displayName: '模糊测试账号', role: 'mediator', unitCode: 'yufuci-community' }, 201);
+  const user = await call(
+    baseUrl,
+    'POST',
+    '/api/v1/admin/users',
+    adminToken,
+    {
+      username: 'fuzz-target',
+      password: 'fuzz-target-password',
+      displayName: '模糊测试账号',
+      role: 'mediator',
+      unitCode: 'yufuci-community',
+    },
+    201,
+  );
   const apiKey = await call(baseUrl, 'POST', '/api/v1/admin/api-keys', adminToken, { name: 'fuzz target' }, 201);
-  const webhook = await call(baseUrl, 'POST', '/api/v1/webhooks', key, { url: 'https://93.184.216.34/fengqiao', events: ['deadline_breached'] }, 201);
+  const webhook = await call(
+    baseUrl,
+    'POST',
+    '/api/v1/webhooks',
+    key,
+    { url: 'https://93.184.216.34/fengqiao', events: ['deadline_breached'] },
+    201,
+  );
   const alerts = await call(baseUrl, 'GET', '/api/v1/alerts?limit=20', adminToken);
   const policies = await call(baseUrl, 'GET', '/api/v1/admin/sla-policies', adminToken);
   const units = await call(baseUrl, 'GET', '/api/v1/units', adminToken);
@@ -160,7 +223,8 @@ export function configFor(opts: FuzzOptions): string {
   const bearer = (token: string) => `{ Authorization = ${toml(`Bearer ${token}`)} }`;
   // Half of the generated values of these parameters are real ones (the other half stay random):
   // without them nearly every request would stop at "unknown unit" or "no such case".
-  const some = (dictionary: string, probability = 0.5) => `{ dictionary = "${dictionary}", probability = ${probability} }`;
+  const some = (dictionary: string, probability = 0.5) =>
+    `{ dictionary = "${dictionary}", probability = ${probability} }`;
   const lines = [
     '# Generated by test/fuzz/harness.ts for one run: do not edit.',
     `headers = ${bearer(f.adminToken)}`,
@@ -228,7 +292,14 @@ export function configFor(opts: FuzzOptions): string {
     'include-path-regex = "^/api/v1/disputes/\\\\{id\\\\}"',
     `parameters = { "path.id" = ${some('case-ids')} }`,
     '',
-    ...(opts.pdf ? [] : ['[[operations]]', 'include-path = "/api/v1/disputes/{id}/documents/{kind}"', 'parameters = { "query.format" = "html" }', '']),
+    ...(opts.pdf
+      ? []
+      : [
+          '[[operations]]',
+          'include-path = "/api/v1/disputes/{id}/documents/{kind}"',
+          'parameters = { "query.format" = "html" }',
+          '',
+        ]),
     '[[operations]]',
     'include-path-regex = "^/api/v1/agreements/"',
     `parameters = { "path.number" = ${some('agreement-numbers')} }`,
@@ -271,26 +342,41 @@ export interface FuzzResult {
 /** Runs `st run` against the running API; resolves when it exits. */
 export async function runSchemathesis(opts: FuzzOptions): Promise<FuzzResult> {
   const st = schemathesisPath();
-  if (!st) throw new Error('schemathesis is not installed: run `bash scripts/install-tools.sh --fuzz` (or set SCHEMATHESIS)');
+  if (!st)
+    throw new Error('schemathesis is not installed: run `bash scripts/install-tools.sh --fuzz` (or set SCHEMATHESIS)');
   mkdirSync(opts.workDir, { recursive: true });
   const configPath = path.join(opts.workDir, 'schemathesis.toml');
   writeFileSync(configPath, configFor(opts));
   const junitPath = path.join(opts.workDir, 'junit.xml');
   const args = [
-    '--config-file', configPath,
-    'run', `${opts.baseUrl}/docs/json`,
-    '--checks', FUZZ_CHECKS.join(','),
+    '--config-file',
+    configPath,
+    'run',
+    `${opts.baseUrl}/docs/json`,
+    '--checks',
+    FUZZ_CHECKS.join(','),
     // Pages for people (HTML forms behind a session cookie), documented without schemas: not API.
-    '--exclude-path-regex', '^/console(/|$)',
-    '--mode', 'all',
-    '--workers', String(opts.workers ?? 2),
-    '--max-examples', String(opts.maxExamples),
-    '--generation-database', 'none',
-    '--report', 'junit', '--report-junit-path', junitPath,
-    '--report-dir', opts.workDir,
+    '--exclude-path-regex',
+    '^/console(/|$)',
+    '--mode',
+    'all',
+    '--workers',
+    String(opts.workers ?? 2),
+    '--max-examples',
+    String(opts.maxExamples),
+    '--generation-database',
+    'none',
+    '--report',
+    'junit',
+    '--report-junit-path',
+    junitPath,
+    '--report-dir',
+    opts.workDir,
     '--no-color',
-    '--output-truncate', 'false',
-    '--wait-for-schema', '10',
+    '--output-truncate',
+    'false',
+    '--wait-for-schema',
+    '10',
   ];
   if (opts.phases) args.push('--phases', opts.phases.join(','));
   if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
@@ -324,7 +410,9 @@ export async function runSchemathesis(opts: FuzzOptions): Promise<FuzzResult> {
 }
 
 /** The numbers of the JUnit report: test cases (operations × phases) and failures. */
-export function junitFigures(junitPath: string): { tests: number; failures: number; errors: number; skipped: number } | undefined {
+export function junitFigures(
+  junitPath: string,
+): { tests: number; failures: number; errors: number; skipped: number } | undefined {
   if (!existsSync(junitPath)) return undefined;
   const xml = readFileSync(junitPath, 'utf8');
   const m = /<testsuite\b[^>]*>/.exec(xml)?.[0] ?? '';

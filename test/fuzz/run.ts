@@ -57,7 +57,10 @@ async function main(): Promise<number> {
     const dbUrl = new URL(adminUrl);
     dbUrl.pathname = `/${dbName}`;
 
-    const orm = await initORM(dbUrl.toString(), { pool: { min: 0, max: 10 }, migrations: { ...ormOptions('').migrations, silent: true } });
+    const orm = await initORM(dbUrl.toString(), {
+      pool: { min: 0, max: 10 },
+      migrations: { ...ormOptions('').migrations, silent: true },
+    });
     cleanups.push(() => orm.close());
     await migrate(orm);
     await seedDemo(orm.em.fork(), { demoPassword: PASSWORD, demoApiKey: API_KEY });
@@ -89,7 +92,12 @@ async function main(): Promise<number> {
     const chromium = findChromium(process.env.CHROMIUM_PATH);
     const app = await buildApp({
       // The fuzzer sends thousands of requests a minute from one address with one key.
-      config: { tokenTtlSeconds: 3600, logLevel: 'error', rateLimits: { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 }, webhooks: { allowPrivate: false } },
+      config: {
+        tokenTtlSeconds: 3600,
+        logLevel: 'error',
+        rateLimits: { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 },
+        webhooks: { allowPrivate: false },
+      },
       orm,
       temporal: client,
       renderer,
@@ -100,7 +108,9 @@ async function main(): Promise<number> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
     const baseUrl = `http://127.0.0.1:${port}`;
-    console.log(`fuzz: system up in ${((Date.now() - started) / 1000).toFixed(1)} s — API ${baseUrl}, Temporal ${server.address}, database ${dbName}`);
+    console.log(
+      `fuzz: system up in ${((Date.now() - started) / 1000).toFixed(1)} s — API ${baseUrl}, Temporal ${server.address}, database ${dbName}`,
+    );
 
     const fixtures = await makeFixtures(baseUrl, { apiKey: API_KEY, password: PASSWORD });
     console.log(`fuzz: fixtures made (${fixtures.caseIds.length} cases, agreement ${fixtures.agreementNumbers[0]})`);
@@ -122,7 +132,9 @@ async function main(): Promise<number> {
     const figures = junitFigures(result.junitPath);
     console.log(
       `\nfuzz: schemathesis exited ${result.exitCode} after ${((Date.now() - started) / 1000).toFixed(0)} s` +
-        (figures ? ` — ${figures.tests} operation runs, ${figures.failures} failed, ${figures.errors} errors, ${figures.skipped} skipped` : '') +
+        (figures
+          ? ` — ${figures.tests} operation runs, ${figures.failures} failed, ${figures.errors} errors, ${figures.skipped} skipped`
+          : '') +
         `\n      reports in ${path.relative(PROJECT_ROOT, workDir)}/ (junit.xml, schemathesis.toml, api-errors.log)`,
     );
     return result.exitCode;

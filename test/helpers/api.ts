@@ -15,7 +15,10 @@ export function apiOf(sys: TestSystem) {
     integrator,
     as,
     async create(body: object, headers: Headers = integrator) {
-      return expectStatus(await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: body }), 201);
+      return expectStatus(
+        await sys.app.inject({ method: 'POST', url: '/api/v1/disputes', headers, payload: body }),
+        201,
+      );
     },
     /** An action; the raw response, to assert refusals. */
     async tryAct(id: string, action: string, payload: object, headers: Headers) {
@@ -23,15 +26,24 @@ export function apiOf(sys: TestSystem) {
     },
     /** An action that must succeed; the case as it now stands. */
     async act(id: string, action: string, payload: object, headers: Headers) {
-      return expectStatus(await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${id}/signals/${action}`, headers, payload }), 200);
+      return expectStatus(
+        await sys.app.inject({ method: 'POST', url: `/api/v1/disputes/${id}/signals/${action}`, headers, payload }),
+        200,
+      );
     },
     async get(id: string, headers: Headers = integrator) {
       return expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers }), 200);
     },
-    async events(id: string, headers: Headers = integrator): Promise<Array<{ type: string; seq: number; payload: Record<string, unknown> }>> {
+    async events(
+      id: string,
+      headers: Headers = integrator,
+    ): Promise<Array<{ type: string; seq: number; payload: Record<string, unknown> }>> {
       return expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${id}/events`, headers }), 200).items;
     },
-    async alerts(disputeId: string, headers: Headers): Promise<Array<{ kind: string; unitCode: string; message: string }>> {
+    async alerts(
+      disputeId: string,
+      headers: Headers,
+    ): Promise<Array<{ kind: string; unitCode: string; message: string }>> {
       return expectStatus(await sys.app.inject({ url: `/api/v1/alerts?disputeId=${disputeId}`, headers }), 200).items;
     },
   };

@@ -19,7 +19,14 @@ export async function openBrowser(sys: TestSystem): Promise<{ base: string; brow
   const base = `http://127.0.0.1:${(sys.app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: executablePath ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
   return { base, browser };

@@ -24,7 +24,15 @@ export const wangjiaqiaoMaintenanceFund = () => ({
   title: '物业公司与业委会维修基金使用纠纷',
   description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
   parties: [
-    { name: '程某', role: 'applicant', kind: 'person', sex: 'male', age: 58, occupation: '退休职工', address: '津市市汪家桥社区' },
+    {
+      name: '程某',
+      role: 'applicant',
+      kind: 'person',
+      sex: 'male',
+      age: 58,
+      occupation: '退休职工',
+      address: '津市市汪家桥社区',
+    },
     { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
     { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
   ],
@@ -37,7 +45,16 @@ export const taoliLiftNoise = () => ({
   title: '小吃店货梯噪音扰民',
   description: '网格员李某巡查时，居民陈女士反映楼下小吃店的载货电梯噪音很大，夜间影响休息。',
   parties: [
-    { name: '陈某', role: 'applicant', kind: 'person', sex: 'female', ethnicity: '汉族', age: 46, phone: '13800001111', address: '常德市武陵区渔父祠社区桃李小区3栋' },
+    {
+      name: '陈某',
+      role: 'applicant',
+      kind: 'person',
+      sex: 'female',
+      ethnicity: '汉族',
+      age: 46,
+      phone: '13800001111',
+      address: '常德市武陵区渔父祠社区桃李小区3栋',
+    },
     { name: '常德市某小吃店', role: 'respondent', kind: 'organisation', representative: '王某' },
   ],
   channel: 'grid-patrol',
@@ -48,8 +65,21 @@ export const agreedTerms = () => ({
   matters: '电梯噪音是否超标及整改责任。',
   responsibilities: '小吃店对电梯运行噪音负主要责任。',
   terms: [
-    { text: '小吃店在电梯井加装隔音减振设施', obligor: '常德市某小吃店', method: '自行施工', place: '小吃店', dueDate: '2026-12-20' },
-    { text: '小吃店向陈某一次性支付补偿款', obligor: '常德市某小吃店', amountFen: 1_200_000, method: '银行转账', place: '渔父祠社区调委会', dueDate: '2026-12-10' },
+    {
+      text: '小吃店在电梯井加装隔音减振设施',
+      obligor: '常德市某小吃店',
+      method: '自行施工',
+      place: '小吃店',
+      dueDate: '2026-12-20',
+    },
+    {
+      text: '小吃店向陈某一次性支付补偿款',
+      obligor: '常德市某小吃店',
+      amountFen: 1_200_000,
+      method: '银行转账',
+      place: '渔父祠社区调委会',
+      dueDate: '2026-12-10',
+    },
     { text: '晚22时至早7时不使用货梯', obligor: '常德市某小吃店' },
   ],
 });

@@ -35,7 +35,8 @@ export default async function globalSetup(): Promise<void> {
   await orm.close();
   // MikroORM keeps decorator metadata on globalThis; left here it leaks into the test realms
   // (mikro-orm/mikro-orm#3783: "Map.prototype.set called on incompatible receiver").
-  for (const key of Object.keys(globalThis).filter((k) => k.startsWith('mikro-orm-'))) delete (globalThis as Record<string, unknown>)[key];
+  for (const key of Object.keys(globalThis).filter((k) => k.startsWith('mikro-orm-')))
+    delete (globalThis as Record<string, unknown>)[key];
 
   runState.set({ server, adminUrl, dbName, bundlePath });
   process.env.TEMPORAL_ADDRESS = server.address;

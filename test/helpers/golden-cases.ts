@@ -1,8 +1,20 @@
 /** The seed article's two cases as fixed case states (fixed times and numbers), for golden documents. */
 import type { Actor, DisputeView } from '../../domain/types';
 
-const street: Actor = { type: 'staff', id: 'u-mediator-wangjiaqiao-street', name: '汪家桥街道调解员', role: 'mediator', unitCode: 'wangjiaqiao-street' };
-const community: Actor = { type: 'staff', id: 'u-mediator-yufuci-community', name: '渔父祠社区调解员', role: 'mediator', unitCode: 'yufuci-community' };
+const street: Actor = {
+  type: 'staff',
+  id: 'u-mediator-wangjiaqiao-street',
+  name: '汪家桥街道调解员',
+  role: 'mediator',
+  unitCode: 'wangjiaqiao-street',
+};
+const community: Actor = {
+  type: 'staff',
+  id: 'u-mediator-yufuci-community',
+  name: '渔父祠社区调解员',
+  role: 'mediator',
+  unitCode: 'yufuci-community',
+};
 
 export const WANGJIAQIAO: DisputeView = {
   disputeId: 'golden-wangjiaqiao',
@@ -11,15 +23,38 @@ export const WANGJIAQIAO: DisputeView = {
   outcome: 'resolved',
   stageEntry: 9,
   level: 'street',
-  unit: { code: 'wangjiaqiao-street', name: '汪家桥街道', level: 'street', committeeName: '汪家桥街道人民调解委员会', path: '/changde/jinshi/wangjiaqiao-street/' },
+  unit: {
+    code: 'wangjiaqiao-street',
+    name: '汪家桥街道',
+    level: 'street',
+    committeeName: '汪家桥街道人民调解委员会',
+    path: '/changde/jinshi/wangjiaqiao-street/',
+  },
   originCode: 'wangjiaqiao-g1',
   category: 'property',
   priority: 'normal',
   title: '物业公司与业委会维修基金使用纠纷',
   description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
   parties: [
-    { name: '程某', role: 'applicant', kind: 'person', sex: 'male', ethnicity: '汉族', age: 58, occupation: '退休职工', phone: '13907360001', idNumber: '430781196801011234', address: '津市市汪家桥社区某小区2栋' },
-    { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某', address: '津市市汪家桥街道' },
+    {
+      name: '程某',
+      role: 'applicant',
+      kind: 'person',
+      sex: 'male',
+      ethnicity: '汉族',
+      age: 58,
+      occupation: '退休职工',
+      phone: '13907360001',
+      idNumber: '430781196801011234',
+      address: '津市市汪家桥社区某小区2栋',
+    },
+    {
+      name: '津市市某物业服务有限公司',
+      role: 'respondent',
+      kind: 'organisation',
+      representative: '刘某',
+      address: '津市市汪家桥街道',
+    },
     { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
   ],
   channel: '580-app',
@@ -32,8 +67,25 @@ export const WANGJIAQIAO: DisputeView = {
   closedAt: '2026-11-25T07:00:00.000Z',
   deadlines: {},
   overdue: false,
-  escalations: [{ at: '2026-11-02T08:30:00.000Z', from: 'wangjiaqiao-community', to: 'wangjiaqiao-street', fromName: '汪家桥社区', toName: '汪家桥街道', reason: '涉及维修基金使用和安全责任，超出社区协调能力', automatic: false, kind: 'escalate' }],
-  notes: [{ at: '2026-11-02T06:00:00.000Z', by: { ...street, name: '汪家桥社区调解员' }, text: '走访物业公司与业委会，双方对维修基金使用程序分歧较大' }],
+  escalations: [
+    {
+      at: '2026-11-02T08:30:00.000Z',
+      from: 'wangjiaqiao-community',
+      to: 'wangjiaqiao-street',
+      fromName: '汪家桥社区',
+      toName: '汪家桥街道',
+      reason: '涉及维修基金使用和安全责任，超出社区协调能力',
+      automatic: false,
+      kind: 'escalate',
+    },
+  ],
+  notes: [
+    {
+      at: '2026-11-02T06:00:00.000Z',
+      by: { ...street, name: '汪家桥社区调解员' },
+      text: '走访物业公司与业委会，双方对维修基金使用程序分歧较大',
+    },
+  ],
   pastMeetings: [
     {
       round: 1,
@@ -65,15 +117,47 @@ export const WANGJIAQIAO: DisputeView = {
     losses: '电梯停运期间业主出行不便，无直接财产损失。',
     terms: [
       { text: '业委会于十五日内召开业主大会表决维修基金使用方案', obligor: '某小区业主委员会', dueDate: '2026-11-21' },
-      { text: '物业公司在表决通过后三十日内完成电梯与外墙维修', obligor: '津市市某物业服务有限公司', amountFen: 8_650_000, method: '使用住房维修基金支付', place: '汪家桥社区某小区', dueDate: '2026-12-31' },
+      {
+        text: '物业公司在表决通过后三十日内完成电梯与外墙维修',
+        obligor: '津市市某物业服务有限公司',
+        amountFen: 8_650_000,
+        method: '使用住房维修基金支付',
+        place: '汪家桥社区某小区',
+        dueDate: '2026-12-31',
+      },
     ],
     draftedAt: '2026-11-06T03:00:00.000Z',
     draftedBy: street,
     signatures: [
-      { signer: 'party:0', name: '程某', method: 'signature', witness: '汪家桥社区网格员', at: '2026-11-06T03:10:00.000Z', recordedBy: street.id },
-      { signer: 'party:1', name: '津市市某物业服务有限公司', method: 'seal', at: '2026-11-06T03:12:00.000Z', recordedBy: street.id },
-      { signer: 'party:2', name: '某小区业主委员会', method: 'seal', at: '2026-11-06T03:13:00.000Z', recordedBy: street.id },
-      { signer: 'mediator', name: '汪家桥街道调解员', method: 'signature', at: '2026-11-06T03:15:00.000Z', recordedBy: street.id },
+      {
+        signer: 'party:0',
+        name: '程某',
+        method: 'signature',
+        witness: '汪家桥社区网格员',
+        at: '2026-11-06T03:10:00.000Z',
+        recordedBy: street.id,
+      },
+      {
+        signer: 'party:1',
+        name: '津市市某物业服务有限公司',
+        method: 'seal',
+        at: '2026-11-06T03:12:00.000Z',
+        recordedBy: street.id,
+      },
+      {
+        signer: 'party:2',
+        name: '某小区业主委员会',
+        method: 'seal',
+        at: '2026-11-06T03:13:00.000Z',
+        recordedBy: street.id,
+      },
+      {
+        signer: 'mediator',
+        name: '汪家桥街道调解员',
+        method: 'signature',
+        at: '2026-11-06T03:15:00.000Z',
+        recordedBy: street.id,
+      },
     ],
     sealedAt: '2026-11-06T03:16:00.000Z',
     sealedBy: street.id,
@@ -81,7 +165,16 @@ export const WANGJIAQIAO: DisputeView = {
     number: '（2026）汪人调字第12号',
     sha256: '',
   },
-  followUp: { dueAt: '2026-11-21T09:30:00.000Z', performed: true, satisfaction: 4, note: '业主大会已表决通过，电梯已恢复运行', risks: '外墙维修尚在施工', measures: '社区每周巡查施工安全', recordedAt: '2026-11-25T07:00:00.000Z', recordedBy: street.id },
+  followUp: {
+    dueAt: '2026-11-21T09:30:00.000Z',
+    performed: true,
+    satisfaction: 4,
+    note: '业主大会已表决通过，电梯已恢复运行',
+    risks: '外墙维修尚在施工',
+    measures: '社区每周巡查施工安全',
+    recordedAt: '2026-11-25T07:00:00.000Z',
+    recordedBy: street.id,
+  },
   seq: 18,
 };
 
@@ -92,18 +185,39 @@ export const TAOLI: DisputeView = {
   outcome: 'failed',
   stageEntry: 3,
   level: 'community',
-  unit: { code: 'yufuci-community', name: '渔父祠社区', level: 'community', committeeName: '渔父祠社区人民调解委员会', path: '/changde/wuling/chuanzihe-street/yufuci-community/' },
+  unit: {
+    code: 'yufuci-community',
+    name: '渔父祠社区',
+    level: 'community',
+    committeeName: '渔父祠社区人民调解委员会',
+    path: '/changde/wuling/chuanzihe-street/yufuci-community/',
+  },
   originCode: 'yufuci-taoli',
   category: 'noise',
   priority: 'normal',
   title: '小吃店货梯噪音扰民',
   description: '网格员李某巡查时，陈女士反映楼下小吃店的载货电梯噪音很大，夜间影响休息。',
   parties: [
-    { name: '陈某', role: 'applicant', kind: 'person', sex: 'female', ethnicity: '汉族', age: 46, phone: '13800001111', address: '常德市武陵区渔父祠社区桃李小区3栋' },
+    {
+      name: '陈某',
+      role: 'applicant',
+      kind: 'person',
+      sex: 'female',
+      ethnicity: '汉族',
+      age: 46,
+      phone: '13800001111',
+      address: '常德市武陵区渔父祠社区桃李小区3栋',
+    },
     { name: '常德市某小吃店', role: 'respondent', kind: 'organisation', representative: '王某' },
   ],
   channel: 'grid-patrol',
-  reportedBy: { type: 'staff', id: 'u-grid-yufuci-taoli', name: '桃李网格员', role: 'grid_worker', unitCode: 'yufuci-taoli' },
+  reportedBy: {
+    type: 'staff',
+    id: 'u-grid-yufuci-taoli',
+    name: '桃李网格员',
+    role: 'grid_worker',
+    unitCode: 'yufuci-taoli',
+  },
   receivedAt: '2026-11-10T12:40:00.000Z',
   risk: { high: false, reasons: [] },
   acceptedAt: '2026-11-11T01:00:00.000Z',
@@ -119,6 +233,11 @@ export const TAOLI: DisputeView = {
   ],
   pastMeetings: [],
   pastAgreements: [],
-  failure: { at: '2026-11-20T08:00:00.000Z', by: community.id, reason: '双方对改造费用分歧过大', referral: '可向市场监管部门投诉，或向武陵区人民法院提起诉讼' },
+  failure: {
+    at: '2026-11-20T08:00:00.000Z',
+    by: community.id,
+    reason: '双方对改造费用分歧过大',
+    referral: '可向市场监管部门投诉，或向武陵区人民法院提起诉讼',
+  },
   seq: 5,
 };

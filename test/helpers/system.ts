@@ -31,7 +31,12 @@ export interface TestSystem {
 }
 
 export async function startSystem(
-  opts: { rateLimits?: Partial<RateLimits>; logger?: FastifyServerOptions['logger']; webhooksToPrivateAddresses?: boolean; notifier?: Notifier } = {},
+  opts: {
+    rateLimits?: Partial<RateLimits>;
+    logger?: FastifyServerOptions['logger'];
+    webhooksToPrivateAddresses?: boolean;
+    notifier?: Notifier;
+  } = {},
 ): Promise<TestSystem> {
   // Webhook receivers in tests listen on 127.0.0.1, which production refuses.
   const allowPrivate = opts.webhooksToPrivateAddresses ?? true;
@@ -79,7 +84,11 @@ export async function startSystem(
     temporalAddress: address,
     apiKey: TEST_API_KEY,
     async login(username) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: TEST_PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { username, password: TEST_PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       return res.json<{ access_token: string }>().access_token;
     },
@@ -101,7 +110,11 @@ export function expectStatus<T = any>(res: LightMyRequestResponse, status: numbe
 }
 
 /** Polls `fn` until it returns a truthy value (for effects of timers), failing after `ms`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await fn();

@@ -11,7 +11,13 @@ import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
-import { INSTALL_FILE, InstallMismatch, WORKFLOW_GENERATION, checkInstall, readDataFolder } from '../../scripts/install';
+import {
+  INSTALL_FILE,
+  InstallMismatch,
+  WORKFLOW_GENERATION,
+  checkInstall,
+  readDataFolder,
+} from '../../scripts/install';
 import { reset } from '../../scripts/reset';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -22,7 +28,10 @@ async function openDb(name = dbName): Promise<MikroORM> {
   await ensureDatabase(adminUrl, name);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const o = await initORM(url.toString(), { pool: { min: 0, max: 2 }, migrations: { ...ormOptions('').migrations, silent: true } });
+  const o = await initORM(url.toString(), {
+    pool: { min: 0, max: 2 },
+    migrations: { ...ormOptions('').migrations, silent: true },
+  });
   await migrate(o);
   return o;
 }
@@ -41,7 +50,8 @@ beforeEach(async () => {
 
 const dataDirOf = () => path.join(mkdtempSync(path.join(tmpdir(), 'fq-install-')), 'data');
 const store = (dir: string) => path.join(dir, 'temporal.db');
-const startWith = (dir: string) => checkInstall(orm.em.fork(), { dataDir: dir, folder: readDataFolder(dir, store(dir)) });
+const startWith = (dir: string) =>
+  checkInstall(orm.em.fork(), { dataDir: dir, folder: readDataFolder(dir, store(dir)) });
 /** What the dev server does on its first start: a store file. */
 const devServerStarts = (dir: string) => {
   mkdirSync(dir, { recursive: true });
@@ -74,7 +84,10 @@ it('refuses a store of an earlier version, saying to run npm run reset', async (
   devServerStarts(dir); // version 0.1 wrote no install record
   await expect(startWith(dir)).rejects.toThrow(InstallMismatch);
   await expect(startWith(dir)).rejects.toThrow(/较早的版本.*npm run reset/);
-  writeFileSync(path.join(dir, INSTALL_FILE), JSON.stringify({ installId: 'x', generation: WORKFLOW_GENERATION - 1, createdAt: '' }));
+  writeFileSync(
+    path.join(dir, INSTALL_FILE),
+    JSON.stringify({ installId: 'x', generation: WORKFLOW_GENERATION - 1, createdAt: '' }),
+  );
   await expect(startWith(dir)).rejects.toThrow(/第 1 代.*npm run reset/);
 });
 
@@ -86,7 +99,9 @@ it('refuses a deleted data folder next to a database that has cases', async () =
   const fresh = dataDirOf();
   const folder = readDataFolder(fresh, store(fresh));
   devServerStarts(fresh);
-  await expect(checkInstall(orm.em.fork(), { dataDir: fresh, folder })).rejects.toThrow(/数据库已属于另一个安装.*npm run reset/);
+  await expect(checkInstall(orm.em.fork(), { dataDir: fresh, folder })).rejects.toThrow(
+    /数据库已属于另一个安装.*npm run reset/,
+  );
   // A database with cases of version 0.1 (no record at all) is refused too.
   await orm.em.fork().execute(`delete from settings where key = 'install'`);
   await expect(checkInstall(orm.em.fork(), { dataDir: fresh, folder })).rejects.toThrow(/已有 1 件案件/);
@@ -97,7 +112,10 @@ it('refuses a database that belongs to another install (two clones, one database
   await start(a);
   const b = dataDirOf();
   devServerStarts(b);
-  writeFileSync(path.join(b, INSTALL_FILE), JSON.stringify({ installId: 'another-clone', generation: WORKFLOW_GENERATION, createdAt: '' }));
+  writeFileSync(
+    path.join(b, INSTALL_FILE),
+    JSON.stringify({ installId: 'another-clone', generation: WORKFLOW_GENERATION, createdAt: '' }),
+  );
   await expect(startWith(b)).rejects.toThrow(/数据库属于另一个安装/);
 });
 

@@ -9,35 +9,76 @@ import path from 'node:path';
 import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
 import { sha256Hex } from '../../security/credentials';
-import { agreementModel, certificateModel, followUpModel, intakeModel, judicialModel, recordModel, referralModel, summonsModel, type DocumentContext } from '../../templates/models';
+import {
+  agreementModel,
+  certificateModel,
+  followUpModel,
+  intakeModel,
+  judicialModel,
+  recordModel,
+  referralModel,
+  summonsModel,
+  type DocumentContext,
+} from '../../templates/models';
 import type { Lang } from '../../templates/labels';
 import { createRenderer, type DocumentKind } from '../../templates/render';
 import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
 
 const GOLDEN = path.join(__dirname, '../golden');
 const renderer = createRenderer();
-const MODELS = { intake: intakeModel, summons: summonsModel, record: recordModel, 'follow-up': followUpModel, referral: referralModel, 'judicial-confirmation': judicialModel, certificate: certificateModel };
+const MODELS = {
+  intake: intakeModel,
+  summons: summonsModel,
+  record: recordModel,
+  'follow-up': followUpModel,
+  referral: referralModel,
+  'judicial-confirmation': judicialModel,
+  certificate: certificateModel,
+};
 
-async function renderAll(view: typeof WANGJIAQIAO, lang: Lang = 'zh-CN'): Promise<Partial<Record<DocumentKind, string>>> {
+async function renderAll(
+  view: typeof WANGJIAQIAO,
+  lang: Lang = 'zh-CN',
+): Promise<Partial<Record<DocumentKind, string>>> {
   const out: Partial<Record<DocumentKind, string>> = {};
   const a = view.agreement;
   const ctx: DocumentContext = { masked: false, lang };
   if (a?.number && a.effectiveAt) {
-    const original = renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }));
+    const original = renderer.render(
+      'agreement',
+      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }),
+    );
     const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
-    out.agreement = lang === 'zh-CN' ? original : renderer.render('agreement', agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang), lang);
+    out.agreement =
+      lang === 'zh-CN'
+        ? original
+        : renderer.render(
+            'agreement',
+            agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang),
+            lang,
+          );
     ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
     ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
     ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
   }
-  for (const [kind, model] of Object.entries(MODELS) as Array<[DocumentKind, (v: typeof view, c: DocumentContext) => object | undefined]>) {
+  for (const [kind, model] of Object.entries(MODELS) as Array<
+    [DocumentKind, (v: typeof view, c: DocumentContext) => object | undefined]
+  >) {
     const m = model(view, ctx);
     if (m) out[kind] = renderer.render(kind, m, lang);
   }
   return out;
 }
 
-const WANGJIAQIAO_KINDS = ['agreement', 'intake', 'summons', 'record', 'follow-up', 'judicial-confirmation', 'certificate'] as const;
+const WANGJIAQIAO_KINDS = [
+  'agreement',
+  'intake',
+  'summons',
+  'record',
+  'follow-up',
+  'judicial-confirmation',
+  'certificate',
+] as const;
 const TAOLI_KINDS = ['intake', 'record', 'referral'] as const;
 
 describe.each([
@@ -70,15 +111,35 @@ it('puts every item of Art. 29 on the agreement', async () => {
   const { agreement } = await renderAll(WANGJIAQIAO);
   const html = agreement!;
   // The parties' basic information.
-  for (const t of ['申请人：程某，男，汉族，58岁，退休职工', '被申请人：津市市某物业服务有限公司，法定代表人/负责人：刘某', '第三人：某小区业主委员会']) expect(html).toContain(t);
+  for (const t of [
+    '申请人：程某，男，汉族，58岁，退休职工',
+    '被申请人：津市市某物业服务有限公司，法定代表人/负责人：刘某',
+    '第三人：某小区业主委员会',
+  ])
+    expect(html).toContain(t);
   // The main facts, the disputed matters and the responsibilities.
   for (const t of ['纠纷主要事实、争议事项', '争议事项：维修基金使用程序', '责任认定']) expect(html).toContain(t);
   // The agreed terms, with performance method, place and deadline, money in figures and capitals.
-  for (const t of ['一、业委会于十五日内召开业主大会', '二、物业公司在表决通过后三十日内完成', '履行方式：使用住房维修基金支付', '履行地点：汪家桥社区某小区', '履行期限：2026年12月31日前', '金额人民币86,500.00元（人民币捌万陆仟伍佰元整）']) {
+  for (const t of [
+    '一、业委会于十五日内召开业主大会',
+    '二、物业公司在表决通过后三十日内完成',
+    '履行方式：使用住房维修基金支付',
+    '履行地点：汪家桥社区某小区',
+    '履行期限：2026年12月31日前',
+    '金额人民币86,500.00元（人民币捌万陆仟伍佰元整）',
+  ]) {
     expect(html).toContain(t);
   }
   // Signatures of the parties and the mediator, the committee's seal, the date, the copies.
-  for (const t of ['程某（签名', '津市市某物业服务有限公司（盖章', '人民调解员（签名）：<br>汪家桥街道调解员', '汪家桥街道人民调解委员会（印）', '2026年11月6日', '本协议一式4份', '（2026）汪人调字第12号']) {
+  for (const t of [
+    '程某（签名',
+    '津市市某物业服务有限公司（盖章',
+    '人民调解员（签名）：<br>汪家桥街道调解员',
+    '汪家桥街道人民调解委员会（印）',
+    '2026年11月6日',
+    '本协议一式4份',
+    '（2026）汪人调字第12号',
+  ]) {
     expect(html).toContain(t);
   }
   expect(html).not.toContain('草稿');

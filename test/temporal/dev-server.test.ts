@@ -16,7 +16,8 @@ async function occupy(port: number): Promise<net.Server> {
   return srv;
 }
 
-const close = (srv: net.Server) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()));
+const close = (srv: net.Server) =>
+  new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()));
 
 describe('startDevServer when its port is taken', () => {
   jest.setTimeout(90_000);
@@ -25,7 +26,9 @@ describe('startDevServer when its port is taken', () => {
     const port = await freePort();
     const holder = await occupy(port);
     const release = setTimeout(() => void close(holder), 1500);
-    const server = await startDevServer({ port, headless: true, logLevel: 'error' }).finally(() => clearTimeout(release));
+    const server = await startDevServer({ port, headless: true, logLevel: 'error' }).finally(() =>
+      clearTimeout(release),
+    );
     try {
       expect(server.address).toBe(`127.0.0.1:${port}`);
       expect(server.process.exitCode).toBeNull();
@@ -39,7 +42,9 @@ describe('startDevServer when its port is taken', () => {
     const port = await freePort();
     const holder = await occupy(port);
     try {
-      await expect(startDevServer({ port, headless: true, logLevel: 'error' })).rejects.toThrow(/exited \(1\).*address already in use/s);
+      await expect(startDevServer({ port, headless: true, logLevel: 'error' })).rejects.toThrow(
+        /exited \(1\).*address already in use/s,
+      );
     } finally {
       await close(holder);
     }

@@ -13,13 +13,34 @@ import type { RaiseAlertRequest } from '../../activities/alerts';
 import type { Actor, Deadline, DeadlineKind, DisputeEvent, StartDisputeInput, UnitRef } from '../../domain/types';
 import { temporalTestServerPath } from '../../temporal/tools';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { ACTION_FORBIDDEN, ACTION_UPDATES, SEARCH_ATTRIBUTES, intakeDoneUpdate, stateQuery, workflowIdFor } from '../../workflows/dispute.messages';
+import {
+  ACTION_FORBIDDEN,
+  ACTION_UPDATES,
+  SEARCH_ATTRIBUTES,
+  intakeDoneUpdate,
+  stateQuery,
+  workflowIdFor,
+} from '../../workflows/dispute.messages';
 import { installQuietRuntime } from '../helpers/runtime';
 
 const HOUR = 3600 * 1000;
-const INDEXED_VALUE_TYPE: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6, INT: 3, DOUBLE: 4, TEXT: 1, KEYWORD_LIST: 7 };
+const INDEXED_VALUE_TYPE: Record<string, number> = {
+  KEYWORD: 2,
+  BOOL: 5,
+  DATETIME: 6,
+  INT: 3,
+  DOUBLE: 4,
+  TEXT: 1,
+  KEYWORD_LIST: 7,
+};
 
-const STREET: UnitRef = { code: 'wangjiaqiao-street', name: '汪家桥街道', level: 'street', committeeName: '汪家桥街道人民调解委员会', path: '/changde/jinshi/wangjiaqiao-street/' };
+const STREET: UnitRef = {
+  code: 'wangjiaqiao-street',
+  name: '汪家桥街道',
+  level: 'street',
+  committeeName: '汪家桥街道人民调解委员会',
+  path: '/changde/jinshi/wangjiaqiao-street/',
+};
 const COMMUNITY: UnitRef = {
   code: 'wangjiaqiao-community',
   name: '汪家桥社区',
@@ -28,7 +49,14 @@ const COMMUNITY: UnitRef = {
   path: '/changde/jinshi/wangjiaqiao-street/wangjiaqiao-community/',
 };
 const PARENT: Record<string, UnitRef | null> = { [COMMUNITY.code]: STREET, [STREET.code]: null };
-const mediatorOf = (unit: UnitRef): Actor => ({ type: 'staff', id: `u-mediator-${unit.code}`, name: `${unit.name}调解员`, role: 'mediator', unitCode: unit.code, unitPath: unit.path });
+const mediatorOf = (unit: UnitRef): Actor => ({
+  type: 'staff',
+  id: `u-mediator-${unit.code}`,
+  name: `${unit.name}调解员`,
+  role: 'mediator',
+  unitCode: unit.code,
+  unitPath: unit.path,
+});
 
 /** Wall-clock deadlines, as the SLA policy would give them: accept in 24 h (warned at 20 h, escalating), the rest in days. */
 const HOURS: Record<DeadlineKind, [warn: number, due: number]> = {
@@ -44,7 +72,16 @@ function deadline(kind: DeadlineKind, from: string): Deadline {
   const start = Date.parse(from);
   const [warn, due] = HOURS[kind];
   const at = (hours: number) => new Date(start + hours * HOUR).toISOString();
-  return { kind, startedAt: from, warnAt: at(warn), dueAt: at(due), warned: false, breached: false, autoEscalate: kind === 'accept', calendar: 'wall-clock' };
+  return {
+    kind,
+    startedAt: from,
+    warnAt: at(warn),
+    dueAt: at(due),
+    warned: false,
+    breached: false,
+    autoEscalate: kind === 'accept',
+    calendar: 'wall-clock',
+  };
 }
 
 /** What the mocked activities were asked to do, per case. */
@@ -63,14 +100,22 @@ const unexpected = (name: string) => async (): Promise<never> => {
 };
 
 const activities: Activities = {
-  intakeDispute: async (input) => ({ caseNumber: `（2026）汪调字第${of(input.disputeId).events.length + 1}号`, unit: COMMUNITY, deadline: deadline('accept', input.from), risk: { high: false, reasons: [] } }),
+  intakeDispute: async (input) => ({
+    caseNumber: `（2026）汪调字第${of(input.disputeId).events.length + 1}号`,
+    unit: COMMUNITY,
+    deadline: deadline('accept', input.from),
+    risk: { high: false, reasons: [] },
+  }),
   escalateCase: async (req) => {
     const parent = PARENT[req.unitCode];
     return parent ? { unit: parent, deadline: deadline('accept', req.from) } : null;
   },
   computeDeadline: async (req) => deadline(req.kind, req.from),
   extendDeadline: async (req) => req.deadline,
-  afterEffective: async (req) => ({ followUp: deadline('follow_up', req.effectiveAt), judicial: deadline('judicial_confirmation', req.effectiveAt) }),
+  afterEffective: async (req) => ({
+    followUp: deadline('follow_up', req.effectiveAt),
+    judicial: deadline('judicial_confirmation', req.effectiveAt),
+  }),
   replanCase: async () => ({ deadlines: [], moves: [], revision: 1 }),
   recordEvent: async ({ event }) => {
     of(event.disputeId).events.push(event);
@@ -99,7 +144,9 @@ const taskQueue = `unit-dispute-${randomUUID()}`;
 beforeAll(async () => {
   installQuietRuntime();
   const [testEnv, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
   ]);
   env = testEnv;
@@ -135,7 +182,11 @@ async function startCase() {
     receivedAt: new Date(await env.currentTimeMs()).toISOString(),
   };
   of(disputeId);
-  const handle = await env.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(disputeId), taskQueue, args: [input] });
+  const handle = await env.client.workflow.start('disputeWorkflow', {
+    workflowId: workflowIdFor(disputeId),
+    taskQueue,
+    args: [input],
+  });
   await handle.executeUpdate(intakeDoneUpdate);
   const accept = (actor: Actor) => handle.executeUpdate(ACTION_UPDATES.accept, { args: [{ actor, payload: {} }] });
   const events = () => of(disputeId).events.map((e) => e.type);
@@ -145,7 +196,12 @@ async function startCase() {
 it('registers the case with the community and starts its accept clock', async () => {
   const { handle, events, alerts } = await startCase();
   const state = await handle.query(stateQuery);
-  expect(state).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: COMMUNITY.code }, level: 'community', caseNumber: expect.stringMatching(/汪调字/) });
+  expect(state).toMatchObject({
+    stage: 'awaiting_acceptance',
+    unit: { code: COMMUNITY.code },
+    level: 'community',
+    caseNumber: expect.stringMatching(/汪调字/),
+  });
   expect(Date.parse(state.deadlines!.accept!.dueAt) - Date.parse(state.deadlines!.accept!.startedAt)).toBe(24 * HOUR);
   expect(events()).toEqual(['received']);
   expect(alerts()).toEqual([]);
@@ -156,7 +212,11 @@ it('accepts in time: mediation starts with its handling clock, and the accept cl
   const community = mediatorOf(COMMUNITY);
   await accept(community);
   const state = await handle.query(stateQuery);
-  expect(state).toMatchObject({ stage: 'in_mediation', acceptedBy: { id: community.id }, assignee: { id: community.id } });
+  expect(state).toMatchObject({
+    stage: 'in_mediation',
+    acceptedBy: { id: community.id },
+    assignee: { id: community.id },
+  });
   expect(state.deadlines!.accept).toBeUndefined();
   expect(state.deadlines!.handling).toBeDefined();
 
@@ -185,7 +245,9 @@ it('on an accept-deadline breach warns, alerts and escalates to the street, whic
   expect(events()).toEqual(['received', 'deadline_breached', 'escalated']);
   const escalated = await handle.query(stateQuery);
   expect(escalated).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: STREET.code }, level: 'street' });
-  expect(escalated.escalations).toEqual([expect.objectContaining({ from: COMMUNITY.code, to: STREET.code, automatic: true })]);
+  expect(escalated.escalations).toEqual([
+    expect.objectContaining({ from: COMMUNITY.code, to: STREET.code, automatic: true }),
+  ]);
   expect(Date.parse(escalated.deadlines!.accept!.dueAt)).toBeGreaterThan(Date.parse(first.dueAt));
 
   // The community may no longer accept the ticket; the street does.
@@ -193,7 +255,11 @@ it('on an accept-deadline breach warns, alerts and escalates to the street, whic
   expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(ACTION_FORBIDDEN);
   await accept(mediatorOf(STREET));
-  expect(await handle.query(stateQuery)).toMatchObject({ stage: 'in_mediation', unit: { code: STREET.code }, acceptedBy: { id: mediatorOf(STREET).id } });
+  expect(await handle.query(stateQuery)).toMatchObject({
+    stage: 'in_mediation',
+    unit: { code: STREET.code },
+    acceptedBy: { id: mediatorOf(STREET).id },
+  });
   expect(events()).toEqual(['received', 'deadline_breached', 'escalated', 'accepted']);
   // The street's accept clock stopped with the acceptance: no alert for it.
   await env.sleep(25 * HOUR);

@@ -11,8 +11,18 @@ it('passes the configured cache size to the worker', async () => {
   const orm = await initORM(process.env.DATABASE_URL!, { pool: { min: 0, max: 1 } });
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   try {
-    const deps = { connection, namespace: 'default', orm, renderer: createRenderer(), taskQueue: 'cache-size-test', workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! } };
-    const capped = await createWorker({ ...deps, maxCachedWorkflows: loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '7' }).workerMaxCachedWorkflows });
+    const deps = {
+      connection,
+      namespace: 'default',
+      orm,
+      renderer: createRenderer(),
+      taskQueue: 'cache-size-test',
+      workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
+    };
+    const capped = await createWorker({
+      ...deps,
+      maxCachedWorkflows: loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '7' }).workerMaxCachedWorkflows,
+    });
     expect(capped.options.maxCachedWorkflows).toBe(7);
     // A created worker holds the connection until it has run and shut down.
     await capped.runUntil(async () => undefined);
@@ -20,7 +30,13 @@ it('passes the configured cache size to the worker', async () => {
     expect(sized.options.maxCachedWorkflows).toBeGreaterThan(7);
     await sized.runUntil(async () => undefined);
     // Tuning reaches the worker; what it leaves out keeps the SDK's defaults.
-    const tuned = await createWorker({ ...deps, tuning: { maxConcurrentWorkflowTaskExecutions: 3, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 } } });
+    const tuned = await createWorker({
+      ...deps,
+      tuning: {
+        maxConcurrentWorkflowTaskExecutions: 3,
+        activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 },
+      },
+    });
     expect(tuned.options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 3 }); // polls never exceed slots
     expect(tuned.options.activityTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 2 });
     expect(sized.options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: 10 });

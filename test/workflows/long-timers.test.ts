@@ -15,11 +15,25 @@ import { workingSecondsBetween } from '../../domain/calendar';
 import type { Actor, StartDisputeInput } from '../../domain/types';
 import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
-import { ACTION_UPDATES, SEARCH_ATTRIBUTES, intakeDoneUpdate, stateQuery, workflowIdFor } from '../../workflows/dispute.messages';
+import {
+  ACTION_UPDATES,
+  SEARCH_ATTRIBUTES,
+  intakeDoneUpdate,
+  stateQuery,
+  workflowIdFor,
+} from '../../workflows/dispute.messages';
 import { saveHistory } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/runtime';
 
-const INDEXED_VALUE_TYPE: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6, INT: 3, DOUBLE: 4, TEXT: 1, KEYWORD_LIST: 7 };
+const INDEXED_VALUE_TYPE: Record<string, number> = {
+  KEYWORD: 2,
+  BOOL: 5,
+  DATETIME: 6,
+  INT: 3,
+  DOUBLE: 4,
+  TEXT: 1,
+  KEYWORD_LIST: 7,
+};
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
@@ -30,7 +44,9 @@ const DAY = 24 * 3600 * 1000;
 
 beforeAll(async () => {
   installQuietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
   // The test server knows no custom search attributes until they are registered, as on a cluster.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -79,16 +95,25 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
     reportedBy: { type: 'integrator', id: 'demo-integrator', name: 'test', role: 'integrator' },
     receivedAt: new Date(await env.currentTimeMs()).toISOString(),
   };
-  const handle = await env.client.workflow.start('disputeWorkflow', { workflowId: workflowIdFor(disputeId), taskQueue, args: [input] });
+  const handle = await env.client.workflow.start('disputeWorkflow', {
+    workflowId: workflowIdFor(disputeId),
+    taskQueue,
+    args: [input],
+  });
   const act = (name: keyof typeof ACTION_UPDATES, payload: object, actor: Actor = STREET) =>
-    handle.executeUpdate(ACTION_UPDATES[name] as (typeof ACTION_UPDATES)['accept'], { args: [{ actor, payload: payload as never }] });
-  const events = async () => (await orm.em.fork().find(DisputeEvent, { disputeId }, { orderBy: { seq: 'asc' } })).map((e) => e.type);
+    handle.executeUpdate(ACTION_UPDATES[name] as (typeof ACTION_UPDATES)['accept'], {
+      args: [{ actor, payload: payload as never }],
+    });
+  const events = async () =>
+    (await orm.em.fork().find(DisputeEvent, { disputeId }, { orderBy: { seq: 'asc' } })).map((e) => e.type);
 
   const receipt = await handle.executeUpdate(intakeDoneUpdate);
   expect(receipt).toMatchObject({ receipt: true, disputeId, seq: 1, stage: 'awaiting_acceptance' });
   const first = await handle.query(stateQuery);
   const accept = first.deadlines!.accept!;
-  expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(23_400);
+  expect(workingSecondsBetween(new Date(accept.startedAt), new Date(accept.dueAt), { kind: 'cn-workdays' })).toBe(
+    23_400,
+  );
 
   // Nobody accepts: past the working day (at most four calendar days away, even over a weekend).
   await env.sleep(Date.parse(accept.dueAt) - (await env.currentTimeMs()) + 60_000);
@@ -101,7 +126,12 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
   ]);
 
   await act('accept', {});
-  await act('resolve', { facts: '事实', matters: '争议', responsibilities: '责任', terms: [{ text: '物业公司组织维修', obligor: '某物业公司' }] });
+  await act('resolve', {
+    facts: '事实',
+    matters: '争议',
+    responsibilities: '责任',
+    terms: [{ text: '物业公司组织维修', obligor: '某物业公司' }],
+  });
   for (const signer of ['party:0', 'party:1', 'mediator']) await act('sign', { signer, method: 'signature' });
   expect(await act('seal', {})).toMatchObject({ receipt: true, stage: 'follow_up' });
   const effective = await handle.query(stateQuery);

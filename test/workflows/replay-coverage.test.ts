@@ -33,7 +33,8 @@ function read(file: string, seen: Seen): void {
   for (const e of history.events) {
     const attrs = Object.entries(e).find(([k]) => k.endsWith('Attributes'))?.[1] as Json | undefined;
     if (!attrs) continue;
-    if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED') seen.updates.add(attrs.acceptedRequest?.input?.name);
+    if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED')
+      seen.updates.add(attrs.acceptedRequest?.input?.name);
     if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED') seen.signals.add(attrs.signalName);
     if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') {
       for (const p of attrs.input?.payloads ?? []) {
@@ -52,7 +53,14 @@ function read(file: string, seen: Seen): void {
 }
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
-const seen: Seen = { updates: new Set(), signals: new Set(), events: new Set(), alerts: new Set(), notices: new Set(), breaches: new Set() };
+const seen: Seen = {
+  updates: new Set(),
+  signals: new Set(),
+  events: new Set(),
+  alerts: new Set(),
+  notices: new Set(),
+  breaches: new Set(),
+};
 for (const f of files) read(f, seen);
 
 it('has one set of histories, of the one code path (no patch markers)', () => {
@@ -67,11 +75,30 @@ it('accepts every action of the contract somewhere', () => {
 });
 
 it('walks every timer: each deadline’s warning and breach, reminders, the visit, the confirmation window', () => {
-  for (const kind of ['accept_warning', 'accept_breach', 'handling_warning', 'handling_breach', 'report_in_breach', 'signature_overdue', 'follow_up_due', 'high_risk']) {
+  for (const kind of [
+    'accept_warning',
+    'accept_breach',
+    'handling_warning',
+    'handling_breach',
+    'report_in_breach',
+    'signature_overdue',
+    'follow_up_due',
+    'high_risk',
+  ]) {
     expect({ kind, seen: seen.alerts.has(kind) }).toEqual({ kind, seen: true });
   }
-  for (const kind of ['accept', 'handling', 'report_in', 'signatures']) expect({ kind, seen: seen.breaches.has(kind) }).toEqual({ kind, seen: true });
-  for (const type of ['meeting_reminder_sent', 'follow_up_due', 'judicial_confirmation_window_closed', 'escalated', 'transferred', 'reopened', 'attendance_declined', 'deadlines_replanned']) {
+  for (const kind of ['accept', 'handling', 'report_in', 'signatures'])
+    expect({ kind, seen: seen.breaches.has(kind) }).toEqual({ kind, seen: true });
+  for (const type of [
+    'meeting_reminder_sent',
+    'follow_up_due',
+    'judicial_confirmation_window_closed',
+    'escalated',
+    'transferred',
+    'reopened',
+    'attendance_declined',
+    'deadlines_replanned',
+  ]) {
     expect({ type, seen: seen.events.has(type) }).toEqual({ type, seen: true });
   }
   for (const kind of ['meeting_summons', 'meeting_reminder', 'judicial_confirmation_reminder', 'high_risk_referral']) {

@@ -20,5 +20,9 @@ it('has recorded histories to replay', () => {
 
 it.each(files)('replays %s', async (file) => {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! } }, history, `replay-${file}`);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! } },
+    history,
+    `replay-${file}`,
+  );
 });

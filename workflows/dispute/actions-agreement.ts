@@ -45,13 +45,30 @@ export function registerAgreementActions(c: DisputeCase): void {
       };
       c.setDeadline(reportIn, { noWarning: true });
       const meetingAt = Date.parse(payload.at);
-      const remindAt = Math.max(Date.now(), meetingAt - Math.min(MEETING_REMINDER_LEAD_MS, (meetingAt - Date.now()) / 2));
+      const remindAt = Math.max(
+        Date.now(),
+        meetingAt - Math.min(MEETING_REMINDER_LEAD_MS, (meetingAt - Date.now()) / 2),
+      );
       c.setDeadline(
-        { kind: 'meeting_reminder', startedAt: nowIso(), warnAt: payload.at, dueAt: new Date(remindAt).toISOString(), warned: true, breached: false, autoEscalate: false },
+        {
+          kind: 'meeting_reminder',
+          startedAt: nowIso(),
+          warnAt: payload.at,
+          dueAt: new Date(remindAt).toISOString(),
+          warned: true,
+          breached: false,
+          autoEscalate: false,
+        },
         { noWarning: true },
       );
       c.enterStage('meeting_scheduled');
-      await c.emit('meeting_scheduled', actor, { round, at: payload.at, place: payload.place, agencies: payload.agencies, reportInDueAt: reportIn.dueAt });
+      await c.emit('meeting_scheduled', actor, {
+        round,
+        at: payload.at,
+        place: payload.place,
+        agencies: payload.agencies,
+        reportInDueAt: reportIn.dueAt,
+      });
       c.notify({
         key: `${s.disputeId}:summons:${round}`,
         disputeId: s.disputeId,
@@ -76,7 +93,10 @@ export function registerAgreementActions(c: DisputeCase): void {
       agency.answeredBy = actor.id;
       agency.note = payload.reason ?? payload.note;
       if (s.meeting!.agencies.every((a) => a.answer)) c.clearDeadlines('report_in');
-      await c.emit(answer === 'confirmed' ? 'attendance_confirmed' : 'attendance_declined', actor, { agency: agency.code, note: agency.note });
+      await c.emit(answer === 'confirmed' ? 'attendance_confirmed' : 'attendance_declined', actor, {
+        agency: agency.code,
+        note: agency.note,
+      });
     };
   const notYetAnswered = ({ actor }: ActionInput<unknown>) => {
     const agency = s.meeting?.agencies.find((a) => a.code === actor.agencyCode);
@@ -148,7 +168,14 @@ export function registerAgreementActions(c: DisputeCase): void {
       const agreement = s.agreement!;
       const index = payload.signer.startsWith('party:') ? Number(payload.signer.slice(6)) : -1;
       const name = index >= 0 ? s.parties[index]!.name : (s.acceptedBy?.name ?? actor.name);
-      agreement.signatures.push({ signer: payload.signer, name, method: payload.method, witness: payload.witness, at: nowIso(), recordedBy: actor.id });
+      agreement.signatures.push({
+        signer: payload.signer,
+        name,
+        method: payload.method,
+        witness: payload.witness,
+        at: nowIso(),
+        recordedBy: actor.id,
+      });
       await c.emit('signed', actor, { signer: payload.signer, name, method: payload.method, witness: payload.witness });
       await becomeEffectiveIfComplete(c, actor);
     },

@@ -47,11 +47,21 @@ export function registerHandlingActions(c: DisputeCase): void {
       const target = payload.transferTo;
       const { unit, deadline } = await c.exclusively(async () => {
         const unit = await caseSteps.resolveUnit(target);
-        return { unit, deadline: await caseSteps.computeDeadline({ kind: 'accept', ...c.slaKey(), level: unit.level, unitPath: unit.path, from: nowIso() }) };
+        return {
+          unit,
+          deadline: await caseSteps.computeDeadline({
+            kind: 'accept',
+            ...c.slaKey(),
+            level: unit.level,
+            unitPath: unit.path,
+            from: nowIso(),
+          }),
+        };
       });
       // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
       const around = from.path?.replace(/[^/]+\/$/, '');
-      if (actor.role !== 'admin' && around && !unit.path?.startsWith(around)) forbidden(`${unit.code} is outside ${from.name}'s neighbourhood`);
+      if (actor.role !== 'admin' && around && !unit.path?.startsWith(around))
+        forbidden(`${unit.code} is outside ${from.name}'s neighbourhood`);
       moveTo(c, unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'transfer' });
       await c.emit('transferred', actor, { from: from.code, to: unit.code, reason: payload.reason });
     },
@@ -89,13 +99,20 @@ export function registerHandlingActions(c: DisputeCase): void {
     const handling = c.deadlines().handling;
     const resumedAt = nowIso();
     if (handling?.pausedAt) {
-      const moved = await c.exclusively(() => caseSteps.extendDeadline({ deadline: handling, resumedAt, unitCode: s.unit?.code }));
+      const moved = await c.exclusively(() =>
+        caseSteps.extendDeadline({ deadline: handling, resumedAt, unitCode: s.unit?.code }),
+      );
       c.setDeadline(moved);
     }
     const since = s.suspended?.since;
     s.suspended = undefined;
     c.touch();
-    await c.emit('resumed', actor, { since, resumedAt, note: payload.note, handlingDueAt: c.deadlines().handling?.dueAt });
+    await c.emit('resumed', actor, {
+      since,
+      resumedAt,
+      note: payload.note,
+      handlingDueAt: c.deadlines().handling?.dueAt,
+    });
   });
 
   c.on(
@@ -111,12 +128,27 @@ export function registerHandlingActions(c: DisputeCase): void {
       const from = s.unit!;
       const { unit, deadline } = await c.exclusively(async () => {
         const unit = await caseSteps.resolveUnit(target);
-        return { unit, deadline: await caseSteps.computeDeadline({ kind: 'accept', ...c.slaKey(), level: unit.level, unitPath: unit.path, from: nowIso() }) };
+        return {
+          unit,
+          deadline: await caseSteps.computeDeadline({
+            kind: 'accept',
+            ...c.slaKey(),
+            level: unit.level,
+            unitPath: unit.path,
+            from: nowIso(),
+          }),
+        };
       });
-      if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath))) forbidden(`${unit.code} is outside your area`);
+      if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath)))
+        forbidden(`${unit.code} is outside your area`);
       moveTo(c, unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'reassign' });
       if (payload.assignee) s.assignee = payload.assignee;
-      await c.emit('reassigned', actor, { from: from.code, to: unit.code, assignee: payload.assignee, reason: payload.reason });
+      await c.emit('reassigned', actor, {
+        from: from.code,
+        to: unit.code,
+        assignee: payload.assignee,
+        reason: payload.reason,
+      });
     },
     ({ payload }) => {
       if (!payload.unitCode && !payload.assignee) invalid('name a unitCode, an assignee, or both');
@@ -161,7 +193,11 @@ export function registerHandlingActions(c: DisputeCase): void {
       if (replanned.moves.length === 0) return;
       for (const d of replanned.deadlines) c.deadlines()[d.kind] = d;
       c.touch();
-      await c.emit('deadlines_replanned', SYSTEM, { revision: replanned.revision, prompt: { revision, year, region }, moves: replanned.moves });
+      await c.emit('deadlines_replanned', SYSTEM, {
+        revision: replanned.revision,
+        prompt: { revision, year, region },
+        moves: replanned.moves,
+      });
     });
   });
 }

@@ -188,13 +188,21 @@ export class DisputeCase {
 
   allowedNow(): Action[] {
     if (!this.intakeDone || this.busy()) return [];
-    return allowedActions(this.state.stage, { suspended: !!this.state.suspended, performed: this.state.followUp?.performed });
+    return allowedActions(this.state.stage, {
+      suspended: !!this.state.suspended,
+      performed: this.state.followUp?.performed,
+    });
   }
 
   /** 409: not in this stage, or busy (try again). */
   refuse(action: Action, why?: string, busyNow = false): never {
     const s = this.state;
-    const details: ActionRefusedDetails = { stage: s.stage, action, allowed: this.allowedNow(), ...(busyNow ? { busy: true } : {}) };
+    const details: ActionRefusedDetails = {
+      stage: s.stage,
+      action,
+      allowed: this.allowedNow(),
+      ...(busyNow ? { busy: true } : {}),
+    };
     throw ApplicationFailure.create({
       type: ACTION_REFUSED,
       message: why ?? `action ${action} is not allowed in stage ${s.stage}${s.suspended ? ' (suspended)' : ''}`,
@@ -207,20 +215,35 @@ export class DisputeCase {
   private guard(action: Action, actor: Actor): void {
     const s = this.state;
     if (!this.intakeDone) this.refuse(action, 'the case is still being registered; try again shortly');
-    const scope = { unitCode: s.unit?.code, unitPath: s.unit?.path, summoned: s.meeting?.agencies.map((a) => a.code) ?? [] };
+    const scope = {
+      unitCode: s.unit?.code,
+      unitPath: s.unit?.path,
+      summoned: s.meeting?.agencies.map((a) => a.code) ?? [],
+    };
     if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
     if (this.busy()) this.refuse(action, 'another action on this case is in progress; try again shortly', true);
     if (!this.allowedNow().includes(action)) this.refuse(action);
     if (action === 'add-note' && s.seq >= NOTE_EVENT_LIMIT) {
-      this.refuse(action, `the case file has reached its ${NOTE_EVENT_LIMIT}-event limit for notes: put further material in the mediation record`);
+      this.refuse(
+        action,
+        `the case file has reached its ${NOTE_EVENT_LIMIT}-event limit for notes: put further material in the mediation record`,
+      );
     }
     if (s.seq >= ACTION_EVENT_LIMIT && action !== 'fail' && action !== 'withdraw') {
-      this.refuse(action, `the case has reached its limit of ${ACTION_EVENT_LIMIT} events: close it (fail with a referral, or withdraw) and open a new case`);
+      this.refuse(
+        action,
+        `the case has reached its limit of ${ACTION_EVENT_LIMIT} events: close it (fail with a referral, or withdraw) and open a new case`,
+      );
     }
   }
 
   /** Registers an action: its validator (who, when, then `check` for what) and its handler, which holds the case. */
-  on<P>(def: UpdateDefinition<CaseReceipt, [ActionInput<P>]>, action: Action, run: (input: ActionInput<P>) => Promise<void>, check?: (input: ActionInput<P>) => void): void {
+  on<P>(
+    def: UpdateDefinition<CaseReceipt, [ActionInput<P>]>,
+    action: Action,
+    run: (input: ActionInput<P>) => Promise<void>,
+    check?: (input: ActionInput<P>) => void,
+  ): void {
     setHandler(
       def,
       async (input) => {
@@ -238,7 +261,9 @@ export class DisputeCase {
 
   /** Sends a notice without holding up the case: a notice endpoint that is down must not stop intake or a deadline. */
   notify(notice: Parameters<Activities['sendNotice']>[0]): void {
-    const sending = notices.sendNotice(notice).catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
+    const sending = notices
+      .sendNotice(notice)
+      .catch((err: unknown) => log.warn('notice not sent', { key: notice.key, error: String(err) }));
     this.noticesInFlight.add(sending);
     void sending.finally(() => this.noticesInFlight.delete(sending));
   }
@@ -247,7 +272,15 @@ export class DisputeCase {
   async alert(kind: Parameters<Activities['raiseAlert']>[0]['kind'], message: string): Promise<void> {
     const s = this.state;
     if (!s.unit) return;
-    await effects.raiseAlert({ disputeId: s.disputeId, caseNumber: s.caseNumber, kind, stageEntry: s.stageEntry, unitCode: s.unit.code, message, at: nowIso() });
+    await effects.raiseAlert({
+      disputeId: s.disputeId,
+      caseNumber: s.caseNumber,
+      kind,
+      stageEntry: s.stageEntry,
+      unitCode: s.unit.code,
+      message,
+      at: nowIso(),
+    });
   }
 }
 

@@ -51,7 +51,8 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
     d.warned = true;
     c.touch();
     if (d.kind === 'accept') await c.alert('accept_warning', `${number} 待${unitName}接单，将于 ${d.dueAt} 超时`);
-    else if (d.kind === 'handling') await c.alert('handling_warning', `${number} ${unitName}调处期限将于 ${d.dueAt} 届满`);
+    else if (d.kind === 'handling')
+      await c.alert('handling_warning', `${number} ${unitName}调处期限将于 ${d.dueAt} 届满`);
     else if (d.kind === 'judicial_confirmation') {
       c.notify({
         key: `${s.disputeId}:judicial:${s.agreement?.round ?? 1}`,
@@ -101,7 +102,10 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
         key: `${s.disputeId}:reminder:${meeting.round}`,
         disputeId: s.disputeId,
         kind: 'meeting_reminder',
-        recipients: [...meeting.agencies.filter((a) => a.answer !== 'declined').map((a) => a.code), ...meeting.parties.map((i) => s.parties[i]?.name ?? '')],
+        recipients: [
+          ...meeting.agencies.filter((a) => a.answer !== 'declined').map((a) => a.code),
+          ...meeting.parties.map((i) => s.parties[i]?.name ?? ''),
+        ],
         message: `提醒：${number} 联合调解将于 ${meeting.at} 在${meeting.place}召开。`,
       });
       await c.emit('meeting_reminder_sent', SYSTEM, { round: meeting.round });

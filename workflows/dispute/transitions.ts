@@ -9,7 +9,12 @@ import { nowIso, type DisputeCase } from './case';
 import { caseSteps, effects } from './steps';
 
 /** The case goes to another unit, which must accept it within its own accept deadline. */
-export function moveTo(c: DisputeCase, unit: UnitRef, deadline: Deadline, escalation: Omit<Escalation, 'at' | 'to'>): void {
+export function moveTo(
+  c: DisputeCase,
+  unit: UnitRef,
+  deadline: Deadline,
+  escalation: Omit<Escalation, 'at' | 'to'>,
+): void {
   const s = c.state;
   s.escalations.push({ at: nowIso(), to: unit.code, ...escalation, fromName: s.unit?.name, toName: unit.name });
   s.unit = unit;
@@ -24,12 +29,24 @@ export function moveTo(c: DisputeCase, unit: UnitRef, deadline: Deadline, escala
 }
 
 /** Hands the case to the parent unit, whose own accept clock starts; false at the top of the tree. */
-export async function escalate(c: DisputeCase, actor: Actor, reason: string, automatic: boolean, kind: Escalation['kind']): Promise<boolean> {
+export async function escalate(
+  c: DisputeCase,
+  actor: Actor,
+  reason: string,
+  automatic: boolean,
+  kind: Escalation['kind'],
+): Promise<boolean> {
   const s = c.state;
   const from = s.unit;
   if (!from) return false;
   const next = await c.exclusively(() =>
-    caseSteps.escalateCase({ disputeId: s.disputeId, unitCode: from.code, category: s.category, priority: s.priority, from: nowIso() }),
+    caseSteps.escalateCase({
+      disputeId: s.disputeId,
+      unitCode: from.code,
+      category: s.category,
+      priority: s.priority,
+      from: nowIso(),
+    }),
   );
   if (!next) return false;
   moveTo(c, next.unit, next.deadline, { from: from.code, reason, automatic, kind });
@@ -50,7 +67,9 @@ export function closeCase(c: DisputeCase, outcome: NonNullable<DisputeView['outc
 
 export async function draftAgreement(c: DisputeCase, actor: Actor, p: ResolvePayload): Promise<void> {
   const s = c.state;
-  const signatures = await c.exclusively(() => caseSteps.computeDeadline({ kind: 'signatures', ...c.slaKey(), from: nowIso() }));
+  const signatures = await c.exclusively(() =>
+    caseSteps.computeDeadline({ kind: 'signatures', ...c.slaKey(), from: nowIso() }),
+  );
   const agreement: Agreement = {
     facts: p.facts,
     matters: p.matters,
@@ -81,16 +100,24 @@ export async function becomeEffectiveIfComplete(c: DisputeCase, actor: Actor): P
   agreement.number = sealed.number;
   agreement.sha256 = sealed.sha256;
   agreement.effectiveAt = effectiveAt;
-  const after = await c.exclusively(() => caseSteps.afterEffective({ ...c.slaKey(), effectiveAt, terms: agreement.terms }));
+  const after = await c.exclusively(() =>
+    caseSteps.afterEffective({ ...c.slaKey(), effectiveAt, terms: agreement.terms }),
+  );
   c.clearDeadlines('handling', 'signatures');
   c.setDeadline(after.followUp);
   c.setDeadline(after.judicial);
   s.followUp = { dueAt: after.followUp.dueAt };
   c.enterStage('follow_up');
-  await c.emit('agreement_effective', actor, { number: agreement.number, sha256: agreement.sha256, followUpAt: after.followUp.dueAt });
+  await c.emit('agreement_effective', actor, {
+    number: agreement.number,
+    sha256: agreement.sha256,
+    followUpAt: after.followUp.dueAt,
+  });
 }
 
 export async function startHandlingClock(c: DisputeCase): Promise<void> {
-  const handling = await c.exclusively(() => caseSteps.computeDeadline({ kind: 'handling', ...c.slaKey(), from: nowIso() }));
+  const handling = await c.exclusively(() =>
+    caseSteps.computeDeadline({ kind: 'handling', ...c.slaKey(), from: nowIso() }),
+  );
   c.setDeadline(handling);
 }
