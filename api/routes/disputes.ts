@@ -210,7 +210,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['actions'],
           summary: `Action: ${action}`,
-          description: `${payloadSchema.description ?? ''} Answers 409 (naming the stage and the allowed actions) when the case does not allow it now, 403 when the caller's role or area does not.`,
+          description: `${payloadSchema.description ?? ''} Each action ("signal" in the URL, as the users call them) is a Temporal Update of the case's workflow: applied once, answered when applied. Answers 409 (naming the stage and the allowed actions) when the case does not allow it now, 403 when the caller's role or area does not.`,
           params: IdParams,
           headers: IdempotencyHeaders,
           body: payloadSchema,
