@@ -50,17 +50,26 @@ export async function arrangementsAsOf(em: EntityManager, asOf?: number): Promis
  * anything changed (any process may have entered a year), the whole set only when it did.
  */
 export class HolidayStore {
-  private cached?: { revision: number; arrangements: Arrangement[] };
+  private cached?: { revision: number; arrangements: Arrangement[]; tables: Map<string, HolidayTable> };
 
-  async current(em: EntityManager): Promise<Arrangement[]> {
+  private async load(em: EntityManager) {
     const revision = await latestRevision(em);
-    if (this.cached?.revision !== revision) this.cached = { revision, arrangements: await arrangementsAsOf(em) };
-    return this.cached.arrangements;
+    if (this.cached?.revision !== revision)
+      this.cached = { revision, arrangements: await arrangementsAsOf(em), tables: new Map() };
+    return this.cached;
   }
 
-  /** The table that applies to a unit (its path) now. */
+  async current(em: EntityManager): Promise<Arrangement[]> {
+    return (await this.load(em)).arrangements;
+  }
+
+  /** The table that applies to a unit (its path) now; built once per revision and unit. */
   async tableFor(em: EntityManager, unitPath?: string | null): Promise<HolidayTable> {
-    return buildHolidayTable(await this.current(em), unitPath);
+    const { arrangements, tables } = await this.load(em);
+    const key = unitPath ?? '';
+    let table = tables.get(key);
+    if (!table) tables.set(key, (table = buildHolidayTable(arrangements, unitPath)));
+    return table;
   }
 
   /**
