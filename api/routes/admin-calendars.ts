@@ -12,7 +12,7 @@ import {
   unitPathOf,
 } from '../../db/holidays';
 import type { OfficePeriod } from '../../domain/calendar';
-import { MAX_DAYS_PER_YEAR, SEED_YEARS, changedDates, checkArrangement } from '../../domain/holidays';
+import { MAX_DAYS_PER_YEAR, SEED_YEARS, changedDates, checkArrangement, dayNumberOf } from '../../domain/holidays';
 import { holidayReplanWorkflowId } from '../../workflows/holiday-replan.workflow';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
@@ -117,6 +117,21 @@ const StatusRow = Type.Object({
   note: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** The notice's date must be a real day (PostgreSQL refuses 0000-00-00 and year 0). */
+function sourceDateProblems(date: string | undefined): Array<{ field: string; message: string }> {
+  if (date === undefined) return [];
+  const day = dayNumberOf(date);
+  const year = Number(date.slice(0, 4));
+  return Number.isNaN(day) || year < 1949 || year > 2200
+    ? [
+        {
+          field: '/source/date',
+          message: `通知日期“${date}”不是有效日期 / the notice's date ${date} is not a calendar date`,
+        },
+      ]
+    : [];
+}
+
 /** With the `u` flag a surrogate pair is one code point: this matches only an unpaired half. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -161,6 +176,16 @@ const calendars: FastifyPluginAsyncTypebox<{ officeHours?: OfficePeriod[] }> = a
         field: `/${p.at.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`,
         message: p.message,
       })),
+      ...sourceDateProblems(body.source.date),
+      ...(body.region === undefined && !body.days.some((d) => d.kind === 'off')
+        ? [
+            {
+              field: '/days',
+              message:
+                '全国安排至少应列出放假日（如元旦）/ a national arrangement lists at least its days off (New Year’s Day, …)',
+            },
+          ]
+        : []),
     ];
     if (problems.length)
       throw new AppError('validation_failed', problems.map((p) => p.message).join('; '), { errors: problems });
