@@ -148,3 +148,17 @@ it('documents what the API sends: problem+json errors, HTML documents, alert eve
     expect.arrayContaining(['200', '400', '403', '404']),
   );
 });
+
+it('refuses a holiday arrangement whose notice date is no calendar day, instead of failing (500)', async () => {
+  const admin = await api.as('admin');
+  // Found: PUT /api/v1/admin/calendars/2024 {"days": [], "source": {"date": "0000-00-00", …}} → 500 (PostgreSQL's date).
+  for (const date of ['0000-00-00', '2026-02-30', '0099-01-01']) {
+    const body = { region: 'yufuci-taoli', days: [], source: { title: '测试通知', date } };
+    expect([
+      date,
+      problem(
+        await sys.app.inject({ method: 'PUT', url: '/api/v1/admin/calendars/2024', headers: admin, payload: body }),
+      ),
+    ]).toEqual([date, { status: 400, type: 'application/problem+json', code: 'validation_failed' }]);
+  }
+});
