@@ -6,6 +6,7 @@
  * (/api/v1/admin/calendars); a refusal shows the API's reasons and keeps what was typed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { arrangementHistory, arrangementStatus } from '../db/holidays';
 import { changedDates, type HolidayDay } from '../domain/holidays';
 import { AppError } from '../api/errors';
 import {
@@ -28,37 +29,15 @@ const s = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0
 const YEAR = /^\d{4}$/;
 const CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-interface StatusRow {
-  region: string | null;
-  regionName: string | null;
-  year: number;
-  revision: number;
-  revisions: number;
-  daysOff: number;
-  makeUpDays: number;
-  sourceTitle: string;
-  sourceDate: string | null;
-  sourceUrl: string | null;
-  enteredBy: string;
-  enteredAt: string;
-  note: string | null;
-}
+/** The API answers with what db/holidays.ts reads: one row per (region, year), and one per revision. */
+type StatusRow = Awaited<ReturnType<typeof arrangementStatus>>[number];
 interface Listing {
   seed: { first: number; last: number };
   missing: number[];
   revision: number;
   items: StatusRow[];
 }
-interface Revision {
-  revision: number;
-  days: HolidayDay[];
-  sourceTitle: string;
-  sourceDate: string | null;
-  sourceUrl: string | null;
-  enteredBy: string;
-  enteredAt: string;
-  note: string | null;
-}
+type Revision = Awaited<ReturnType<typeof arrangementHistory>>[number];
 interface Move {
   kind: string;
   dueAt: string;

@@ -11,28 +11,18 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import type { RaiseAlertRequest } from '../../activities/alerts';
 import type { Actor, Deadline, DeadlineKind, DisputeEvent, StartDisputeInput, UnitRef } from '../../domain/types';
-import { temporalTestServerPath } from '../../temporal/tools';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
   ACTION_FORBIDDEN,
   ACTION_UPDATES,
-  SEARCH_ATTRIBUTES,
   intakeDoneUpdate,
   stateQuery,
   workflowIdFor,
 } from '../../workflows/dispute.messages';
 import { installQuietRuntime } from '../helpers/runtime';
+import { startTimeSkipping } from '../helpers/time-skipping';
 
 const HOUR = 3600 * 1000;
-const INDEXED_VALUE_TYPE: Record<string, number> = {
-  KEYWORD: 2,
-  BOOL: 5,
-  DATETIME: 6,
-  INT: 3,
-  DOUBLE: 4,
-  TEXT: 1,
-  KEYWORD_LIST: 7,
-};
 
 const STREET: UnitRef = {
   code: 'wangjiaqiao-street',
@@ -144,17 +134,10 @@ const taskQueue = `unit-dispute-${randomUUID()}`;
 beforeAll(async () => {
   installQuietRuntime();
   const [testEnv, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-    }),
+    startTimeSkipping(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
   ]);
   env = testEnv;
-  // The test server knows no custom search attributes until they are registered, as on a cluster.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]!])),
-  });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
   running = worker.run();
 }, 120_000);

@@ -20,23 +20,14 @@ import { initORM } from '../../db/orm';
 import { addWorkingTime, WORKING_DAY_SECONDS } from '../../domain/calendar';
 import { buildHolidayTable, seedArrangements, type HolidayDay } from '../../domain/holidays';
 import type { Deadline } from '../../domain/types';
-import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
-import { SEARCH_ATTRIBUTES, workflowIdFor } from '../../workflows/dispute.messages';
+import { workflowIdFor } from '../../workflows/dispute.messages';
 import { saveHistory } from '../helpers/histories';
 import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
 import { installQuietRuntime } from '../helpers/runtime';
+import { startTimeSkipping } from '../helpers/time-skipping';
 import { eventually, expectStatus } from '../helpers/system';
 
-const INDEXED_VALUE_TYPE: Record<string, number> = {
-  KEYWORD: 2,
-  BOOL: 5,
-  DATETIME: 6,
-  INT: 3,
-  DOUBLE: 4,
-  TEXT: 1,
-  KEYWORD_LIST: 7,
-};
 const fixture = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/holidays-2027.json'), 'utf8')) as {
   year: number;
   source: { title: string };
@@ -61,13 +52,7 @@ const body = { ...fixture, year: YEAR, days };
 
 beforeAll(async () => {
   installQuietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]!])),
-  });
+  env = await startTimeSkipping();
   orm = await initORM(process.env.DATABASE_URL!, { pool: { min: 0, max: 5 } });
   const renderer = createRenderer();
   worker = await Worker.create({

@@ -13,27 +13,11 @@ import { Alert, DisputeEvent, Notification } from '../../db/entities';
 import { initORM } from '../../db/orm';
 import { workingSecondsBetween } from '../../domain/calendar';
 import type { Actor, StartDisputeInput } from '../../domain/types';
-import { temporalTestServerPath } from '../../temporal/tools';
 import { createRenderer } from '../../templates/render';
-import {
-  ACTION_UPDATES,
-  SEARCH_ATTRIBUTES,
-  intakeDoneUpdate,
-  stateQuery,
-  workflowIdFor,
-} from '../../workflows/dispute.messages';
+import { ACTION_UPDATES, intakeDoneUpdate, stateQuery, workflowIdFor } from '../../workflows/dispute.messages';
 import { saveHistory } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/runtime';
-
-const INDEXED_VALUE_TYPE: Record<string, number> = {
-  KEYWORD: 2,
-  BOOL: 5,
-  DATETIME: 6,
-  INT: 3,
-  DOUBLE: 4,
-  TEXT: 1,
-  KEYWORD_LIST: 7,
-};
+import { startTimeSkipping } from '../helpers/time-skipping';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
@@ -44,14 +28,7 @@ const DAY = 24 * 3600 * 1000;
 
 beforeAll(async () => {
   installQuietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-  });
-  // The test server knows no custom search attributes until they are registered, as on a cluster.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]!])),
-  });
+  env = await startTimeSkipping();
   orm = await initORM(process.env.DATABASE_URL!, { pool: { min: 0, max: 5 } });
   worker = await Worker.create({
     connection: env.nativeConnection,

@@ -20,7 +20,7 @@ import {
 } from '../dispute.messages';
 import { SYSTEM, forbidden, invalid, nowIso, type DisputeCase } from './case';
 import { caseSteps } from './steps';
-import { closeCase, escalate, moveTo, startHandlingClock } from './transitions';
+import { closeCase, escalate, moveTo, startHandlingClock, unitWithAcceptDeadline } from './transitions';
 
 export function registerHandlingActions(c: DisputeCase): void {
   const s = c.state;
@@ -45,19 +45,7 @@ export function registerHandlingActions(c: DisputeCase): void {
         return;
       }
       const target = payload.transferTo;
-      const { unit, deadline } = await c.exclusively(async () => {
-        const unit = await caseSteps.resolveUnit(target);
-        return {
-          unit,
-          deadline: await caseSteps.computeDeadline({
-            kind: 'accept',
-            ...c.slaKey(),
-            level: unit.level,
-            unitPath: unit.path,
-            from: nowIso(),
-          }),
-        };
-      });
+      const { unit, deadline } = await unitWithAcceptDeadline(c, target);
       // A ticket goes sideways within the level above (a neighbouring community, say), not across the city.
       const around = from.path?.replace(/[^/]+\/$/, '');
       if (actor.role !== 'admin' && around && !unit.path?.startsWith(around))
@@ -126,19 +114,7 @@ export function registerHandlingActions(c: DisputeCase): void {
         return;
       }
       const from = s.unit!;
-      const { unit, deadline } = await c.exclusively(async () => {
-        const unit = await caseSteps.resolveUnit(target);
-        return {
-          unit,
-          deadline: await caseSteps.computeDeadline({
-            kind: 'accept',
-            ...c.slaKey(),
-            level: unit.level,
-            unitPath: unit.path,
-            from: nowIso(),
-          }),
-        };
-      });
+      const { unit, deadline } = await unitWithAcceptDeadline(c, target);
       if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath)))
         forbidden(`${unit.code} is outside your area`);
       moveTo(c, unit, deadline, { from: from.code, reason: payload.reason, automatic: false, kind: 'reassign' });

@@ -121,3 +121,21 @@ export async function startHandlingClock(c: DisputeCase): Promise<void> {
   );
   c.setDeadline(handling);
 }
+
+/** A unit named by an action (transfer, reassign) and the accept deadline it would have. */
+export async function unitWithAcceptDeadline(
+  c: DisputeCase,
+  code: string,
+): Promise<{ unit: UnitRef; deadline: Deadline }> {
+  return c.exclusively(async () => {
+    const unit = await caseSteps.resolveUnit(code);
+    const deadline = await caseSteps.computeDeadline({
+      kind: 'accept',
+      ...c.slaKey(),
+      level: unit.level,
+      unitPath: unit.path,
+      from: nowIso(),
+    });
+    return { unit, deadline };
+  });
+}
