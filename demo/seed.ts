@@ -10,14 +10,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Level } from '../domain/lifecycle';
-import {
-  API_KEY_PREFIX,
-  hashPassword,
-  newSecret,
-  sha256Hex,
-  verifyPassword,
-  visiblePrefix,
-} from '../security/credentials';
+import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } from '../security/credentials';
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
 import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from '../db/entities';
 import type { StaffRole } from '../db/entities/user.entity';
@@ -157,72 +150,84 @@ function unitPath(code: string, byCode: Map<string, UnitSeed>): string {
 export interface SeedResult {
   /** The demo API key, only when it was created by this run and not given in DEMO_API_KEY. */
   generatedApiKey?: string;
+  /** Why nothing was seeded (production). */
+  skipped?: string;
 }
 
+/** Production never runs the demo: NODE_ENV=production. */
+export const isProduction = (env: NodeJS.ProcessEnv = process.env): boolean => env.NODE_ENV === 'production';
+
+/**
+ * The demo directory, staff, SLA policies, risk keywords and integrator key, for a system to try.
+ * It creates only what is missing and never changes what exists: an account an admin deactivated,
+ * re-passworded or re-roled, a revoked key, a renamed unit stay as they are on every start. The
+ * default SLA policies and risk keywords are written only into empty tables (an admin's deletions
+ * stand). With NODE_ENV=production it does nothing: a production system starts with
+ * `npm run admin:create` and no demo data.
+ */
 export async function seedDemo(
   em: EntityManager,
-  opts: { demoPassword: string; demoApiKey?: string },
+  opts: { demoPassword: string; demoApiKey?: string; env?: NodeJS.ProcessEnv },
 ): Promise<SeedResult> {
+  if (isProduction(opts.env)) return { skipped: 'NODE_ENV=production: no demo data' };
   const byCode = new Map(DEMO_UNITS.map((u) => [u.code, u]));
   for (const u of DEMO_UNITS) {
-    await em.upsert(Unit, {
-      code: u.code,
-      name: u.name,
-      level: u.level,
-      parentCode: u.parent,
-      path: unitPath(u.code, byCode),
-      population: u.population,
-      committeeName: `${u.name}人民调解委员会`,
-      committeeShort: u.committeeShort,
-    });
+    if (await em.findOne(Unit, { code: u.code })) continue;
+    em.persist(
+      em.create(Unit, {
+        code: u.code,
+        name: u.name,
+        level: u.level,
+        parentCode: u.parent,
+        path: unitPath(u.code, byCode),
+        population: u.population,
+        committeeName: `${u.name}人民调解委员会`,
+        committeeShort: u.committeeShort,
+      }),
+    );
   }
-  for (const a of DEMO_AGENCIES) await em.upsert(Agency, a);
+  for (const a of DEMO_AGENCIES) if (!(await em.findOne(Agency, { code: a.code }))) em.persist(em.create(Agency, a));
+  await em.flush();
 
   for (const s of DEMO_STAFF) {
-    const existing = await em.findOne(User, { username: s.username });
-    // Re-hash only when the demo password changed, so a restart does not rewrite every row.
-    const keep = existing && (await verifyPassword(opts.demoPassword, existing.passwordHash));
-    await em.upsert(User, {
-      id: existing?.id ?? `u-${s.username.replace(/[^a-z0-9]+/g, '-')}`,
-      username: s.username,
-      displayName: s.name,
-      role: s.role,
-      unitCode: s.unit,
-      agencyCode: s.agency,
-      passwordHash: keep ? existing.passwordHash : await hashPassword(opts.demoPassword),
-      active: true,
-    });
+    if (await em.findOne(User, { username: s.username })) continue;
+    em.persist(
+      em.create(User, {
+        id: `u-${s.username.replace(/[^a-z0-9]+/g, '-')}`,
+        username: s.username,
+        displayName: s.name,
+        role: s.role,
+        unitCode: s.unit,
+        agencyCode: s.agency,
+        passwordHash: await hashPassword(opts.demoPassword),
+        active: true,
+        createdAt: new Date(),
+      }),
+    );
   }
 
-  for (const p of DEFAULT_SLA) {
-    const found = await em.findOne(SlaPolicy, { category: p.category, priority: p.priority, level: p.level });
-    if (!found) em.persist(em.create(SlaPolicy, { ...p, warningShare: 0.8, autoEscalate: true }));
+  if ((await em.count(SlaPolicy, {})) === 0) {
+    for (const p of DEFAULT_SLA) em.persist(em.create(SlaPolicy, { ...p, warningShare: 0.8, autoEscalate: true }));
   }
-  for (const word of DEFAULT_RISK_KEYWORDS) await em.upsert(RiskKeyword, { word });
+  if ((await em.count(RiskKeyword, {})) === 0) {
+    for (const word of DEFAULT_RISK_KEYWORDS) em.persist(em.create(RiskKeyword, { word }));
+  }
   await em.flush();
 
   const result: SeedResult = {};
-  const demoKey = await em.findOne(ApiKey, { id: 'demo-integrator' });
-  const wanted = opts.demoApiKey;
-  if (wanted) {
-    if (!demoKey || demoKey.keyHash !== sha256Hex(wanted)) {
-      await em.upsert(ApiKey, {
+  if (!(await em.findOne(ApiKey, { id: 'demo-integrator' }))) {
+    const secret = opts.demoApiKey ?? newSecret(API_KEY_PREFIX);
+    em.persist(
+      em.create(ApiKey, {
         id: 'demo-integrator',
         name: '平安常德580 (demo)',
-        prefix: visiblePrefix(wanted),
-        keyHash: sha256Hex(wanted),
-        revokedAt: null as unknown as undefined,
-      });
-    }
-  } else if (!demoKey) {
-    const secret = newSecret(API_KEY_PREFIX);
-    await em.upsert(ApiKey, {
-      id: 'demo-integrator',
-      name: '平安常德580 (demo)',
-      prefix: visiblePrefix(secret),
-      keyHash: sha256Hex(secret),
-    });
-    result.generatedApiKey = secret;
+        prefix: visiblePrefix(secret),
+        keyHash: sha256Hex(secret),
+        createdAt: new Date(),
+      }),
+    );
+    await em.flush();
+    if (!opts.demoApiKey) result.generatedApiKey = secret;
   }
   return result;
 }

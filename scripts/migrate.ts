@@ -14,8 +14,11 @@ async function main(): Promise<void> {
         demoPassword: config.demoPassword,
         demoApiKey: config.demoApiKey,
       });
-      if (seeded.generatedApiKey) console.log(`demo integrator API key (shown once): ${seeded.generatedApiKey}`);
-      console.log('demo directory seeded');
+      if (seeded.skipped) console.log(`demo directory not seeded: ${seeded.skipped}`);
+      else {
+        if (seeded.generatedApiKey) console.log(`demo integrator API key (shown once): ${seeded.generatedApiKey}`);
+        console.log('demo directory seeded (what was missing; nothing existing changed)');
+      }
     }
   } finally {
     await orm.close();

@@ -91,13 +91,15 @@ async function main(): Promise<void> {
       void stop(1);
     });
     // First start: open cases in varied stages and six months of past for the board (DEMO_HISTORY=0 skips).
-    const demoHistory = await demoHistoryAtStart({
-      orm,
-      temporal,
-      renderer,
-      password: config.demoPassword,
-      embedded: db.kind === 'embedded',
-    });
+    const demoHistory = seeded.skipped
+      ? seeded.skipped
+      : await demoHistoryAtStart({
+          orm,
+          temporal,
+          renderer,
+          password: config.demoPassword,
+          embedded: db.kind === 'embedded',
+        });
 
     const chromiumPath = findChromium(config.chromiumPath);
     const app = await buildApp({
@@ -123,11 +125,15 @@ async function main(): Promise<void> {
         `  Temporal     ${process.env.TEMPORAL_ADDRESS ?? 'from TEMPORAL_PROFILE'}`,
         `  PostgreSQL   ${db.kind} (${db.url.replace(/\/\/[^@]*@/, '//***@')})`,
         applied.length ? `  migrations   applied ${applied.join(', ')}` : '  migrations   up to date',
-        seeded.generatedApiKey
-          ? `  demo API key ${seeded.generatedApiKey}  (shown once; set DEMO_API_KEY to choose it)`
-          : `  demo API key ${config.demoApiKey ? 'DEMO_API_KEY' : 'created on first start (printed then); set DEMO_API_KEY to choose it'}`,
-        `  demo staff   mediator@yufuci-community, supervisor@wangjiaqiao-street, admin, … password: ${process.env.DEMO_PASSWORD ? 'DEMO_PASSWORD' : config.demoPassword}`,
-        `  demo history ${demoHistory}`,
+        ...(seeded.skipped
+          ? [`  demo         none (${seeded.skipped}); first administrator: npm run admin:create -- <username>`]
+          : [
+              seeded.generatedApiKey
+                ? `  demo API key ${seeded.generatedApiKey}  (shown once; set DEMO_API_KEY to choose it)`
+                : `  demo API key ${config.demoApiKey ? 'DEMO_API_KEY' : 'created on first start (printed then); set DEMO_API_KEY to choose it'}`,
+              `  demo staff   mediator@yufuci-community, supervisor@wangjiaqiao-street, admin, … password: ${process.env.DEMO_PASSWORD ? 'DEMO_PASSWORD' : config.demoPassword} (created once; never reset)`,
+              `  demo history ${demoHistory}`,
+            ]),
         '',
       ].join('\n'),
     );
