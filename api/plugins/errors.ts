@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { findUnsafeText } from '../../domain/text';
 import { AppError, fromTemporal, fromUnavailable, problemFor } from '../errors';
 
 /**
@@ -86,6 +87,13 @@ export default fp(
         throw new AppError('validation_failed', 'The request is not valid: see errors', {
           errors: [{ field, message: 'must not contain U+0000' }],
         });
+      // Nor an unpaired surrogate (jsonb refuses it: a case whose projection held one froze), another
+      // control character or a bidirectional override (domain/text.ts): a 400 naming the field.
+      const unsafe =
+        findUnsafeText(request.params, 'params') ??
+        findUnsafeText(request.query, 'querystring') ??
+        findUnsafeText(request.body, 'body');
+      if (unsafe) throw new AppError('validation_failed', `${unsafe.field} ${unsafe.message}`, { errors: [unsafe] });
     });
 
     app.setNotFoundHandler((request, reply) =>

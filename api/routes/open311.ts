@@ -18,6 +18,7 @@ import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
 import { casesWhere } from '../disputes-repository';
 import { nextDeadline } from '../../domain/sla';
+import { cutCodePoints } from '../../domain/text';
 
 export const SERVICE_NAMES: Record<Category, { name: string; description: string }> = {
   neighbour: { name: '邻里纠纷', description: 'Disputes between neighbours: water leaks, shared spaces, boundaries' },
@@ -233,7 +234,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           gridCode: form.address_id,
           category: form.service_code as Category,
           priority: 'normal',
-          title: form.description.slice(0, 60),
+          title: cutCodePoints(form.description, 60),
           description: form.description,
           parties,
           channel: 'open311',
