@@ -132,22 +132,6 @@ function sourceDateProblems(date: string | undefined): Array<{ field: string; me
     : [];
 }
 
-/** With the `u` flag a surrogate pair is one code point: this matches only an unpaired half. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** A string PostgreSQL's jsonb and text would refuse (a lone UTF-16 surrogate) is a 400 here, not a stuck write later. */
-function wellFormed(input: ArrangementInput): Array<{ field: string; message: string }> {
-  const texts: Array<[string, string | undefined]> = [
-    ['/source/title', input.source.title],
-    ['/source/url', input.source.url],
-    ['/note', input.note],
-    ...input.days.map((d, i): [string, string | undefined] => [`/days/${i}/name`, d.name]),
-  ];
-  return texts
-    .filter(([, v]) => v !== undefined && LONE_SURROGATE.test(v))
-    .map(([field]) => ({ field, message: '含有无效字符（孤立的代理项）/ contains an unpaired UTF-16 surrogate' }));
-}
-
 /**
  * Admin: holiday arrangements (节假日安排), national and regional, per year: their status, one year's
  * revisions, a preview of the open deadlines a change would move, and entering (or importing) a
@@ -171,7 +155,6 @@ const calendars: FastifyPluginAsyncTypebox<{ officeHours?: OfficePeriod[] }> = a
       );
     }
     const problems = [
-      ...wellFormed(body),
       ...checkArrangement(year, body.days).map((p) => ({
         field: `/${p.at.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`,
         message: p.message,
