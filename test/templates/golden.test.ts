@@ -6,69 +6,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import QRCode from 'qrcode';
-import { canonicalAgreement } from '../../activities/agreements';
-import { sha256Hex } from '../../security/credentials';
-import {
-  agreementModel,
-  certificateModel,
-  followUpModel,
-  intakeModel,
-  judicialModel,
-  recordModel,
-  referralModel,
-  summonsModel,
-  type DocumentContext,
-} from '../../templates/models';
 import type { Lang } from '../../templates/labels';
 import { createRenderer, type DocumentKind } from '../../templates/render';
 import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
+import { renderCaseDocuments } from '../helpers/render-documents';
 
 const GOLDEN = path.join(__dirname, '../golden');
 const renderer = createRenderer();
-const MODELS = {
-  intake: intakeModel,
-  summons: summonsModel,
-  record: recordModel,
-  'follow-up': followUpModel,
-  referral: referralModel,
-  'judicial-confirmation': judicialModel,
-  certificate: certificateModel,
-};
-
-async function renderAll(
-  view: typeof WANGJIAQIAO,
-  lang: Lang = 'zh-CN',
-): Promise<Partial<Record<DocumentKind, string>>> {
-  const out: Partial<Record<DocumentKind, string>> = {};
-  const a = view.agreement;
-  const ctx: DocumentContext = { masked: false, lang };
-  if (a?.number && a.effectiveAt) {
-    const original = renderer.render(
-      'agreement',
-      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }),
-    );
-    const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
-    out.agreement =
-      lang === 'zh-CN'
-        ? original
-        : renderer.render(
-            'agreement',
-            agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang),
-            lang,
-          );
-    ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
-    ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
-    ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
-  }
-  for (const [kind, model] of Object.entries(MODELS) as Array<
-    [DocumentKind, (v: typeof view, c: DocumentContext) => object | undefined]
-  >) {
-    const m = model(view, ctx);
-    if (m) out[kind] = renderer.render(kind, m, lang);
-  }
-  return out;
-}
+const renderAll = (view: typeof WANGJIAQIAO, lang: Lang = 'zh-CN') => renderCaseDocuments(renderer, view, lang);
 
 const WANGJIAQIAO_KINDS = [
   'agreement',

@@ -5,24 +5,12 @@
  * witnesses, the follow-up, the failure), rendered as every document kind they reach, in Chinese and
  * English. Everything shows as text. test/api/documents-hostile.test.ts does the same through the API.
  */
-import QRCode from 'qrcode';
-import { canonicalAgreement } from '../../activities/agreements';
 import type { DisputeView } from '../../domain/types';
-import { sha256Hex } from '../../security/credentials';
 import type { Lang } from '../../templates/labels';
-import {
-  agreementModel,
-  certificateModel,
-  followUpModel,
-  intakeModel,
-  judicialModel,
-  recordModel,
-  referralModel,
-  summonsModel,
-  type DocumentContext,
-} from '../../templates/models';
-import { createRenderer, type DocumentKind } from '../../templates/render';
+import { agreementModel } from '../../templates/models';
+import { createRenderer } from '../../templates/render';
 import { TAOLI, WANGJIAQIAO } from '../helpers/golden-cases';
+import { renderCaseDocuments } from '../helpers/render-documents';
 
 const renderer = createRenderer();
 const SCRIPT = '<script>alert(1)</script>';
@@ -76,20 +64,9 @@ function hostile(view: DisputeView): DisputeView {
   return v;
 }
 
-const MODELS = {
-  intake: intakeModel,
-  summons: summonsModel,
-  record: recordModel,
-  'follow-up': followUpModel,
-  referral: referralModel,
-  'judicial-confirmation': judicialModel,
-  certificate: certificateModel,
-};
-
 /** Every document the case reaches; the agreement also as drafted and as signed by the parties only. */
 async function renderAll(view: DisputeView, lang: Lang): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const ctx: DocumentContext = { masked: false, lang };
   const a = view.agreement;
   if (a?.number && a.effectiveAt) {
     const draft = {
@@ -108,29 +85,10 @@ async function renderAll(view: DisputeView, lang: Lang): Promise<Record<string, 
       },
     } as DisputeView;
     out['agreement signed'] = renderer.render('agreement', agreementModel(signed, undefined, lang), lang);
-    const original = renderer.render(
-      'agreement',
-      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }),
-    );
-    const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
-    out['agreement effective'] =
-      lang === 'zh-CN'
-        ? original
-        : renderer.render(
-            'agreement',
-            agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang),
-            lang,
-          );
-    ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
-    ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
-    ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
   }
-  for (const [kind, model] of Object.entries(MODELS) as Array<
-    [DocumentKind, (v: DisputeView, c: DocumentContext) => object | undefined]
-  >) {
-    const m = model(view, ctx);
-    if (m) out[kind] = renderer.render(kind, m, lang);
-  }
+  const { agreement, ...others } = await renderCaseDocuments(renderer, view, lang);
+  if (agreement) out['agreement effective'] = agreement;
+  Object.assign(out, others);
   return out;
 }
 
