@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AgreementRecord, Unit } from '../db/entities';
 import { allocateNumber } from '../db/numbering';
+import { verificationKey } from '../db/verification-key';
 import { chinaYear } from '../domain/numbering';
 import { canonicalJson } from '../domain/canonical';
 import type { DisputeView } from '../domain/types';
 import { sha256Hex } from '../security/credentials';
+import { verificationCode } from '../security/verification-code';
 import { agreementModel } from '../templates/models';
 import type { DocumentRenderer } from '../templates/render';
 import { unknownUnit } from './errors';
@@ -36,7 +38,9 @@ export async function sealAgreement(
     year: chinaYear(new Date(effectiveAt)),
   });
   const signatures = view.agreement?.signatures ?? [];
-  const html = renderer.render('agreement', agreementModel(view, { number, effectiveAt }));
+  // Its verification code (核验码) is printed under the number: part of what the seal covers.
+  const code = verificationCode(await verificationKey(em), number);
+  const html = renderer.render('agreement', agreementModel(view, { number, effectiveAt, code }));
   const sha256 = sha256Hex(canonicalAgreement(number, html, signatures));
   await em.execute(
     `insert into agreements (number, dispute_id, round, html, signatures, sha256, effective_at) values (?, ?, ?, ?, ?, ?, ?)

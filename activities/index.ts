@@ -15,6 +15,7 @@ import { HolidayStore } from '../db/holidays';
 import { casesToReplan, replanCase } from './holidays';
 import type { DeadlineKind } from '../domain/types';
 import { deliverWebhook, markDeliveryFailed } from './webhooks';
+import { clearStuck, markStuck, type StuckReport } from './stuck';
 import type { Deadline, Term } from '../domain/types';
 
 export interface WebhookSettings {
@@ -68,6 +69,8 @@ export function createActivities({
     intakeDispute: (input: StartDisputeInput & { from: string }) => intakeDispute(em(), cal, input),
     escalateCase: (req: EscalateRequest) => escalateCase(em(), cal, req),
     resolveUnit: (code: string) => resolveUnit(em(), code),
+    markStuck: (report: StuckReport) => markStuck(em(), report),
+    clearStuck: (disputeId: string) => clearStuck(em(), disputeId),
     resolveAgencies: (codes: string[]) => resolveAgencies(em(), codes),
     computeDeadline: (
       req: SlaKey & {

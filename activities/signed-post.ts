@@ -3,52 +3,27 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { refusedAddress } from '../security/addresses';
 
 /** `sha256=<hex>` HMAC-SHA256 over `<timestamp>.<body>`: what receivers check (see README). */
 export function signature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-// Loopback, private, shared, link-local (cloud metadata), multicast and reserved ranges, and the
-// IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4), which could smuggle one of them.
-// Two lists: Node's BlockList matches an IPv4 address against IPv6 rules through its mapped form
-// (::ffff:a.b.c.d), so one list holding ::ffff:0:0/96 would refuse every IPv4 address.
-const BLOCKED = new net.BlockList();
-const BLOCKED6 = new net.BlockList();
-for (const [net4, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  BLOCKED.addSubnet(net4, bits, 'ipv4');
-}
-for (const [net6, bits] of [
-  ['::', 127], // :: and ::1
-  ['::ffff:0:0', 96],
-  ['64:ff9b::', 96],
-  ['2002::', 16],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED6.addSubnet(net6, bits, 'ipv6');
-}
-
+/**
+ * Whether `address` (an IP literal) is one the system must not connect to: anything but public
+ * unicast, judged by security/addresses.ts (ipaddr.js's range tables, with the IPv4 address that an
+ * IPv6 form carries unwrapped), not by a list of patterns.
+ */
 export function isBlockedAddress(address: string): boolean {
-  if (net.isIPv4(address)) return BLOCKED.check(address, 'ipv4');
-  // An IPv6 address: its own ranges, and the IPv4 ranges (which Node also matches in mapped form).
-  if (net.isIPv6(address)) return BLOCKED6.check(address, 'ipv6') || BLOCKED.check(address, 'ipv6');
-  return true;
+  return refusedAddress(address) !== undefined;
 }
 
-/** A DNS lookup for the connection itself that refuses blocked addresses (no DNS-rebinding window). */
+/**
+ * The DNS lookup of the connection itself: it hands the socket only the addresses that pass the check,
+ * so the address actually dialled is the one checked (a name that answers a public address when the
+ * target is registered and a private one when it is called — DNS rebinding — gets nowhere).
+ */
 function guardedLookup(allowPrivate: boolean): net.LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
@@ -79,12 +54,14 @@ export function signedPost(
   const target = new URL(url);
   const timestamp = Math.floor(Date.now() / 1000).toString();
   const allowPrivate = opts.allowPrivate ?? true;
-  if (
-    !allowPrivate &&
-    net.isIP(target.hostname.replace(/^\[|\]$/g, '')) &&
-    isBlockedAddress(target.hostname.replace(/^\[|\]$/g, ''))
-  ) {
-    return Promise.reject(new Error(`${target.hostname} is a refused address`));
+  // An IP literal is dialled without a lookup: it is checked here instead.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && net.isIP(literal) && isBlockedAddress(literal)) {
+    return Promise.reject(
+      Object.assign(new Error(`${target.hostname} is a refused address (${refusedAddress(literal)})`), {
+        code: 'EREFUSED',
+      }),
+    );
   }
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -135,6 +112,7 @@ export async function refusedTarget(url: string, allowPrivate: boolean): Promise
     ? [host]
     : (await dns.promises.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return `${host} does not resolve`;
-  if (addresses.some(isBlockedAddress)) return `${host} resolves to a private or loopback address`;
+  const refused = addresses.map(refusedAddress).find((why) => why !== undefined);
+  if (refused) return `${host} resolves to a private or loopback address (${refused})`;
   return undefined;
 }

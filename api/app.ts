@@ -19,10 +19,11 @@ import alertStreamPlugin from './plugins/alert-stream';
 import { loggerOptions } from './logging';
 import { registerPages } from './pages';
 import authPlugin, { requireAdmin } from './plugins/auth';
+import edgePlugin, { DOCS_CSP, requestIdOf, trustProxyOption } from './plugins/edge';
 import errorsPlugin, { frameworkErrors } from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
 import metricsPlugin from './plugins/metrics';
-import rateLimitPlugin, { type RateLimits } from './plugins/rate-limit';
+import rateLimitPlugin, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/rate-limit';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
 import adminRoutes from './routes/admin';
@@ -30,6 +31,7 @@ import agreementRoutes from './routes/agreements';
 import adminAccessRoutes from './routes/admin-access';
 import adminDirectoryRoutes from './routes/admin-directory';
 import adminCalendarRoutes from './routes/admin-calendars';
+import adminStuckRoutes from './routes/admin-stuck';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -41,6 +43,7 @@ import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
 import safetyIndexRoutes from './routes/safety-index';
 import webhookRoutes from './routes/webhooks';
+import codecRoutes from './routes/codec';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
 
@@ -53,13 +56,29 @@ declare module 'fastify' {
 export interface AppDeps {
   config: Pick<AppConfig, 'tokenTtlSeconds' | 'logLevel'> & {
     rateLimits?: Partial<RateLimits>;
+    /** Prefix of the rate-limit counters in PostgreSQL: the API processes of one installation share it (default `fq`). */
+    rateLimitNamespace?: string;
+    /** SESSION_IDLE_SECONDS: a staff session unused this long ends (default 1800). */
+    sessionIdleSeconds?: number;
+    /** LOGIN_LOCKOUT_*: lockout after wrong passwords (default 5 in a row: 60 s, doubling up to 3600 s). */
+    loginLockout?: AppConfig['loginLockout'];
+    /** ALERT_STREAMS_PER_SESSION (default 3). */
+    streamsPerSession?: number;
+    /** How often (ms) open alert streams re-check their sessions (default 5000). */
+    sessionCheckMs?: number;
     metricsToken?: string;
+    /** The listener's address (HOST): /metrics answers without a token only when it is loopback. */
+    host?: string;
+    /** TRUST_PROXY, as Fastify's trustProxy: which proxies' X-Forwarded-* to believe (default: none). */
+    trustProxy?: AppConfig['trustProxy'];
     /** Base URL printed in documents (verification links). */
     publicUrl?: string;
     webhooks?: { allowPrivate: boolean };
     stageSearchAttributes?: boolean;
     /** Office hours of the `cn-workdays` calendar, as the worker has them (for previews of re-planning). */
     officeHours?: OfficePeriod[];
+    /** Origins (the Temporal UI's) whose pages may call /codec with credentials (CODEC_CORS_ORIGINS). */
+    codecCorsOrigins?: string[];
   };
   orm: MikroORM;
   temporal: Client;
@@ -75,7 +94,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
-    genReqId: () => crypto.randomUUID(),
+    // The caller's X-Request-Id when well-formed, else a UUID (plugins/edge.ts).
+    genReqId: requestIdOf,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     // One log line per request, when it is answered (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors,
@@ -90,6 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addSchema(ProblemSchema);
   app.addSchema(DisputeSchema);
+
+  // First, so that every answer has them, refusals of later plugins included: request id, security headers, no-store.
+  const publicUrl = deps.config.publicUrl ?? 'http://127.0.0.1:3000';
+  await app.register(edgePlugin, { publicUrl });
 
   await app.register(swagger, {
     openapi: {
@@ -113,20 +138,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   await app.register(errorsPlugin);
-  await app.register(rateLimitPlugin, { limits: deps.config.rateLimits });
+  await app.register(rateLimitPlugin, {
+    orm: deps.orm,
+    limits: deps.config.rateLimits,
+    namespace: deps.config.rateLimitNamespace,
+  });
   await app.register(ormPlugin, { orm: deps.orm });
   await app.register(temporalPlugin, {
     client: deps.temporal,
     taskQueue: deps.taskQueue,
     stageSearchAttributes: deps.config.stageSearchAttributes,
   });
-  await app.register(authPlugin);
-  await app.register(alertStreamPlugin);
-  await app.register(housekeepingPlugin);
-  await app.register(metricsPlugin, { token: deps.config.metricsToken });
+  const sessionIdleSeconds = deps.config.sessionIdleSeconds;
+  await app.register(authPlugin, { sessionIdleSeconds });
+  await app.register(alertStreamPlugin, {
+    sessionIdleSeconds,
+    streamsPerSession: deps.config.streamsPerSession,
+    sessionCheckMs: deps.config.sessionCheckMs,
+  });
+  await app.register(housekeepingPlugin, { sessionIdleSeconds });
+  await app.register(metricsPlugin, { token: deps.config.metricsToken, host: deps.config.host });
 
   // The request's line: method, URL and IP (masked by the logger's serializer), status and time taken.
   app.addHook('onResponse', async (request, reply) => {
@@ -148,14 +182,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes, { tokenTtlSeconds: deps.config.tokenTtlSeconds });
+      await v1.register(authRoutes, {
+        tokenTtlSeconds: deps.config.tokenTtlSeconds,
+        lockout: deps.config.loginLockout,
+      });
       await v1.register(disputesRoutes);
       await v1.register(documentsRoutes, {
         renderer: deps.renderer,
-        publicUrl: deps.config.publicUrl ?? 'http://127.0.0.1:3000',
+        publicUrl,
         pdf: deps.pdf,
       });
-      await v1.register(agreementRoutes);
+      // Guessing verification codes is limited like guessing passwords.
+      await v1.register(agreementRoutes, {
+        perMinute: deps.config.rateLimits?.loginPerIp ?? DEFAULT_RATE_LIMITS.loginPerIp,
+      });
       await v1.register(safetyIndexRoutes, { taskQueue: deps.taskQueue ?? TASK_QUEUE });
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
@@ -166,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await admin.register(adminAccessRoutes);
           await admin.register(adminDirectoryRoutes);
           await admin.register(adminCalendarRoutes, { officeHours: deps.config.officeHours });
+          await admin.register(adminStuckRoutes);
         },
         { prefix: '/admin' },
       );
@@ -174,6 +215,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  // Temporal's codec server for the Temporal UI and CLI: administrators read histories in clear.
+  await app.register(codecRoutes, { corsOrigins: deps.config.codecCorsOrigins ?? [] });
   // Server-rendered pages, each plugin with its own templates: the public board (views/), the console (console/views/).
   await app.register(async (board) => {
     await registerPages(board, path.join(PROJECT_ROOT, 'views'));

@@ -66,16 +66,27 @@ export interface CaseHead {
   id: string;
   unitCode?: string;
   unitPath?: string;
+  /** Who reported it (an API key's or a staff member's id). */
+  createdById: string;
 }
 
 /** The head of case `id` if the caller may see it; undefined otherwise (whether or not it exists). */
 export async function visibleCaseHead(em: EntityManager, p: Principal, id: string): Promise<CaseHead | undefined> {
   const scope = scopeCondition(p);
-  const [row] = await em.execute<{ id: string; unit_code: string | null; unit_path: string | null }[]>(
-    `select id, unit_code, unit_path from disputes where id = ? and ${scope.sql}`,
-    [id, ...scope.params],
-  );
-  return row ? { id: row.id, unitCode: row.unit_code ?? undefined, unitPath: row.unit_path ?? undefined } : undefined;
+  const [row] = await em.execute<
+    { id: string; unit_code: string | null; unit_path: string | null; created_by_id: string }[]
+  >(`select id, unit_code, unit_path, created_by_id from disputes where id = ? and ${scope.sql}`, [
+    id,
+    ...scope.params,
+  ]);
+  return row
+    ? {
+        id: row.id,
+        unitCode: row.unit_code ?? undefined,
+        unitPath: row.unit_path ?? undefined,
+        createdById: row.created_by_id,
+      }
+    : undefined;
 }
 
 /** Like findVisibleCase, without reading the case's document. */
@@ -106,13 +117,31 @@ export interface CaseFilters {
   before?: { at: string; id: string };
 }
 
+/** The cursor of the page after the row created at `at` with id `id` (opaque to clients). */
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+/**
+ * A cursor this API issued, else undefined. Its instant must be one `encodeCursor` writes (a UTC ISO
+ * instant from 1970 on): `Date.parse` takes forms PostgreSQL refuses (`2026`, year 0), which made a
+ * hand-made cursor a 500.
+ */
+export function decodeCursor(cursor: string): { at: string; id: string } | undefined {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (rest.length || !at || !id || !/^[A-Za-z0-9-]{1,64}$/.test(id)) return undefined;
+  if (!/^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) return undefined;
+  const time = Date.parse(at);
+  return Number.isFinite(time) && new Date(time).toISOString() === at ? { at, id } : undefined;
+}
+
 /** A page of the cases the caller may see, newest first; one more row than `limit` says there is a next page. */
 export async function listCases(
   em: EntityManager,
   p: Principal,
   f: CaseFilters,
   limit: number,
-): Promise<Array<{ id: string; created_at: Date; state: DisputeView }>> {
+): Promise<Array<{ id: string; created_at: Date; state: DisputeView; createdById: string; unitPath: string | null }>> {
   const scope = scopeCondition(p);
   const where = [scope.sql];
   const params: unknown[] = [...scope.params];
@@ -126,10 +155,20 @@ export async function listCases(
   if (f.open !== undefined) add(f.open ? "stage <> 'closed'" : "stage = 'closed'");
   if (f.overdue !== undefined) add('overdue = ?', f.overdue);
   // LIKE wildcards in the query are matched literally.
-  if (f.q) add(`search_text ilike ? escape '\\'`, `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  // An integrator sees the parties' names only in the cases it reported: in the others (an area
+  // grant's) a search by name would tell what the masked answer hides; there it matches the number.
+  if (like && p.kind === 'integrator')
+    add(
+      `((created_by_id = ? and search_text ilike ? escape '\\') or case_number ilike ? escape '\\')`,
+      p.id,
+      like,
+      like,
+    );
+  else if (like) add(`search_text ilike ? escape '\\'`, like);
   if (f.before) add('(created_at, id) < (?, ?)', f.before.at, f.before.id);
   return em.execute(
-    `select id, created_at, state from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
+    `select id, created_at, state, created_by_id as "createdById", unit_path as "unitPath" from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
     [...params, limit + 1],
   );
 }
@@ -141,10 +180,10 @@ export async function casesWhere(
   where: string[],
   params: unknown[],
   limit: number,
-): Promise<Array<{ state: DisputeView; updated_at: Date }>> {
+): Promise<Array<{ state: DisputeView; updated_at: Date; createdById: string; unitPath: string | null }>> {
   const scope = scopeCondition(p);
   return em.execute(
-    `select state, updated_at from disputes where ${[scope.sql, ...where].join(' and ')} order by created_at desc limit ?`,
+    `select state, updated_at, created_by_id as "createdById", unit_path as "unitPath" from disputes where ${[scope.sql, ...where].join(' and ')} order by created_at desc limit ?`,
     [...scope.params, ...params, limit],
   );
 }
@@ -154,11 +193,15 @@ export async function caseEvents(em: EntityManager, id: string): Promise<Dispute
   return em.find(DisputeEvent, { disputeId: id }, { orderBy: { seq: 'asc' } });
 }
 
-/** The case as projected, if the read model has reached event `seq`. */
-export async function caseAtLeast(em: EntityManager, id: string, seq: number): Promise<DisputeView | undefined> {
-  const [row] = await em.execute<{ seq: number; state: DisputeView }[]>(
-    'select seq, state from disputes where id = ?',
+/** The case as projected (with who reported it and where it is), if the read model has reached event `seq`. */
+export async function caseAtLeast(
+  em: EntityManager,
+  id: string,
+  seq: number,
+): Promise<{ state: DisputeView; createdById: string; unitPath: string | null } | undefined> {
+  const [row] = await em.execute<{ seq: number; state: DisputeView; createdById: string; unitPath: string | null }[]>(
+    'select seq, state, created_by_id as "createdById", unit_path as "unitPath" from disputes where id = ?',
     [id],
   );
-  return row && row.seq >= seq ? row.state : undefined;
+  return row && row.seq >= seq ? { state: row.state, createdById: row.createdById, unitPath: row.unitPath } : undefined;
 }

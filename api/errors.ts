@@ -146,7 +146,9 @@ export function fromUnavailable(err: unknown): AppError | undefined {
     if (database || temporal) {
       const unavailable = new AppError(
         'unavailable',
-        `${database ? 'the database' : 'the workflow service'} is unavailable; try again shortly`,
+        database
+          ? '数据库暂时不可用，请稍后重试 / the database is unavailable; try again shortly'
+          : '工作流服务暂时不可用，请稍后重试 / the workflow service is unavailable; try again shortly',
       );
       unavailable.transient = true;
       return unavailable;

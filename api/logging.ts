@@ -1,5 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
-import { maskText, maskValue } from '../security/pii';
+import { databaseErrorForLog } from '../db/errors';
+import { maskingLogOptions } from '../security/log-masking';
+import { maskText } from '../security/pii';
 
 /**
  * pino options for the API: credentials redacted, and phone numbers, ID numbers and parties' names
@@ -7,6 +9,8 @@ import { maskText, maskValue } from '../security/pii';
  * a case add its id (see app.ts).
  */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  // The worker's logs are masked the same way (worker/logger.ts); errors from the database log no SQL.
+  const masking = maskingLogOptions(databaseErrorForLog);
   return {
     level,
     redact: {
@@ -14,6 +18,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       censor: '[redacted]',
     },
     serializers: {
+      ...masking.serializers,
       // Open311 clients may send their key as `api_key` in the query: never log it.
       req: (req: { method?: string; url?: string; ip?: string }) => ({
         method: req.method,
@@ -21,14 +26,7 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
         ip: req.ip,
       }),
     },
-    formatters: { log: (obj: Record<string, unknown>) => maskValue(obj) as Record<string, unknown> },
-    hooks: {
-      logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === 'string' ? maskText(a) : a)),
-        );
-      },
-    },
+    formatters: masking.formatters,
+    hooks: masking.hooks,
   };
 }

@@ -9,6 +9,7 @@ import { idempotently, replayed } from './idempotency';
 import { actorOf, type Principal } from './plugins/auth';
 import { mayCreateAt } from './disputes-repository';
 import { caseAfter } from './case-answer';
+import { caseAnswer } from './case-access';
 import { caseResponse } from './views';
 
 /** The 202 answer to `Prefer: respond-async`: the case is accepted and being registered. */
@@ -33,7 +34,7 @@ export async function withinDeadline<T>(app: FastifyInstance, fn: () => Promise<
     if (isGrpcDeadlineError(err)) {
       throw new AppError(
         'unavailable',
-        `the case did not answer within ${ANSWER_WITHIN_MS / 1000} s; it may still apply the request: retry with the same Idempotency-Key`,
+        `案件未在 ${ANSWER_WITHIN_MS / 1000} 秒内答复，请求仍可能被执行：请用同一 Idempotency-Key 重试 / the case did not answer within ${ANSWER_WITHIN_MS / 1000} s; it may still apply the request: retry with the same Idempotency-Key`,
       );
     }
     throw err;
@@ -93,6 +94,8 @@ export async function reportCase(
       workflowId: workflowIdFor(disputeId),
       taskQueue: app.taskQueue,
       args: [input] as [StartDisputeInput],
+      // Fail-over: a task lost with a killed worker is retried after 3 s, not 10 (2 s cut replays on a busy worker).
+      workflowTaskTimeout: '3 seconds' as const,
       // A retry of the same request reaches the same running workflow instead of a second one.
       workflowIdConflictPolicy: 'USE_EXISTING' as const,
       workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
@@ -107,8 +110,7 @@ export async function reportCase(
         startWorkflowOperation: new WithStartWorkflowOperation<typeof disputeWorkflow>('disputeWorkflow', options),
       }),
     );
-    const view = await caseAfter(app, answer);
-    return { status: 201, body: caseResponse(view) };
+    return { status: 201, body: caseAnswer(principal, await caseAfter(app, answer)) };
   };
   const key = opts.idempotencyKey;
   const disputeId = randomUUID();

@@ -1,6 +1,7 @@
 /** `npm run api`: the HTTP listener, configured by the environment only (TEMPORAL_*, DATABASE_URL, PORT). */
 import { loadConfig, type AppConfig } from '../config/env';
 import { initORM } from '../db/orm';
+import { configuredDataConverter } from '../temporal/codec';
 import { connectClient } from '../temporal/connection';
 import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
@@ -8,7 +9,8 @@ import { buildApp } from './app';
 
 export async function startApi(config: AppConfig, databaseUrl: string) {
   const orm = await initORM(databaseUrl);
-  const temporal = await connectClient();
+  // Payloads are encrypted as the worker encrypts them; /codec decodes them for the Temporal UI and CLI.
+  const temporal = await connectClient(configuredDataConverter(config));
   const chromiumPath = findChromium(config.chromiumPath);
   const app = await buildApp({
     config,

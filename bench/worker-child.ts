@@ -6,7 +6,9 @@
  */
 import { LogNotifier } from '../activities/notifier';
 import { recordEvents } from '../activities/projection';
+import { parsePayloadKeys } from '../config/payload-keys';
 import { initORM } from '../db/orm';
+import { payloadDataConverter } from '../temporal/codec';
 import { createRenderer } from '../templates/render';
 import { createWorker, type WorkerTuning } from '../worker/create-worker';
 import { Client, Connection } from '@temporalio/client';
@@ -38,14 +40,17 @@ async function main(): Promise<void> {
     const clientConnection = await Connection.connect({ address });
     closers.push(() => clientConnection.close());
     const queue = env.BENCH_TASK_QUEUE!;
+    // Encrypted as in production, with the run's key (PAYLOAD_KEYS from bench/lib/system.ts).
+    const dataConverter = payloadDataConverter(parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, [])!);
     const worker = await createWorker({
       connection,
       namespace: 'default',
+      dataConverter,
       orm,
       renderer: createRenderer(),
       // The default notifier writes to the log; here the log line goes nowhere.
       notifier: new LogNotifier(() => undefined),
-      client: new Client({ connection: clientConnection, namespace: 'default' }),
+      client: new Client({ connection: clientConnection, namespace: 'default', dataConverter }),
       taskQueue: queue,
       workflowBundle: { codePath: env.BENCH_DISPUTE_BUNDLE! },
       tuning,

@@ -8,6 +8,7 @@ import { STAFF_ROLES } from '../db/entities/user.entity';
 import { LEVELS } from '../domain/lifecycle';
 import { WEIGHT_KEYS } from '../domain/safety-index';
 import { AppError } from '../api/errors';
+import { fill } from './i18n';
 import {
   beijing,
   callApi,
@@ -64,7 +65,12 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
   'key-add': (f) => ({
     method: 'POST',
     url: '/api/v1/admin/api-keys',
-    body: { name: s(f.name), areaCode: opt(f.areaCode) },
+    body: {
+      name: s(f.name),
+      areaCode: opt(f.areaCode),
+      // Actions come with an area only; read-only unless the admin says otherwise.
+      ...(opt(f.areaCode) ? { areaActions: s(f.areaActions) === 'true' } : {}),
+    },
   }),
   'key-revoke': (f) => ({
     method: 'POST',
@@ -87,6 +93,11 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
     method: 'PATCH',
     url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`,
     body: { active: s(f.active) === 'true' },
+  }),
+  'user-unlock': (f) => ({
+    method: 'POST',
+    url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}/unlock`,
+    body: {},
   }),
   keywords: (f) => ({
     method: 'PUT',
@@ -123,7 +134,9 @@ export default async function adminPages(app: FastifyInstance): Promise<void> {
     const ctx = await signedIn(app, request, reply);
     if (!ctx) return reply;
     const q = request.query as Record<string, string | undefined>;
-    return renderAdmin(app, request, reply, ctx, { saved: q.saved && OPS[q.saved] ? q.saved : undefined });
+    return renderAdmin(app, request, reply, ctx, {
+      saved: q.saved && Object.hasOwn(OPS, q.saved) ? q.saved : undefined,
+    });
   });
 
   app.post('/console/admin/:op', { config: { public: true } }, async (request, reply) => {
@@ -132,7 +145,8 @@ export default async function adminPages(app: FastifyInstance): Promise<void> {
     const form = (request.body ?? {}) as Form;
     checkCsrf(ctx, form);
     const op = (request.params as { op: string }).op;
-    const make = OPS[op];
+    // Own entries only: `__proto__`, `constructor`, `toString` … are no forms (they were a 500).
+    const make = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
     if (!make) throw new AppError('not_found', `no form ${op}`);
     const call = make(form);
     const answer = await callApi<{ key?: string }>(app, request, ctx, call.method, call.url, call.body);
@@ -211,7 +225,9 @@ async function renderAdmin(
       id: k.id,
       name: k.name,
       prefix: k.prefix,
-      area: k.areaCode ? (unitName.get(k.areaCode as string) ?? k.areaCode) : '—',
+      area: k.areaCode
+        ? `${unitName.get(k.areaCode as string) ?? k.areaCode}（${k.areaActions ? t.admin.areaMayAct : t.admin.areaReadOnly}）`
+        : '—',
       lastUsed: beijing(k.lastUsedAt as string | undefined),
       revoked: k.revokedAt ? beijing(k.revokedAt as string) : null,
     })),
@@ -229,6 +245,7 @@ async function renderAdmin(
           : '—',
       active: u.active === true,
       self: u.id === ctx.user.id,
+      locked: u.lockedUntil ? fill(t.admin.lockedUntil, { until: beijing(u.lockedUntil as string) }) : null,
     })),
     userForm: {
       username: val('user-add', 'username'),

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../api/plugins/auth';
-import { AppError } from '../api/errors';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../api/errors';
 import { DICTS, fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { csrfTokenOf, csrfValid, langOf, sessionToken } from './session';
 
@@ -26,6 +26,7 @@ export interface ApiAnswer<T = unknown> {
 }
 
 export interface Problem {
+  code?: string;
   title?: string;
   detail?: string;
   status?: number;
@@ -86,14 +87,11 @@ export async function callApi<T = unknown>(
 export function ok<T>(answer: ApiAnswer<T>): T {
   if (answer.status >= 200 && answer.status < 300) return answer.body;
   const problem = answer.body as Problem | undefined;
-  const code =
-    answer.status === 404
-      ? 'not_found'
-      : answer.status === 403
-        ? 'forbidden'
-        : answer.status === 401
-          ? 'unauthenticated'
-          : 'internal';
+  // The API's own code when it is one of ours with this status (a 400, a 429, a 503 stay what they
+  // are: a case id the API refuses is no 500); anything else is the console's failure.
+  const said = problem?.code as ErrorCode | undefined;
+  const code: ErrorCode =
+    said && Object.hasOwn(ERROR_STATUS, said) && ERROR_STATUS[said] === answer.status ? said : 'internal';
   throw new AppError(code, problem?.detail ?? problem?.title);
 }
 

@@ -4,14 +4,15 @@
  * the alert stream). Pages work without JavaScript; forms post to the console, which calls the API.
  *
  * Security: the session is an HttpOnly SameSite=Strict cookie holding a staff token; every form
- * carries a CSRF token derived from it; pages send a strict CSP (scripts only from /console/static)
- * and are not cached.
+ * carries a CSRF token derived from it, and the login form one of @fastify/csrf-protection
+ * (login-csrf.ts); login attempts are limited on the login route itself; pages send a strict CSP
+ * (scripts only from /console/static) and are not cached.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PROJECT_ROOT } from '../config/paths';
-import { AppError } from '../api/errors';
+import { AppError, fromUnavailable } from '../api/errors';
 import { registerPages } from '../api/pages';
 import adminPages from './admin';
 import alertPages from './alerts';
@@ -19,6 +20,7 @@ import calendarPages from './calendars';
 import casePages from './cases';
 import { callApi, signedIn } from './context';
 import { CONSOLE_LANGS, DICTS, type ConsoleLang } from './i18n';
+import { isCsrfRefusal, registerLoginCsrf } from './login-csrf';
 import { clearSession, csrfValid, langOf, safeNext, sessionToken, setLang, setSession } from './session';
 import summonsPages from './summonses';
 
@@ -44,13 +46,13 @@ export function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
-const STATIC: Record<string, { type: string; body: Buffer }> = {};
+const STATIC = new Map<string, { type: string; body: Buffer }>();
 for (const [name, type] of [
   ['console.js', 'text/javascript; charset=utf-8'],
   ['calendars.js', 'text/javascript; charset=utf-8'],
   ['console.css', 'text/css; charset=utf-8'],
 ] as const) {
-  STATIC[name] = { type, body: readFileSync(path.join(PROJECT_ROOT, 'console/static', name)) };
+  STATIC.set(name, { type, body: readFileSync(path.join(PROJECT_ROOT, 'console/static', name)) });
 }
 
 const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
@@ -81,9 +83,42 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
     return payload;
   });
 
+  await registerLoginCsrf(app);
+
+  /** The login page, with a fresh CSRF token in its form. */
+  const loginPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: { status?: number; next: string; message: string | null; username?: string },
+  ) => {
+    const lang = langOf(request);
+    return reply.status(page.status ?? 200).view('login.hbs', {
+      lang,
+      t: DICTS[lang],
+      next: page.next,
+      message: page.message,
+      username: page.username ?? '',
+      csrf: reply.generateCsrf(),
+      langSwitch: `/console/lang?to=${lang === 'en' ? 'zh-CN' : 'en'}&next=${encodeURIComponent(`/console/login?next=${encodeURIComponent(page.next)}`)}`,
+    });
+  };
+
   // Errors on a page are a page, in the person's language, never a JSON dump.
   app.setErrorHandler(async (error, request, reply) => {
-    const appError = error instanceof AppError ? error : undefined;
+    // A login POST without a valid CSRF token, or over the login limit: the login page again, saying why.
+    const limited = error instanceof AppError && error.code === 'rate_limited';
+    if (isCsrfRefusal(error) || (limited && request.routeOptions.url === '/console/login')) {
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      return loginPage(request, reply, {
+        status: limited ? 429 : 403,
+        next: safeNext(form.next),
+        message: limited ? error.message : DICTS[langOf(request)].loginCsrfFailed,
+        username: typeof form.username === 'string' ? form.username.trim() : '',
+      });
+    }
+    // PostgreSQL or Temporal out of reach: 503 with Retry-After, as the API answers, not a 500.
+    const appError = error instanceof AppError ? error : fromUnavailable(error);
+    if (appError?.code === 'unavailable') void reply.header('retry-after', '1');
     const status =
       appError?.status ??
       ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
@@ -97,64 +132,63 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       t,
       status,
       message:
-        status >= 500
+        status === 503
           ? lang === 'en'
-            ? 'Something went wrong on our side.'
-            : '系统出错，请稍后再试。'
-          : (appError?.message ?? (error as Error).message),
+            ? 'The system is briefly unavailable: try again in a moment.'
+            : '系统暂时不可用，请稍后再试。'
+          : status >= 500
+            ? lang === 'en'
+              ? 'Something went wrong on our side.'
+              : '系统出错，请稍后再试。'
+            : (appError?.message ?? (error as Error).message),
     });
   });
 
   app.get('/console/static/:file', { config: { public: true } }, async (request, reply) => {
-    const file = STATIC[(request.params as { file: string }).file];
+    // A Map: `__proto__`, `constructor`, `toString` are no files (on a plain object they were a 500).
+    const file = STATIC.get((request.params as { file: string }).file);
     if (!file) throw new AppError('not_found', 'no such file');
     return reply.type(file.type).header('cache-control', 'public, max-age=3600').send(file.body);
   });
 
   app.get('/console/login', { config: { public: true } }, async (request, reply) => {
-    const lang = langOf(request);
     const q = request.query as Record<string, string | undefined>;
-    return reply.view('login.hbs', {
-      lang,
-      t: DICTS[lang],
+    return loginPage(request, reply, {
       next: safeNext(q.next),
-      message: q.expired ? DICTS[lang].sessionEnded : null,
-      username: '',
-      langSwitch: `/console/lang?to=${lang === 'en' ? 'zh-CN' : 'en'}&next=${encodeURIComponent(`/console/login?next=${encodeURIComponent(safeNext(q.next))}`)}`,
+      message: q.expired ? DICTS[langOf(request)].sessionEnded : null,
     });
   });
 
-  app.post('/console/login', { config: { public: true } }, async (request, reply) => {
-    const lang = langOf(request);
-    const form = (request.body ?? {}) as Record<string, unknown>;
-    const username = typeof form.username === 'string' ? form.username.trim() : '';
-    const password = typeof form.password === 'string' ? form.password : '';
-    const next = safeNext(form.next);
-    const answer = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/token',
-      payload: { username, password },
-      remoteAddress: request.ip,
-    });
-    if (answer.statusCode === 200) {
-      const body = answer.json() as { access_token: string; expires_in: number };
-      setSession(request, reply, body.access_token, body.expires_in);
-      return reply.redirect(next === '/console' ? '/console' : next, 303);
-    }
-    const t = DICTS[lang];
-    const message =
-      answer.statusCode === 429
-        ? ((answer.json() as { detail?: string }).detail ?? 'Too many attempts')
-        : t.loginFailed;
-    return reply.status(answer.statusCode === 429 ? 429 : 401).view('login.hbs', {
-      lang,
-      t,
-      next,
-      message,
-      username,
-      langSwitch: `/console/lang?to=${lang === 'en' ? 'zh-CN' : 'en'}&next=${encodeURIComponent('/console/login')}`,
-    });
-  });
+  app.post(
+    '/console/login',
+    // Limited on the route itself (the API's login route counts the same attempts on its own), and
+    // refused without the login page's CSRF token.
+    { config: { public: true, rateLimit: app.loginRateLimit('console') }, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const username = typeof form.username === 'string' ? form.username.trim() : '';
+      const password = typeof form.password === 'string' ? form.password : '';
+      const next = safeNext(form.next);
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/token',
+        payload: { username, password },
+        remoteAddress: request.ip,
+      });
+      if (answer.statusCode === 200) {
+        const body = answer.json() as { access_token: string; expires_in: number };
+        setSession(request, reply, body.access_token, body.expires_in);
+        return reply.redirect(next === '/console' ? '/console' : next, 303);
+      }
+      const t = DICTS[lang];
+      const message =
+        answer.statusCode === 429
+          ? ((answer.json() as { detail?: string }).detail ?? 'Too many attempts')
+          : t.loginFailed;
+      return loginPage(request, reply, { status: answer.statusCode === 429 ? 429 : 401, next, message, username });
+    },
+  );
 
   app.post('/console/logout', { config: { public: true } }, async (request, reply) => {
     const token = sessionToken(request);

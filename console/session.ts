@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { servedSecurely } from '../api/plugins/edge';
 import { SESSION_COOKIE, parseCookies } from '../security/session-cookie';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n';
 
@@ -18,7 +19,8 @@ export function langOf(request: FastifyRequest): ConsoleLang {
 }
 
 function cookie(request: FastifyRequest, name: string, value: string, maxAge: number, httpOnly: boolean): string {
-  const secure = request.protocol === 'https' ? '; Secure' : '';
+  // Over TLS, here or at a trusted proxy (TRUST_PROXY, X-Forwarded-Proto), or when PUBLIC_URL is https.
+  const secure = servedSecurely(request) ? '; Secure' : '';
   return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAge}; SameSite=Strict${httpOnly ? '; HttpOnly' : ''}${secure}`;
 }
 

@@ -26,6 +26,8 @@ import { chinaDate } from '../domain/safety-index';
 import { followUpDeadline } from '../domain/sla';
 import type { Actor, Agreement, DisputeView, Escalation, Meeting, Party, Signature } from '../domain/types';
 import { sha256Hex } from '../security/credentials';
+import { verificationCode } from '../security/verification-code';
+import { verificationKey } from '../db/verification-key';
 import { agreementModel } from '../templates/models';
 import type { DocumentRenderer } from '../templates/render';
 import { caseTexts, surnames, type CaseTexts } from './texts';
@@ -713,10 +715,15 @@ export async function generatePastHistory(
         year: chinaYear(new Date(s.effectiveAt)),
       })),
     );
+    const key = await verificationKey(tx);
     const frozen = seals.map(({ c, s }) => {
       const number = agreementNumbers.get(ownerOf(c.view.disputeId, s.agreement.round ?? 1))!;
       const signatures = s.snapshot.agreement?.signatures ?? [];
-      const html = renderer.render('agreement', agreementModel(s.snapshot, { number, effectiveAt: s.effectiveAt }));
+      const code = verificationCode(key, number);
+      const html = renderer.render(
+        'agreement',
+        agreementModel(s.snapshot, { number, effectiveAt: s.effectiveAt, code }),
+      );
       const sha256 = sha256Hex(canonicalAgreement(number, html, signatures));
       Object.assign(s.agreement, { number, sha256 });
       Object.assign(s.payload, { number, sha256 });

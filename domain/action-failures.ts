@@ -17,3 +17,5 @@ export interface ActionRefusedDetails {
 export const ACTION_FORBIDDEN = 'ActionForbidden';
 /** Error type of an action whose content the workflow finds invalid (the API answers 422). */
 export const ACTION_INVALID = 'ActionInvalid';
+/** Error type of a step whose data the database refuses: retrying the same data cannot help (activities/db-failures.ts). */
+export const DATA_REJECTED = 'DataRejected';

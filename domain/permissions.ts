@@ -21,6 +21,8 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
  * - supervisors reassign within their area; admins may do anything but answer for an agency;
  * - agency representatives answer summonses of their own agency;
  * - integrators and grid workers add information; integrators also record a party's withdrawal.
+ *   An integrator does so on the cases it reported, or on those of an area granted to it with
+ *   actions; an area grant alone is read-only (the API checks that: api/case-access.ts).
  */
 export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean {
   switch (actor.role) {

@@ -51,3 +51,40 @@ export function findUnsafeText(value: unknown, pointer = ''): { field: string; m
 
 /** The first `n` code points of `s` (never half an emoji, as cutting UTF-16 units would). */
 export const cutCodePoints = (s: string, n: number): string => Array.from(s).slice(0, n).join('');
+
+const UNSAFE_GLOBAL = /\p{Cs}|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Replaces every unsafe character in the strings of a JSON value with U+FFFD (�), in place (objects
+ * and arrays are changed, keys included). The operator's repair of a case whose step the database
+ * refuses for its text (docs/operations.md "A stuck case"). Returns how many strings changed.
+ */
+export function scrubUnsafeText(value: unknown): number {
+  const scrub = (s: string) => s.replace(UNSAFE_GLOBAL, '\ufffd');
+  let changed = 0;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      const clean = scrub(v);
+      if (clean !== v) changed += 1;
+      return clean;
+    }
+    if (depth > 64 || !v || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i], depth + 1);
+      return v;
+    }
+    const o = v as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      const value = walk(o[key], depth + 1);
+      const cleanKey = scrub(key);
+      if (cleanKey !== key) {
+        changed += 1;
+        delete o[key];
+      }
+      o[cleanKey] = value;
+    }
+    return o;
+  };
+  walk(value, 0);
+  return changed;
+}

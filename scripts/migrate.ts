@@ -4,7 +4,7 @@ import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../demo/seed';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  const config = loadConfig(process.env, { requireDatabaseUrl: true, servesApi: false });
   const orm = await initORM(config.databaseUrl!);
   try {
     const applied = await migrate(orm);

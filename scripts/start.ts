@@ -15,6 +15,7 @@ import { initORM, migrate } from '../db/orm';
 import { seedDemo } from '../demo/seed';
 import { demoHistoryAtStart } from '../demo/history';
 import { checkInstall, readDataFolder } from './install';
+import { configuredDataConverter } from '../temporal/codec';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { ensureSafetyIndexSchedule } from '../temporal/schedules';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
   // We stop the worker ourselves, in order, instead of the SDK's own signal handlers.
-  installWorkerRuntime(config, { sdkHandlesSignals: false });
+  const workerLog = installWorkerRuntime(config, { sdkHandlesSignals: false });
 
   try {
     let devServer: DevServer | undefined;
@@ -68,14 +69,17 @@ async function main(): Promise<void> {
     const renderer = createRenderer();
     const { connection, namespace } = await connectWorkerConnection();
     cleanups.push(() => connection.close());
-    const temporal = await connectClient();
+    // Temporal's payloads encrypted (PAYLOAD_KEYS, else a key generated into the data folder).
+    const dataConverter = configuredDataConverter(config);
+    const temporal = await connectClient(dataConverter);
     cleanups.push(() => temporal.connection.close());
     const worker = await createWorker({
       connection,
       namespace,
+      dataConverter,
       orm,
       renderer,
-      notifier: notifierFor(config),
+      notifier: notifierFor(config, (line) => workerLog.info(line)),
       officeHours: config.officeHours,
       client: temporal,
       webhooks: config.webhooks,
@@ -102,8 +106,10 @@ async function main(): Promise<void> {
         });
 
     const chromiumPath = findChromium(config.chromiumPath);
+    // The embedded Temporal UI may call /codec with the admin's console session (docs/operations.md).
+    const uiOrigins = devServer?.uiUrl ? [devServer.uiUrl, devServer.uiUrl.replace('127.0.0.1', 'localhost')] : [];
     const app = await buildApp({
-      config,
+      config: { ...config, codecCorsOrigins: [...config.codecCorsOrigins, ...uiOrigins] },
       orm,
       temporal,
       renderer,

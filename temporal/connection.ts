@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 
@@ -13,10 +14,11 @@ export function temporalSettings(): ReturnType<typeof loadClientConnectConfig> &
   return { ...config, namespace: config.namespace ?? 'default' };
 }
 
-export async function connectClient(): Promise<Client> {
+/** A client; `dataConverter` is the payload codec's (temporal/codec.ts), which every client and worker shares. */
+export async function connectClient(dataConverter: DataConverter): Promise<Client> {
   const { connectionOptions, namespace } = temporalSettings();
   const connection = await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 export async function connectWorkerConnection(): Promise<{ connection: NativeConnection; namespace: string }> {

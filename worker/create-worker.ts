@@ -2,17 +2,21 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type WebhookSettings } from '../activities';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { LogNotifier, WebhookNotifier, type Notifier } from '../activities/notifier';
 import type { AppConfig } from '../config/env';
 import type { OfficePeriod } from '../domain/calendar';
 import type { DocumentRenderer } from '../templates/render';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
+import { activityInterceptors } from './interceptors';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
+  /** The payload codec's (temporal/codec.ts), the same as every client's: required, so no worker writes payloads in clear. */
+  dataConverter: DataConverter;
   orm: MikroORM;
   renderer: DocumentRenderer;
   notifier?: Notifier;
@@ -43,10 +47,16 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
+    dataConverter: deps.dataConverter,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
+    // Fail-over: a case's task waits ≤ 0.5 s for the worker caching it (SDK default 10 s), then any worker takes it.
+    stickyQueueScheduleToStartTimeout: '500 ms',
+    // Heartbeats reach the server every 0.5 s (default 0.8 × heartbeatTimeout): 1.5 s of slack on a 2 s timeout.
+    maxHeartbeatThrottleInterval: '500 ms',
     ...deps.tuning,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    interceptors: { activity: activityInterceptors },
     activities: createActivities({
       orm: deps.orm,
       renderer: deps.renderer,
@@ -59,8 +69,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 }
 
 /** The notifier the configuration asks for: a signed webhook, else the log. */
-export function notifierFor(config: Pick<AppConfig, 'noticeWebhook'>): Notifier {
+export function notifierFor(config: Pick<AppConfig, 'noticeWebhook'>, log?: (line: string) => void): Notifier {
   return config.noticeWebhook
     ? new WebhookNotifier(config.noticeWebhook.url, config.noticeWebhook.secret)
-    : new LogNotifier();
+    : new LogNotifier(log);
 }

@@ -1,6 +1,7 @@
 /** `npm run worker`: one worker process, configured by the environment only (TEMPORAL_*, DATABASE_URL). */
 import { loadConfig } from '../config/env';
 import { initORM } from '../db/orm';
+import { configuredDataConverter } from '../temporal/codec';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from './create-worker';
@@ -9,17 +10,19 @@ import { ensureSafetyIndexSchedule } from '../temporal/schedules';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  installWorkerRuntime(config, { sdkHandlesSignals: true });
+  const config = loadConfig(process.env, { requireDatabaseUrl: true, servesApi: false });
+  const log = installWorkerRuntime(config, { sdkHandlesSignals: true });
+  const dataConverter = configuredDataConverter(config);
   const orm = await initORM(config.databaseUrl!);
   const { connection, namespace } = await connectWorkerConnection();
-  const client = await connectClient();
+  const client = await connectClient(dataConverter);
   const worker = await createWorker({
     connection,
     namespace,
+    dataConverter,
     orm,
     renderer: createRenderer(),
-    notifier: notifierFor(config),
+    notifier: notifierFor(config, (line) => log.info(line)),
     officeHours: config.officeHours,
     client,
     webhooks: config.webhooks,

@@ -25,6 +25,18 @@ export interface CalendarChangedInput {
 }
 export const calendarChangedSignal = defineSignal<[CalendarChangedInput]>('calendarChanged');
 
+/**
+ * An operator's repair of a stuck case (POST /api/v1/admin/disputes/{id}/repair): the case tries its
+ * failed step again at once; with `scrub`, after replacing every unsafe character (domain/text.ts)
+ * in what the step writes. Ignored by a case that is not stuck.
+ */
+export interface RepairInput {
+  scrub: boolean;
+  /** The operator, for the log. */
+  by: string;
+}
+export const repairSignal = defineSignal<[RepairInput]>('repair');
+
 export { ACTION_FORBIDDEN, ACTION_INVALID, ACTION_REFUSED, type ActionRefusedDetails } from '../domain/action-failures';
 
 export interface ActionInput<P = Record<string, never>> {

@@ -10,12 +10,11 @@
  */
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import type { DisputeView, StartDisputeInput } from '../domain/types';
-import { intakeDoneUpdate, stateQuery } from './dispute.messages';
+import { intakeDoneUpdate, repairSignal, stateQuery } from './dispute.messages';
 import { registerAgreementActions } from './dispute/actions-agreement';
 import { registerHandlingActions } from './dispute/actions-handling';
 import { DisputeCase, SYSTEM, nowIso } from './dispute/case';
 import { runClock } from './dispute/clock';
-import { caseSteps } from './dispute/steps';
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
   const c = new DisputeCase(input);
@@ -25,11 +24,12 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
     await condition(() => c.intakeDone);
     return c.receipt();
   });
+  setHandler(repairSignal, (input) => c.requestRepair(input));
   registerHandlingActions(c);
   registerAgreementActions(c);
 
   // Intake 登记: route, number, assess the risk, start the accept clock.
-  const intake = await caseSteps.intakeDispute({ ...input, from: nowIso() });
+  const intake = await c.steps.intakeDispute({ ...input, from: nowIso() });
   s.caseNumber = intake.caseNumber;
   s.unit = intake.unit;
   s.level = intake.unit.level;

@@ -26,7 +26,9 @@ export const holidayReplanWorkflowId = (region: string | null, year: number, rev
 export async function holidayReplanWorkflow(input: HolidayReplanInput): Promise<{ signalled: number }> {
   const { casesToReplan } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    heartbeatTimeout: '10 seconds', // a killed worker's page is retried after 10 s, not 2 min
+    // A finite budget (about 10 minutes): a run that fails is started again by POST /admin/calendars/{year}/replan.
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 15 },
   });
   let afterId = input.afterId;
   let signalled = input.signalled ?? 0;

@@ -14,6 +14,7 @@ export async function safetyIndexWorkflow(
 ): Promise<Array<{ units: number; periodStart: string }>> {
   const { computeSafetyIndex } = proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '10 seconds', // a killed worker's computation is retried after 10 s, not 10 min
     retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
   });
   if (input.periodKind && input.date)

@@ -15,6 +15,7 @@ export interface WebhookDeliveryInput {
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<'delivered' | 'failed'> {
   const { deliverWebhook } = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: '2 seconds', // a killed worker's delivery is retried after 2 s (worker/interceptors.ts)
     retry: {
       initialInterval: input.initialRetryMs,
       backoffCoefficient: 2,
@@ -23,7 +24,10 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       nonRetryableErrorTypes: ['WebhookRefused'],
     },
   });
-  const { markDeliveryFailed } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+  const { markDeliveryFailed } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: '2 seconds',
+  });
   try {
     await deliverWebhook(input.deliveryId);
     return 'delivered';

@@ -9,25 +9,36 @@
  * subscribers miss nothing and see nothing twice. The same catch-up runs every `sweepMs` on the
  * listening connection, as its health check and as a safety net.
  *
+ * A stream lives only as long as its staff session (stream-sessions.ts): the same connection LISTENs
+ * on the channel ended sessions are NOTIFYed on (api/sessions.ts) and closes their streams at once;
+ * sessions that end by time are found by a re-check every `sessionCheckMs`.
+ *
  * Limitation: the embedded PGlite of `npm start` serves every connection from ONE session, so a
  * notification reaches the connection that committed it, not this one; there live alerts arrive
- * through the periodic catch-up only (within `sweepMs`).
+ * through the periodic catch-up only (within `sweepMs`), and ended sessions close their streams at
+ * the re-check (within `sessionCheckMs`).
  */
 import fp from 'fastify-plugin';
 import { Client } from 'pg';
 import { ALERTS_CHANNEL, type AlertNotification } from '../../activities/alerts';
+import { DEFAULT_SESSION_IDLE_SECONDS, SESSIONS_CHANNEL, parseSessionsEnded } from '../sessions';
+import { StreamSessions, type SessionStream } from './stream-sessions';
 
 export type LiveAlert = AlertNotification;
 
-export interface AlertSubscriber {
+export interface AlertSubscriber extends SessionStream {
   /** Called for every new alert (all of them: the subscriber filters). Must not throw. */
   deliver(alert: LiveAlert): void;
-  /** Called when the API closes: end the response. */
-  close(): void;
+  /** Called when the API closes, or the subscriber's session ends: end the response. */
+  close(reason: 'shutdown' | 'session_ended'): void;
 }
 
 export interface AlertStream {
-  /** Registers a subscriber; the returned function removes it. */
+  /**
+   * Registers a subscriber; the returned function removes it. A subscriber with a `session` counts
+   * against that session's cap of streams (over it: throws a 429 AppError) and is closed when the
+   * session ends.
+   */
   subscribe(subscriber: AlertSubscriber): () => void;
   /** For /readyz-style checks and tests. */
   status(): { listening: boolean; backendPid?: number; subscribers: number; reconnects: number };
@@ -51,6 +62,12 @@ export interface AlertStreamOptions {
    * notification that never arrived. Default 10 s; 0 turns it off.
    */
   sweepMs?: number;
+  /** Open streams per session (ALERT_STREAMS_PER_SESSION, default 3). */
+  streamsPerSession?: number;
+  /** SESSION_IDLE_SECONDS, for the re-check of the streams' sessions. */
+  sessionIdleSeconds?: number;
+  /** How often (ms) the sessions of open streams are re-checked (default 5 s). */
+  sessionCheckMs?: number;
 }
 
 /** Alerts raised while the connection was down are caught up in pages of this size. */
@@ -65,6 +82,15 @@ export default fp<AlertStreamOptions>(
     const maxBackoff = opts.maxBackoffMs ?? 30_000;
     const sweepMs = opts.sweepMs ?? 10_000;
     const log = app.log.child({ component: 'alert-stream' });
+    const sessions = new StreamSessions(
+      app.orm,
+      {
+        perSession: opts.streamsPerSession ?? 3,
+        idleSeconds: opts.sessionIdleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS,
+        checkMs: opts.sessionCheckMs ?? 5000,
+      },
+      log,
+    );
 
     const subscribers = new Set<AlertSubscriber>();
     const recent = new Set<string>();
@@ -199,6 +225,11 @@ export default fp<AlertStreamOptions>(
       c.on('error', (err) => lost(c, err));
       c.on('end', () => lost(c));
       c.on('notification', (msg) => {
+        if (msg.channel === SESSIONS_CHANNEL) {
+          const ended = parseSessionsEnded(msg.payload);
+          if (ended) sessions.ended(ended);
+          return;
+        }
         if (msg.channel !== ALERTS_CHANNEL) return;
         const alert = parse(msg.payload);
         if (alert) dispatch(alert);
@@ -207,6 +238,7 @@ export default fp<AlertStreamOptions>(
       try {
         await c.connect();
         await c.query(`listen ${ALERTS_CHANNEL}`);
+        await c.query(`listen ${SESSIONS_CHANNEL}`);
         const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
         if (client !== c) return; // lost (or closing) meanwhile
         backendPid = rows[0]?.pid;
@@ -224,9 +256,11 @@ export default fp<AlertStreamOptions>(
 
     app.decorate<AlertStream>('alertStream', {
       subscribe(subscriber) {
+        sessions.admit(subscriber);
         subscribers.add(subscriber);
         return () => {
           subscribers.delete(subscriber);
+          sessions.release(subscriber);
         };
       },
       status: () => ({ listening, backendPid, subscribers: subscribers.size, reconnects }),
@@ -240,8 +274,9 @@ export default fp<AlertStreamOptions>(
     function endSubscribers(): void {
       for (const s of [...subscribers]) {
         subscribers.delete(s);
+        sessions.release(s);
         try {
-          s.close();
+          s.close('shutdown');
         } catch {
           // the response is gone already
         }
@@ -255,6 +290,7 @@ export default fp<AlertStreamOptions>(
     });
     app.addHook('onClose', async () => {
       closing = true;
+      sessions.stop();
       if (retryTimer) clearTimeout(retryTimer);
       if (sweepTimer) clearTimeout(sweepTimer);
       retryTimer = sweepTimer = undefined;

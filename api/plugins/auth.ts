@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/types';
 import { STAFF_TOKEN_PREFIX, sha256Hex } from '../../security/credentials';
 import { AppError } from '../errors';
 import { sessionToken } from '../../security/session-cookie';
+import { DEFAULT_SESSION_IDLE_SECONDS, sessionOver, touchIntervalMs } from '../sessions';
 
 export type Principal =
   | {
@@ -18,8 +19,17 @@ export type Principal =
       /** Path of the staff member's unit: they see its whole subtree. */
       unitPath?: string;
       agencyCode?: string;
+      /** The session's token hash (the sessions table's key): its alert streams close when it ends. */
+      sessionHash?: string;
     }
-  | { kind: 'integrator'; id: string; name: string; areaPath?: string };
+  | {
+      kind: 'integrator';
+      id: string;
+      name: string;
+      areaPath?: string;
+      /** The area grant lets it act (add notes, withdraw) on the area's cases, not only see them. */
+      areaActions?: boolean;
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,12 +42,15 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that need no credentials (health, docs, login). */
     public?: boolean;
+    /** A POST that changes nothing and may also be called with the console's session cookie (the codec endpoint). */
+    readsWithSession?: boolean;
   }
 }
 
 interface StaffRow {
   expires_at: Date | string;
   revoked_at: Date | string | null;
+  last_seen_at: Date | string;
   id: string;
   username: string;
   display_name: string;
@@ -54,13 +67,14 @@ interface KeyRow {
   last_used_at: Date | string | null;
   revoked_at: Date | string | null;
   area_path: string | null;
+  area_actions: boolean;
 }
 
 /** A signed-in staff member as the API sees them (`unitPath`: the path of their unit, if any). */
 export function staffPrincipal(
   user: Pick<User, 'id' | 'username' | 'displayName' | 'role' | 'unitCode' | 'agencyCode'>,
   unitPath: string | undefined,
-): Principal {
+): Extract<Principal, { kind: 'staff' }> {
   return {
     kind: 'staff',
     id: user.id,
@@ -99,8 +113,9 @@ export async function requireAdmin(request: FastifyRequest): Promise<void> {
   if (p.kind !== 'staff' || p.role !== 'admin') throw new AppError('forbidden', 'administrators only');
 }
 
-export default fp(
-  async (app) => {
+export default fp<{ sessionIdleSeconds?: number }>(
+  async (app, opts) => {
+    const idleSeconds = opts.sessionIdleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS;
     app.decorateRequest('principal', undefined);
 
     // One round trip per request: the credential joined with what the principal needs (user, unit
@@ -110,12 +125,18 @@ export default fp(
       const hash = sha256Hex(token);
       if (token.startsWith(STAFF_TOKEN_PREFIX)) {
         const [row] = await db.execute<StaffRow[]>(
-          `select s.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.unit_code, u.agency_code, u.active, un.path as unit_path
+          `select s.expires_at, s.revoked_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.unit_code, u.agency_code, u.active, un.path as unit_path
              from sessions s join users u on u.id = s.user_id left join units un on un.code = u.unit_code
             where s.token_hash = ?`,
           [hash],
         );
-        if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= Date.now() || !row.active) return undefined;
+        // Revoked, past its expiry, idle too long, or its user deactivated.
+        if (!row || sessionOver(row, idleSeconds)) return undefined;
+        // The idle timeout counts from the last request: written again once it is a little stale.
+        const now = Date.now();
+        if (now - new Date(row.last_seen_at).getTime() > touchIntervalMs(idleSeconds)) {
+          await db.execute('update sessions set last_seen_at = ? where token_hash = ?', [new Date(now), hash]);
+        }
         const user = {
           id: row.id,
           username: row.username,
@@ -124,10 +145,10 @@ export default fp(
           unitCode: row.unit_code ?? undefined,
           agencyCode: row.agency_code ?? undefined,
         };
-        return staffPrincipal(user, row.unit_path ?? undefined);
+        return { ...staffPrincipal(user, row.unit_path ?? undefined), sessionHash: hash };
       }
       const [key] = await db.execute<KeyRow[]>(
-        `select k.id, k.name, k.last_used_at, k.revoked_at, un.path as area_path
+        `select k.id, k.name, k.last_used_at, k.revoked_at, un.path as area_path, k.area_actions
            from api_keys k left join units un on un.code = k.area_code
           where k.key_hash = ?`,
         [hash],
@@ -138,7 +159,13 @@ export default fp(
       if (!key.last_used_at || now.getTime() - new Date(key.last_used_at).getTime() > 60_000) {
         await db.execute('update api_keys set last_used_at = ? where id = ?', [now, key.id]);
       }
-      return { kind: 'integrator', id: key.id, name: key.name, areaPath: key.area_path ?? undefined };
+      return {
+        kind: 'integrator',
+        id: key.id,
+        name: key.name,
+        areaPath: key.area_path ?? undefined,
+        areaActions: !!key.area_path && key.area_actions,
+      };
     }
 
     app.decorate('resolvePrincipal', resolve);
@@ -149,8 +176,9 @@ export default fp(
       const match = header ? /^Bearer\s+(\S{16,512})$/i.exec(header) : null;
       // The console's session cookie reads the API (documents, the alert stream) but never changes
       // anything: writes need the bearer header, which another site's page cannot send.
-      const cookie =
-        !header && (request.method === 'GET' || request.method === 'HEAD') ? sessionToken(request) : undefined;
+      const reads =
+        request.method === 'GET' || request.method === 'HEAD' || request.routeOptions.config?.readsWithSession === true;
+      const cookie = !header && reads ? sessionToken(request) : undefined;
       if (!match && !cookie)
         throw new AppError('unauthenticated', 'send Authorization: Bearer <API key or staff token>');
       const principal = await resolve(match ? match[1]! : cookie!);

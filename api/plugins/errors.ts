@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { findUnsafeText } from '../../domain/text';
 import { AppError, fromTemporal, fromUnavailable, problemFor } from '../errors';
+import { edgeHeaders } from './edge';
 
 /**
  * Fastify's `frameworkErrors` option: what its router refuses before any route runs — a path that is
@@ -11,12 +12,18 @@ import { AppError, fromTemporal, fromUnavailable, problemFor } from '../errors';
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid';
+  // No hook runs for these: the request id and cache policy every answer has (plugins/edge.ts).
+  edgeHeaders(request, reply);
   void reply
     .status(400)
     .type('application/problem+json')
-    .send(
-      problemFor(new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }), request.url),
-    );
+    .send({
+      ...problemFor(
+        new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }),
+        request.url,
+      ),
+      requestId: request.id,
+    });
 }
 
 const BAD_BODY = new Set([

@@ -2,20 +2,28 @@ import fp from 'fastify-plugin';
 import { raiseMissingYearAlerts } from '../../activities/holidays';
 import { missingNationalYears } from '../../db/holidays';
 import { purgeExpiredKeys } from '../idempotency';
+import { DEFAULT_SESSION_IDLE_SECONDS, purgeSessions } from '../sessions';
+import { purgeRateLimits } from './rate-limit-store';
 
 /**
  * Hourly, and once at start (any API process may do it; each step is idempotent):
  * - drop Idempotency-Keys past their 24 hours;
+ * - drop staff sessions that can no longer be used (revoked, expired, idle) and rate-limit counters
+ *   whose window ended an hour ago;
  * - while this year's national holiday arrangement, or from 1 October next year's, is missing,
  *   raise the alert that it is (one per year and top-level unit; acknowledged by itself when the
  *   year is entered).
  */
-export default fp(
-  async (app) => {
+export default fp<{ sessionIdleSeconds?: number }>(
+  async (app, opts) => {
     const run = () => {
       purgeExpiredKeys(app.orm.em.fork()).catch((err: unknown) =>
         app.log.warn({ err }, 'purging idempotency keys failed'),
       );
+      purgeSessions(app.orm.em.fork(), opts.sessionIdleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS).catch((err: unknown) =>
+        app.log.warn({ err }, 'purging ended sessions failed'),
+      );
+      purgeRateLimits(app.orm).catch((err: unknown) => app.log.warn({ err }, 'purging rate-limit counters failed'));
       checkHolidayYears().catch((err: unknown) => app.log.warn({ err }, 'checking the holiday arrangements failed'));
     };
     async function checkHolidayYears(): Promise<void> {

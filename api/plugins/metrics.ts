@@ -1,15 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import ipaddr from 'ipaddr.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { missingNationalYears } from '../../db/holidays';
+import { AppError } from '../errors';
 
 /**
  * Prometheus metrics at /metrics: HTTP requests by route and status, case starts, actions by name
  * and answer, open alerts by kind (read from PostgreSQL at scrape time, so every API process
  * reports the same), and the Node process. The worker's Temporal metrics are on its own endpoint
- * (WORKER_METRICS_ADDRESS). Answered to loopback clients, or with METRICS_TOKEN as a bearer.
+ * (WORKER_METRICS_ADDRESS). With METRICS_TOKEN, answered to that bearer only; without it, only
+ * when the API listens on loopback and the request comes from loopback directly: not forwarded by a
+ * proxy, which would otherwise make every client on the Internet a loopback client.
  */
-export default fp<{ token?: string }>(
+export default fp<{ token?: string; host?: string }>(
   async (app, opts) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'fengqiao_api_' });
@@ -49,6 +54,15 @@ export default fp<{ token?: string }>(
     });
 
     new Gauge({
+      name: 'fengqiao_cases_stuck',
+      help: 'Cases whose step keeps failing and which wait for a repair (GET /api/v1/admin/stuck-cases)',
+      registers: [registry],
+      async collect() {
+        const [row] = await app.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from stuck_cases');
+        this.set(Number(row?.n ?? 0));
+      },
+    });
+    new Gauge({
       name: 'fengqiao_holiday_arrangement_missing',
       help: 'National holiday arrangements due and not entered (1 per year): this year, and from 1 October next year; deadlines into such a year are provisional',
       labelNames: ['year'] as const,
@@ -80,17 +94,41 @@ export default fp<{ token?: string }>(
       if (route === '/api/v1/disputes' && request.method === 'POST') workflowStarts.inc({ outcome: status });
     });
 
+    // The listener's own address: HOST (the config's default is loopback, as in tests that never listen).
+    const boundToLoopback = isLoopback(opts.host ?? '127.0.0.1');
     app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.ip);
       const tokenOk =
         !!opts.token &&
         !!bearer &&
         bearer.length === opts.token.length &&
         timingSafeEqual(Buffer.from(bearer), Buffer.from(opts.token));
-      if (!(opts.token ? tokenOk : loopback)) return reply.status(404).type('text/plain').send('not found');
-      return reply.type(registry.contentType).send(await registry.metrics());
+      if (opts.token ? tokenOk : boundToLoopback && directFromLoopback(request))
+        return reply.type(registry.contentType).send(await registry.metrics());
+      if (opts.token) {
+        void reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new AppError(
+          'unauthenticated',
+          '/metrics 需要 METRICS_TOKEN 持有者令牌 / /metrics needs the METRICS_TOKEN as a bearer token',
+        );
+      }
+      // Without a token the endpoint does not exist for anyone else: the same answer as an unknown path.
+      throw new AppError('not_found', `no route ${request.method} /metrics`);
     });
   },
   { name: 'metrics', dependencies: ['orm'] },
 );
+
+/** 127.0.0.0/8, ::1, ::ffff:127.x, or the name localhost. */
+function isLoopback(address: string | undefined): boolean {
+  if (address === 'localhost') return true;
+  if (!address || !ipaddr.isValid(address)) return false;
+  return ipaddr.process(address).range() === 'loopback';
+}
+
+/** From this machine, with no proxy in between: the socket is loopback and no forwarding header came with it. */
+function directFromLoopback(request: FastifyRequest): boolean {
+  const h = request.headers;
+  if (h['x-forwarded-for'] !== undefined || h.forwarded !== undefined || h['x-real-ip'] !== undefined) return false;
+  return isLoopback(request.raw.socket?.remoteAddress);
+}

@@ -1,66 +1,104 @@
+/**
+ * Rate limits, with @fastify/rate-limit and its counters in PostgreSQL (rate-limit-store.ts), shared
+ * by every API process:
+ * - every request: per client address (`request.ip`, so behind a trusted proxy the client's own, and
+ *   IPv6 by /64) and, when it carries one, per credential (bearer token or Open311 `api_key`);
+ * - logins: a limit configured on the login routes themselves (`config.rateLimit`, from
+ *   `app.loginRateLimit`), so it applies to whatever URL the router matches to them
+ *   (`/api/v1/auth/%74oken` included), not to a URL prefix.
+ * One-minute fixed windows. Over a limit: 429 problem+json (`rate_limited`) with Retry-After; every
+ * counted answer carries the draft standard's RateLimit-Limit, -Remaining and -Reset of the tightest
+ * limit. /healthz and /readyz are never limited.
+ */
+import rateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { sha256Hex } from '../../security/credentials';
 import { AppError } from '../errors';
+import { postgresRateLimitStore } from './rate-limit-store';
 
 export interface RateLimits {
   /** Requests per minute per credential (API key or staff token). */
   perKey: number;
   /** Requests per minute per client IP, whatever the credentials. */
   perIp: number;
-  /** Login attempts per minute per client IP. */
+  /** Login attempts per minute per client IP (on each login route). */
   loginPerIp: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { perKey: 600, perIp: 1200, loginPerIp: 20 };
 
-/**
- * Fixed one-minute windows, counted in this process (several API processes each count their own:
- * put a shared limiter at the edge when it must be exact). Over a limit: 429 with Retry-After.
- */
-class Windows {
-  private readonly counts = new Map<string, { start: number; n: number }>();
-  constructor(private readonly windowMs = 60_000) {}
+const WINDOW_MS = 60_000;
+/** Routes never limited (as the router matched them). */
+const EXEMPT = new Set(['/healthz', '/readyz']);
 
-  /** Seconds to wait when over `limit`, else 0. */
-  hit(key: string, limit: number, now = Date.now()): number {
-    let w = this.counts.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      w = { start: now, n: 0 };
-      this.counts.set(key, w);
-    }
-    w.n += 1;
-    return w.n > limit ? Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) : 0;
-  }
-
-  sweep(now = Date.now()): void {
-    for (const [k, w] of this.counts) if (now - w.start >= this.windowMs) this.counts.delete(k);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The `config.rateLimit` of a login route: `api` (POST /api/v1/auth/token) or `console` (its login form). */
+    loginRateLimit(route: 'api' | 'console'): RateLimitOptions;
   }
 }
 
-export default fp<{ limits?: Partial<RateLimits> }>(
+/** The bearer token or Open311 `api_key` of a request, if any. */
+function credentialOf(request: FastifyRequest): string | undefined {
+  return (
+    /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ??
+    (request.query as { api_key?: unknown } | undefined)?.api_key?.toString()
+  );
+}
+
+const tooMany = (what: { zh: string; en: string }, seconds: number): AppError =>
+  new AppError('rate_limited', `${what.zh}，请 ${seconds} 秒后再试 / ${what.en}: retry after ${seconds} s`);
+const REQUESTS = { zh: '请求过于频繁', en: 'too many requests' };
+const LOGINS = { zh: '登录尝试过于频繁', en: 'too many login attempts' };
+
+export default fp<{ orm: MikroORM; limits?: Partial<RateLimits>; namespace?: string }>(
   async (app, opts) => {
     const limits = { ...DEFAULT_RATE_LIMITS, ...opts.limits };
-    const windows = new Windows();
-    const sweeper = setInterval(() => windows.sweep(), 60_000);
-    sweeper.unref();
-    app.addHook('onClose', async () => clearInterval(sweeper));
+    await app.register(rateLimit, {
+      // No limit of its own on every route: the global ones are the hook below, the login ones on their routes.
+      global: false,
+      store: postgresRateLimitStore(opts.orm, opts.namespace ?? 'fq'),
+      timeWindow: WINDOW_MS,
+      enableDraftSpec: true,
+      // Should the store fail outright (its in-process insurance included), answer rather than 500.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) => tooMany(REQUESTS, Math.ceil(context.ttl / 1000)),
+    });
+
+    const perIp = app.createRateLimit({ max: limits.perIp, keyGenerator: (r) => `ip:${normalizeIP(r.ip)}` });
+    const perKey = app.createRateLimit({
+      max: limits.perKey,
+      keyGenerator: (r) => `key:${sha256Hex(credentialOf(r) ?? '')}`,
+    });
+
+    app.decorate('loginRateLimit', (route: 'api' | 'console') => ({
+      max: limits.loginPerIp,
+      timeWindow: WINDOW_MS,
+      keyGenerator: (r: FastifyRequest) => `login-${route}:${normalizeIP(r.ip)}`,
+      errorResponseBuilder: (_r: FastifyRequest, context: { ttl: number }) =>
+        tooMany(LOGINS, Math.ceil(context.ttl / 1000)),
+    }));
 
     app.addHook('onRequest', async (request, reply) => {
-      if (request.url === '/healthz' || request.url === '/readyz') return;
-      const over = (key: string, limit: number) => {
-        const wait = windows.hit(key, limit);
-        if (wait > 0) {
-          void reply.header('retry-after', String(wait));
-          throw new AppError('rate_limited', `more than ${limit} requests a minute: retry after ${wait} s`);
-        }
-      };
-      over(`ip:${request.ip}`, limits.perIp);
-      if (request.method === 'POST' && request.url.startsWith('/api/v1/auth/token'))
-        over(`login:${request.ip}`, limits.loginPerIp);
-      const token =
-        /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ??
-        (request.query as { api_key?: string } | undefined)?.api_key;
-      if (token) over(`key:${createHash('sha256').update(token).digest('base64url')}`, limits.perKey);
+      if (EXEMPT.has(request.routeOptions.url ?? '')) return;
+      const counts = await Promise.all([perIp(request), ...(credentialOf(request) ? [perKey(request)] : [])]);
+      let tightest: Extract<(typeof counts)[number], { isAllowed: false }> | undefined;
+      let exceeded = 0;
+      for (const c of counts) {
+        if (c.isAllowed) continue;
+        if (c.isExceeded) exceeded = Math.max(exceeded, c.ttlInSeconds, 1);
+        if (!tightest || c.remaining < tightest.remaining) tightest = c;
+      }
+      if (!tightest) return;
+      void reply.header('ratelimit-limit', tightest.max);
+      void reply.header('ratelimit-remaining', tightest.remaining);
+      void reply.header('ratelimit-reset', tightest.ttlInSeconds);
+      if (exceeded > 0) {
+        void reply.header('retry-after', exceeded);
+        throw tooMany(REQUESTS, exceeded);
+      }
     });
   },
   { name: 'rate-limit' },

@@ -1,9 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import { Agency, ApiKey, Session, Unit, User } from '../../db/entities';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Agency, ApiKey, Unit, User } from '../../db/entities';
 import { STAFF_ROLES } from '../../db/entities/user.entity';
 import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } from '../../security/credentials';
+import { lockedNow, unlockAccount } from '../lockout';
+import { principalOf } from '../plugins/auth';
+import { endSessions } from '../sessions';
 import { AppError } from '../errors';
 import { CODE_PATTERN, problemRef, standardErrors, stringEnum } from '../schemas/common';
 
@@ -12,6 +16,10 @@ const ApiKeySchema = Type.Object({
   name: Type.String(),
   prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
   areaCode: Type.Optional(Type.String()),
+  areaActions: Type.Boolean({
+    description:
+      'Whether the area grant lets the key act on the cases of the area (add notes, withdraw), not only see them',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Optional(Type.String({ format: 'date-time' })),
   revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -24,6 +32,12 @@ const UserSchema = Type.Object({
   unitCode: Type.Optional(Type.String()),
   agencyCode: Type.Optional(Type.String()),
   active: Type.Boolean(),
+  lockedUntil: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Locked after repeated wrong passwords until then (lift it with POST users/{id}/unlock)',
+    }),
+  ),
 });
 const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters' });
 
@@ -32,6 +46,7 @@ const keyView = (k: ApiKey): Static<typeof ApiKeySchema> => ({
   name: k.name,
   prefix: k.prefix,
   areaCode: k.areaCode ?? undefined,
+  areaActions: k.areaActions,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString(),
   revokedAt: k.revokedAt?.toISOString(),
@@ -44,7 +59,27 @@ const userView = (u: User): Static<typeof UserSchema> => ({
   unitCode: u.unitCode ?? undefined,
   agencyCode: u.agencyCode ?? undefined,
   active: u.active,
+  lockedUntil: u.lockedUntil && lockedNow(u) ? u.lockedUntil.toISOString() : undefined,
 });
+
+const AreaActions = Type.Boolean({
+  description:
+    'Let the key act on the cases of its area (add notes, record withdrawals), not only see them (default false: read-only)',
+});
+
+/** An area grant names a unit; actions need an area. */
+async function checkGrant(em: EntityManager, areaCode?: string, areaActions?: boolean): Promise<void> {
+  if (areaCode && !(await em.findOne(Unit, { code: areaCode }))) {
+    throw new AppError('validation_failed', `未知单位 ${areaCode} / unknown unit ${areaCode}`, {
+      errors: [{ field: 'body/areaCode', message: '不是单位 / is not a unit' }],
+    });
+  }
+  if (areaActions && !areaCode) {
+    throw new AppError('validation_failed', '操作权限须与辖区一同授予 / actions are granted with an area', {
+      errors: [{ field: 'body/areaActions', message: '需要 areaCode / needs an areaCode' }],
+    });
+  }
+}
 
 /** Admin: integrators' API keys and staff accounts. */
 const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
@@ -72,6 +107,7 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
             areaCode: Type.Optional(
               Type.String({ pattern: CODE_PATTERN, description: 'A region whose cases this integrator may also see' }),
             ),
+            areaActions: Type.Optional(AreaActions),
           },
           { additionalProperties: false },
         ),
@@ -83,22 +119,52 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const em = app.orm.em.fork();
-      if (request.body.areaCode && !(await em.findOne(Unit, { code: request.body.areaCode }))) {
-        throw new AppError('validation_failed', `unknown unit ${request.body.areaCode}`, {
-          errors: [{ field: 'body/areaCode', message: 'is not a unit' }],
-        });
-      }
+      await checkGrant(em, request.body.areaCode, request.body.areaActions);
       const secret = newSecret(API_KEY_PREFIX);
       const key = em.create(ApiKey, {
         id: randomUUID(),
         name: request.body.name,
         areaCode: request.body.areaCode,
+        areaActions: request.body.areaActions ?? false,
         prefix: visiblePrefix(secret),
         keyHash: sha256Hex(secret),
         createdAt: new Date(),
       });
       await em.persistAndFlush(key);
       return reply.status(201).send({ ...keyView(key), key: secret });
+    },
+  );
+
+  app.patch(
+    '/api-keys/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Change an API key's area grant: the area it may also see (null: none) and whether it may act there",
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object(
+          {
+            areaCode: Type.Optional(Type.Union([Type.String({ pattern: CODE_PATTERN }), Type.Null()])),
+            areaActions: Type.Optional(AreaActions),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ApiKeySchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      const key = await em.findOne(ApiKey, { id: request.params.id });
+      if (!key) throw new AppError('not_found', `no API key ${request.params.id}`);
+      const areaCode = request.body.areaCode === undefined ? key.areaCode : (request.body.areaCode ?? undefined);
+      // Without an area there is nothing to act on: removing the area removes the actions with it.
+      const areaActions = areaCode ? (request.body.areaActions ?? key.areaActions) : false;
+      await checkGrant(em, areaCode, request.body.areaActions && areaActions);
+      // null, not undefined, so that the flush clears the column.
+      (key as { areaCode?: string | null }).areaCode = areaCode ?? null;
+      key.areaActions = areaActions;
+      await em.flush();
+      return keyView(key);
     },
   );
 
@@ -213,8 +279,36 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
       if (password) user.passwordHash = await hashPassword(password);
       await em.flush();
       if (password || rest.active === false || rest.role || rest.unitCode || rest.agencyCode) {
-        await em.nativeUpdate(Session, { userId: user.id, revokedAt: null }, { revokedAt: new Date() });
+        // In every API process, the user's alert streams close at once (NOTIFY).
+        await endSessions(em, { userId: user.id });
       }
+      // A password set by an admin lifts a lockout too.
+      if (password) {
+        await unlockAccount(em, user.id);
+        user.lockedUntil = null;
+      }
+      return userView(user);
+    },
+  );
+
+  app.post(
+    '/users/:id/unlock',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Lift a lockout after repeated wrong passwords (and start its backoff again)',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: UserSchema, ...standardErrors },
+      },
+    },
+    async (request) => {
+      const em = app.orm.em.fork();
+      if (!(await unlockAccount(em, request.params.id)))
+        throw new AppError('not_found', `no user ${request.params.id}`);
+      const user = await em.findOneOrFail(User, { id: request.params.id });
+      // No audit table for admin actions: the log records who lifted whose lockout.
+      const p = principalOf(request);
+      request.log.info({ userId: user.id, username: user.username, by: p.id }, 'account lockout lifted by an admin');
       return userView(user);
     },
   );

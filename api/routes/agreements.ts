@@ -1,10 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import { AgreementRecord } from '../../db/entities';
+import { verificationKey } from '../../db/verification-key';
 import { canonicalAgreement } from '../../activities/agreements';
 import type { Signature } from '../../domain/types';
 import { sha256Hex } from '../../security/credentials';
 import { maskName } from '../../security/pii';
+import { codeMatches } from '../../security/verification-code';
 import { AppError } from '../errors';
 import { standardErrors, stringEnum } from '../schemas/common';
 
@@ -26,15 +30,31 @@ const VerifySchema = Type.Object({
   ),
 });
 
+const CodeQuery = Type.Optional(
+  Type.String({
+    maxLength: 64,
+    description:
+      'The verification code (核验码) printed on the agreement and its certificate, as in the QR code. Without it, or with a wrong one, the answer is the 404 of an unknown number.',
+  }),
+);
+
 /**
  * Public verification of a sealed agreement, for a court, a party or anyone holding a copy: by its
- * number, optionally with the hash printed on it or the document itself. Names are masked.
+ * number and the verification code printed on it (核验码; security/verification-code.ts), optionally
+ * with the hash printed on it or the document itself. Names are masked. Without the right code the
+ * answer is exactly that of a number that does not exist, and the code is checked before the agreement
+ * is looked up, so neither the answer nor its timing tells whether a number exists: sequential numbers
+ * cannot be enumerated. Guessing codes is limited per client address like logins.
  */
-const agreements: FastifyPluginAsyncTypebox = async (app) => {
-  async function verify(number: string, given: { sha256?: string; html?: string }) {
+const agreements: FastifyPluginAsyncTypebox<{ perMinute: number }> = async (app, { perMinute }) => {
+  const notFound = (number: string) =>
+    new AppError('not_found', `没有已生效的调解协议 ${number} / no sealed agreement ${number}`);
+
+  async function verify(number: string, code: string | undefined, given: { sha256?: string; html?: string }) {
     const em = app.orm.em.fork();
+    if (!codeMatches(await verificationKey(em), number, code)) throw notFound(number);
     const record = await em.findOne(AgreementRecord, { number });
-    if (!record) throw new AppError('not_found', `no sealed agreement ${number}`);
+    if (!record) throw notFound(number);
     const signatures = record.signatures as Signature[];
     const intact = sha256Hex(canonicalAgreement(record.number, record.html, signatures)) === record.sha256;
     let matches = true;
@@ -69,38 +89,50 @@ const agreements: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const Params = Type.Object({ number: Type.String({ minLength: 1, maxLength: 64 }) });
+  // Per client address, in its own counter (@fastify/rate-limit's route option; api/plugins/rate-limit.ts).
+  const rateLimit = {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `verify:${normalizeIP(request.ip)}`,
+  };
 
   app.get(
     '/agreements/:number/verify',
     {
-      config: { public: true },
+      config: { public: true, rateLimit },
       schema: {
         tags: ['documents'],
-        summary: 'Verify a sealed agreement by its number, optionally against the hash printed on a copy',
+        summary:
+          'Verify a sealed agreement by its number and verification code, optionally against the hash printed on a copy',
         security: [],
         params: Params,
-        querystring: Type.Object({ sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })) }),
+        querystring: Type.Object({
+          code: CodeQuery,
+          sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+        }),
         response: { 200: VerifySchema, ...standardErrors },
       },
     },
-    async (request) => verify(request.params.number, { sha256: request.query.sha256 }),
+    async (request) => verify(request.params.number, request.query.code, { sha256: request.query.sha256 }),
   );
 
   app.post(
     '/agreements/:number/verify',
     {
-      config: { public: true },
+      config: { public: true, rateLimit },
       bodyLimit: 1024 * 1024,
       schema: {
         tags: ['documents'],
-        summary: 'Verify a copy of a sealed agreement: upload the HTML document as it was issued',
+        summary:
+          'Verify a copy of a sealed agreement: upload the HTML document as it was issued, with its verification code',
         security: [],
         params: Params,
+        querystring: Type.Object({ code: CodeQuery }),
         body: Type.Object({ html: Type.String({ minLength: 1, maxLength: 200_000 }) }, { additionalProperties: false }),
         response: { 200: VerifySchema, ...standardErrors },
       },
     },
-    async (request) => verify(request.params.number, { html: request.body.html }),
+    async (request) => verify(request.params.number, request.query.code, { html: request.body.html }),
   );
 };
 

@@ -145,6 +145,10 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
           'Resuming: send `Last-Event-ID` (browsers do it when they reconnect) or `?since=<alert id>`',
           '(the header wins): the alerts in your area with a greater id are replayed first, oldest first',
           `(at most ${REPLAY_LIMIT}), then live ones follow. For supervisors, mediators and admins.`,
+          '',
+          "A staff session's stream ends (after a `: session ended` comment) when the session does: logout,",
+          'expiry, the idle timeout, a password change or deactivation. A session may hold a few streams at once',
+          '(ALERT_STREAMS_PER_SESSION, 3 by default, per API process); one more is a 429.',
         ].join('\n'),
         querystring: Type.Object({
           since: Type.Optional(
@@ -203,6 +207,7 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       // Set once the reply is hijacked.
       const stream: { res?: typeof reply.raw; heartbeat?: NodeJS.Timeout } = {};
       let ended = false;
+      let sessionEnded = false;
       const end = (): void => {
         if (ended) return;
         ended = true;
@@ -223,14 +228,29 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
           end();
         }
       };
-      const unsubscribe = app.alertStream.subscribe({
-        deliver(alert) {
-          if (!inArea(alert.unitPath)) return;
-          if (held) held.push(alert);
-          else write(liveItem(alert));
-        },
-        close: end,
-      });
+      let unsubscribe: () => void = () => undefined;
+      try {
+        unsubscribe = app.alertStream.subscribe({
+          // The stream lasts as long as the session: it closes when the session ends, for any reason.
+          session: p.sessionHash ? { hash: p.sessionHash, userId: p.id } : undefined,
+          deliver(alert) {
+            if (!inArea(alert.unitPath)) return;
+            if (held) held.push(alert);
+            else write(liveItem(alert));
+          },
+          close(reason) {
+            if (reason === 'session_ended') {
+              sessionEnded = true;
+              if (stream.res && !stream.res.writableEnded) stream.res.write(': session ended\n\n');
+            }
+            end();
+          },
+        });
+      } catch (err) {
+        // Too many streams open on this session.
+        void reply.header('retry-after', '10');
+        throw err;
+      }
 
       let replay: AlertItem[] = [];
       try {
@@ -239,8 +259,11 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
         end();
         throw err;
       }
-      // The API began closing while the replay was read.
-      if (ended) throw new AppError('unavailable', 'the API is shutting down');
+      // The session ended, or the API began closing, while the replay was read.
+      if (ended)
+        throw sessionEnded
+          ? new AppError('unauthenticated', 'the credentials are unknown, revoked or expired')
+          : new AppError('unavailable', 'the API is shutting down');
 
       reply.hijack();
       const res = (stream.res = reply.raw);
@@ -253,7 +276,7 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       }
       res.writeHead(200, {
         'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
+        'cache-control': 'no-store', // alerts name cases and people: never stored
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });

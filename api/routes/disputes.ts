@@ -12,6 +12,7 @@ import {
   type CaseReceipt,
 } from '../../workflows/dispute.messages';
 import { caseAfter } from '../case-answer';
+import { caseAnswer, checkMayActOn, eventsAnswer } from '../case-access';
 import { AppError, fromTemporal } from '../errors';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
@@ -20,6 +21,8 @@ import { sha256Hex } from '../../security/credentials';
 import {
   caseEvents,
   caseNotFound,
+  decodeCursor,
+  encodeCursor,
   findVisibleCase,
   findVisibleCaseHead,
   listCases,
@@ -28,7 +31,6 @@ import {
 } from '../disputes-repository';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import { ActionPayloadSchemas, CreateDisputeSchema, DisputeEventSchema, DisputeListSchema } from '../schemas/dispute';
-import { caseResponse } from '../views';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 const IdempotencyHeaders = Type.Object({
@@ -133,13 +135,12 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       }
       let before: { at: string; id: string } | undefined;
       if (cursor) {
-        const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-        if (!at || !id || Number.isNaN(Date.parse(at))) {
-          throw new AppError('validation_failed', 'bad cursor', {
-            errors: [{ field: 'querystring/cursor', message: 'is not a cursor from this API' }],
+        before = decodeCursor(cursor);
+        if (!before) {
+          throw new AppError('validation_failed', '游标无效 / bad cursor', {
+            errors: [{ field: 'querystring/cursor', message: '不是本接口给出的游标 / is not a cursor from this API' }],
           });
         }
-        before = { at, id };
       }
       const rows = await listCases(
         app.orm.em.fork(),
@@ -150,11 +151,8 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => caseResponse(r.state)) as never[],
-        nextCursor:
-          rows.length > limit && last
-            ? Buffer.from(`${new Date(last.created_at).toISOString()}|${last.id}`).toString('base64url')
-            : undefined,
+        items: page.map((r) => caseAnswer(principal, r)) as never[],
+        nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : undefined,
       };
     },
   );
@@ -170,8 +168,9 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const found = await findVisibleCase(app.orm.em.fork(), principalOf(request), request.params.id);
-      return caseResponse(found.state) as never;
+      const principal = principalOf(request);
+      const found = await findVisibleCase(app.orm.em.fork(), principal, request.params.id);
+      return caseAnswer(principal, found) as never;
     },
   );
 
@@ -187,16 +186,21 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const em = app.orm.em.fork();
-      await findVisibleCaseHead(em, principalOf(request), request.params.id);
+      const principal = principalOf(request);
+      const found = await findVisibleCase(em, principal, request.params.id);
       const events = await caseEvents(em, request.params.id);
       return {
-        items: events.map((e) => ({
-          seq: e.seq,
-          type: e.type,
-          at: e.at.toISOString(),
-          actor: e.actor,
-          payload: e.payload,
-        })),
+        items: eventsAnswer(
+          principal,
+          found,
+          events.map((e) => ({
+            seq: e.seq,
+            type: e.type,
+            at: e.at.toISOString(),
+            actor: e.actor,
+            payload: e.payload,
+          })),
+        ),
       };
     },
   );
@@ -221,6 +225,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
         const principal = principalOf(request);
         const key = request.headers['idempotency-key'];
         const run = async (found: CaseHead): Promise<Answer> => {
+          checkMayActOn(principal, found, action);
           const handle = app.temporal.workflow.getHandle(workflowIdFor(found.id));
           try {
             const send = () =>
@@ -242,7 +247,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
                 await new Promise((r) => setTimeout(r, 50 * attempt));
               }
             }
-            return { status: 200, body: caseResponse(await caseAfter(app, answer)) };
+            return { status: 200, body: caseAnswer(principal, await caseAfter(app, answer)) };
           } catch (err) {
             if (err instanceof WorkflowNotFoundError || isCompleted(err)) {
               const current = await app.orm.em.fork().findOneOrFail(Dispute, { id: found.id });

@@ -2,6 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { AgreementRecord } from '../../db/entities';
+import { verificationKey } from '../../db/verification-key';
+import { verificationCode, verificationUrl } from '../../security/verification-code';
 import type { Signature } from '../../domain/types';
 import {
   agreementModel,
@@ -20,6 +22,8 @@ import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../disputes-repository';
+import { audienceOf } from '../case-access';
+import { caseFor, lensFor, signaturesFor } from '../../security/visibility';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 /** Documents are user data rendered as HTML: nothing in them may run, load or frame anything. */
@@ -48,7 +52,9 @@ const documents: FastifyPluginAsyncTypebox<{
         tags: ['documents'],
         summary: "A case's document as print-ready A4 HTML (the agreement: the frozen copy once effective)",
         description:
-          'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书. Integrators, and `copy=public`, get phone and ID numbers masked.',
+          'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书. ' +
+          'The staff holding the case get the original (the sealed agreement as sealed). Everyone else (integrators, agency representatives, grid workers), and `copy=public`, ' +
+          'get a copy marked 副本（已脱敏） rendered from the case as they may see it: phone and identity numbers masked or left out, and with `copy=public` or an area grant names and addresses too.',
         params: Type.Object({
           id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
           kind: stringEnum(DOCUMENT_KINDS),
@@ -79,7 +85,12 @@ const documents: FastifyPluginAsyncTypebox<{
       const em = app.orm.em.fork();
       const principal = principalOf(request);
       const found = await findVisibleCase(em, principal, request.params.id);
-      const view = found.state;
+      // Who reads decides what a document shows (security/visibility.ts): the holder gets the
+      // original; anyone else, and a public copy, a copy rendered from the case as they may see it.
+      const audience = request.query.copy === 'public' ? 'public' : audienceOf(principal, found);
+      const original = audience === 'holder';
+      const lens = lensFor(audience, found.state);
+      const view = caseFor(audience, found.state);
       const kind = request.params.kind;
       // The current agreement (frozen once effective, else the draft); with none, the last effective one.
       const current = view.agreement;
@@ -89,24 +100,40 @@ const documents: FastifyPluginAsyncTypebox<{
       const lang = request.query.lang ?? 'zh-CN';
       const ctx: DocumentContext = {
         lang,
-        masked: principal.kind === 'integrator' || request.query.copy === 'public',
+        masked: !original,
+        copy: original ? undefined : { number: frozen?.number ?? null, sha256: frozen?.sha256 ?? null },
         frozen: frozen
           ? {
               number: frozen.number,
               sha256: frozen.sha256,
               effectiveAt: frozen.effectiveAt.toISOString(),
-              signatures: frozen.signatures as Signature[],
+              signatures: signaturesFor(lens, frozen.signatures as Signature[], found.state.parties),
+              code: verificationCode(await verificationKey(em), frozen.number),
             }
           : undefined,
       };
       let html: string | undefined;
       if (kind === 'agreement') {
-        // The sealed original is the frozen Chinese document; a translation is rendered from the case.
-        if (frozen && lang === 'zh-CN') html = frozen.html;
-        else if (current) html = renderer.render('agreement', agreementModel(view, ctx.frozen, lang), lang);
+        if (original) {
+          // The sealed original is the frozen Chinese document; a translation is rendered from the case.
+          if (frozen && lang === 'zh-CN') html = frozen.html;
+          else if (current) html = renderer.render('agreement', agreementModel(view, ctx.frozen, lang), lang);
+        } else {
+          // A masked copy: the sealed agreement's round as the reader may see it (else the draft), its
+          // number and seal's hash printed with the copy mark; the original stays as it was sealed.
+          const agreement = frozen
+            ? [view.agreement, ...(view.pastAgreements ?? [])].find((a) => a && (a.round ?? 1) === frozen.round)
+            : view.agreement;
+          if (agreement)
+            html = renderer.render(
+              'agreement',
+              agreementModel({ ...view, agreement }, ctx.frozen, lang, ctx.copy),
+              lang,
+            );
+        }
       } else {
         if (kind === 'certificate' && ctx.frozen) {
-          ctx.verifyUrl = `${publicUrl}/api/v1/agreements/${encodeURIComponent(ctx.frozen.number)}/verify?sha256=${ctx.frozen.sha256}`;
+          ctx.verifyUrl = verificationUrl(publicUrl, ctx.frozen.number, ctx.frozen.code!, ctx.frozen.sha256);
           ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
         }
         const model = {

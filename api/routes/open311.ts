@@ -10,13 +10,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { CATEGORIES, type Category } from '../../domain/lifecycle';
 import type { DisputeView, Party } from '../../domain/types';
-import { maskText } from '../../security/pii';
-import { AppError, fromTemporal } from '../errors';
+import { AppError, fromTemporal, fromUnavailable } from '../errors';
 import { stringEnum } from '../schemas/common';
 import { isClientError } from '../plugins/errors';
 import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
 import { casesWhere } from '../disputes-repository';
+import { audienceOf } from '../case-access';
+import { caseFor } from '../../security/visibility';
 import { nextDeadline } from '../../domain/sla';
 import { cutCodePoints } from '../../domain/text';
 
@@ -97,7 +98,7 @@ function toServiceRequest(view: DisputeView, updatedAt: string) {
         : STAGE_NOTES[view.stage]!,
     service_name: SERVICE_NAMES[code].name,
     service_code: code,
-    description: maskText(view.description),
+    description: view.description,
     agency_responsible: view.unit?.committeeName ?? '',
     service_notice: view.caseNumber ?? '',
     requested_datetime: view.receivedAt,
@@ -120,12 +121,14 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.setErrorHandler((error: Error, request, reply) => {
-    const fromApp = error instanceof AppError ? error : fromTemporal(error);
+    // PostgreSQL or Temporal out of reach is a 503 with Retry-After here too, as in the v1 API.
+    const fromApp = error instanceof AppError ? error : (fromTemporal(error) ?? fromUnavailable(error));
     // Fastify's own refusals (a body it cannot parse, a Content-Type it does not take) are bad requests, as in the v1 API.
     const refused = (error as { validation?: unknown }).validation || isClientError(error) ? 400 : 500;
     const status = error instanceof Open311Error ? error.status : (fromApp?.status ?? refused);
     if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
-    const description = status >= 500 ? 'internal error' : error.message;
+    if (status === 503) void reply.header('retry-after', '1');
+    const description = status === 503 ? fromApp!.message : status >= 500 ? 'internal error' : error.message;
     return reply.status(status).send([{ code: status, description }]);
   });
 
@@ -256,8 +259,13 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const findRequests = (who: Principal, where: string[], params: unknown[], limit = 1000) =>
-    casesWhere(app.orm.em.fork(), who, where, params, limit);
+  // Each case as the caller may see it (security/visibility.ts); Open311 never answers the holder's
+  // view: the description always comes with its numbers masked.
+  const findRequests = async (who: Principal, where: string[], params: unknown[], limit = 1000) =>
+    (await casesWhere(app.orm.em.fork(), who, where, params, limit)).map((r) => {
+      const audience = audienceOf(who, r);
+      return { ...r, state: caseFor(audience === 'holder' ? 'reporter' : audience, r.state) };
+    });
 
   app.get(
     '/requests/:file',
@@ -315,6 +323,12 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         where.push('category in (?)');
         params.push(q.service_code.split(','));
       }
+      // Instants PostgreSQL can compare with (a date-time in year 0 or 1, or 90 days before one, it refuses: a 500).
+      for (const name of ['start_date', 'end_date'] as const) {
+        const at = q[name] === undefined ? undefined : Date.parse(q[name]);
+        if (at !== undefined && !(at >= EARLIEST && at < LATEST))
+          throw new Open311Error(400, `${name} 须在 1970 至 9999 年之间 / ${name} must be between 1970 and 9999`);
+      }
       // The spec's default window: 90 days, ending at end_date, or starting at start_date, or ending now.
       const DAYS_90 = 90 * 86400_000;
       const start = q.start_date
@@ -337,5 +351,9 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+/** The instants a date filter may name: 1970-01-01 up to the end of year 9999 (UTC). */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
 
 export default open311;

@@ -12,6 +12,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     code: Type.String({ description: 'Stable machine-readable error code' }),
+    requestId: Type.Optional(
+      Type.String({ description: 'The request id (also the X-Request-Id header): quote it when reporting a problem' }),
+    ),
     stage: Type.Optional(Type.String({ description: 'The case stage when an action was refused' })),
     allowed: Type.Optional(Type.Array(Type.String(), { description: 'The actions the case allows now' })),
     errors: Type.Optional(

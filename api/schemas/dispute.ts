@@ -24,6 +24,22 @@ export const PartySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A party as a case shows it: what the reader may see of it (docs/security.md, "Personal data: who
+ * sees which field"). Phone and identity numbers come masked (`138****5678`, `430702********1234`)
+ * or not at all unless the caller's unit holds the case.
+ */
+export const PartyViewSchema = Type.Object({
+  ...PartySchema.properties,
+  phone: Type.Optional(Type.String({ description: 'Masked unless your unit holds the case' })),
+  idNumber: Type.Optional(
+    Type.String({
+      description:
+        'Masked for integrators, left out for agencies and public copies, in full for the unit holding the case',
+    }),
+  ),
+});
+
 export const CreateDisputeSchema = Type.Object(
   {
     gridCode: Type.String({
@@ -176,7 +192,7 @@ export const DisputeSchema = Type.Object(
     priority: Type.String(),
     title: Type.String(),
     description: Type.String(),
-    parties: Type.Array(PartySchema),
+    parties: Type.Array(PartyViewSchema),
     channel: Type.String(),
     externalRef: Type.Optional(Type.String()),
     reportedBy: ActorSchema,

@@ -15,7 +15,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { dropDatabase, ensureDatabase } from '../../db/database';
 import { initORM, migrate, ormOptions } from '../../db/orm';
 import { seedDemo } from '../../demo/seed';
+import { formatPayloadKeys, generatePayloadKeys } from '../../config/payload-keys';
 import { API_KEY_PREFIX, newSecret } from '../../security/credentials';
+import { payloadDataConverter } from '../../temporal/codec';
 import { freePort, startDevServer, type DevServer } from '../../temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import type { ChildStatus } from '../worker-child';
@@ -242,6 +244,8 @@ export async function startBenchSystem(opts: {
     const adminUrl = await adminDatabaseUrl();
     const dbName = `${opts.dbPrefix}main`;
     const apiKey = newSecret(API_KEY_PREFIX);
+    // Payloads encrypted as in production: one key for this run, shared by the worker and API processes.
+    const payloadKeys = generatePayloadKeys('bench');
     opts.log(`  temporal dev server (SQLite under ${tmpDir}), database ${dbName}, workflow bundles…`);
     const [devServer, disputeBundle, bareBundle, dbUrl] = await Promise.all([
       startDevServer({
@@ -263,7 +267,7 @@ export async function startBenchSystem(opts: {
 
     const connection = await Connection.connect({ address: devServer.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter(payloadKeys) });
     const orm = await initORM(dbUrl, { pool: { min: 0, max: 4 } });
     cleanups.push(() => orm.close());
 
@@ -276,6 +280,7 @@ export async function startBenchSystem(opts: {
       BENCH_BARE_TASK_QUEUE: BARE_TASK_QUEUE,
       BENCH_DISPUTE_BUNDLE: disputeBundlePath,
       BENCH_BARE_BUNDLE: bareBundlePath,
+      PAYLOAD_KEYS: formatPayloadKeys(payloadKeys),
       ...opts.env,
     });
     cleanups.push(() => worker.stop());
@@ -293,6 +298,7 @@ export async function startBenchSystem(opts: {
         RATE_LIMIT_PER_KEY: '1000000',
         RATE_LIMIT_PER_IP: '1000000',
         RATE_LIMIT_LOGIN_PER_IP: '10000',
+        PAYLOAD_KEYS: formatPayloadKeys(payloadKeys),
         ...opts.env,
       },
       { quietStdout: true },

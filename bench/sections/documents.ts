@@ -17,6 +17,7 @@ import {
   summonsModel,
   type DocumentContext,
 } from '../../templates/models';
+import { verificationCode, verificationUrl } from '../../security/verification-code';
 import { createRenderer, type DocumentKind } from '../../templates/render';
 import { WANGJIAQIAO } from '../../test/helpers/golden-cases';
 import { interleaved, median, round } from '../lib/stats';
@@ -26,14 +27,15 @@ async function documentModels(): Promise<Array<{ kind: DocumentKind; model: obje
   const view = WANGJIAQIAO;
   const a = view.agreement!;
   const renderer = createRenderer();
-  const agreement = agreementModel(view, { number: a.number!, effectiveAt: a.effectiveAt! });
+  const code = verificationCode(Buffer.alloc(32, 0x5a), a.number!);
+  const agreement = agreementModel(view, { number: a.number!, effectiveAt: a.effectiveAt!, code });
   const original = renderer.render('agreement', agreement);
   const sha256 = sha256Hex(canonicalAgreement(a.number!, original, a.signatures));
-  const verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number!)}/verify?sha256=${sha256}`;
+  const verifyUrl = verificationUrl('https://fengqiao.example.gov.cn', a.number!, code, sha256);
   const ctx: DocumentContext = {
     masked: false,
     lang: 'zh-CN',
-    frozen: { number: a.number!, sha256, effectiveAt: a.effectiveAt!, signatures: a.signatures },
+    frozen: { number: a.number!, sha256, effectiveAt: a.effectiveAt!, signatures: a.signatures, code },
     verifyUrl,
     qrSvg: await QRCode.toString(verifyUrl, { type: 'svg', margin: 1 }),
   };

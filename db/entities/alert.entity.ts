@@ -11,6 +11,8 @@ export const ALERT_KINDS = [
   'high_risk',
   /** A year without a national holiday arrangement (not about one case: `disputeId` is `holiday-calendar-<unit>`). */
   'holiday_data_missing',
+  /** A step of the case keeps failing: the case waits for an operator's repair (docs/operations.md). */
+  'case_stuck',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /** An integrator's API key: only its SHA-256 is stored, with a visible prefix to recognise it. */
 @Entity({ tableName: 'api_keys' })
@@ -18,6 +18,10 @@ export class ApiKey {
   /** Region code whose subtree this integrator may also see, besides the cases it created. */
   @Property({ type: 'string', length: 64, nullable: true })
   areaCode?: string;
+
+  /** Whether the area grant lets it act on the area's cases (add notes, withdraw), not only see them. */
+  @Property({ type: 'boolean', default: false })
+  areaActions: boolean & Opt = false;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -8,11 +8,13 @@ import { HolidayArrangement } from './holiday-arrangement.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
+import { RateLimit } from './rate-limit.entity';
 import { RiskKeyword } from './risk-keyword.entity';
 import { Session } from './session.entity';
 import { Setting } from './setting.entity';
 import { SafetyIndexSnapshot } from './safety-index.entity';
 import { SlaPolicy } from './sla-policy.entity';
+import { StuckCase } from './stuck-case.entity';
 import { Unit } from './unit.entity';
 import { User } from './user.entity';
 import { WebhookDelivery, WebhookSubscription } from './webhook.entity';
@@ -29,11 +31,13 @@ export {
   Notification,
   NumberAllocation,
   NumberCounter,
+  RateLimit,
   RiskKeyword,
   SafetyIndexSnapshot,
   Session,
   Setting,
   SlaPolicy,
+  StuckCase,
   Unit,
   User,
   WebhookDelivery,
@@ -52,11 +56,13 @@ export const ENTITIES = [
   Notification,
   NumberAllocation,
   NumberCounter,
+  RateLimit,
   RiskKeyword,
   SafetyIndexSnapshot,
   Session,
   Setting,
   SlaPolicy,
+  StuckCase,
   Unit,
   User,
   WebhookDelivery,

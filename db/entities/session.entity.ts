@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 /** A staff bearer token, stored as its SHA-256 only. */
 @Entity({ tableName: 'sessions' })
@@ -15,6 +15,10 @@ export class Session {
 
   @Property({ type: 'datetime', nullable: true })
   revokedAt?: Date;
+
+  /** The last request made with it (written at most every few seconds): the idle timeout counts from here. */
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  lastSeenAt: Opt<Date> = new Date();
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();

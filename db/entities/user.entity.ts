@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 
 export const STAFF_ROLES = ['grid_worker', 'mediator', 'agency_rep', 'supervisor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -29,6 +29,18 @@ export class User {
 
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
+
+  /** Wrong passwords in a row since the last success or lockout (api/lockout.ts). */
+  @Property({ type: 'integer', default: 0 })
+  failedLogins: Opt<number> = 0;
+
+  /** Lockouts since the last successful login: each doubles the next one's length. */
+  @Property({ type: 'integer', default: 0 })
+  lockouts: Opt<number> = 0;
+
+  /** Until then no password is accepted (an admin may lift it). */
+  @Property({ type: 'datetime', nullable: true })
+  lockedUntil?: Date | null;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -8,6 +8,7 @@ let api: ReturnType<typeof apiOf>;
 let number: string;
 let sha256: string;
 let html: string;
+let code: string;
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -23,10 +24,12 @@ beforeAll(async () => {
   number = effective.agreement.number;
   sha256 = effective.agreement.sha256;
   html = (await sys.app.inject({ url: `/api/v1/disputes/${created.id}/documents/agreement`, headers: mediator })).body;
+  // The verification code printed under the number (核验码): verification needs it (test/security/verification.test.ts).
+  code = /核验码 ([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})/.exec(html)![1]!;
 });
 afterAll(() => sys?.close());
 
-const url = () => `/api/v1/agreements/${encodeURIComponent(number)}/verify`;
+const url = () => `/api/v1/agreements/${encodeURIComponent(number)}/verify?code=${code}`;
 
 it('verifies by number, with no credentials, showing who signed when, masked', async () => {
   const res = expectStatus(await sys.app.inject({ url: url() }), 200);
@@ -40,11 +43,11 @@ it('verifies by number, with no credentials, showing who signed when, masked', a
 });
 
 it('checks the hash printed on a copy, and the copy itself', async () => {
-  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${sha256.toUpperCase()}` }), 200)).toMatchObject({
+  expect(expectStatus(await sys.app.inject({ url: `${url()}&sha256=${sha256.toUpperCase()}` }), 200)).toMatchObject({
     valid: true,
     checked: 'hash',
   });
-  expect(expectStatus(await sys.app.inject({ url: `${url()}?sha256=${'0'.repeat(64)}` }), 200)).toMatchObject({
+  expect(expectStatus(await sys.app.inject({ url: `${url()}&sha256=${'0'.repeat(64)}` }), 200)).toMatchObject({
     valid: false,
     checked: 'hash',
   });
@@ -56,8 +59,11 @@ it('checks the hash printed on a copy, and the copy itself', async () => {
     expectStatus(await sys.app.inject({ method: 'POST', url: url(), payload: { html: tampered } }), 200),
   ).toMatchObject({ valid: false, checked: 'document' });
   expect(
-    (await sys.app.inject({ url: `/api/v1/agreements/${encodeURIComponent('（2026）无人调字第999号')}/verify` }))
-      .statusCode,
+    (
+      await sys.app.inject({
+        url: `/api/v1/agreements/${encodeURIComponent('（2026）无人调字第999号')}/verify?code=${code}`,
+      })
+    ).statusCode,
   ).toBe(404);
 });
 

@@ -130,6 +130,11 @@ afterAll(async () => {
   for (const s of streams) s.close();
   await sys?.close();
 });
+// A session may hold only a few streams at once (ALERT_STREAMS_PER_SESSION): each test closes its own.
+afterEach(async () => {
+  for (const s of streams.splice(0)) s.close();
+  await eventually(async () => sys.app.alertStream.status().subscribers === 0, 5_000, 'the streams to end');
+});
 
 const report = {
   gridCode: 'wangjiaqiao-g1',
@@ -153,7 +158,7 @@ it('streams the warning and the breach of a case live to its area, and nothing t
   const admin = await openStream('admin');
   expect(street.status).toBe(200);
   expect(street.headers['content-type']).toMatch(/^text\/event-stream/);
-  expect(street.headers['cache-control']).toBe('no-cache');
+  expect(street.headers['cache-control']).toBe('no-store'); // alerts carry personal data
   expect(street.headers['x-accel-buffering']).toBe('no');
   expect(street.headers.connection).toBe('keep-alive');
 

@@ -12,6 +12,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { apiOf } from '../helpers/api';
+import { consoleLogin } from '../helpers/console';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { TEST_PASSWORD } from '../helpers/run-state';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -66,12 +67,7 @@ const cookieOf = (res: LightMyRequestResponse): string => {
 };
 
 async function loginAs(username: string): Promise<string> {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/console/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ username, password: TEST_PASSWORD, next: '/console' }).toString(),
-  });
+  const res = await consoleLogin(sys.app, { username, password: TEST_PASSWORD, next: '/console' });
   expect(res.statusCode).toBe(303);
   return cookieOf(res);
 }

@@ -6,6 +6,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { apiOf } from '../helpers/api';
+import { consoleLogin, cookiesOf } from '../helpers/console';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { TEST_PASSWORD } from '../helpers/run-state';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -26,14 +27,9 @@ const cookieOf = (res: LightMyRequestResponse): string => {
 };
 
 async function loginAs(username: string, lang?: 'en'): Promise<string> {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/console/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ username, password: TEST_PASSWORD, next: '/console' }).toString(),
-  });
+  const res = await consoleLogin(sys.app, { username, password: TEST_PASSWORD, next: '/console' });
   expect(res.statusCode).toBe(303);
-  const set = String([res.headers['set-cookie']].flat()[0]);
+  const set = String([res.headers['set-cookie']].flat().find((c) => c?.startsWith('fq_session=')));
   expect(set).toMatch(/HttpOnly/);
   expect(set).toMatch(/SameSite=Strict/);
   return `${cookieOf(res)}${lang ? `; fq_lang=${lang}` : ''}`;
@@ -57,14 +53,13 @@ describe('the staff console', () => {
     const res = await sys.app.inject({ url: '/console/inbox' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/console/login?next=%2Fconsole%2Finbox');
-    const bad = await sys.app.inject({
-      method: 'POST',
-      url: '/console/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'username=mediator%40yufuci-community&password=wrong-password&next=%2Fconsole',
+    const bad = await consoleLogin(sys.app, {
+      username: 'mediator@yufuci-community',
+      password: 'wrong-password',
+      next: '/console',
     });
     expect(bad.statusCode).toBe(401);
-    expect(bad.headers['set-cookie']).toBeUndefined();
+    expect(cookiesOf(bad).filter((c) => c.startsWith('fq_session='))).toEqual([]);
     expect(bad.body).toContain('用户名或密码错误');
     // An open redirect is not possible through `next`.
     const login = await sys.app.inject({ url: '/console/login?next=//evil.example/x' });

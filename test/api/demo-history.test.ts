@@ -214,9 +214,10 @@ describe('the past', () => {
     });
     expect(agreement.statusCode).toBe(200);
     expect(agreement.body).toContain(page.agreement.number);
+    const code = /核验码 ([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})/.exec(agreement.body)?.[1];
     const verified = expectStatus(
       await sys.app.inject({
-        url: `/api/v1/agreements/${encodeURIComponent(page.agreement.number)}/verify?sha256=${page.agreement.sha256}`,
+        url: `/api/v1/agreements/${encodeURIComponent(page.agreement.number)}/verify?code=${code}&sha256=${page.agreement.sha256}`,
       }),
       200,
     );

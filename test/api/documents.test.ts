@@ -108,9 +108,11 @@ it('renders every document kind of a settled case', async () => {
   expect(texts.certificate).toContain(resolved.agreement.sha256);
   expect(texts.certificate).toContain('按指印');
   expect(texts.certificate).toContain('<svg');
-  // Handlebars escapes `=` in text as &#x3D;; a browser shows the plain URL.
-  expect(texts.certificate!.replace(/&#x3D;/g, '=')).toContain(
-    `/api/v1/agreements/${encodeURIComponent(resolved.agreement.number)}/verify?sha256=${resolved.agreement.sha256}`,
+  // Handlebars escapes `=` in text as &#x3D; (and `&` as &amp;); a browser shows the plain URL. It
+  // carries the verification code printed on the agreement (核验码), without which verification is a 404.
+  const code = /核验码 ([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})/.exec(texts.agreement!)?.[1];
+  expect(texts.certificate!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')).toContain(
+    `/api/v1/agreements/${encodeURIComponent(resolved.agreement.number)}/verify?code=${code}&sha256=${resolved.agreement.sha256}`,
   );
   expect((await doc(id, 'referral')).statusCode).toBe(404);
 });

@@ -70,7 +70,7 @@ it('logs with request and case ids, and masks phone and ID numbers and names', a
   );
   const last = lines[lines.length - 1]!;
   expect(last).not.toMatch(/陈小红|13800001111|430702198001011234|13912345678/);
-  expect(JSON.parse(last).party).toEqual({ name: '陈**', phone: '*******1111', idNumber: '430702********1234' });
+  expect(JSON.parse(last).party).toEqual({ name: '陈**', phone: '138****1111', idNumber: '430702********1234' });
 });
 
 describe('masking', () => {
@@ -78,7 +78,7 @@ describe('masking', () => {
     expect(maskText('电话13800001111，身份证43070219800101123X。')).toBe('电话138****1111，身份证430702********123X。');
     expect(maskText('案号（2026）汪人调字第12号，金额12000000')).toBe('案号（2026）汪人调字第12号，金额12000000');
     expect(maskValue({ parties: [{ name: '某小吃店', address: '常德市武陵区渔父祠社区桃李小区3栋' }] })).toEqual({
-      parties: [{ name: '某**', address: '常德市武陵区***' }],
+      parties: [{ name: '某**', address: '常德市武陵区渔父祠社区***' }],
     });
   });
 });

@@ -1,4 +1,7 @@
-/** Per-key, per-IP and login rate limits answer 429 with Retry-After. */
+/**
+ * Per-key, per-IP and login rate limits answer 429 problem+json with Retry-After and the draft
+ * standard's RateLimit headers (@fastify/rate-limit, counted in PostgreSQL).
+ */
 import { startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -9,14 +12,20 @@ afterAll(() => sys?.close());
 
 it('limits each credential, then each address, and logins hardest', async () => {
   const key = { authorization: `Bearer ${sys.apiKey}` };
-  const statuses: number[] = [];
-  for (let i = 0; i < 6; i++) statuses.push((await sys.app.inject({ url: '/api/v1/units', headers: key })).statusCode);
-  expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  const answers = [];
+  for (let i = 0; i < 6; i++) answers.push(await sys.app.inject({ url: '/api/v1/units', headers: key }));
+  expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200, 429]);
+  // The tightest limit's standard headers: the key's (5 a minute) rather than the address's (12).
+  expect(answers.map((a) => a.headers['ratelimit-remaining'])).toEqual(['4', '3', '2', '1', '0', '0']);
+  expect(answers[0]!.headers['ratelimit-limit']).toBe('5');
+  expect(Number(answers[0]!.headers['ratelimit-reset'])).toBeGreaterThanOrEqual(1);
   const limited = await sys.app.inject({ url: '/api/v1/units', headers: key });
   expect(limited.statusCode).toBe(429);
   expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
   expect(limited.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+  expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(limited.headers['ratelimit-remaining']).toBe('0');
 
   // Another credential from the same address goes on, until the address's own limit (12 in all).
   const logins: number[] = [];
@@ -26,7 +35,7 @@ it('limits each credential, then each address, and logins hardest', async () => 
         await sys.app.inject({
           method: 'POST',
           url: '/api/v1/auth/token',
-          payload: { username: 'admin', password: 'wrong-password' },
+          payload: { username: 'rate-limit-nobody', password: 'wrong-password' },
         })
       ).statusCode,
     );

@@ -91,7 +91,11 @@ it("checks the report with its Idempotency-Key too: an unknown grid claims nothi
   // The same request under the same key gets the same refusal, and no case was started for it.
   const again = await post(taoliLiftNoise(), { ...mediator, prefer: 'respond-async', 'idempotency-key': theirKey });
   expect(again.statusCode).toBe(403);
-  expect(again.json()).toEqual(refused.json());
+  // The same refusal; each answer names its own request (X-Request-Id, issue 20).
+  const { requestId: firstId, ...first } = refused.json();
+  const { requestId: secondId, ...second } = again.json();
+  expect(second).toEqual(first);
+  expect(secondId).not.toBe(firstId);
   const [row] = await sys.orm.em
     .fork()
     .getConnection()

@@ -717,6 +717,15 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     expect(sys.receiver.notices.every((n) => n.signed)).toBe(true);
   });
 
+  it('refuses every poisoned note and leaves no case stuck', async () => {
+    expect(driver.stats.poisoned).toEqual(Array(CASES).fill(400));
+    const { rows } = await sys.db.query<{ stuck: string; alerts: string }>(
+      `select (select count(*) from stuck_cases) as stuck, (select count(*) from alerts where kind = 'case_stuck') as alerts`,
+    );
+    figures.stuck = { poisoned: driver.stats.poisoned.length, ...rows[0] };
+    expect(rows[0]).toEqual({ stuck: '0', alerts: '0' });
+  });
+
   it('answers every fault with 503 "try again", never 500', () => {
     // A 500 means a bug; the database cut, the kills and the restart are all "unavailable for now".
     expect(driver.stats.statuses['500'] ?? 0).toBe(0);

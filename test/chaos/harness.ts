@@ -39,6 +39,7 @@ import { seedDemo } from '../../demo/seed';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { createRenderer } from '../../templates/render';
 import { testPolicy } from '../helpers/fixtures';
+import { testDataConverter } from '../helpers/payload-keys';
 import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
 import { TcpProxy } from './tcp-proxy';
 
@@ -426,7 +427,8 @@ export async function startChaosSystem(opts: {
 
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    // The worker child encrypts payloads with the tests' key (worker-child.ts): the same here.
+    const client = new Client({ connection, namespace: 'default', dataConverter: testDataConverter() });
     const apiErrors: Record<string, number> = {};
     const dbWarnings: Record<string, number> = {};
     const count = (into: Record<string, number>, what: string) => {

@@ -14,6 +14,7 @@ import { WebhookNotifier } from '../../activities/notifier';
 import { initORM } from '../../db/orm';
 import { createRenderer } from '../../templates/render';
 import { createWorker } from '../../worker/create-worker';
+import { testDataConverter } from '../helpers/payload-keys';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -37,10 +38,12 @@ async function main(): Promise<void> {
     }
   }
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  const dataConverter = testDataConverter();
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default', dataConverter });
   const worker = await createWorker({
     connection,
     namespace: 'default',
+    dataConverter,
     orm,
     renderer: createRenderer(),
     notifier: new WebhookNotifier(env('CHAOS_NOTICE_URL'), env('CHAOS_NOTICE_SECRET')),

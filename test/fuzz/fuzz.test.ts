@@ -7,7 +7,7 @@
  * Skipped, saying so, only when schemathesis is not installed (`npm test` installs it: pretest).
  * FUZZ_CI_MAX_EXAMPLES and FUZZ_SEED change the bounds.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { junitFigures, makeFixtures, runSchemathesis, schemathesisPath } from './harness';
@@ -124,6 +124,10 @@ afterAll(async () => {
     });
     // The run reached the operations: it is not green by having tested nothing.
     expect(figures?.tests).toBeGreaterThan(50);
+    // And its generators sent every kind of Unicode edge string (test/fuzz/python/unicode_edges.py).
+    const edges = JSON.parse(readFileSync(path.join(workDir, 'unicode-edges.json'), 'utf8')) as Record<string, number>;
+    expect(Object.entries(edges).filter(([, n]) => n === 0)).toEqual([]);
+    expect(Object.keys(edges)).toHaveLength(7);
     passed = true;
   },
   // About 75 s on an idle 2-core machine; a loaded one (other suites in parallel) can take three times that.

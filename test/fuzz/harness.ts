@@ -3,21 +3,22 @@
  * .tools/fuzz by `scripts/install-tools.sh --fuzz`): shared by `npm run fuzz` (test/fuzz/run.ts) and
  * the bounded CI run (test/fuzz/fuzz.test.ts).
  *
- * Before the run, fixtures are made through the API itself: staff tokens, a sealed agreement (so the
- * verification routes and every document kind have something real to render), a few open cases,
- * a throwaway staff session for /auth/logout, and a user and an API key that the fuzzer may change or
- * revoke (so it never locks out the credentials it runs with). They reach schemathesis as a generated
- * schemathesis.toml: per-operation credentials, and dictionaries that put real ids into the path
- * parameters half of the time (the other half stays random).
+ * Before the run, fixtures are made through the API itself (fixtures.ts). They reach schemathesis as
+ * a generated schemathesis.toml: per-operation credentials, and dictionaries that put real ids into
+ * the path parameters half of the time (the other half stays random). Its hooks (python/) add Unicode
+ * edge strings to generated bodies and queries.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../config/paths';
 import { CATEGORIES } from '../../domain/lifecycle';
+import type { Fixtures } from './fixtures';
 
 /** Python modules the schemathesis processes load first (sitecustomize). */
 const FUZZ_PYTHON_DIR = path.join(PROJECT_ROOT, 'test/fuzz/python');
+/** The hooks that put Unicode edge strings (lone surrogates, NUL, bidi overrides, …) into generated requests. */
+const UNICODE_EDGES = path.join(FUZZ_PYTHON_DIR, 'unicode_edges.py');
 
 export const FUZZ_CHECKS = [
   'not_a_server_error',
@@ -34,163 +35,7 @@ export function schemathesisPath(): string | undefined {
   return existsSync(local) ? local : undefined;
 }
 
-export interface Fixtures {
-  adminToken: string;
-  integratorKey: string;
-  /** A staff session that /auth/logout may end. */
-  logoutToken: string;
-  caseIds: string[];
-  agreementNumbers: string[];
-  userId: string;
-  apiKeyId: string;
-  webhookId: string;
-  alertIds: string[];
-  slaPolicyIds: number[];
-  unitCodes: string[];
-  agencyCodes: string[];
-}
-
-type Json = Record<string, any>;
-
-async function call(
-  baseUrl: string,
-  method: string,
-  url: string,
-  token: string,
-  body?: unknown,
-  expect = 200,
-): Promise<Json> {
-  const res = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status !== expect)
-    throw new Error(`fuzz fixtures: ${method} ${url} answered ${res.status}, expected ${expect}: ${text}`);
-  return text ? (JSON.parse(text) as Json) : {};
-}
-
-async function login(baseUrl: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200)
-    throw new Error(`fuzz fixtures: login ${username} answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-const PARTIES = [
-  { name: '陈某', role: 'applicant', sex: 'female', phone: '13800000000', idNumber: '43070219800101002X' },
-  { name: '某小吃店', role: 'respondent', kind: 'organisation', representative: '王某' },
-];
-
-/** Makes the fixtures through the API (the system must be running with the demo seed). */
-export async function makeFixtures(baseUrl: string, opts: { apiKey: string; password: string }): Promise<Fixtures> {
-  const adminToken = await login(baseUrl, 'admin', opts.password);
-  const mediator = await login(baseUrl, 'mediator@yufuci-community', opts.password);
-  const logoutToken = await login(baseUrl, 'grid@yufuci-taoli', opts.password);
-  const key = opts.apiKey;
-
-  const report = (title: string, extra: Json = {}) =>
-    call(
-      baseUrl,
-      'POST',
-      '/api/v1/disputes',
-      key,
-      {
-        gridCode: 'yufuci-taoli',
-        category: 'noise',
-        title,
-        description: `${title}：夜间噪音影响休息。`,
-        parties: PARTIES,
-        channel: 'grid-patrol',
-        ...extra,
-      },
-      201,
-    );
-  const act = (id: string, action: string, body: Json, token = mediator) =>
-    call(baseUrl, 'POST', `/api/v1/disputes/${id}/signals/${action}`, token, body);
-
-  // A case through to its sealed agreement (follow_up), one in mediation, one waiting, one high-risk.
-  const sealed = (await report('小吃店货梯噪音扰民')).id as string;
-  await act(sealed, 'accept', {});
-  await act(sealed, 'resolve', {
-    facts: '小吃店货梯夜间运行噪音大。',
-    matters: '货梯运行时间与隔音。',
-    responsibilities: '小吃店负责整改。',
-    terms: [
-      {
-        text: '小吃店于22时后停用货梯，并加装隔音垫。',
-        obligor: '某小吃店',
-        amountFen: 50000,
-        method: '现金',
-        place: '渔父祠社区',
-        dueDate: '2026-12-31',
-      },
-    ],
-  });
-  await act(sealed, 'sign', { signer: 'party:0', method: 'signature' });
-  await act(sealed, 'sign', { signer: 'party:1', method: 'seal', witness: '李某' });
-  await act(sealed, 'sign', { signer: 'mediator', method: 'signature' });
-  const effective = await act(sealed, 'seal', {});
-  const agreementNumber = effective.agreement?.number as string | undefined;
-  if (!agreementNumber)
-    throw new Error(`fuzz fixtures: the sealed case has no agreement number: ${JSON.stringify(effective.agreement)}`);
-
-  const inMediation = (await report('邻里漏水纠纷', { category: 'neighbour' })).id as string;
-  await act(inMediation, 'accept', {});
-  const waiting = (await report('物业维修基金使用争议', { category: 'property' })).id as string;
-  const highRisk = (await report('邻居扬言报复', { highRisk: true, priority: 'urgent' })).id as string;
-
-  const user = await call(
-    baseUrl,
-    'POST',
-    '/api/v1/admin/users',
-    adminToken,
-    {
-      username: 'fuzz-target',
-      password: 'fuzz-target-password',
-      displayName: '模糊测试账号',
-      role: 'mediator',
-      unitCode: 'yufuci-community',
-    },
-    201,
-  );
-  const apiKey = await call(baseUrl, 'POST', '/api/v1/admin/api-keys', adminToken, { name: 'fuzz target' }, 201);
-  const webhook = await call(
-    baseUrl,
-    'POST',
-    '/api/v1/webhooks',
-    key,
-    { url: 'https://93.184.216.34/fengqiao', events: ['deadline_breached'] },
-    201,
-  );
-  const alerts = await call(baseUrl, 'GET', '/api/v1/alerts?limit=20', adminToken);
-  const policies = await call(baseUrl, 'GET', '/api/v1/admin/sla-policies', adminToken);
-  const units = await call(baseUrl, 'GET', '/api/v1/units', adminToken);
-  const agencies = await call(baseUrl, 'GET', '/api/v1/agencies', adminToken);
-
-  return {
-    adminToken,
-    integratorKey: key,
-    logoutToken,
-    caseIds: [sealed, inMediation, waiting, highRisk],
-    agreementNumbers: [agreementNumber],
-    userId: user.id as string,
-    apiKeyId: apiKey.id as string,
-    webhookId: webhook.id as string,
-    alertIds: (alerts.items as Array<{ id: string }>).map((a) => a.id),
-    slaPolicyIds: (policies.items as Array<{ id: number }>).map((p) => p.id),
-    unitCodes: (units.items as Array<{ code: string }>).map((u) => u.code),
-    agencyCodes: (agencies.items as Array<{ code: string }>).map((a) => a.code),
-  };
-}
+export { makeFixtures, type Fixtures } from './fixtures';
 
 export interface FuzzOptions {
   baseUrl: string;
@@ -239,6 +84,7 @@ export function configFor(opts: FuzzOptions): string {
     `case-ids = { values = ${toml(f.caseIds)} }`,
     `request-files = { values = ${toml(f.caseIds.map((id) => `${id}.json`))} }`,
     `agreement-numbers = { values = ${toml(f.agreementNumbers)} }`,
+    `agreement-codes = { values = ${toml(f.agreementCodes)} }`,
     `alert-ids = { values = ${toml(f.alertIds.length ? f.alertIds : ['1'])} }`,
     `sla-policy-ids = { values = ${toml(f.slaPolicyIds)} }`,
     `webhook-ids = { values = ${toml([f.webhookId])} }`,
@@ -302,7 +148,7 @@ export function configFor(opts: FuzzOptions): string {
         ]),
     '[[operations]]',
     'include-path-regex = "^/api/v1/agreements/"',
-    `parameters = { "path.number" = ${some('agreement-numbers')} }`,
+    `parameters = { "path.number" = ${some('agreement-numbers')}, "query.code" = ${some('agreement-codes')} }`,
     '',
     '[[operations]]',
     'include-path = "/api/v1/alerts/{id}/ack"',
@@ -385,8 +231,9 @@ export async function runSchemathesis(opts: FuzzOptions): Promise<FuzzResult> {
 
   // Asynchronously: the API under test may run in this very process.
   // PYTHONPATH: test/fuzz/python/sitecustomize.py, a guard against a CPython 3.11 crash inside hypothesis (see there).
+  // SCHEMATHESIS_HOOKS: test/fuzz/python/unicode_edges.py, Unicode edge strings in bodies and queries.
   const pythonPath = [FUZZ_PYTHON_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-  const env = { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '', PYTHONPATH: pythonPath };
+  const env = { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: UNICODE_EDGES, PYTHONPATH: pythonPath };
   const child = spawn(st, args, { cwd: opts.workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const take = (chunk: Buffer) => {

@@ -24,6 +24,7 @@ import { startDevServer } from '../../temporal/dev-server';
 import { findChromium, PdfRenderer } from '../../templates/pdf';
 import { createRenderer } from '../../templates/render';
 import { createWorker } from '../../worker/create-worker';
+import { testDataConverter } from '../helpers/payload-keys';
 import { junitFigures, makeFixtures, runSchemathesis, schemathesisPath } from './harness';
 
 const PASSWORD = 'fuzz-password-123';
@@ -70,10 +71,12 @@ async function main(): Promise<number> {
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const dataConverter = testDataConverter();
+    const client = new Client({ connection, namespace: 'default', dataConverter });
     const worker = await createWorker({
       connection: nativeConnection,
       namespace: 'default',
+      dataConverter,
       orm,
       renderer,
       notifier: new LogNotifier(() => undefined),

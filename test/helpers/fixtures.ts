@@ -83,3 +83,16 @@ export const agreedTerms = () => ({
     { text: '晚22时至早7时不使用货梯', obligor: '常德市某小吃店' },
   ],
 });
+
+/** A plain neighbours' dispute in 桃李 grid, two parties, reported by the grid worker's platform. */
+export const hallwayClutter = () => ({
+  gridCode: 'yufuci-taoli',
+  category: 'neighbour',
+  title: '楼道堆物纠纷',
+  description: '两户邻居因楼道堆放杂物发生争执。',
+  parties: [
+    { name: '孙某', role: 'applicant' },
+    { name: '李某', role: 'respondent' },
+  ],
+  channel: 'grid',
+});

@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
 import type { DisputeView } from '../../domain/types';
 import { sha256Hex } from '../../security/credentials';
+import { verificationCode, verificationUrl } from '../../security/verification-code';
 import type { Lang } from '../../templates/labels';
 import {
   agreementModel,
@@ -31,6 +32,8 @@ const MODELS: Array<[DocumentKind, (v: DisputeView, c: DocumentContext) => objec
   ['certificate', certificateModel],
 ];
 
+const GOLDEN_VERIFICATION_KEY = Buffer.alloc(32, 0x5a);
+
 export async function renderCaseDocuments(
   renderer: DocumentRenderer,
   view: DisputeView,
@@ -40,9 +43,11 @@ export async function renderCaseDocuments(
   const ctx: DocumentContext = { masked: false, lang };
   const a = view.agreement;
   if (a?.number && a.effectiveAt) {
+    // A fixed key (an installation has its own, db/verification-key.ts): the golden codes stay put.
+    const code = verificationCode(GOLDEN_VERIFICATION_KEY, a.number);
     const original = renderer.render(
       'agreement',
-      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt }),
+      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, code }),
     );
     const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
     out.agreement =
@@ -50,11 +55,11 @@ export async function renderCaseDocuments(
         ? original
         : renderer.render(
             'agreement',
-            agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256 }, lang),
+            agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, sha256, code }, lang),
             lang,
           );
-    ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures };
-    ctx.verifyUrl = `https://fengqiao.example.gov.cn/api/v1/agreements/${encodeURIComponent(a.number)}/verify?sha256=${sha256}`;
+    ctx.frozen = { number: a.number, sha256, effectiveAt: a.effectiveAt, signatures: a.signatures, code };
+    ctx.verifyUrl = verificationUrl('https://fengqiao.example.gov.cn', a.number, code, sha256);
     ctx.qrSvg = await QRCode.toString(ctx.verifyUrl, { type: 'svg', margin: 1 });
   }
   for (const [kind, model] of MODELS) {

@@ -7,7 +7,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 export function installQuietRuntime(): void {
   const key = Symbol.for('fengqiao.test.runtime');
   const holder = process as unknown as Record<symbol, boolean>;
-  if (holder[key]) return;
+  // A test file that installed a runtime of its own (the worker's pino log, test/security/worker-logs.test.ts) keeps it.
+  if (holder[key] || Runtime._instance) return;
   // ERROR: the tests provoke activity failures on purpose (refused targets, endpoints down), which the SDK logs as warnings.
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   holder[key] = true;

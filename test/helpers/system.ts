@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } fr
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppDeps } from '../../api/app';
 import type { RateLimits } from '../../api/plugins/rate-limit';
 import { initORM } from '../../db/orm';
 import { findChromium, PdfRenderer } from '../../templates/pdf';
@@ -16,6 +16,9 @@ import { createRenderer } from '../../templates/render';
 import { LogNotifier, type Notifier } from '../../activities/notifier';
 import { createWorker } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
+import type { PayloadKeys } from '../../config/payload-keys';
+import { payloadDataConverter } from '../../temporal/codec';
+import { testDataConverter } from './payload-keys';
 import { installQuietRuntime } from './runtime';
 
 export interface TestSystem {
@@ -36,6 +39,11 @@ export async function startSystem(
     logger?: FastifyServerOptions['logger'];
     webhooksToPrivateAddresses?: boolean;
     notifier?: Notifier;
+    /** More of the API's configuration (PUBLIC_URL, TRUST_PROXY, HOST, METRICS_TOKEN, …). */
+    config?: Partial<AppDeps['config']>;
+    /** The payload codec's keys (default: the tests' fixed key), and a task queue to share with another system (key rotation). */
+    payloadKeys?: PayloadKeys;
+    taskQueue?: string;
   } = {},
 ): Promise<TestSystem> {
   // Webhook receivers in tests listen on 127.0.0.1, which production refuses.
@@ -43,15 +51,18 @@ export async function startSystem(
   const address = process.env.TEMPORAL_ADDRESS!;
   const databaseUrl = process.env.DATABASE_URL!;
   installQuietRuntime();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const orm = await initORM(databaseUrl, { pool: { min: 0, max: 10 } });
   const renderer = createRenderer();
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  // Payloads encrypted as in production (temporal/codec.ts), with the tests' fixed key.
+  const dataConverter = opts.payloadKeys ? payloadDataConverter(opts.payloadKeys) : testDataConverter();
+  const client = new Client({ connection, namespace: 'default', dataConverter });
   const worker: Worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
+    dataConverter,
     orm,
     renderer,
     taskQueue,
@@ -66,7 +77,15 @@ export async function startSystem(
   const rateLimits = opts.rateLimits ?? { perKey: 1e6, perIp: 1e6, loginPerIp: 1e6 };
   const chromium = findChromium(process.env.CHROMIUM_PATH);
   const app = await buildApp({
-    config: { tokenTtlSeconds: 3600, logLevel: 'silent', rateLimits, webhooks: { allowPrivate } },
+    config: {
+      tokenTtlSeconds: 3600,
+      logLevel: 'silent',
+      rateLimits,
+      webhooks: { allowPrivate },
+      // The counters live in the run's shared database: each system counts its own requests.
+      rateLimitNamespace: taskQueue,
+      ...opts.config,
+    },
     orm,
     temporal: client,
     renderer,

@@ -9,6 +9,7 @@ import { ActionPayloadSchemas } from '../../domain/action-payloads';
 import { ACTIONS } from '../../domain/lifecycle';
 import { cutCodePoints } from '../../domain/text';
 import { apiOf } from '../helpers/api';
+import { hallwayClutter } from '../helpers/fixtures';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -20,17 +21,7 @@ beforeAll(async () => {
 afterAll(() => sys?.close());
 
 const POISONS = ['a\ud800b', 'a\u0000b', 'a\u202eb'];
-const report = {
-  gridCode: 'yufuci-taoli',
-  category: 'neighbour',
-  title: '楼道堆物纠纷',
-  description: '两户邻居因楼道堆放杂物发生争执。',
-  parties: [
-    { name: '孙某', role: 'applicant' },
-    { name: '李某', role: 'respondent' },
-  ],
-  channel: 'grid',
-};
+const report = hallwayClutter();
 
 /** Every string field of a payload schema, as [its path under body/, a body poisoned there]. */
 function poisonedBodies(schema: TSchema, poison: string): Array<[string, unknown]> {

@@ -119,6 +119,8 @@ const activities: Activities = {
   sendNotice: async () => undefined,
   sealAgreement: async (req) => ({ number: `${req.view.caseNumber}-协议`, sha256: '0'.repeat(64) }),
   resolveUnit: unexpected('resolveUnit'),
+  markStuck: unexpected('markStuck'),
+  clearStuck: unexpected('clearStuck'),
   resolveAgencies: unexpected('resolveAgencies'),
   casesToReplan: unexpected('casesToReplan'),
   deliverWebhook: unexpected('deliverWebhook'),

@@ -4,6 +4,7 @@ import { initORM } from '../../db/orm';
 import { createWorker } from '../../worker/create-worker';
 import { createRenderer } from '../../templates/render';
 import { loadConfig } from '../../config/env';
+import { testDataConverter } from '../helpers/payload-keys';
 import { installQuietRuntime } from '../helpers/runtime';
 
 it('passes the configured cache size to the worker', async () => {
@@ -14,6 +15,7 @@ it('passes the configured cache size to the worker', async () => {
     const deps = {
       connection,
       namespace: 'default',
+      dataConverter: testDataConverter(),
       orm,
       renderer: createRenderer(),
       taskQueue: 'cache-size-test',

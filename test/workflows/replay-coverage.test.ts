@@ -7,13 +7,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIONS } from '../../domain/lifecycle';
+import { temporal } from '@temporalio/proto';
+import { AesGcmPayloadCodec } from '../../temporal/codec';
 import { HISTORIES_DIR } from '../helpers/histories';
+import { TEST_PAYLOAD_KEYS } from '../helpers/payload-keys';
 
 type Json = Record<string, any>;
+// Histories recorded since the payload codec are encrypted with the tests' key; older ones are in clear.
+const codec = new AesGcmPayloadCodec(TEST_PAYLOAD_KEYS);
 const decode = (p: Json | undefined): unknown => {
   if (!p?.data) return undefined;
   try {
-    return JSON.parse(Buffer.from(p.data as string, 'base64').toString('utf8'));
+    const clear = codec.decrypt(temporal.api.common.v1.Payload.fromObject(p));
+    return JSON.parse(Buffer.from(clear.data ?? []).toString('utf8'));
   } catch {
     return undefined;
   }
@@ -84,6 +90,7 @@ it('walks every timer: each deadline’s warning and breach, reminders, the visi
     'signature_overdue',
     'follow_up_due',
     'high_risk',
+    'case_stuck',
   ]) {
     expect({ kind, seen: seen.alerts.has(kind) }).toEqual({ kind, seen: true });
   }
@@ -105,4 +112,6 @@ it('walks every timer: each deadline’s warning and breach, reminders, the visi
     expect({ kind, seen: seen.notices.has(kind) }).toEqual({ kind, seen: true });
   }
   expect(seen.signals.has('calendarChanged')).toBe(true);
+  // A stuck case's wait and its operator's repair (issue 20).
+  expect(seen.signals.has('repair')).toBe(true);
 });

@@ -14,6 +14,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { HISTORIES_DIR } from '../helpers/histories';
+import { testDataConverter } from '../helpers/payload-keys';
 import { installQuietRuntime } from '../helpers/runtime';
 
 beforeAll(installQuietRuntime);
@@ -52,7 +53,11 @@ async function failing(code: string): Promise<Record<string, string>> {
   for (const file of files) {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
     try {
-      await Worker.runReplayHistory({ workflowBundle: { code } }, history, `versioning-${file}`);
+      await Worker.runReplayHistory(
+        { workflowBundle: { code }, dataConverter: testDataConverter() },
+        history,
+        `versioning-${file}`,
+      );
     } catch (err) {
       failed[file] = (err as Error).name;
     }

@@ -16,7 +16,6 @@ import {
   signUpdate,
 } from '../dispute.messages';
 import { invalid, nowIso, type DisputeCase } from './case';
-import { caseSteps } from './steps';
 import { becomeEffectiveIfComplete, closeCase, draftAgreement } from './transitions';
 
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
@@ -29,8 +28,8 @@ export function registerAgreementActions(c: DisputeCase): void {
     'schedule-meeting',
     async ({ actor, payload }) => {
       const { agencies, reportIn } = await c.exclusively(async () => ({
-        agencies: await caseSteps.resolveAgencies(payload.agencies),
-        reportIn: await caseSteps.computeDeadline({ kind: 'report_in', ...c.slaKey(), from: nowIso() }),
+        agencies: await c.steps.resolveAgencies(payload.agencies),
+        reportIn: await c.steps.computeDeadline({ kind: 'report_in', ...c.slaKey(), from: nowIso() }),
       }));
       const round = (s.pastMeetings?.length ?? 0) + 1;
       s.meeting = {

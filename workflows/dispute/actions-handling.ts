@@ -19,7 +19,6 @@ import {
   withdrawUpdate,
 } from '../dispute.messages';
 import { SYSTEM, forbidden, invalid, nowIso, type DisputeCase } from './case';
-import { caseSteps } from './steps';
 import { closeCase, escalate, moveTo, startHandlingClock, unitWithAcceptDeadline } from './transitions';
 
 export function registerHandlingActions(c: DisputeCase): void {
@@ -88,7 +87,7 @@ export function registerHandlingActions(c: DisputeCase): void {
     const resumedAt = nowIso();
     if (handling?.pausedAt) {
       const moved = await c.exclusively(() =>
-        caseSteps.extendDeadline({ deadline: handling, resumedAt, unitCode: s.unit?.code }),
+        c.steps.extendDeadline({ deadline: handling, resumedAt, unitCode: s.unit?.code }),
       );
       c.setDeadline(moved);
     }
@@ -165,7 +164,7 @@ export function registerHandlingActions(c: DisputeCase): void {
     await condition(() => c.intakeDone && !c.busy());
     if (s.stage === 'closed') return;
     await c.exclusively(async () => {
-      const replanned = await caseSteps.replanCase({ unitCode: s.unit?.code, deadlines: c.deadlines(), at: nowIso() });
+      const replanned = await c.steps.replanCase({ unitCode: s.unit?.code, deadlines: c.deadlines(), at: nowIso() });
       if (replanned.moves.length === 0) return;
       for (const d of replanned.deadlines) c.deadlines()[d.kind] = d;
       c.touch();

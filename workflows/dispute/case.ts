@@ -3,12 +3,13 @@
  * or a deadline's consequences hold the case), its events recorded together when the step ends,
  * the guard order who → when → what for every action, and the search attributes that find it.
  */
-import { ApplicationFailure, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, allowedActions, type Action, type Stage } from '../../domain/lifecycle';
 import { mayAct } from '../../domain/permissions';
 import { isOverdue, nextDeadline } from '../../domain/sla';
+import { scrubUnsafeText } from '../../domain/text';
 import type { Actor, Deadline, DeadlineKind, DisputeEvent, DisputeView, StartDisputeInput } from '../../domain/types';
 import {
   ACTION_FORBIDDEN,
@@ -23,12 +24,16 @@ import {
   type ActionInput,
   type ActionRefusedDetails,
   type CaseReceipt,
+  type RepairInput,
 } from '../dispute.messages';
-import { effects, notices } from './steps';
+import { caseSteps, effects, notices, persevering, stuckReports, type StepFailure } from './steps';
 
 export const SYSTEM: Actor = { type: 'system', id: 'system', name: '系统', role: 'system' };
 
 const nowIso = (): string => new Date().toISOString();
+
+/** How long a stuck case waits for a repair before it tries its step again by itself. */
+const STUCK_RETRY = '30 minutes';
 
 /** 422: the action's content does not fit the case. */
 export function invalid(message: string): never {
@@ -54,6 +59,24 @@ export class DisputeCase {
   private readonly unrecorded: DisputeEvent[] = [];
   /** The search attributes last upserted (an upsert that changes nothing is skipped). */
   private lastSearchAttributes = '';
+  /** Set while a step has stopped (its retries used up, or its data refused) and the case waits for a repair. */
+  private stuck?: { since: string; failure: StepFailure };
+  private repair?: RepairInput;
+
+  /**
+   * The case's steps: a step that stops does not fail the workflow but makes the case stuck
+   * (`stuckOn`) until it goes through again. Every step of the case goes through these two.
+   */
+  readonly effects = persevering(
+    effects,
+    (f, args) => this.stuckOn(f, args),
+    () => this.recovered(),
+  );
+  readonly steps = persevering(
+    caseSteps,
+    (f, args) => this.stuckOn(f, args),
+    () => this.recovered(),
+  );
 
   constructor(
     input: StartDisputeInput,
@@ -127,7 +150,7 @@ export class DisputeCase {
       return;
     }
     this.syncSearchAttributes();
-    await effects.recordEvent({ event, view: state });
+    await this.effects.recordEvent({ event, view: state });
   }
 
   /** Runs `fn` holding the case: other actions are refused meanwhile and the clock waits. Re-entrant. */
@@ -146,7 +169,7 @@ export class DisputeCase {
   private async recordStep(): Promise<void> {
     if (this.unrecorded.length === 0) return;
     this.syncSearchAttributes();
-    await effects.recordEvents({ events: this.unrecorded.splice(0), view: this.state });
+    await this.effects.recordEvents({ events: this.unrecorded.splice(0), view: this.state });
   }
 
   private syncSearchAttributes(): void {
@@ -272,7 +295,7 @@ export class DisputeCase {
   async alert(kind: Parameters<Activities['raiseAlert']>[0]['kind'], message: string): Promise<void> {
     const s = this.state;
     if (!s.unit) return;
-    await effects.raiseAlert({
+    await this.effects.raiseAlert({
       disputeId: s.disputeId,
       caseNumber: s.caseNumber,
       kind,
@@ -281,6 +304,65 @@ export class DisputeCase {
       message,
       at: nowIso(),
     });
+  }
+
+  /** POST /admin/disputes/{id}/repair: a stuck case tries its step again now (see `stuckOn`). */
+  requestRepair(input: RepairInput): void {
+    if (this.stuck) this.repair = input;
+  }
+
+  /**
+   * A step has stopped: the first time, record the case as stuck (the operator's metric and list)
+   * and alert the unit's supervisors; then wait for a repair, or STUCK_RETRY, and let the step run
+   * again. A repair with `scrub` first cleans the step's arguments in place — the same objects as
+   * the case's state and events — of every character the database may refuse.
+   */
+  private async stuckOn(failure: StepFailure, args: unknown[]): Promise<void> {
+    const s = this.state;
+    if (!this.stuck) {
+      const since = nowIso();
+      this.stuck = { since, failure };
+      log.error('case stuck: a step keeps failing', { disputeId: s.disputeId, ...failure });
+      const what = `系统步骤 ${failure.activity} 反复失败（${failure.failure}），案件已暂停，等待运维人员修复（运维手册“卡住的案件”）。 / Case stuck: step ${failure.activity} keeps failing (${failure.failure}); the case waits for an operator's repair.`;
+      const report = { disputeId: s.disputeId, caseNumber: s.caseNumber, unitCode: s.unit?.code, since, ...failure };
+      const reports: Array<Promise<unknown>> = [stuckReports.markStuck(report)];
+      if (s.unit) {
+        reports.push(
+          stuckReports.raiseAlert({
+            disputeId: s.disputeId,
+            caseNumber: s.caseNumber,
+            kind: 'case_stuck',
+            stageEntry: s.stageEntry,
+            unitCode: s.unit.code,
+            message: `${s.caseNumber ?? s.disputeId} ${what}`,
+            at: since,
+          }),
+        );
+      }
+      // A database that refuses the step may refuse these too: the log and the next try remain.
+      await Promise.all(
+        reports.map((p) => p.catch((err: unknown) => log.warn('stuck report not written', { error: String(err) }))),
+      );
+    }
+    this.repair = undefined;
+    await condition(() => this.repair !== undefined, STUCK_RETRY);
+    const repair = this.repair as RepairInput | undefined;
+    this.repair = undefined;
+    if (repair?.scrub) {
+      const changed = scrubUnsafeText(args);
+      log.warn('stuck case repaired', { disputeId: s.disputeId, by: repair.by, stringsScrubbed: changed });
+    }
+  }
+
+  /** The stopped step went through: the case is no longer stuck. */
+  private async recovered(): Promise<void> {
+    if (!this.stuck) return;
+    const { since, failure } = this.stuck;
+    this.stuck = undefined;
+    log.info('stuck case recovered', { disputeId: this.state.disputeId, since, activity: failure.activity });
+    await stuckReports
+      .clearStuck(this.state.disputeId)
+      .catch((err: unknown) => log.warn('stuck report not cleared', { error: String(err) }));
   }
 }
 

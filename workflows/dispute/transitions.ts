@@ -6,7 +6,6 @@
 import type { Agreement, Actor, Deadline, DisputeView, Escalation, UnitRef } from '../../domain/types';
 import type { ResolvePayload } from '../dispute.messages';
 import { nowIso, type DisputeCase } from './case';
-import { caseSteps, effects } from './steps';
 
 /** The case goes to another unit, which must accept it within its own accept deadline. */
 export function moveTo(
@@ -40,7 +39,7 @@ export async function escalate(
   const from = s.unit;
   if (!from) return false;
   const next = await c.exclusively(() =>
-    caseSteps.escalateCase({
+    c.steps.escalateCase({
       disputeId: s.disputeId,
       unitCode: from.code,
       category: s.category,
@@ -68,7 +67,7 @@ export function closeCase(c: DisputeCase, outcome: NonNullable<DisputeView['outc
 export async function draftAgreement(c: DisputeCase, actor: Actor, p: ResolvePayload): Promise<void> {
   const s = c.state;
   const signatures = await c.exclusively(() =>
-    caseSteps.computeDeadline({ kind: 'signatures', ...c.slaKey(), from: nowIso() }),
+    c.steps.computeDeadline({ kind: 'signatures', ...c.slaKey(), from: nowIso() }),
   );
   const agreement: Agreement = {
     facts: p.facts,
@@ -96,12 +95,12 @@ export async function becomeEffectiveIfComplete(c: DisputeCase, actor: Actor): P
   const everyone = ['mediator', ...s.parties.map((_, i) => `party:${i}`)];
   if (!everyone.every((signer) => signed.has(signer))) return;
   const effectiveAt = nowIso();
-  const sealed = await c.exclusively(() => effects.sealAgreement({ view: s, effectiveAt }));
+  const sealed = await c.exclusively(() => c.effects.sealAgreement({ view: s, effectiveAt }));
   agreement.number = sealed.number;
   agreement.sha256 = sealed.sha256;
   agreement.effectiveAt = effectiveAt;
   const after = await c.exclusively(() =>
-    caseSteps.afterEffective({ ...c.slaKey(), effectiveAt, terms: agreement.terms }),
+    c.steps.afterEffective({ ...c.slaKey(), effectiveAt, terms: agreement.terms }),
   );
   c.clearDeadlines('handling', 'signatures');
   c.setDeadline(after.followUp);
@@ -117,7 +116,7 @@ export async function becomeEffectiveIfComplete(c: DisputeCase, actor: Actor): P
 
 export async function startHandlingClock(c: DisputeCase): Promise<void> {
   const handling = await c.exclusively(() =>
-    caseSteps.computeDeadline({ kind: 'handling', ...c.slaKey(), from: nowIso() }),
+    c.steps.computeDeadline({ kind: 'handling', ...c.slaKey(), from: nowIso() }),
   );
   c.setDeadline(handling);
 }
@@ -128,8 +127,8 @@ export async function unitWithAcceptDeadline(
   code: string,
 ): Promise<{ unit: UnitRef; deadline: Deadline }> {
   return c.exclusively(async () => {
-    const unit = await caseSteps.resolveUnit(code);
-    const deadline = await caseSteps.computeDeadline({
+    const unit = await c.steps.resolveUnit(code);
+    const deadline = await c.steps.computeDeadline({
       kind: 'accept',
       ...c.slaKey(),
       level: unit.level,

@@ -1,0 +1,219 @@
+/**
+ * Personal data: who sees which field. One table, applied to everything that shows a case: its JSON
+ * (one case, the list, the answer to an action), its history, and every document (rendered from the
+ * case as this table shows it). docs/security.md explains it for people.
+ *
+ * Readers (the API decides which one a caller is for a case, api/personal-data.ts):
+ * - `holder`: admins, and the mediators and supervisors of the unit that holds the case or of a unit
+ *   above it: everything, in full (their work needs it);
+ * - `reporter`: the integrator that reported the case, and staff who see it only because it came
+ *   from their area (grid workers, a unit that passed it on): what they reported, numbers masked;
+ * - `agency`: a summoned agency's representative: what the meeting needs: who the parties are,
+ *   how to reach them (masked), no identity numbers, no personal details, the address to the street;
+ * - `area`: an integrator that sees the case only through an area grant: masked data only;
+ * - `public`: a copy for anyone (`copy=public`): the same, without identity numbers. The public board
+ *   shows no case at all, only figures.
+ */
+import type { Agreement, DisputeEvent, DisputeView, Meeting, Party, Signature } from '../domain/types';
+import { maskAddress, maskIdNumber, maskName, maskNames, maskPhone, maskText } from './pii';
+
+export const AUDIENCES = ['holder', 'reporter', 'agency', 'area', 'public'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+/** full: as entered; masked: security/pii.ts's masking; hidden: left out. */
+export type Shown = 'full' | 'masked' | 'hidden';
+
+/**
+ * The fields: a person's `name` (parties, representatives, signers, witnesses; an organisation's
+ * own name is not personal data and always shows), `phone`, `idNumber`, `address`, `details` (sex,
+ * ethnicity, age, occupation) and `text`: every free text of the case (title, description, notes,
+ * reasons, facts, terms, meeting minutes), in which phone, identity and house numbers are masked
+ * (identity numbers starred out entirely where `idNumber` is hidden), and the parties' names too
+ * where names are masked.
+ */
+export type PersonalField = 'name' | 'phone' | 'idNumber' | 'address' | 'details' | 'text';
+
+export const FIELD_VISIBILITY: Readonly<Record<Audience, Readonly<Record<PersonalField, Shown>>>> = {
+  holder: { name: 'full', phone: 'full', idNumber: 'full', address: 'full', details: 'full', text: 'full' },
+  reporter: { name: 'full', phone: 'masked', idNumber: 'masked', address: 'full', details: 'full', text: 'masked' },
+  agency: { name: 'full', phone: 'masked', idNumber: 'hidden', address: 'masked', details: 'hidden', text: 'masked' },
+  area: { name: 'masked', phone: 'masked', idNumber: 'masked', address: 'masked', details: 'hidden', text: 'masked' },
+  public: { name: 'masked', phone: 'masked', idNumber: 'hidden', address: 'masked', details: 'hidden', text: 'masked' },
+};
+
+/** The names of the people in a case (parties who are persons, representatives), for masking them in text. */
+export function personNames(view: Pick<DisputeView, 'parties'>): string[] {
+  return view.parties.flatMap((p) => [...(p.kind === 'organisation' ? [] : [p.name]), p.representative ?? '']);
+}
+
+/** How one reader sees the personal fields of one case. */
+export interface Lens {
+  audience: Audience;
+  /** Everything as entered: the lens changes nothing. */
+  full: boolean;
+  shows(field: PersonalField): Shown;
+  /** A person's name. */
+  name(v: string): string;
+  /** Free text. */
+  text(v: string): string;
+  /** Text that names a place (a meeting's): only people's names masked, where names are. */
+  place(v: string): string;
+  /** A phone, identity number or address: undefined when hidden. */
+  field(field: 'phone' | 'idNumber' | 'address', v: string): string | undefined;
+}
+
+export function lensFor(audience: Audience, view: Pick<DisputeView, 'parties'>): Lens {
+  const rules = FIELD_VISIBILITY[audience];
+  const names = rules.name === 'masked' ? personNames(view) : [];
+  const maskers = { phone: maskPhone, idNumber: maskIdNumber, address: maskAddress };
+  return {
+    audience,
+    full: Object.values(rules).every((s) => s === 'full'),
+    shows: (f) => rules[f],
+    name: (v) => (rules.name === 'masked' ? maskName(v) : v),
+    text: (v) => (rules.text === 'masked' ? maskText(v, { names, hideIdentity: rules.idNumber === 'hidden' }) : v),
+    place: (v) => maskNames(v, names),
+    field: (f, v) => (rules[f] === 'hidden' ? undefined : rules[f] === 'masked' ? maskers[f](v) : v),
+  };
+}
+
+const opt = <T>(v: T | undefined, f: (v: T) => T | undefined): T | undefined => (v === undefined ? v : f(v));
+
+function partyFor(lens: Lens, p: Party): Party {
+  const details = lens.shows('details') !== 'hidden';
+  const out: Party = {
+    ...p,
+    // An organisation's own name is not personal data; its representative's is.
+    name: p.kind === 'organisation' ? p.name : lens.name(p.name),
+    sex: details ? p.sex : undefined,
+    ethnicity: details ? p.ethnicity : undefined,
+    age: details ? p.age : undefined,
+    occupation: details ? p.occupation : undefined,
+    phone: opt(p.phone, (v) => lens.field('phone', v)),
+    idNumber: opt(p.idNumber, (v) => lens.field('idNumber', v)),
+    address: opt(p.address, (v) => lens.field('address', v)),
+    representative: opt(p.representative, lens.name),
+  };
+  // No key for what is hidden (not even `undefined`): the JSON answer leaves it out.
+  for (const k of Object.keys(out) as Array<keyof Party>) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/**
+ * Signatures: a party who is a person and any witness as the reader sees names; an organisation's
+ * seal and the mediator's signature as they are.
+ */
+export function signaturesFor(lens: Lens, signatures: Signature[], parties: Party[]): Signature[] {
+  if (lens.full) return signatures;
+  const person = (signer: string) =>
+    signer.startsWith('party:') && parties[Number(signer.slice(6))]?.kind !== 'organisation';
+  return signatures.map((s) => ({
+    ...s,
+    name: person(s.signer) ? lens.name(s.name) : s.name,
+    ...(s.witness !== undefined ? { witness: lens.name(s.witness) } : {}),
+  }));
+}
+
+function agreementFor(lens: Lens, a: Agreement, parties: Party[]): Agreement {
+  const t = lens.text;
+  return {
+    ...a,
+    facts: t(a.facts),
+    matters: t(a.matters),
+    responsibilities: t(a.responsibilities),
+    ...(a.losses !== undefined ? { losses: t(a.losses) } : {}),
+    terms: a.terms.map((term) => ({
+      ...term,
+      text: t(term.text),
+      ...(term.obligor !== undefined ? { obligor: t(term.obligor) } : {}),
+      ...(term.method !== undefined ? { method: t(term.method) } : {}),
+      ...(term.place !== undefined ? { place: t(term.place) } : {}),
+    })),
+    signatures: signaturesFor(lens, a.signatures, parties),
+    ...(a.rejected ? { rejected: { ...a.rejected, reason: t(a.rejected.reason) } } : {}),
+  };
+}
+
+function meetingFor(lens: Lens, m: Meeting): Meeting {
+  const t = lens.text;
+  return {
+    ...m,
+    // The meeting's place is an office the agencies must find.
+    place: lens.place(m.place),
+    ...(m.agenda !== undefined ? { agenda: t(m.agenda) } : {}),
+    agencies: m.agencies.map((a) => (a.note !== undefined ? { ...a, note: t(a.note) } : a)),
+    ...(m.outcome
+      ? {
+          outcome: {
+            ...m.outcome,
+            facts: t(m.outcome.facts),
+            ...(m.outcome.responsibilities !== undefined ? { responsibilities: t(m.outcome.responsibilities) } : {}),
+            ...(m.outcome.losses !== undefined ? { losses: t(m.outcome.losses) } : {}),
+            ...(m.outcome.note !== undefined ? { note: t(m.outcome.note) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The case as `audience` may see it (the same object for a holder). */
+export function caseFor(audience: Audience, view: DisputeView): DisputeView {
+  const lens = lensFor(audience, view);
+  if (lens.full) return view;
+  const t = lens.text;
+  const f = view.followUp;
+  return {
+    ...view,
+    title: t(view.title),
+    description: t(view.description),
+    parties: view.parties.map((p) => partyFor(lens, p)),
+    ...(view.risk ? { risk: { ...view.risk, reasons: view.risk.reasons.map(t) } } : {}),
+    ...(view.suspended ? { suspended: { ...view.suspended, reason: t(view.suspended.reason) } } : {}),
+    escalations: view.escalations.map((e) => ({ ...e, reason: t(e.reason) })),
+    notes: view.notes.map((n) => ({ ...n, text: t(n.text) })),
+    ...(view.meeting ? { meeting: meetingFor(lens, view.meeting) } : {}),
+    ...(view.pastMeetings ? { pastMeetings: view.pastMeetings.map((m) => meetingFor(lens, m)) } : {}),
+    ...(view.agreement ? { agreement: agreementFor(lens, view.agreement, view.parties) } : {}),
+    ...(view.pastAgreements
+      ? { pastAgreements: view.pastAgreements.map((a) => agreementFor(lens, a, view.parties)) }
+      : {}),
+    ...(f
+      ? {
+          followUp: {
+            ...f,
+            ...(f.note !== undefined ? { note: t(f.note) } : {}),
+            ...(f.risks !== undefined ? { risks: t(f.risks) } : {}),
+            ...(f.measures !== undefined ? { measures: t(f.measures) } : {}),
+          },
+        }
+      : {}),
+    ...(view.failure
+      ? { failure: { ...view.failure, reason: t(view.failure.reason), referral: t(view.failure.referral) } }
+      : {}),
+    ...(view.withdrawal ? { withdrawal: { ...view.withdrawal, reason: t(view.withdrawal.reason) } } : {}),
+  };
+}
+
+/** Free-text keys of event payloads; `name` and `witness` are people (a signer, a witness). */
+const EVENT_TEXT = new Set(['text', 'reason', 'referral', 'note', 'agenda', 'facts']);
+
+/** An event of the case's history as `audience` may see it (`view`: the case, for its parties' names). */
+export function eventFor(
+  audience: Audience,
+  view: Pick<DisputeView, 'parties'>,
+  event: Pick<DisputeEvent, 'type' | 'payload'>,
+): Record<string, unknown> {
+  const lens = lensFor(audience, view);
+  if (lens.full) return event.payload;
+  // A signer's name is a person's unless it is the mediator or an organisation party's seal.
+  const signer = typeof event.payload.signer === 'string' ? event.payload.signer : '';
+  const person =
+    signer === '' || (signer.startsWith('party:') && view.parties[Number(signer.slice(6))]?.kind !== 'organisation');
+  return Object.fromEntries(
+    Object.entries(event.payload).map(([k, v]) => {
+      if (typeof v !== 'string') return [k, v];
+      if (k === 'witness' || (k === 'name' && person)) return [k, lens.name(v)];
+      return [k, EVENT_TEXT.has(k) ? lens.text(v) : v];
+    }),
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * The API docs (Swagger UI at /docs) in a real browser, under the Content-Security-Policy they are
+ * served with (api/plugins/edge.ts): the page renders every operation and the browser reports no
+ * blocked script, style, image or request.
+ */
+import path from 'node:path';
+import { type Browser } from 'playwright-core';
+import { SHOTS, describeInBrowser, openBrowser } from '../helpers/browser';
+import { startSystem, type TestSystem } from '../helpers/system';
+
+let sys: TestSystem;
+let browser: Browser;
+let base: string;
+
+describeInBrowser('the API docs in a browser', () => {
+  beforeAll(async () => {
+    sys = await startSystem();
+    ({ base, browser } = await openBrowser(sys));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('render every operation with nothing blocked by their CSP', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) blocked.push(m.text());
+    });
+    const answer = await page.goto(`${base}/docs`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(40);
+    await page.locator('.opblock-summary').first().click();
+    await page.locator('.opblock-body').first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'api-docs.png') });
+    expect(blocked).toEqual([]);
+  });
+});
