@@ -3,15 +3,11 @@
  * each timed from its first request to its success, and extra live workers to kill beside the
  * chaos harness's own (harness.ts `WorkerSupervisor`, which replaces a killed worker with a spare).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { workflowIdFor } from '../../workflows/dispute.messages';
-import { NOTICE_SECRET } from './harness';
+import { spawnWorkerChild, type WorkerEnv } from './harness';
 import { report, sleep, transient, type Headers } from './lifecycles';
-
-const ROOT = path.join(__dirname, '../..');
 
 /** One action as its caller saw it: from the first request to the answer that ended it. */
 export interface ActionSample {
@@ -183,32 +179,13 @@ export class LiveWorker {
   private ready?: Promise<void>;
 
   constructor(
-    private readonly env: { temporalAddress: string; databaseUrl: string; taskQueue: string; noticeUrl: string },
+    private readonly env: WorkerEnv,
     private readonly logFile: string,
   ) {}
 
   /** Starts the process; resolves once it is built and connected (not yet polling). */
   start(): Promise<void> {
-    const fd = openSync(this.logFile, 'a');
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker-child.ts')],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          TS_NODE_SWC: 'true',
-          TEMPORAL_ADDRESS: this.env.temporalAddress,
-          DATABASE_URL: this.env.databaseUrl,
-          CHAOS_TASK_QUEUE: this.env.taskQueue,
-          CHAOS_NOTICE_URL: `${this.env.noticeUrl}/notices`,
-          CHAOS_NOTICE_SECRET: NOTICE_SECRET,
-        },
-        stdio: ['pipe', 'pipe', fd],
-      },
-    );
-    closeSync(fd);
+    const child = spawnWorkerChild(this.env, this.logFile);
     child.stdin!.on('error', () => undefined);
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {

@@ -146,6 +146,31 @@ export interface WorkerEnv {
   noticeUrl: string;
 }
 
+/** One worker-child.ts process on `env`, its stderr appended to `logFile`; stdin and stdout piped. */
+export function spawnWorkerChild(env: WorkerEnv, logFile: string): ChildProcess {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker-child.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+        TS_NODE_SWC: 'true',
+        TEMPORAL_ADDRESS: env.temporalAddress,
+        DATABASE_URL: env.databaseUrl,
+        CHAOS_TASK_QUEUE: env.taskQueue,
+        CHAOS_NOTICE_URL: `${env.noticeUrl}/notices`,
+        CHAOS_NOTICE_SECRET: NOTICE_SECRET,
+      },
+      stdio: ['pipe', 'pipe', fd],
+    },
+  );
+  closeSync(fd);
+  return child;
+}
+
 /**
  * The worker child processes: one polling, and spares started in advance (built and connected, not
  * polling). `kill9()` kills the polling one with SIGKILL and lets a spare poll at once (another spare
@@ -248,26 +273,7 @@ export class WorkerSupervisor {
 
   /** A worker process, resolved once it is built and connected (not yet polling). */
   private spawnOne(): Promise<ChildProcess> {
-    const fd = openSync(this.logFile, 'a');
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker-child.ts')],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          TS_NODE_SWC: 'true',
-          TEMPORAL_ADDRESS: this.env.temporalAddress,
-          DATABASE_URL: this.env.databaseUrl,
-          CHAOS_TASK_QUEUE: this.env.taskQueue,
-          CHAOS_NOTICE_URL: `${this.env.noticeUrl}/notices`,
-          CHAOS_NOTICE_SECRET: NOTICE_SECRET,
-        },
-        stdio: ['pipe', 'pipe', fd],
-      },
-    );
-    closeSync(fd);
+    const child = spawnWorkerChild(this.env, this.logFile);
     child.stdin!.on('error', () => undefined); // a worker killed before it read its `go`
     this.children.add(child);
     this.starts += 1;
