@@ -9,6 +9,7 @@ export const unitRef = (u: Unit): UnitRef => ({
   level: u.level,
   committeeName: u.committeeName,
   path: u.path,
+  ...(u.phone ? { phone: u.phone } : {}),
 });
 
 /** The unit that must accept a case reported at `code`: a grid's community, else the unit itself. */

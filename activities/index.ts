@@ -4,9 +4,11 @@ import type { OfficePeriod } from '../domain/calendar';
 import type { DisputeEvent, DisputeView, StartDisputeInput } from '../domain/types';
 import type { DocumentRenderer } from '../templates/render';
 import { sealAgreement } from './agreements';
+import { freezeCaseFile } from './case-file';
 import { raiseAlert, type RaiseAlertRequest } from './alerts';
 import { resolveAgencies, resolveUnit } from './directory';
 import { escalateCase, intakeDispute, type EscalateRequest } from './intake';
+import { registerCaseNumber, type RegisterNumberRequest } from './committee';
 import { LogNotifier, sendNotice, type Notice, type Notifier } from './notifier';
 import { recordEvent, recordEvents } from './projection';
 import { computeSafetyIndex } from './safety-index';
@@ -65,9 +67,21 @@ export function createActivities({
     }
   }
 
+  /**
+   * The closing step freezes the case file (卷宗) in the activity that records it: no new command in
+   * the workflow. A failure here never holds up the closing: the file is then frozen on first request.
+   */
+  async function freezeIfClosed(view: DisputeView): Promise<void> {
+    if (view.stage !== 'closed') return;
+    await freezeCaseFile(em(), renderer, view).catch((err: unknown) =>
+      console.warn(`case file of ${view.disputeId} not frozen yet: ${(err as Error).message}`),
+    );
+  }
+
   return {
     intakeDispute: (input: StartDisputeInput & { from: string }) => intakeDispute(em(), cal, input),
     escalateCase: (req: EscalateRequest) => escalateCase(em(), cal, req),
+    registerCaseNumber: (req: RegisterNumberRequest) => registerCaseNumber(em(), req),
     resolveUnit: (code: string) => resolveUnit(em(), code),
     markStuck: (report: StuckReport) => markStuck(em(), report),
     clearStuck: (disputeId: string) => clearStuck(em(), disputeId),
@@ -86,12 +100,15 @@ export function createActivities({
       replanCase(em(), cal.holidays, officeHours, req),
     casesToReplan: (req: { year: number; region: string | null; afterId?: string; limit: number; at: string }) =>
       casesToReplan(em(), req),
-    afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[] }) => afterEffective(em(), req),
+    afterEffective: (req: SlaKey & { effectiveAt: string; terms: Term[]; unitPath?: string | null }) =>
+      afterEffective(em(), cal, req),
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
       await startDeliveries(await recordEvent(em(), req));
+      await freezeIfClosed(req.view);
     },
     recordEvents: async (req: { events: DisputeEvent[]; view: DisputeView }) => {
       await startDeliveries(await recordEvents(em(), req));
+      await freezeIfClosed(req.view);
     },
     deliverWebhook: (deliveryId: string) => deliverWebhook(em(), webhooks.allowPrivate, deliveryId),
     markDeliveryFailed: (req: { deliveryId: string; error: string }) => markDeliveryFailed(em(), req),

@@ -3,6 +3,7 @@ import { RiskKeyword, Unit } from '../db/entities';
 import { allocateNumber } from '../db/numbering';
 import { chinaYear } from '../domain/numbering';
 import type { Deadline, Risk, StartDisputeInput, UnitRef } from '../domain/types';
+import { escalationUnit } from './committee';
 import { responsibleUnit, unitRef } from './directory';
 import { unknownUnit } from './errors';
 import { computeDeadline, type CalendarDeps } from './sla';
@@ -67,7 +68,11 @@ export interface EscalateRequest {
   from: string;
 }
 
-/** The parent unit and its accept deadline, or null at the top of the tree. */
+/**
+ * The unit a case goes up to and its accept deadline, or null at the top of the tree: the parent,
+ * except that from a street it goes, under the same county, to the 行业性专业性 committee taking its
+ * category or to the county's 矛盾纠纷调处中心, and from those past the county (domain/committee.ts).
+ */
 export async function escalateCase(
   em: EntityManager,
   cal: CalendarDeps,
@@ -75,9 +80,9 @@ export async function escalateCase(
 ): Promise<{ unit: UnitRef; deadline: Deadline } | null> {
   const current = await em.findOne(Unit, { code: req.unitCode });
   if (!current) throw unknownUnit(req.unitCode);
-  if (!current.parentCode) return null;
-  const parent = await em.findOne(Unit, { code: current.parentCode });
-  if (!parent) throw unknownUnit(current.parentCode);
+  const target = await escalationUnit(em, current, req.category);
+  if (!target) return null;
+  const parent = target;
   const deadline = await computeDeadline(em, cal, {
     kind: 'accept',
     category: req.category,

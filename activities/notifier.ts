@@ -7,7 +7,15 @@ export interface Notice {
   /** Once per key: a retried activity sends nothing twice. */
   key: string;
   disputeId: string;
-  kind: 'meeting_summons' | 'meeting_reminder' | 'judicial_confirmation_reminder' | 'high_risk_referral';
+  kind:
+    | 'meeting_summons'
+    | 'meeting_reminder'
+    | 'judicial_confirmation_reminder'
+    | 'high_risk_referral'
+    | 'enforcement_notice'
+    | 'judicial_confirmation_rejected'
+    | 'performance_urging'
+    | 'performance_dispute_notice';
   recipients: string[];
   message: string;
 }

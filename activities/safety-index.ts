@@ -3,6 +3,7 @@ import { Setting, Unit } from '../db/entities';
 import {
   WEIGHTS_SETTING,
   bandOf,
+  incidenceCeiling,
   metricsOf,
   periodOf,
   rankAmongSiblings,
@@ -31,9 +32,12 @@ export async function computeSafetyIndex(
   // Period bounds at midnight in China (UTC+8).
   const from = `${start}T00:00:00+08:00`;
   const to = `${end}T00:00:00+08:00`;
-  const units = await em.find(Unit, {}, { orderBy: { path: 'asc' } });
+  // Areas only: a county's 矛盾纠纷调处中心 and 行业性专业性 committees are not areas (domain/committee.ts).
+  const units = await em.find(Unit, { kind: 'region' }, { orderBy: { path: 'asc' } });
   // The weights in force when the period is computed (admins set them; the defaults otherwise).
   const weights = weightsFrom((await em.findOne(Setting, { key: WEIGHTS_SETTING }))?.value);
+  // 20 disputes per 10,000 residents a month scores 0 on incidence; a day, its share of the month.
+  const worstIncidence = incidenceCeiling(start, end);
   const cases = byCode(
     await em.execute<(Counts & { code: string })[]>(
       `with d as (
@@ -49,12 +53,16 @@ export async function computeSafetyIndex(
                 count(*) filter (where received and (state->'risk'->>'high') = 'true') as high_risk,
                 count(*) filter (where closed_in and stage = 'closed') as closed,
                 count(*) filter (where closed_in and outcome = 'resolved') as resolved,
+                -- 调解不成 only: never an effective agreement (non-performance is not a mediation failure, Art. 32)
+                count(*) filter (where closed_in and outcome = 'failed'
+                                   and not jsonb_path_exists(state, '$.agreement.effectiveAt')
+                                   and not jsonb_path_exists(state, '$.pastAgreements[*].effectiveAt')) as failed,
                 count(*) filter (where closed_in and outcome = 'resolved' and level in ('grid', 'community')) as resolved_low,
                 sum((state->'followUp'->>'satisfaction')::int) filter (where closed_in and state->'followUp'->>'satisfaction' is not null) as sat_sum,
                 count(*) filter (where closed_in and state->'followUp'->>'satisfaction' is not null) as sat_count
          from d group by origin_path
        )
-       select u.code, sum(p.received) as received, sum(p.high_risk) as high_risk, sum(p.closed) as closed, sum(p.resolved) as resolved,
+       select u.code, sum(p.received) as received, sum(p.high_risk) as high_risk, sum(p.closed) as closed, sum(p.resolved) as resolved, sum(p.failed) as failed,
               sum(p.resolved_low) as resolved_low, sum(p.sat_sum) as sat_sum, sum(p.sat_count) as sat_count
        from units u join per_origin p on starts_with(p.origin_path, u.path)
        group by u.code`,
@@ -94,19 +102,23 @@ export async function computeSafetyIndex(
       received: n(c?.received),
       closed: n(c?.closed),
       resolved: n(c?.resolved),
+      failed: n(c?.failed),
       acceptBreaches: n(a?.accept_breaches),
       handlingBreaches: n(a?.handling_breaches),
       resolvedLow: n(c?.resolved_low),
       reopened: n(reopenings.get(unit.code)?.reopened),
-      satisfactionSum: n(c?.sat_sum),
-      satisfactionCount: n(c?.sat_count),
+      // The parties' own ratings come with their page (a later issue); a visit's rating is the mediator's record.
+      satisfactionSum: 0,
+      satisfactionCount: 0,
+      staffSatisfactionSum: n(c?.sat_sum),
+      staffSatisfactionCount: n(c?.sat_count),
       highRisk: n(c?.high_risk),
     };
     const metrics = metricsOf(figures);
     rows.push({
       unit,
-      metrics: { ...metrics, received: figures.received, closed: figures.closed },
-      score: scoreOf(metrics, weights),
+      metrics: { ...metrics, incidenceWorstPer10k: worstIncidence },
+      score: scoreOf(metrics, weights, worstIncidence),
       parentCode: unit.parentCode ?? undefined,
     });
   }

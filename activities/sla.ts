@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SlaPolicy } from '../db/entities';
+import { SlaPolicy, Unit } from '../db/entities';
+import { basicCourtName } from '../domain/agreement-law';
 import { unitPathOf, type HolidayStore } from '../db/holidays';
 import type { OfficePeriod } from '../domain/calendar';
 import {
@@ -77,19 +78,30 @@ export async function extendDeadline(
   return deadline;
 }
 
-/** At effectiveness: the follow-up visit and the judicial-confirmation window (Art. 33). */
+/**
+ * At effectiveness: the follow-up visit; the judicial-confirmation window (Art. 33), whose last day
+ * moves past a statutory holiday on the holiday arrangements of the committee's unit (民法典 Art. 203);
+ * and the basic court where the committee is located, proposed for the application (民事诉讼法 Art. 205).
+ * A local activity: its answer is recorded, so how it is computed may change without touching replay.
+ */
 export async function afterEffective(
   em: EntityManager,
-  req: SlaKey & { effectiveAt: string; terms: Term[] },
-): Promise<{ followUp: Deadline; judicial: Deadline }> {
+  cal: CalendarDeps | undefined,
+  req: SlaKey & { effectiveAt: string; terms: Term[]; unitPath?: string | null },
+): Promise<{ followUp: Deadline; judicial: Deadline; court?: string }> {
   const rule = await findRule(em, req);
   const effectiveAt = new Date(req.effectiveAt);
+  const holidays = cal ? await cal.holidays.tableFor(em, req.unitPath ?? null) : undefined;
+  const codes = (req.unitPath ?? '').split('/').filter(Boolean);
+  const chain = codes.length ? await em.find(Unit, { code: { $in: codes } }) : [];
+  const court = basicCourtName(chain);
   return {
+    ...(court ? { court } : {}),
     followUp: followUpDeadline(
       effectiveAt,
       req.terms.map((t) => t.dueDate ?? ''),
       rule.followUpDays,
     ),
-    judicial: judicialConfirmationWindow(effectiveAt),
+    judicial: judicialConfirmationWindow(effectiveAt, holidays),
   };
 }

@@ -42,6 +42,7 @@ import consolePlugin from '../console';
 import healthRoutes from './routes/health';
 import open311Routes from './routes/open311';
 import safetyIndexRoutes from './routes/safety-index';
+import statisticsRoutes from './routes/statistics';
 import webhookRoutes from './routes/webhooks';
 import codecRoutes from './routes/codec';
 import { ProblemSchema } from './schemas/common';
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         perMinute: deps.config.rateLimits?.loginPerIp ?? DEFAULT_RATE_LIMITS.loginPerIp,
       });
       await v1.register(safetyIndexRoutes, { taskQueue: deps.taskQueue ?? TASK_QUEUE });
+      await v1.register(statisticsRoutes);
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
       await v1.register(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WithStartWorkflowOperation, isGrpcDeadlineError } from '@temporalio/client';
 import type { DisputeIntake, StartDisputeInput } from '../domain/types';
+import { intakePeopleProblems } from '../domain/people';
 import type { disputeWorkflow } from '../workflows/dispute.workflow';
 import { intakeDoneUpdate, workflowIdFor } from '../workflows/dispute.messages';
 import { AppError } from './errors';
@@ -17,6 +18,19 @@ export interface RegisteringCase {
   id: string;
   status: 'registering';
   href: string;
+}
+
+/**
+ * 400 for what the law refuses in the people of a report (domain/people.ts): a minor or a party
+ * without full capacity without a 法定代理人, an organisation without its 法定代表人/负责人 or with an
+ * invalid credit code. Before the Idempotency-Key's claim: the same body is refused the same way.
+ */
+function refuseUnlawfulPeople(intake: DisputeIntake): void {
+  const problems = intakePeopleProblems(intake, new Date().toISOString());
+  if (problems.length === 0) return;
+  throw new AppError('validation_failed', problems.map((p) => p.message).join('\n'), {
+    errors: problems.map((p) => ({ field: p.field, message: p.message })),
+  });
 }
 
 export const principalKey = (p: Principal): string => `${p.kind}:${p.id}`;
@@ -69,6 +83,7 @@ export async function reportCase(
   intake: DisputeIntake,
   opts: ReportOptions & { respondAsync?: boolean },
 ): Promise<{ status: number; body: CaseBody | RegisteringCase }> {
+  refuseUnlawfulPeople(intake);
   const em = app.orm.em.fork();
   // Where the case arose: read with the Idempotency-Key's claim when there is one (one round trip).
   const findOrigin = async (): Promise<Origin | undefined> =>

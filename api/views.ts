@@ -1,4 +1,6 @@
+import { judicialRecordable } from '../domain/agreement-law';
 import { allowedActions } from '../domain/lifecycle';
+import { performanceView } from '../domain/performance';
 import { isOverdue, nextDeadline } from '../domain/sla';
 import type { DisputeView } from '../domain/types';
 
@@ -13,6 +15,13 @@ export function caseResponse(view: DisputeView) {
     overdue: isOverdue(view),
     pastMeetings: view.pastMeetings ?? [],
     pastAgreements: view.pastAgreements ?? [],
-    allowedActions: allowedActions(view.stage, { suspended: !!view.suspended, performed: view.followUp?.performed }),
+    // 人民调解法 Art. 31: each term's performance now (未到期 follows from its deadline).
+    performance: performanceView(view, Date.now()),
+    allowedActions: allowedActions(view.stage, {
+      suspended: !!view.suspended,
+      performed: view.followUp?.performed,
+      judicial: judicialRecordable(view),
+      perTerm: !!view.performance,
+    }),
   };
 }

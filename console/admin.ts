@@ -94,6 +94,12 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
     url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`,
     body: { active: s(f.active) === 'true' },
   }),
+  // 人民调解法 Art. 8, 29: the committee's 主任 authorises a member to affix its seal; the admin records it.
+  'user-seal': (f) => ({
+    method: 'PATCH',
+    url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}`,
+    body: { sealAuthorised: s(f.sealAuthorised) === 'true' },
+  }),
   'user-unlock': (f) => ({
     method: 'POST',
     url: `/api/v1/admin/users/${encodeURIComponent(s(f.id))}/unlock`,
@@ -124,7 +130,7 @@ const WEIGHT_LABELS: Record<string, { zh: string; en: string }> = {
   onTimeResolution: { zh: '按时办结率', en: 'On-time resolution' },
   successRate: { zh: '调解成功率', en: 'Success rate' },
   retention: { zh: '就地化解率', en: 'Settled locally' },
-  satisfaction: { zh: '满意度', en: 'Satisfaction' },
+  satisfaction: { zh: '当事人满意度（当事人本人评价）', en: 'Satisfaction (the parties’ own ratings)' },
   lowReopen: { zh: '低反复率', en: 'Low reopen rate' },
   lowIncidence: { zh: '低发案率', en: 'Low incidence' },
 };
@@ -244,6 +250,8 @@ async function renderAdmin(
           ? (agencyName.get(u.agencyCode as string) ?? u.agencyCode)
           : '—',
       active: u.active === true,
+      mediator: u.role === 'mediator',
+      sealAuthorised: u.sealAuthorised === true,
       self: u.id === ctx.user.id,
       locked: u.lockedUntil ? fill(t.admin.lockedUntil, { until: beijing(u.lockedUntil as string) }) : null,
     })),

@@ -5,6 +5,7 @@
  */
 import { SLA_KINDS } from '../domain/sla';
 import type { Action } from '../domain/lifecycle';
+import type { CaseSource, ConsentRecord } from '../domain/voluntariness';
 import { beijing, provisionalTip } from './context';
 import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 
@@ -27,7 +28,10 @@ export interface CaseDoc {
     phone?: string;
     address?: string;
     representative?: string;
+    legalRepresentative?: { name: string; relation: string };
+    agents?: Array<{ name: string }>;
   }>;
+  reporter?: { name: string; relation: string; phone?: string };
   channel: string;
   receivedAt: string;
   risk?: { high: boolean; reasons: string[] };
@@ -44,10 +48,25 @@ export interface CaseDoc {
     agencies: Array<{ code: string; name: string; answer?: string; note?: string }>;
     outcome?: unknown;
   };
-  agreement?: { number?: string; effectiveAt?: string; signatures: unknown[] };
+  agreement?: { number?: string; effectiveAt?: string; signatures: unknown[]; form?: 'written' | 'oral' };
   followUp?: { recordedAt?: string };
+  /** 人民调解法 Art. 31: each term's performance now (api/schemas/performance.ts). */
+  performance?: Array<{
+    term: number;
+    text: string;
+    obligor: string | null;
+    dueDate: string | null;
+    status: string;
+    note: string | null;
+  }>;
   failure?: unknown;
+  /** 不予受理 and the parties' will (domain/voluntariness.ts). */
+  refusal?: unknown;
+  source?: CaseSource;
+  consents?: ConsentRecord[];
   allowedActions: Action[];
+  /** The numbers the case had before another committee took it over (原案号), the first one first. */
+  priorCaseNumbers?: string[];
 }
 
 export const ROLE_LABEL: Record<string, { zh: string; en: string }> = {
@@ -129,10 +148,15 @@ export function documentsOf(c: CaseDoc): string[] {
   const out = ['intake'];
   if (c.meeting) out.push('summons');
   if (c.meeting?.outcome) out.push('record');
-  if (c.agreement) out.push('agreement');
-  if (c.agreement?.effectiveAt) out.push('certificate', 'judicial-confirmation');
+  // An oral agreement (人民调解法 Art. 28) has its register instead of a 协议书, no seal and no judicial confirmation.
+  if (c.agreement?.form === 'oral') out.push('oral-agreement');
+  else if (c.agreement) out.push('agreement');
+  if (c.agreement?.effectiveAt && c.agreement.form !== 'oral') out.push('certificate', 'judicial-confirmation');
   if (c.followUp?.recordedAt) out.push('follow-up');
   if (c.failure) out.push('referral');
+  if (c.stage === 'closed') out.push('case-file');
+  out.push('rights-notice'); // 权利义务告知书: handed to the parties before mediation (2002 规定 Art. 30)
+  if (c.refusal) out.push('refusal-notice');
   return out;
 }
 

@@ -23,6 +23,8 @@ import {
   type Problem,
 } from './context';
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
+import { performanceRows } from './performance-view';
+import { partyWillText } from './voluntariness-forms';
 import { safeNext } from './session';
 import { LABELS } from '../templates/labels';
 import { documentsOf, replannedDetail, riskReason, ROLE_LABEL, slaOf, STATE_WORD, type CaseDoc } from './case-view';
@@ -217,6 +219,8 @@ async function renderCase(
     c: {
       id: c.id,
       caseNumber: c.caseNumber ?? '—',
+      // 原案号: a street committee takes a community's case over under its own number (issue 21 item 1).
+      priorCaseNumbers: c.priorCaseNumbers?.length ? c.priorCaseNumbers.join('、') : null,
       title: c.title,
       description: c.description,
       stageLabel: t.stage[c.stage] ?? c.stage,
@@ -243,14 +247,26 @@ async function renderCase(
           }
         : null,
       agreementNumber: c.agreement?.number ?? null,
+      // 人民调解法 Art. 31: each term's performance (console/performance-view.ts).
+      performance: performanceRows(c, t),
     },
-    parties: c.parties.map((p) => ({
+    parties: c.parties.map((p, i) => ({
       name: p.name,
       role: zh ? (ROLE_LABEL[p.role]?.zh ?? p.role) : (ROLE_LABEL[p.role]?.en ?? p.role),
+      // 当事人意愿 (人民调解法 Art. 17, 20, 23–24): what is still to be recorded before a meeting or an agreement.
+      will: partyWillText(c, i, zh),
       phone: p.phone ?? null,
       address: p.address ?? null,
       representative: p.representative ?? null,
+      // The people around a party (domain/people.ts), as the reader may see them.
+      legalRepresentative: p.legalRepresentative
+        ? `${p.legalRepresentative.name}（${p.legalRepresentative.relation}）`
+        : null,
+      agents: (p.agents ?? []).map((a) => a.name).join('、') || null,
     })),
+    reporter: c.reporter
+      ? { name: c.reporter.name, relation: c.reporter.relation, phone: c.reporter.phone ?? null }
+      : null,
     deadlines: Object.values(c.deadlines ?? {}).map((d) => ({
       label: t.deadline[d.kind] ?? d.kind,
       dueAt: beijing(d.dueAt),

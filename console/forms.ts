@@ -5,19 +5,23 @@
  */
 import type { Action } from '../domain/lifecycle';
 import type { ConsoleDict } from './i18n';
+import { RECORDED_STATUSES, VISIT_METHODS } from '../domain/performance';
+import { VOLUNTARINESS_FORMS } from './voluntariness-forms';
 
 export type FormValue = string | string[];
 export type FormBody = Record<string, FormValue>;
 
-type FieldKind = 'text' | 'textarea' | 'select' | 'checkboxes' | 'datetime' | 'number' | 'terms';
+type FieldKind = 'text' | 'textarea' | 'select' | 'checkboxes' | 'datetime' | 'number' | 'terms' | 'names' | 'persons';
 
 export interface FieldSpec {
   name: string;
   kind: FieldKind;
   required?: boolean;
   /** Where the options come from. */
-  options?: 'parties' | 'signers' | 'agencies' | 'units' | 'result' | 'method' | 'yesno' | 'satisfaction';
+  options?: 'parties' | 'signers' | 'agencies' | 'units' | 'result' | 'method' | 'yesno' | 'satisfaction' | 'enum';
   optional?: boolean;
+  /** With options 'enum': the values, labelled by the dictionary's `option`. */
+  values?: readonly string[];
 }
 
 const reason: FieldSpec = { name: 'reason', kind: 'textarea', required: true };
@@ -28,6 +32,7 @@ const agreementFields: FieldSpec[] = [
   { name: 'responsibilities', kind: 'textarea', required: true },
   { name: 'losses', kind: 'textarea' },
   { name: 'terms', kind: 'terms', required: true },
+  { name: 'signingPlace', kind: 'text' },
 ];
 
 export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
@@ -54,17 +59,24 @@ export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
     { name: 'terms', kind: 'terms' },
     note,
     { name: 'failWithReferral', kind: 'text' },
+    { name: 'signingPlace', kind: 'text' },
   ],
-  resolve: agreementFields,
+  // 人民调解法 Art. 28: written (调解协议书) by default, or an oral agreement the mediator records.
+  resolve: [...agreementFields, { name: 'form', kind: 'select', options: 'enum', values: ['written', 'oral'] }],
   sign: [
     { name: 'signer', kind: 'select', options: 'signers', required: true },
     { name: 'method', kind: 'select', options: 'method', required: true },
     { name: 'witness', kind: 'text' },
+    // 民法典 Art. 165: a 委托代理人 signs for a party with special authority only (domain/people.ts).
+    { name: 'agent', kind: 'number' },
   ],
   seal: [note],
   'reject-agreement': [{ name: 'party', kind: 'select', options: 'parties', optional: true }, reason],
+  // 2002《人民调解工作若干规定》Art. 37: how the visit was made and whom it met; each term's status by record-performance.
   'record-follow-up': [
-    { name: 'performed', kind: 'select', options: 'yesno', required: true },
+    { name: 'method', kind: 'select', options: 'enum', values: VISIT_METHODS, required: true },
+    { name: 'met', kind: 'names', required: true },
+    { name: 'performed', kind: 'select', options: 'yesno', optional: true },
     { name: 'satisfaction', kind: 'select', options: 'satisfaction', required: true },
     note,
     { name: 'risks', kind: 'textarea' },
@@ -74,6 +86,28 @@ export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
   fail: [reason, { name: 'referral', kind: 'text', required: true }],
   withdraw: [reason, { name: 'party', kind: 'select', options: 'parties', optional: true }],
   reassign: [reason, { name: 'unitCode', kind: 'select', options: 'units', required: true }],
+  // The persons present, with their unit, for the mediation record (调解记录): one per line, 姓名（单位）.
+  'record-attendance': [
+    { name: 'present', kind: 'checkboxes', options: 'agencies' },
+    { name: 'persons', kind: 'persons' },
+  ],
+  'refer-to-police': [{ name: 'measures', kind: 'textarea', required: true }, note],
+  ...VOLUNTARINESS_FORMS,
+  // 人民调解法 Art. 33; 民事诉讼法 Art. 205–206 (dates as YYYY-MM-DD).
+  'record-judicial-confirmation': [
+    { name: 'filedAt', kind: 'text', required: true },
+    { name: 'court', kind: 'text', required: true },
+    { name: 'caseNumber', kind: 'text' },
+    { name: 'ruling', kind: 'select', options: 'enum', values: ['valid', 'rejected'], optional: true },
+    { name: 'rulingNumber', kind: 'text' },
+    { name: 'rulingAt', kind: 'text' },
+  ],
+  // 人民调解法 Art. 31: one term's performance (1-based); 未到期 follows from its deadline.
+  'record-performance': [
+    { name: 'term', kind: 'number', required: true },
+    { name: 'status', kind: 'select', options: 'enum', values: RECORDED_STATUSES, required: true },
+    note,
+  ],
 };
 
 export const TERM_ROWS = 3;
@@ -94,7 +128,15 @@ export interface RenderedField {
   datetime?: boolean;
   select?: boolean;
   checkboxes?: boolean;
-  terms?: Array<{ i: number; text: string; obligor: string; amount: string; dueDate: string }>;
+  terms?: Array<{
+    i: number;
+    text: string;
+    obligor: string;
+    amount: string;
+    dueDate: string;
+    method: string;
+    immediate: boolean;
+  }>;
   value: string;
   options?: Array<{ value: string; label: string; selected: boolean }>;
   error?: string;
@@ -125,6 +167,8 @@ function optionsOf(spec: FieldSpec, src: OptionSources, t: ConsoleDict): Array<{
       return ['yes', 'no'].map((v) => ({ value: v, label: t.option[v]! }));
     case 'satisfaction':
       return ['5', '4', '3', '2', '1'].map((v) => ({ value: v, label: v }));
+    case 'enum':
+      return [...none, ...(spec.values ?? []).map((v) => ({ value: v, label: t.option[v] ?? v }))];
     default:
       return [];
   }
@@ -160,9 +204,13 @@ export function renderFields(
         obligor: str(values[`term${i}.obligor`]),
         amount: str(values[`term${i}.amount`]),
         dueDate: str(values[`term${i}.dueDate`]),
+        method: str(values[`term${i}.method`]),
+        immediate: str(values[`term${i}.immediate`]) === 'yes',
       }));
     } else {
-      field[spec.kind === 'number' ? 'text' : spec.kind] = true as never;
+      field[
+        spec.kind === 'number' || spec.kind === 'names' ? 'text' : spec.kind === 'persons' ? 'textarea' : spec.kind
+      ] = true as never;
     }
     return field;
   });
@@ -216,7 +264,10 @@ export function payloadOf(
           const obligor = str(form[`term${i}.obligor`]);
           const amount = str(form[`term${i}.amount`]);
           const dueDate = str(form[`term${i}.dueDate`]);
-          if (!text && !obligor && !amount && !dueDate) continue;
+          // 人民调解法 Art. 29(3): the manner of performance, and a date or 即时履行.
+          const method = str(form[`term${i}.method`]);
+          const immediate = str(form[`term${i}.immediate`]) === 'yes';
+          if (!text && !obligor && !amount && !dueDate && !method) continue;
           const term: Record<string, unknown> = { text };
           if (obligor) term.obligor = obligor;
           if (amount) {
@@ -225,6 +276,8 @@ export function payloadOf(
             else term.amountFen = fen;
           }
           if (dueDate) term.dueDate = dueDate;
+          if (method) term.method = method;
+          if (immediate) term.immediate = true;
           terms.push(term);
         }
         if (terms.length) payload.terms = terms;
@@ -236,6 +289,33 @@ export function payloadOf(
         else if (spec.options === 'yesno') payload[spec.name] = value === 'yes';
         else if (spec.options === 'satisfaction') payload[spec.name] = Number(value);
         else payload[spec.name] = value;
+        break;
+      case 'names': {
+        // 张某、李某 / 张某, 李某 → ["张某", "李某"]
+        const names = value
+          .split(/[、,，;；]+/)
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (names.length) payload[spec.name] = names;
+        else if (spec.required) errors[spec.name] = 'required';
+        break;
+      }
+      case 'persons': {
+        // 汪家桥社区工作人员（汪家桥社区） / 张某，安监站 — one person a line, with their unit.
+        const persons: Array<{ name: string; unit: string }> = [];
+        const lines = value.split(/[\r\n;；]+/).map((l) => l.trim());
+        for (const line of lines.filter(Boolean)) {
+          const m = /^(.+?)[（(](.+)[）)]$/.exec(line) ?? /^(.+?)[,，:：]\s*(.+)$/.exec(line);
+          if (m) persons.push({ name: m[1]!.trim(), unit: m[2]!.trim() });
+          else errors[spec.name] = `“${line}”: 姓名（单位） / name (unit)`;
+        }
+        if (persons.length) payload[spec.name] = persons;
+        break;
+      }
+      case 'number':
+        if (!value) break;
+        if (/^\d{1,6}$/.test(value)) payload[spec.name] = Number(value);
+        else errors[spec.name] = 'not a number';
         break;
       default:
         if (value) payload[spec.name] = value;

@@ -70,6 +70,24 @@ const GRID = 'grid@yufuci-taoli';
 const WJQ = 'mediator@wangjiaqiao-community';
 const STREET = 'mediator@wangjiaqiao-street';
 
+/**
+ * The parties' will on record before a meeting or an agreement (人民调解法 Art. 17, 20, 23–24; 2002
+ * 规定 Art. 30): the applicant consented by applying, the respondent orally; both were given the
+ * rights notice and agreed to inviting others.
+ */
+const consent = (user: string): LiveCase['steps'] =>
+  [0, 1].map((party) => [
+    user,
+    'record-consent',
+    () => ({
+      party,
+      consented: true,
+      manner: party === 0 ? 'by_application' : 'oral',
+      rightsNotice: 'written',
+      inviteOthers: true,
+    }),
+  ]);
+
 export const LIVE_CASES: LiveCase[] = [
   {
     ref: 'FQ-DEMO-01',
@@ -189,6 +207,12 @@ export const LIVE_CASES: LiveCase[] = [
         'add-note',
         () => ({ text: '已分别安抚双方情绪，社区民警到场；楼道杂物由物业当日清理，约定明日到调解室面谈。' }),
       ],
+      // 人民调解法 Art. 25: the mediator confirms the report to the police, with the measures taken.
+      [
+        YUFUCI,
+        'refer-to-police',
+        () => ({ measures: '已分别约谈双方并告知不得采取过激行为；楼道杂物当日清理；网格员每日走访两户。' }),
+      ],
     ],
     stage: 'in_mediation',
   },
@@ -209,6 +233,7 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [YUFUCI, 'accept', () => ({})],
+      ...consent(YUFUCI),
       [
         YUFUCI,
         'resolve',
@@ -225,14 +250,14 @@ export const LIVE_CASES: LiveCase[] = [
               place: '渔父祠社区人民调解委员会',
               dueDate: dueIn(now, 7),
             },
-            { text: '黄某今后遛狗拴绳并及时清理犬只粪便', obligor: '黄某' },
+            { text: '黄某今后遛狗拴绳并及时清理犬只粪便', obligor: '黄某', method: '自觉遵守', immediate: true },
           ],
         }),
       ],
       [YUFUCI, 'sign', () => ({ signer: 'party:0', method: 'signature' })],
       [YUFUCI, 'sign', () => ({ signer: 'party:1', method: 'fingerprint', witness: '桃李网格员' })],
       [YUFUCI, 'sign', () => ({ signer: 'mediator', method: 'signature' })],
-      [YUFUCI, 'seal', () => ({})],
+      ['supervisor@yufuci-community', 'seal', () => ({})],
     ],
     stage: 'follow_up',
   },
@@ -253,6 +278,7 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [YUFUCI, 'accept', () => ({})],
+      ...consent(YUFUCI),
       [
         YUFUCI,
         'resolve',
@@ -286,11 +312,27 @@ export const LIVE_CASES: LiveCase[] = [
       title: '老旧小区外墙瓷砖脱落，维修责任不清',
       description:
         '业主杨某通过平安常德580反映，小区3栋外墙瓷砖近期多次脱落，险些砸中行人；物业公司称应使用维修基金，业委会认为属物业维保范围，迟迟无人维修。',
+      // The owner 杨某 reported it (反映人): the dispute is between the owners' committee and the company.
       parties: [
-        { name: '杨某', role: 'applicant', kind: 'person', sex: 'male', age: 61, occupation: '退休职工' },
-        { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
-        { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
+        {
+          name: '某小区业主委员会',
+          role: 'applicant',
+          kind: 'organisation',
+          orgType: 'unincorporated',
+          representative: '周某',
+          representativeTitle: '业主委员会主任',
+        },
+        {
+          name: '津市市某物业服务有限公司',
+          role: 'respondent',
+          kind: 'organisation',
+          orgType: 'legal_person',
+          representative: '刘某',
+          representativeTitle: '执行董事兼总经理',
+          creditCode: '91430781MA4P8Q2K1X',
+        },
       ],
+      reporter: { name: '杨某', relation: '小区业主' },
       channel: '580-app',
     },
     steps: [
@@ -306,6 +348,7 @@ export const LIVE_CASES: LiveCase[] = [
         () => ({ reason: '涉及外墙安全隐患和维修基金使用，超出社区协调能力，申请街道协调住建和安监部门' }),
       ],
       [STREET, 'accept', () => ({})],
+      ...consent(STREET),
       [
         STREET,
         'schedule-meeting',
@@ -339,6 +382,7 @@ export const LIVE_CASES: LiveCase[] = [
       [WJQ, 'accept', () => ({})],
       [WJQ, 'escalate', () => ({ reason: '涉及农民工工资和工地总包、分包责任，需街道协调人社和安监部门' })],
       [STREET, 'accept', () => ({})],
+      ...consent(STREET),
       [
         STREET,
         'schedule-meeting',
@@ -432,6 +476,7 @@ export const LIVE_CASES: LiveCase[] = [
     },
     steps: [
       [WJQ, 'accept', () => ({})],
+      ...consent(WJQ),
       [
         WJQ,
         'resolve',
@@ -462,7 +507,7 @@ export const LIVE_CASES: LiveCase[] = [
       [WJQ, 'sign', () => ({ signer: 'party:0', method: 'signature' })],
       [WJQ, 'sign', () => ({ signer: 'party:1', method: 'signature' })],
       [WJQ, 'sign', () => ({ signer: 'mediator', method: 'signature' })],
-      [WJQ, 'seal', () => ({})],
+      ['supervisor@wangjiaqiao-community', 'seal', () => ({})],
     ],
     stage: 'follow_up',
   },

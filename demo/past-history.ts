@@ -32,6 +32,7 @@ import { agreementModel } from '../templates/models';
 import type { DocumentRenderer } from '../templates/render';
 import { caseTexts, surnames, type CaseTexts } from './texts';
 import { Agency, Unit, User } from '../db/entities';
+import { beijingDateTime } from '../domain/beijing-time';
 
 /** Who reported every past case of the demo history: the mark that makes them recognisable. */
 export const DEMO_HISTORY_ACTOR: Actor = { type: 'system', id: 'demo-history', name: '演示历史数据', role: 'system' };
@@ -151,7 +152,10 @@ async function loadDirectory(em: EntityManager): Promise<Directory> {
   const supervisors = new Map<string, string>();
   const reps = new Map<string, Actor>();
   for (const u of users) {
-    if (u.role === 'mediator' && u.unitCode && !mediators.has(u.unitCode)) mediators.set(u.unitCode, actorOf(u));
+    // The unit's first mediator (`mediator@<unit>`), not a second one (`mediator2@…`, who sorts before it).
+    const first = u.username.startsWith('mediator@');
+    if (u.role === 'mediator' && u.unitCode && (first || !mediators.has(u.unitCode)))
+      mediators.set(u.unitCode, actorOf(u));
     if (u.role === 'supervisor' && u.unitCode && !supervisors.has(u.unitCode)) supervisors.set(u.unitCode, u.username);
     if (u.role === 'agency_rep' && u.agencyCode && !reps.has(u.agencyCode)) reps.set(u.agencyCode, actorOf(u));
   }
@@ -337,7 +341,7 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   emit('received', DEMO_HISTORY_ACTOR, t, { unit: unit.code, caseNumber: '' });
   if (high) {
     const text =
-      '高风险纠纷（keyword: 报复）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。';
+      '高风险纠纷（关键词：报复）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。';
     view.notes.push({ at: iso(t), by: SYSTEM, text });
     alert('high_risk', t, (n) => `${n} ${text}`);
     emit('high_risk_flagged', SYSTEM, t, { reasons: view.risk!.reasons });
@@ -379,7 +383,7 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
   let mediator: Actor;
   if (street && d.chance(0.45 * (1 - q))) {
     const warnAt = t + 0.8 * (acceptDue - t);
-    alert('accept_warning', warnAt, (n) => `${n} 待${community.name}接单，将于 ${iso(acceptDue)} 超时`);
+    alert('accept_warning', warnAt, (n) => `${n} 待${community.name}接单，将于${beijingDateTime(acceptDue)}超时`);
     alert('accept_breach', acceptDue, (n) => `${n} ${community.name}未在时限内接单`);
     emit('deadline_breached', SYSTEM, acceptDue, { kind: 'accept', unit: community.code, dueAt: iso(acceptDue) });
     escalate(SYSTEM, acceptDue, '接单超时，自动上报', true, 'breach');
@@ -416,7 +420,7 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
     alert(
       'handling_warning',
       handlingFrom + 0.8 * handlingDays * DAY,
-      (n) => `${n} ${unitName}调处期限将于 ${iso(due)} 届满`,
+      (n) => `${n} ${unitName}调处期限将于${beijingDateTime(due)}届满`,
     );
     alert('handling_breach', due, (n) => `${n} ${unitName}调处超期`);
     emit('deadline_breached', SYSTEM, due, { kind: 'handling', dueAt: iso(due) });
@@ -461,8 +465,18 @@ function playCase(dir: Directory, plan: Plan, pace = 1): PastCase {
       const method: Signature['method'] =
         party?.kind === 'organisation' ? 'seal' : party && d.chance(0.4) ? 'fingerprint' : 'signature';
       const witness = method === 'fingerprint' ? `${origin.name}网格员` : undefined;
-      const name = party ? party.name : (view.acceptedBy?.name ?? mediator.name);
-      agreement.signatures.push({ signer, name, method, witness, at: iso(at), recordedBy: mediator.id });
+      // The mediator signs as themself, and records each signature (记录人): domain/committee.ts.
+      const name = party ? party.name : mediator.name;
+      agreement.signatures.push({
+        signer,
+        name,
+        method,
+        witness,
+        at: iso(at),
+        recordedBy: mediator.id,
+        recordedByName: mediator.name,
+        ...(party ? {} : { mediatorId: mediator.id }),
+      });
       emit('signed', mediator, at, { signer, name, method, witness });
     }
     at = office(at + hours(0.1, 0.5));

@@ -9,7 +9,8 @@
  * names, people and firms are fictional. Idempotent: every run upserts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Level } from '../domain/lifecycle';
+import type { Category, Level } from '../domain/lifecycle';
+import type { UnitKind } from '../domain/committee';
 import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } from '../security/credentials';
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
 import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from '../db/entities';
@@ -22,6 +23,11 @@ interface UnitSeed {
   parent?: string;
   population: number;
   committeeShort: string;
+  /** Above the street (人民调解法 Art. 34): a county's 矛盾纠纷调处中心 or a 行业性专业性 committee. */
+  kind?: UnitKind;
+  categories?: Category[];
+  /** Default: <name>人民调解委员会. */
+  committeeName?: string;
 }
 
 // One unit a line: a table to read down.
@@ -41,7 +47,25 @@ export const DEMO_UNITS: UnitSeed[] = [
   { code: 'chuanzihe-street', name: '穿紫河街道', level: 'street', parent: 'wuling', population: 65_000, committeeShort: '穿' },
   { code: 'yufuci-community', name: '渔父祠社区', level: 'community', parent: 'chuanzihe-street', population: 9_800, committeeShort: '渔' },
   { code: 'yufuci-taoli', name: '桃李网格', level: 'grid', parent: 'yufuci-community', population: 1_500, committeeShort: '渔' },
+  // Above the street: where a street's escalation goes by category (domain/committee.ts), not areas of the Safety Index.
+  { code: 'jinshi-center', name: '津市市矛盾纠纷调处中心', level: 'county', parent: 'jinshi', population: 0, committeeShort: '津调', kind: 'center', committeeName: '津市市矛盾纠纷调处中心人民调解委员会' },
+  { code: 'jinshi-property', name: '津市市物业纠纷人民调解委员会', level: 'county', parent: 'jinshi', population: 0, committeeShort: '津物', kind: 'professional', categories: ['property'], committeeName: '津市市物业纠纷人民调解委员会' },
+  { code: 'wuling-center', name: '武陵区矛盾纠纷调处中心', level: 'county', parent: 'wuling', population: 0, committeeShort: '武调', kind: 'center', committeeName: '武陵区矛盾纠纷调处中心人民调解委员会' },
 ];
+
+/** The committees' contact telephones printed on their meeting notices (fictional numbers, Changde's area code). */
+export const DEMO_UNIT_PHONES: Record<string, string> = {
+  'wangjiaqiao-street': '0736-4200110',
+  'wangjiaqiao-community': '0736-4200210',
+  'xindi-community': '0736-4200310',
+  'xiangyangjie-street': '0736-4300110',
+  'hejie-community': '0736-4300210',
+  'chuanzihe-street': '0736-7200110',
+  'yufuci-community': '0736-7200210',
+  jinshi: '0736-4200010',
+  wuling: '0736-7200010',
+  changde: '0736-7000010',
+};
 
 export const DEMO_AGENCIES: Array<{ code: string; name: string }> = [
   { code: 'safety-station', name: '安监站' },
@@ -55,11 +79,11 @@ export const DEMO_AGENCIES: Array<{ code: string; name: string }> = [
 
 // One staff member a line.
 // prettier-ignore
-export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole; unit?: string; agency?: string }> = [
+export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole; unit?: string; agency?: string; sealAuthorised?: boolean }> = [
   { username: 'admin', name: '系统管理员', role: 'admin' },
-  { username: 'mediator@wangjiaqiao-community', name: '汪家桥社区调解员', role: 'mediator', unit: 'wangjiaqiao-community' },
+  { username: 'mediator@wangjiaqiao-community', name: '汪家桥社区调解员', role: 'mediator', unit: 'wangjiaqiao-community', sealAuthorised: true },
   { username: 'supervisor@wangjiaqiao-community', name: '汪家桥社区主任', role: 'supervisor', unit: 'wangjiaqiao-community' },
-  { username: 'mediator@wangjiaqiao-street', name: '汪家桥街道调解员', role: 'mediator', unit: 'wangjiaqiao-street' },
+  { username: 'mediator@wangjiaqiao-street', name: '汪家桥街道调解员', role: 'mediator', unit: 'wangjiaqiao-street', sealAuthorised: true },
   { username: 'supervisor@wangjiaqiao-street', name: '汪家桥街道主任', role: 'supervisor', unit: 'wangjiaqiao-street' },
   { username: 'mediator@xindi-community', name: '新堤社区调解员', role: 'mediator', unit: 'xindi-community' },
   { username: 'supervisor@xindi-community', name: '新堤社区主任', role: 'supervisor', unit: 'xindi-community' },
@@ -68,11 +92,19 @@ export const DEMO_STAFF: Array<{ username: string; name: string; role: StaffRole
   { username: 'mediator@hejie-community', name: '河街社区调解员', role: 'mediator', unit: 'hejie-community' },
   { username: 'supervisor@hejie-community', name: '河街社区主任', role: 'supervisor', unit: 'hejie-community' },
   { username: 'supervisor@jinshi', name: '津市市政法委', role: 'supervisor', unit: 'jinshi' },
-  { username: 'mediator@yufuci-community', name: '渔父祠社区调解员', role: 'mediator', unit: 'yufuci-community' },
+  { username: 'mediator@yufuci-community', name: '渔父祠社区调解员', role: 'mediator', unit: 'yufuci-community', sealAuthorised: true },
   { username: 'supervisor@yufuci-community', name: '渔父祠社区主任', role: 'supervisor', unit: 'yufuci-community' },
   { username: 'grid@yufuci-taoli', name: '桃李网格员', role: 'grid_worker', unit: 'yufuci-taoli' },
   { username: 'rep@safety-station', name: '安监站代表', role: 'agency_rep', agency: 'safety-station' },
   { username: 'rep@housing-center', name: '市住保中心代表', role: 'agency_rep', agency: 'housing-center' },
+  // A committee may appoint several mediators to a case (人民调解法 Art. 19); the seal is its 主任's, or an
+  // authorised member's (Art. 8, 29: `sealAuthorised` above, the demo committees' first mediators); the second ones are not.
+  { username: 'mediator2@wangjiaqiao-street', name: '汪家桥街道调解员乙', role: 'mediator', unit: 'wangjiaqiao-street' },
+  { username: 'mediator2@yufuci-community', name: '渔父祠社区调解员乙', role: 'mediator', unit: 'yufuci-community' },
+  { username: 'mediator@jinshi-center', name: '津市市调处中心调解员', role: 'mediator', unit: 'jinshi-center' },
+  { username: 'supervisor@jinshi-center', name: '津市市调处中心主任', role: 'supervisor', unit: 'jinshi-center' },
+  { username: 'mediator@jinshi-property', name: '津市市物业纠纷调委会调解员', role: 'mediator', unit: 'jinshi-property' },
+  { username: 'supervisor@jinshi-property', name: '津市市物业纠纷调委会主任', role: 'supervisor', unit: 'jinshi-property' },
 ];
 
 /**
@@ -181,8 +213,11 @@ export async function seedDemo(
         parentCode: u.parent,
         path: unitPath(u.code, byCode),
         population: u.population,
-        committeeName: `${u.name}人民调解委员会`,
+        committeeName: u.committeeName ?? `${u.name}人民调解委员会`,
         committeeShort: u.committeeShort,
+        kind: u.kind ?? 'region',
+        categories: u.categories ?? null,
+        phone: DEMO_UNIT_PHONES[u.code],
       }),
     );
   }
@@ -199,6 +234,7 @@ export async function seedDemo(
         role: s.role,
         unitCode: s.unit,
         agencyCode: s.agency,
+        sealAuthorised: s.sealAuthorised ?? false,
         passwordHash: await hashPassword(opts.demoPassword),
         active: true,
         createdAt: new Date(),

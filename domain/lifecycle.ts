@@ -12,7 +12,13 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const OUTCOMES = ['resolved', 'failed', 'withdrawn', 'merged'] as const;
+/**
+ * `not_accepted`: the committee refused to accept the case (不予受理, 2002《人民调解工作若干规定》
+ * Art. 22, 24; 人民调解法 Art. 17): no mediation took place, so it is neither a success nor a failure.
+ * `performance_referred`: the agreement was effective but not performed, and the parties were told
+ * they may sue over its performance (人民调解法 Art. 32): not a failure of mediation.
+ */
+export const OUTCOMES = ['resolved', 'failed', 'withdrawn', 'merged', 'performance_referred', 'not_accepted'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const LEVELS = ['grid', 'community', 'street', 'county', 'city'] as const;
@@ -42,6 +48,12 @@ export const ACTIONS = [
   'fail',
   'withdraw',
   'reassign',
+  'record-attendance',
+  'refer-to-police',
+  'record-judicial-confirmation',
+  'record-performance',
+  'record-consent',
+  'refuse',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -54,7 +66,16 @@ export type Action = (typeof ACTIONS)[number];
  * - follow_up 回访: the visit is recorded; if not performed, reopen (re-mediation) or fail (referral).
  */
 export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
-  awaiting_acceptance: ['accept', 'decline', 'add-note', 'reassign', 'withdraw'],
+  awaiting_acceptance: [
+    'accept',
+    'decline',
+    'add-note',
+    'reassign',
+    'withdraw',
+    'refer-to-police',
+    'record-consent',
+    'refuse',
+  ],
   in_mediation: [
     'add-note',
     'suspend',
@@ -65,29 +86,59 @@ export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
     'fail',
     'withdraw',
     'reassign',
+    'refer-to-police',
+    'record-consent',
   ],
-  meeting_scheduled: ['confirm-attendance', 'decline-attendance', 'record-outcome', 'add-note', 'withdraw'],
-  awaiting_signatures: ['sign', 'seal', 'reject-agreement', 'add-note', 'withdraw'],
-  follow_up: ['record-follow-up', 'reopen', 'fail', 'add-note'],
-  closed: [],
+  meeting_scheduled: [
+    'confirm-attendance',
+    'decline-attendance',
+    'record-outcome',
+    'add-note',
+    'withdraw',
+    'record-attendance',
+    'refer-to-police',
+    'record-consent',
+  ],
+  awaiting_signatures: ['sign', 'seal', 'reject-agreement', 'add-note', 'withdraw', 'refer-to-police'],
+  follow_up: ['record-follow-up', 'reopen', 'fail', 'add-note', 'record-judicial-confirmation', 'record-performance'],
+  // A closed case's workflow still watches the judicial-confirmation window (and a pending ruling):
+  // meanwhile the filing and the ruling can be recorded (flags.judicial).
+  closed: ['record-judicial-confirmation'],
 };
 
 /** While mediation is suspended (waiting on a party) only these go ahead. */
-const WHILE_SUSPENDED: readonly Action[] = ['resume', 'add-note', 'withdraw', 'fail', 'reassign'];
+const WHILE_SUSPENDED: readonly Action[] = ['resume', 'add-note', 'withdraw', 'fail', 'reassign', 'refer-to-police'];
 
 export interface LifecycleFlags {
   suspended?: boolean;
   /** In follow-up: undefined until the visit is recorded; false when the agreement was not performed. */
   performed?: boolean;
+  /**
+   * 人民调解法 Art. 33: a written agreement in effect whose judicial confirmation can (still) be
+   * recorded (domain/agreement-law.ts `judicialRecordable`); without it `record-judicial-confirmation` is not allowed.
+   */
+  judicial?: boolean;
+  /** In follow-up: the case supervises performance term by term (domain/performance.ts). */
+  perTerm?: boolean;
+}
+
+/** The actions a case allows now, with the judicial confirmation's filing and ruling where `flags.judicial` (Art. 33). */
+export function allowedActions(stage: Stage, flags: LifecycleFlags = {}): Action[] {
+  const actions = stageActions(stage, flags).filter((a) => a !== 'record-judicial-confirmation');
+  const judicial = flags.judicial && ALLOWED_ACTIONS[stage].includes('record-judicial-confirmation');
+  return judicial ? [...actions, 'record-judicial-confirmation'] : actions;
 }
 
 /** The actions a case allows now: its stage's, refined by whether it is suspended or the visit found non-performance. */
-export function allowedActions(stage: Stage, flags: LifecycleFlags = {}): Action[] {
+function stageActions(stage: Stage, flags: LifecycleFlags = {}): Action[] {
   const base = ALLOWED_ACTIONS[stage];
   if (stage === 'in_mediation') {
     return flags.suspended ? base.filter((a) => WHILE_SUSPENDED.includes(a)) : base.filter((a) => a !== 'resume');
   }
   if (stage === 'follow_up') {
+    // 人民调解法 Art. 31–32: visits and per-term records until every term is done; a variation
+    // agreed by the parties (reopen), or the performance dispute referred to the court (fail).
+    if (flags.perTerm) return ['record-follow-up', 'record-performance', 'reopen', 'fail', 'add-note'];
     return flags.performed === false ? ['reopen', 'fail', 'add-note'] : ['record-follow-up', 'add-note'];
   }
   return [...base];

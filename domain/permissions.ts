@@ -1,3 +1,4 @@
+import { sealRefusal, signRefusal } from './committee';
 import { ACTIONS, type Action } from './lifecycle';
 import type { Actor } from './types';
 
@@ -7,6 +8,8 @@ export interface CaseScope {
   unitPath?: string;
   /** Agencies summoned to the current meeting. */
   summoned: string[];
+  /** The holding committee's name, for the refusal's words (domain/committee.ts). */
+  committeeName?: string;
 }
 
 /** What the unit's mediators and supervisors do; reassigning and answering summonses are for others. */
@@ -25,6 +28,9 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
  *   actions; an area grant alone is read-only (the API checks that: api/case-access.ts).
  */
 export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean {
+  // 人民调解法 Art. 19, 29: the holding committee's own mediators sign; its 主任 or a member it authorises seals.
+  if (actor.role !== 'system' && (action === 'sign' || action === 'seal'))
+    return !committeeRefusal(actor, action, scope);
   switch (actor.role) {
     case 'system':
       return true;
@@ -46,10 +52,18 @@ export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean 
       const inArea = !!actor.unitPath && !!scope.unitPath && scope.unitPath.startsWith(actor.unitPath);
       if (!inArea) return false;
       if (action === 'reassign') return actor.role === 'supervisor';
-      if (action === 'accept' || action === 'decline') return actor.unitCode === scope.unitCode;
+      // Refusing to accept (不予受理, 2002 规定 Art. 22, 24) is the addressed unit's answer, like accepting.
+      if (action === 'accept' || action === 'decline' || action === 'refuse') return actor.unitCode === scope.unitCode;
       return MEDIATION_ACTIONS.includes(action);
     }
     default:
       return false;
   }
+}
+
+/** The words of a 403 for signing or sealing for a committee that is not the actor's (domain/committee.ts). */
+export function committeeRefusal(actor: Actor, action: Action, scope: CaseScope): string | undefined {
+  if (action === 'sign') return signRefusal(actor, scope);
+  if (action === 'seal') return sealRefusal(actor, scope);
+  return undefined;
 }

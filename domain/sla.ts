@@ -1,4 +1,11 @@
-import { addWorkingTime, extendForSuspension, replanInstant, type CalendarSpec, type OfficePeriod } from './calendar';
+import {
+  addWorkingTime,
+  extendForSuspension,
+  isChineseWorkday,
+  replanInstant,
+  type CalendarSpec,
+  type OfficePeriod,
+} from './calendar';
 import { SEED_HOLIDAYS, missingYears, type HolidayTable } from './holidays';
 import type { Deadline, DeadlineKind, DisputeView } from './types';
 
@@ -158,8 +165,20 @@ export function followUpDeadline(effectiveAt: Date, dueDates: string[], followUp
   };
 }
 
-export function judicialConfirmationWindow(effectiveAt: Date): Deadline {
-  const due = new Date(effectiveAt.getTime() + JUDICIAL_CONFIRMATION_DAYS * DAY_MS);
+/**
+ * Art. 33: the window for the joint application, counted as the Civil Code counts a period in days:
+ * the day of effectiveness is not counted, the period starts the next day (民法典 Art. 201); its
+ * last day, the 30th, ends at 24:00 (Art. 203(2)); if that day is a statutory day off (法定休假日: a
+ * holiday or a weekend not worked, per the holiday arrangements `holidays` — the seed if none), the
+ * last day is the first working day after it (Art. 203(1)). All in Beijing time: the window ends at
+ * 16:00Z of its last day. The reminder is 7 days before.
+ */
+export function judicialConfirmationWindow(effectiveAt: Date, holidays: HolidayTable = SEED_HOLIDAYS): Deadline {
+  const effectiveDay = Math.floor((effectiveAt.getTime() + 8 * 3_600_000) / DAY_MS); // Beijing day number
+  let last = effectiveDay + JUDICIAL_CONFIRMATION_DAYS;
+  for (let i = 0; i < 60 && !isChineseWorkday(new Date(last * DAY_MS).toISOString().slice(0, 10), holidays); i++)
+    last += 1;
+  const due = new Date((last + 1) * DAY_MS - 8 * 3_600_000); // 24:00 Beijing time of the last day
   return {
     kind: 'judicial_confirmation',
     startedAt: effectiveAt.toISOString(),

@@ -208,6 +208,7 @@ const MASKERS: Record<string, (v: string) => string> = {
   phone: maskPhone,
   idNumber: maskIdNumber,
   address: maskAddress,
+  serviceAddress: maskAddress,
 };
 
 /** A deep copy with personal fields masked and phone or ID numbers in any string masked (for logs). */

@@ -14,6 +14,7 @@
  * - `public`: a copy for anyone (`copy=public`): the same, without identity numbers. The public board
  *   shows no case at all, only figures.
  */
+import { voluntarinessFor } from '../domain/voluntariness';
 import type { Agreement, DisputeEvent, DisputeView, Meeting, Party, Signature } from '../domain/types';
 import { maskAddress, maskIdNumber, maskName, maskNames, maskPhone, maskText } from './pii';
 
@@ -41,9 +42,20 @@ export const FIELD_VISIBILITY: Readonly<Record<Audience, Readonly<Record<Persona
   public: { name: 'masked', phone: 'masked', idNumber: 'hidden', address: 'masked', details: 'hidden', text: 'masked' },
 };
 
-/** The names of the people in a case (parties who are persons, representatives), for masking them in text. */
-export function personNames(view: Pick<DisputeView, 'parties'>): string[] {
-  return view.parties.flatMap((p) => [...(p.kind === 'organisation' ? [] : [p.name]), p.representative ?? '']);
+/**
+ * The names of the people in a case (parties who are persons, representatives, legal representatives,
+ * agents, the reporter), for masking them in text.
+ */
+export function personNames(view: Pick<DisputeView, 'parties' | 'reporter'>): string[] {
+  return [
+    ...view.parties.flatMap((p) => [
+      ...(p.kind === 'organisation' ? [] : [p.name]),
+      p.representative ?? '',
+      p.legalRepresentative?.name ?? '',
+      ...(p.agents ?? []).map((a) => a.name),
+    ]),
+    view.reporter?.name ?? '',
+  ];
 }
 
 /** How one reader sees the personal fields of one case. */
@@ -62,7 +74,7 @@ export interface Lens {
   field(field: 'phone' | 'idNumber' | 'address', v: string): string | undefined;
 }
 
-export function lensFor(audience: Audience, view: Pick<DisputeView, 'parties'>): Lens {
+export function lensFor(audience: Audience, view: Pick<DisputeView, 'parties' | 'reporter'>): Lens {
   const rules = FIELD_VISIBILITY[audience];
   const names = rules.name === 'masked' ? personNames(view) : [];
   const maskers = { phone: maskPhone, idNumber: maskIdNumber, address: maskAddress };
@@ -93,9 +105,30 @@ function partyFor(lens: Lens, p: Party): Party {
     idNumber: opt(p.idNumber, (v) => lens.field('idNumber', v)),
     address: opt(p.address, (v) => lens.field('address', v)),
     representative: opt(p.representative, lens.name),
+    // The people around a party are people too: the same rules (domain/people.ts).
+    birthDate: details ? p.birthDate : undefined,
+    legalRepresentative: opt(p.legalRepresentative, (r) => personFor(lens, r)),
+    agents: opt(p.agents, (agents) => agents.map((a) => personFor(lens, a))),
+    serviceAddress: opt(p.serviceAddress, (v) => lens.field('address', v)),
   };
   // No key for what is hidden (not even `undefined`): the JSON answer leaves it out.
   for (const k of Object.keys(out) as Array<keyof Party>) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** A person named around a case (reporter, legal representative, agent): name, phone, ID number, address. */
+function personFor<T extends { name: string; phone?: string; idNumber?: string; address?: string }>(
+  lens: Lens,
+  person: T,
+): T {
+  const out: T = {
+    ...person,
+    name: lens.name(person.name),
+    phone: opt(person.phone, (v) => lens.field('phone', v)),
+    idNumber: opt(person.idNumber, (v) => lens.field('idNumber', v)),
+    address: opt(person.address, (v) => lens.field('address', v)),
+  };
+  for (const k of ['phone', 'idNumber', 'address'] as const) if (out[k] === undefined) delete out[k];
   return out;
 }
 
@@ -109,7 +142,8 @@ export function signaturesFor(lens: Lens, signatures: Signature[], parties: Part
     signer.startsWith('party:') && parties[Number(signer.slice(6))]?.kind !== 'organisation';
   return signatures.map((s) => ({
     ...s,
-    name: person(s.signer) ? lens.name(s.name) : s.name,
+    // An organisation's seal keeps its name; an agent named in it is a person (lens.place masks names only).
+    name: person(s.signer) ? lens.name(s.name) : s.signer.startsWith('party:') ? lens.place(s.name) : s.name,
     ...(s.witness !== undefined ? { witness: lens.name(s.witness) } : {}),
   }));
 }
@@ -142,6 +176,14 @@ function meetingFor(lens: Lens, m: Meeting): Meeting {
     place: lens.place(m.place),
     ...(m.agenda !== undefined ? { agenda: t(m.agenda) } : {}),
     agencies: m.agencies.map((a) => (a.note !== undefined ? { ...a, note: t(a.note) } : a)),
+    ...(m.attendance
+      ? {
+          attendance: {
+            ...m.attendance,
+            persons: m.attendance.persons.map((p) => ({ ...p, name: lens.name(p.name) })),
+          },
+        }
+      : {}),
     ...(m.outcome
       ? {
           outcome: {
@@ -167,6 +209,7 @@ export function caseFor(audience: Audience, view: DisputeView): DisputeView {
     title: t(view.title),
     description: t(view.description),
     parties: view.parties.map((p) => partyFor(lens, p)),
+    ...(view.reporter ? { reporter: personFor(lens, view.reporter) } : {}),
     ...(view.risk ? { risk: { ...view.risk, reasons: view.risk.reasons.map(t) } } : {}),
     ...(view.suspended ? { suspended: { ...view.suspended, reason: t(view.suspended.reason) } } : {}),
     escalations: view.escalations.map((e) => ({ ...e, reason: t(e.reason) })),
@@ -184,6 +227,42 @@ export function caseFor(audience: Audience, view: DisputeView): DisputeView {
             ...(f.note !== undefined ? { note: t(f.note) } : {}),
             ...(f.risks !== undefined ? { risks: t(f.risks) } : {}),
             ...(f.measures !== undefined ? { measures: t(f.measures) } : {}),
+            ...(f.met ? { met: f.met.map(lens.place) } : {}),
+            ...(f.visits
+              ? {
+                  visits: f.visits.map((v) => ({
+                    ...v,
+                    met: v.met.map(lens.place),
+                    ...(v.note !== undefined ? { note: t(v.note) } : {}),
+                    ...(v.risks !== undefined ? { risks: t(v.risks) } : {}),
+                    ...(v.measures !== undefined ? { measures: t(v.measures) } : {}),
+                  })),
+                }
+              : {}),
+          },
+        }
+      : {}),
+    // The free texts of the issue-21 records: per-term performance, a variation, a performance
+    // dispute, the police referral's measures.
+    ...(view.performance
+      ? { performance: view.performance.map((p) => (p.note !== undefined ? { ...p, note: t(p.note) } : p)) }
+      : {}),
+    ...(view.varying ? { varying: { ...view.varying, reason: t(view.varying.reason) } } : {}),
+    ...(view.performanceDispute
+      ? {
+          performanceDispute: {
+            ...view.performanceDispute,
+            reason: t(view.performanceDispute.reason),
+            referral: t(view.performanceDispute.referral),
+          },
+        }
+      : {}),
+    ...(view.policeReferral
+      ? {
+          policeReferral: {
+            ...view.policeReferral,
+            measures: t(view.policeReferral.measures),
+            ...(view.policeReferral.note !== undefined ? { note: t(view.policeReferral.note) } : {}),
           },
         }
       : {}),
@@ -191,16 +270,19 @@ export function caseFor(audience: Audience, view: DisputeView): DisputeView {
       ? { failure: { ...view.failure, reason: t(view.failure.reason), referral: t(view.failure.referral) } }
       : {}),
     ...(view.withdrawal ? { withdrawal: { ...view.withdrawal, reason: t(view.withdrawal.reason) } } : {}),
+    ...voluntarinessFor(view, t),
   };
 }
 
 /** Free-text keys of event payloads; `name` and `witness` are people (a signer, a witness). */
-const EVENT_TEXT = new Set(['text', 'reason', 'referral', 'note', 'agenda', 'facts']);
+const EVENT_TEXT = new Set(['text', 'reason', 'referral', 'note', 'agenda', 'facts', 'measures', 'risks']);
+/** Keys of event payloads that list people met or present, by name. */
+const EVENT_PEOPLE = new Set(['met', 'persons']);
 
 /** An event of the case's history as `audience` may see it (`view`: the case, for its parties' names). */
 export function eventFor(
   audience: Audience,
-  view: Pick<DisputeView, 'parties'>,
+  view: Pick<DisputeView, 'parties' | 'reporter'>,
   event: Pick<DisputeEvent, 'type' | 'payload'>,
 ): Record<string, unknown> {
   const lens = lensFor(audience, view);
@@ -211,8 +293,12 @@ export function eventFor(
     signer === '' || (signer.startsWith('party:') && view.parties[Number(signer.slice(6))]?.kind !== 'organisation');
   return Object.fromEntries(
     Object.entries(event.payload).map(([k, v]) => {
+      if (EVENT_PEOPLE.has(k) && Array.isArray(v)) {
+        return [k, v.map((p: unknown) => (typeof p === 'string' ? lens.place(p) : p))];
+      }
       if (typeof v !== 'string') return [k, v];
       if (k === 'witness' || (k === 'name' && person)) return [k, lens.name(v)];
+      if (k === 'name' && signer.startsWith('party:')) return [k, lens.place(v)]; // an organisation's agent
       return [k, EVENT_TEXT.has(k) ? lens.text(v) : v];
     }),
   );

@@ -26,8 +26,16 @@ export const LABELS = {
       other: '其他纠纷',
     } as Record<string, string>,
     answer: { confirmed: '已报到', declined: '不参加', none: '未答复' },
+    /** An invitation's answer is not a 报到 (人民调解法 Art. 20). */
+    invitedAnswer: { confirmed: '确认参加', declined: '不参加', none: '未答复' },
     meetingResult: { agreed: '达成协议', no_agreement: '未达成协议', adjourned: '休会' } as Record<string, string>,
-    caseResult: { agreed: '达成调解协议', failed: '调解不成', withdrawn: '当事人撤回', ongoing: '调解进行中' },
+    caseResult: {
+      agreed: '达成调解协议',
+      failed: '调解不成',
+      withdrawn: '当事人撤回',
+      ongoing: '调解进行中',
+      notAccepted: '不予受理',
+    },
     performed: { yes: '已履行', no: '未履行' },
     mediator: '人民调解员',
   },
@@ -54,6 +62,7 @@ export const LABELS = {
       other: 'other dispute',
     } as Record<string, string>,
     answer: { confirmed: 'reported in', declined: 'declined', none: 'no answer' },
+    invitedAnswer: { confirmed: 'will attend', declined: 'declined', none: 'no answer' },
     meetingResult: { agreed: 'agreement reached', no_agreement: 'no agreement', adjourned: 'adjourned' } as Record<
       string,
       string
@@ -63,6 +72,7 @@ export const LABELS = {
       failed: 'mediation failed',
       withdrawn: 'withdrawn by a party',
       ongoing: 'mediation in progress',
+      notAccepted: 'not accepted for mediation',
     },
     performed: { yes: 'performed', no: 'not performed' },
     mediator: 'People’s mediator',

@@ -3,9 +3,16 @@
  * empty): templates run in strict mode, where a missing field is an error rather than a blank on a
  * legal document.
  */
-import type { DisputeView, Meeting, Signature } from '../domain/types';
+import type { DisputeView, Meeting, Signature, Term } from '../domain/types';
+import { JUDICIAL_MATERIALS, copiesClause } from '../domain/agreement-law';
+import { judicialConfirmationWindow } from '../domain/sla';
+import { chineseOrdinal } from '../domain/money';
 import { LABELS, type Lang } from './labels';
+import { priorNumbers, recorderName, recorderPrintName, signingModel } from './committee-models';
+import { intakeVoluntariness, recordVoluntariness } from './voluntariness-models';
 import { maskText } from '../security/pii';
+import { performanceModel } from './performance-model';
+import { obligorText, partyPeople, reporterModel } from './people';
 
 /** What a masked copy says of the original it was made from (printed at its head: 副本（已脱敏）). */
 export interface CopyMark {
@@ -48,8 +55,14 @@ function parties(view: DisputeView, ctx: DocumentContext, signatures: Signature[
       idNumber: hide(p.idNumber),
       address: p.address ?? null,
       representative: p.representative ?? null,
+      ...partyPeople(p, ctx.lang ?? 'zh-CN', hide, { idNumbers: true }),
       signature: signature
-        ? { ...signature, witness: signature.witness ?? null, methodLabel: L.method[signature.method]! }
+        ? {
+            ...signature,
+            witness: signature.witness ?? null,
+            methodLabel: L.method[signature.method]!,
+            recorder: recorderPrintName(signature), // 记录人, by name
+          }
         : null,
     };
   });
@@ -57,6 +70,7 @@ function parties(view: DisputeView, ctx: DocumentContext, signatures: Signature[
 
 function meetingModel(m: Meeting, ctx: DocumentContext) {
   const L = labelsOf(ctx);
+  const answers = m.kind === 'invitation' ? L.invitedAnswer : L.answer;
   return {
     round: m.round,
     at: m.at,
@@ -66,10 +80,10 @@ function meetingModel(m: Meeting, ctx: DocumentContext) {
       name: a.name,
       answer:
         a.answer === 'confirmed'
-          ? L.answer.confirmed
+          ? answers.confirmed
           : a.answer === 'declined'
-            ? `${L.answer.declined}（${a.note ?? ''}）`
-            : L.answer.none,
+            ? `${answers.declined}（${a.note ?? ''}）`
+            : answers.none,
     })),
     outcome: m.outcome
       ? {
@@ -80,12 +94,20 @@ function meetingModel(m: Meeting, ctx: DocumentContext) {
           note: m.outcome.note ?? null,
         }
       : null,
+    // Who actually attended (到会), apart from who confirmed (报到): null until recorded.
+    attendance: m.attendance
+      ? {
+          agencies: m.attendance.present.map((code) => m.agencies.find((a) => a.code === code)?.name ?? code),
+          persons: m.attendance.persons,
+        }
+      : null,
   };
 }
 
 function common(view: DisputeView, ctx: DocumentContext) {
   return {
     caseNumber: view.caseNumber ?? '',
+    priorCaseNumbers: priorNumbers(view),
     committeeName: view.unit?.committeeName ?? '',
     unitName: view.unit?.name ?? '',
     lang: ctx.lang ?? 'zh-CN',
@@ -94,6 +116,8 @@ function common(view: DisputeView, ctx: DocumentContext) {
     description: ctx.masked ? maskText(view.description) : view.description,
     receivedAt: view.receivedAt,
     parties: parties(view, ctx),
+    /** 反映人: not a party (templates/people.ts). */
+    reporter: reporterModel(view.reporter, (v) => (v ? (ctx.masked ? maskText(v) : v) : null)),
     mediator: view.assignee?.name ?? view.acceptedBy?.name ?? null,
     copy: ctx.copy ?? null,
   };
@@ -103,6 +127,7 @@ function common(view: DisputeView, ctx: DocumentContext) {
 export function intakeModel(view: DisputeView, ctx: DocumentContext) {
   return {
     ...common(view, ctx),
+    ...intakeVoluntariness(view, ctx), // 案件来源 (templates/voluntariness-models.ts)
     channel: labelsOf(ctx).channel[view.channel] ?? view.channel,
     reportedBy: view.reportedBy.name,
     acceptedAt: view.acceptedAt ?? null,
@@ -126,6 +151,11 @@ export function summonsModel(view: DisputeView, ctx: DocumentContext) {
     ...common(view, { ...ctx, masked: true }),
     meeting: meetingModel(meeting, ctx),
     reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null,
+    // A community committee invites (人民调解法 Art. 20): 联合调解邀请函; the street convenes: 联合调解通知.
+    invitation: meeting.kind === 'invitation',
+    issuedAt: meeting.convenedAt,
+    convenorName: meeting.convenor?.name ?? view.unit?.name ?? '',
+    phone: meeting.convenor?.phone ?? view.unit?.phone ?? null,
   };
 }
 
@@ -142,9 +172,12 @@ export function recordModel(view: DisputeView, ctx: DocumentContext) {
         ? R.failed
         : view.outcome === 'withdrawn'
           ? R.withdrawn
-          : R.ongoing;
+          : view.outcome === 'not_accepted'
+            ? R.notAccepted
+            : R.ongoing;
   return {
     ...common(view, ctx),
+    ...recordVoluntariness(view, ctx), // 当事人意愿 (人民调解法 Art. 17, 19–20, 23)
     meetings,
     notes: view.notes.map((n) => ({ at: n.at, by: n.by.name, text: ctx.masked ? maskText(n.text) : n.text })),
     facts: view.agreement?.facts ?? meetings[meetings.length - 1]?.outcome?.facts ?? null,
@@ -158,13 +191,15 @@ export function followUpModel(view: DisputeView, ctx: DocumentContext) {
   if (!f?.recordedAt) return undefined;
   return {
     ...common(view, ctx),
-    agreementNumber: view.agreement?.number ?? view.pastAgreements?.[view.pastAgreements.length - 1]?.number ?? '',
+    agreementNumber: followedAgreementNumber(view, ctx),
     performed: f.performed ? labelsOf(ctx).performed.yes : labelsOf(ctx).performed.no,
     satisfaction: f.satisfaction ?? null,
     note: f.note ?? null,
     risks: f.risks ?? null,
     measures: f.measures ?? null,
     visitedAt: f.recordedAt,
+    // Per-term supervision: each visit and each term's status (templates/performance-model.ts).
+    ...performanceModel(view, ctx.lang),
   };
 }
 
@@ -177,13 +212,31 @@ export function referralModel(view: DisputeView, ctx: DocumentContext) {
 /** 司法确认申请书 (Art. 33: within 30 days of effectiveness) */
 export function judicialModel(view: DisputeView, ctx: DocumentContext) {
   if (!ctx.frozen) return undefined;
-  const windowEnds = new Date(Date.parse(ctx.frozen.effectiveAt) + 30 * 86400_000).toISOString();
+  const zh = (ctx.lang ?? 'zh-CN') === 'zh-CN';
+  const frozen = ctx.frozen;
+  const agreement =
+    [view.agreement, ...(view.pastAgreements ?? [])].find((a) => a?.number === frozen.number) ?? view.agreement;
+  // Art. 33 (民法典 Art. 201, 203): the window recorded at effectiveness; for older cases, counted on the seed calendar.
+  const windowEnds = agreement?.judicialWindowEndsAt ?? judicialConfirmationWindow(new Date(frozen.effectiveAt)).dueAt;
+  const base = common(view, ctx);
   return {
-    ...common(view, ctx),
-    number: ctx.frozen.number,
-    effectiveAt: ctx.frozen.effectiveAt,
-    windowEnds,
-    terms: (view.agreement?.terms ?? []).map((t) => t.text),
+    ...base,
+    // A joint application: every party applies (人民调解法 Art. 33; 民事诉讼法 Art. 205); there is no respondent.
+    parties: base.parties.map((p, i) => ({
+      ...p,
+      label: zh ? `申请人${chineseOrdinal(i + 1)}` : `Applicant ${i + 1}`,
+    })),
+    number: frozen.number,
+    effectiveAt: frozen.effectiveAt,
+    // The last day of the window, which ends at 24:00 Beijing time (the recorded instant is the next day's 00:00).
+    windowLastDay: new Date(Date.parse(windowEnds) - 1).toISOString(),
+    facts: agreement?.facts ?? '',
+    matters: agreement?.matters ?? '',
+    terms: termsModel(agreement?.terms ?? []),
+    // 民事诉讼法 Art. 205(2), 法释〔2011〕5号 Art. 2: the basic court where the committee is located (proposed).
+    court: agreement?.judicialCourt ?? null,
+    // 法释〔2011〕5号 Art. 3: what is filed with it.
+    materials: JUDICIAL_MATERIALS.map(([cn, en]) => (zh ? cn : en)),
   };
 }
 
@@ -205,11 +258,26 @@ export function certificateModel(view: DisputeView, ctx: DocumentContext) {
       method: L.method[s.method] ?? s.method,
       witness: s.witness ?? null,
       at: s.at,
+      recordedBy: recorderName(s),
     })),
     verificationCode: ctx.frozen.code ?? null,
     verifyUrl: ctx.verifyUrl ?? '',
     qrSvg: ctx.qrSvg ?? '',
   };
+}
+
+/** The agreed terms as printed: manner, place, time limit (a date, or 即时履行) and money (人民调解法 Art. 29(3)). */
+function termsModel(terms: Term[], obligor: (o?: string) => string | null = (o) => o ?? null) {
+  return terms.map((t) => ({
+    text: t.text,
+    // A party without full capacity is named with the 法定代理人 who answers for it (templates/people.ts).
+    obligor: obligor(t.obligor),
+    amountFen: t.amountFen ?? null,
+    method: t.method ?? null,
+    place: t.place ?? null,
+    dueDate: t.dueDate ?? null,
+    immediate: t.immediate === true,
+  }));
 }
 
 /** 人民调解协议书: everything the agreement shows. It lists no ID numbers, in either language. */
@@ -225,29 +293,81 @@ export function agreementModel(
     number: sealed?.number ?? null,
     effectiveAt: sealed?.effectiveAt ?? null,
     sha256: sealed?.sha256 ?? null,
+    /** A variation (变更协议): the number of the effective agreement it varies (人民调解法 Art. 31–32). */
+    varies: agreement.varies?.number ?? null,
     /** The verification code (核验码) printed under the number, once sealed. */
     verificationCode: sealed?.code ?? null,
     caseNumber: view.caseNumber ?? '',
+    priorCaseNumbers: priorNumbers(view),
     committeeName: view.unit?.committeeName ?? '',
-    parties: parties(view, { masked: false, lang }, agreement.signatures).map((p) => ({ ...p, idNumber: null })),
+    parties: parties(view, { masked: false, lang }, agreement.signatures).map((p) => ({
+      ...p,
+      idNumber: null,
+      legalRepresentative: p.legalRepresentative ? { ...p.legalRepresentative, idNumber: null } : null,
+      agents: p.agents.map((a) => ({ ...a, idNumber: null })),
+    })),
     facts: agreement.facts,
     matters: agreement.matters,
     responsibilities: agreement.responsibilities,
-    terms: agreement.terms.map((t) => ({
-      text: t.text,
-      obligor: t.obligor ?? null,
-      amountFen: t.amountFen ?? null,
-      method: t.method ?? null,
-      place: t.place ?? null,
-      dueDate: t.dueDate ?? null,
-    })),
-    mediator: {
-      name: view.acceptedBy?.name ?? '',
-      signature: agreement.signatures.find((s) => s.signer === 'mediator') ?? null,
-    },
+    terms: termsModel(agreement.terms, (o) => obligorText(view, o, lang)),
+    // 人民调解法 Art. 29, 31–33 (domain/agreement-law.ts): losses, where signed, copies in Chinese numerals.
+    losses: agreement.losses ?? null,
+    signingPlace: agreement.signingPlace ?? view.unit?.committeeName ?? '',
+    copiesText: copiesClause(view.parties.length),
+    // Who actually signed as mediator, and who recorded the signatures (记录人): templates/committee-models.ts.
+    ...signingModel(agreement, lang),
     sealedAt: agreement.sealedAt ?? null,
     copies: view.parties.length + 1,
     draftedAt: agreement.draftedAt,
     copy: copy ?? null,
   };
 }
+
+/**
+ * 口头协议登记表 (人民调解法 Art. 28, 30): an oral agreement as the mediator recorded it — the
+ * parties, the dispute, what they agreed and how and when it is to be performed, and its performance
+ * once the visit has recorded it. No signatures by the parties: the mediator records it.
+ */
+export function oralAgreementModel(view: DisputeView, ctx: DocumentContext) {
+  const agreement = [view.agreement, ...[...(view.pastAgreements ?? [])].reverse()].find((a) => a?.form === 'oral');
+  if (!agreement?.effectiveAt) return undefined;
+  const L = labelsOf(ctx);
+  const current = agreement === view.agreement;
+  const f = current ? view.followUp : undefined;
+  return {
+    ...common(view, ctx),
+    recordedAt: agreement.effectiveAt,
+    recordedBy: agreement.draftedBy.name,
+    place: agreement.signingPlace ?? view.unit?.committeeName ?? '',
+    facts: agreement.facts,
+    matters: agreement.matters,
+    responsibilities: agreement.responsibilities,
+    losses: agreement.losses ?? null,
+    terms: termsModel(agreement.terms),
+    performance: f?.recordedAt
+      ? { performed: f.performed ? L.performed.yes : L.performed.no, at: f.recordedAt, note: f.note ?? null }
+      : null,
+  };
+}
+
+/**
+ * The agreement a visit follows, by number; an oral agreement has none (人民调解法 Art. 28: it is
+ * recorded in the 口头协议登记表), so the visit record points there instead of leaving the box empty.
+ */
+function followedAgreementNumber(view: DisputeView, ctx: DocumentContext): string {
+  const last = view.pastAgreements?.[view.pastAgreements.length - 1];
+  if ((view.agreement ?? last)?.form === 'oral')
+    return (ctx.lang ?? 'zh-CN') === 'zh-CN'
+      ? '口头协议（见口头协议登记表）'
+      : 'oral agreement (see the register of oral agreements)';
+  return view.agreement?.number ?? last?.number ?? '';
+}
+
+/** The party blocks (parties, their 法定代理人 / 委托代理人 / 法定代表人, the 反映人) for the case file (templates/case-file-model.ts). */
+export function partyBlocks(view: DisputeView, ctx: DocumentContext) {
+  const { parties, reporter } = common(view, ctx);
+  return { parties, reporter };
+}
+
+/** A meeting as the record prints it (who was invited and answered, who attended), for the case file. */
+export const meetingBlock = meetingModel;

@@ -20,6 +20,10 @@ export const DOCUMENT_KINDS = [
   'referral',
   'judicial-confirmation',
   'certificate',
+  'case-file',
+  'rights-notice',
+  'refusal-notice',
+  'oral-agreement',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

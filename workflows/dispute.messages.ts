@@ -64,6 +64,10 @@ export type ReopenPayload = ActionPayloads['reopen'];
 export type FailPayload = ActionPayloads['fail'];
 export type WithdrawPayload = ActionPayloads['withdraw'];
 export type ReassignPayload = ActionPayloads['reassign'];
+export type RecordAttendancePayload = ActionPayloads['record-attendance'];
+export type ReferToPolicePayload = ActionPayloads['refer-to-police'];
+export type RecordJudicialConfirmationPayload = ActionPayloads['record-judicial-confirmation'];
+export type RecordPerformancePayload = ActionPayloads['record-performance'];
 
 /**
  * What an action (and intake-done) answers: a receipt. The case itself is in the read model, written
@@ -100,6 +104,13 @@ export const reopenUpdate = action<ReopenPayload>('reopen');
 export const failUpdate = action<FailPayload>('fail');
 export const withdrawUpdate = action<WithdrawPayload>('withdraw');
 export const reassignUpdate = action<ReassignPayload>('reassign');
+export const recordAttendanceUpdate = action<RecordAttendancePayload>('record-attendance');
+export const referToPoliceUpdate = action<ReferToPolicePayload>('refer-to-police');
+export const recordJudicialConfirmationUpdate =
+  action<RecordJudicialConfirmationPayload>('record-judicial-confirmation');
+export const recordPerformanceUpdate = action<RecordPerformancePayload>('record-performance');
+export const recordConsentUpdate = action<ActionPayloads['record-consent']>('record-consent');
+export const refuseUpdate = action<ActionPayloads['refuse']>('refuse');
 
 /** One update per action, by the action's URL name. */
 export const ACTION_UPDATES = {
@@ -122,6 +133,12 @@ export const ACTION_UPDATES = {
   fail: failUpdate,
   withdraw: withdrawUpdate,
   reassign: reassignUpdate,
+  'record-attendance': recordAttendanceUpdate,
+  'refer-to-police': referToPoliceUpdate,
+  'record-judicial-confirmation': recordJudicialConfirmationUpdate,
+  'record-performance': recordPerformanceUpdate,
+  'record-consent': recordConsentUpdate,
+  refuse: refuseUpdate,
 } as const satisfies Record<Action, unknown>;
 
 /** Waits until intake has finished and answers the case (used with update-with-start). */

@@ -8,13 +8,17 @@
  * actions, `dispute/transitions.ts` the moves several of them share, `dispute/clock.ts` the
  * deadlines, `dispute/steps.ts` the activities. How a change to this code is versioned: docs/versioning.md.
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { riskReasonText } from '../domain/beijing-time';
 import type { DisputeView, StartDisputeInput } from '../domain/types';
 import { intakeDoneUpdate, repairSignal, stateQuery } from './dispute.messages';
 import { registerAgreementActions } from './dispute/actions-agreement';
 import { registerHandlingActions } from './dispute/actions-handling';
 import { DisputeCase, SYSTEM, nowIso } from './dispute/case';
 import { runClock } from './dispute/clock';
+import { registerJudicialActions } from './dispute/judicial';
+import { registerMeetingAndRiskActions } from './dispute/meeting';
+import { registerVoluntarinessActions } from './dispute/voluntariness';
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
   const c = new DisputeCase(input);
@@ -27,10 +31,14 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   setHandler(repairSignal, (input) => c.requestRepair(input));
   registerHandlingActions(c);
   registerAgreementActions(c);
+  registerJudicialActions(c);
+  registerMeetingAndRiskActions(c);
+  registerVoluntarinessActions(c, input);
 
   // Intake 登记: route, number, assess the risk, start the accept clock.
   const intake = await c.steps.intakeDispute({ ...input, from: nowIso() });
   s.caseNumber = intake.caseNumber;
+  s.numberedBy = intake.unit.code;
   s.unit = intake.unit;
   s.level = intake.unit.level;
   s.risk = intake.risk;
@@ -50,10 +58,23 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   return s;
 }
 
-/** 人民调解法 Art. 25: a dispute that may turn violent is flagged, on the urgent clock, and referred to the police. */
+/**
+ * 人民调解法 Art. 25: a dispute that may turn violent is flagged and put on the urgent clock; the report
+ * to the police (应当向当地公安机关或者其他有关部门报告) is proposed to the mediator, who sends it with
+ * `refer-to-police` naming the preventive measures taken (应当及时采取有针对性的预防措施). Old
+ * histories sent the referral at intake, automatically: that path is kept for them.
+ */
 async function flagHighRisk(c: DisputeCase, reasons: string[]): Promise<void> {
   const s = c.state;
-  const text = `高风险纠纷（${reasons.join('；')}）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。`;
+  const why = reasons.map(riskReasonText).join('；');
+  if (patched('police-referral-confirmed')) {
+    const text = `高风险纠纷（${why}）：可能激化为治安案件或刑事案件，已启用紧急时限。请调解员及时采取有针对性的预防措施，并在确认后报告当地公安机关（“报告公安机关”，人民调解法第二十五条）。`;
+    s.notes.push({ at: nowIso(), by: SYSTEM, text });
+    await c.alert('high_risk', `${s.caseNumber} ${text}`);
+    await c.emit('high_risk_flagged', SYSTEM, { reasons, policeReferral: 'proposed' });
+    return;
+  }
+  const text = `高风险纠纷（${why}）：可能激化为刑事案件或治安案件，已启用紧急时限，建议同时报告当地公安机关（人民调解法第二十五条）。`;
   s.notes.push({ at: nowIso(), by: SYSTEM, text });
   await c.alert('high_risk', `${s.caseNumber} ${text}`);
   c.notify({

@@ -19,6 +19,8 @@ export type Principal =
       /** Path of the staff member's unit: they see its whole subtree. */
       unitPath?: string;
       agencyCode?: string;
+      /** May affix the seal of their unit's committee (domain/committee.ts). */
+      sealAuthorised?: boolean;
       /** The session's token hash (the sessions table's key): its alert streams close when it ends. */
       sessionHash?: string;
     }
@@ -59,6 +61,7 @@ interface StaffRow {
   agency_code: string | null;
   active: boolean;
   unit_path: string | null;
+  seal_authorised: boolean | null;
 }
 
 interface KeyRow {
@@ -72,7 +75,9 @@ interface KeyRow {
 
 /** A signed-in staff member as the API sees them (`unitPath`: the path of their unit, if any). */
 export function staffPrincipal(
-  user: Pick<User, 'id' | 'username' | 'displayName' | 'role' | 'unitCode' | 'agencyCode'>,
+  user: Pick<User, 'id' | 'username' | 'displayName' | 'role' | 'unitCode' | 'agencyCode'> & {
+    sealAuthorised?: boolean | null;
+  },
   unitPath: string | undefined,
 ): Extract<Principal, { kind: 'staff' }> {
   return {
@@ -84,6 +89,7 @@ export function staffPrincipal(
     unitCode: user.unitCode ?? undefined,
     unitPath,
     agencyCode: user.agencyCode ?? undefined,
+    ...(user.sealAuthorised ? { sealAuthorised: true } : {}),
   };
 }
 
@@ -97,6 +103,7 @@ export function actorOf(p: Principal): Actor {
         unitCode: p.unitCode,
         unitPath: p.unitPath,
         agencyCode: p.agencyCode,
+        ...(p.sealAuthorised ? { sealAuthorised: true } : {}),
       }
     : { type: 'integrator', id: p.id, name: p.name, role: 'integrator' };
 }
@@ -125,7 +132,7 @@ export default fp<{ sessionIdleSeconds?: number }>(
       const hash = sha256Hex(token);
       if (token.startsWith(STAFF_TOKEN_PREFIX)) {
         const [row] = await db.execute<StaffRow[]>(
-          `select s.expires_at, s.revoked_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.unit_code, u.agency_code, u.active, un.path as unit_path
+          `select s.expires_at, s.revoked_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.unit_code, u.agency_code, u.active, u.seal_authorised, un.path as unit_path
              from sessions s join users u on u.id = s.user_id left join units un on un.code = u.unit_code
             where s.token_hash = ?`,
           [hash],
@@ -144,6 +151,7 @@ export default fp<{ sessionIdleSeconds?: number }>(
           role: row.role,
           unitCode: row.unit_code ?? undefined,
           agencyCode: row.agency_code ?? undefined,
+          sealAuthorised: row.seal_authorised,
         };
         return { ...staffPrincipal(user, row.unit_path ?? undefined), sessionHash: hash };
       }

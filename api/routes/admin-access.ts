@@ -32,6 +32,10 @@ const UserSchema = Type.Object({
   unitCode: Type.Optional(Type.String()),
   agencyCode: Type.Optional(Type.String()),
   active: Type.Boolean(),
+  sealAuthorised: Type.Boolean({
+    description:
+      'Authorised by the committee of unitCode to affix its seal (人民调解法 Art. 29); its 主任 (a supervisor) always may',
+  }),
   lockedUntil: Type.Optional(
     Type.String({
       format: 'date-time',
@@ -59,6 +63,7 @@ const userView = (u: User): Static<typeof UserSchema> => ({
   unitCode: u.unitCode ?? undefined,
   agencyCode: u.agencyCode ?? undefined,
   active: u.active,
+  sealAuthorised: u.sealAuthorised,
   lockedUntil: u.lockedUntil && lockedNow(u) ? u.lockedUntil.toISOString() : undefined,
 });
 
@@ -205,10 +210,29 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
     role: stringEnum(STAFF_ROLES),
     unitCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
     agencyCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
+    sealAuthorised: Type.Optional(
+      Type.Boolean({
+        description:
+          "A mediator authorised by the committee's 主任 to affix its seal (人民调解法 Art. 8, 29); default false",
+      }),
+    ),
   };
 
-  async function checkPlacement(body: { role: string; unitCode?: string; agencyCode?: string }): Promise<void> {
+  async function checkPlacement(body: {
+    role: string;
+    unitCode?: string;
+    agencyCode?: string;
+    sealAuthorised?: boolean;
+  }): Promise<void> {
     const em = app.orm.em.fork();
+    // The seal is the committee's: only its own members may be authorised (domain/committee.ts).
+    if (body.sealAuthorised && body.role !== 'mediator' && body.role !== 'supervisor') {
+      throw new AppError(
+        'validation_failed',
+        `只有调解委员会的调解员可以被授权加盖印章 / only a committee's mediator can be authorised to affix its seal`,
+        { errors: [{ field: 'body/sealAuthorised', message: '仅限调解员 / mediators only' }] },
+      );
+    }
     if (body.role === 'agency_rep') {
       if (!body.agencyCode || !(await em.findOne(Agency, { code: body.agencyCode }))) {
         throw new AppError('validation_failed', 'an agency representative needs a known agencyCode', {
@@ -273,7 +297,13 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
       const user = await em.findOne(User, { id: request.params.id });
       if (!user) throw new AppError('not_found', `no user ${request.params.id}`);
       const { password, ...rest } = request.body;
-      const next = { role: user.role, unitCode: user.unitCode, agencyCode: user.agencyCode, ...rest };
+      const next = {
+        role: user.role,
+        unitCode: user.unitCode,
+        agencyCode: user.agencyCode,
+        sealAuthorised: user.sealAuthorised,
+        ...rest,
+      };
       await checkPlacement(next);
       em.assign(user, rest);
       if (password) user.passwordHash = await hashPassword(password);

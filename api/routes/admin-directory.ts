@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Agency, Unit } from '../../db/entities';
-import { LEVELS, parentLevel } from '../../domain/lifecycle';
+import { UNIT_KINDS } from '../../domain/committee';
+import { CATEGORIES, LEVELS, parentLevel } from '../../domain/lifecycle';
 import { AppError } from '../errors';
 import { CODE_PATTERN, problemRef, standardErrors, stringEnum } from '../schemas/common';
 
@@ -13,7 +14,29 @@ const UnitSchema = Type.Object({
   population: Type.Integer(),
   committeeName: Type.String(),
   committeeShort: Type.String(),
+  kind: Type.String(),
+  categories: Type.Optional(Type.Array(Type.String())),
+  phone: Type.Optional(Type.String()),
 });
+/**
+ * Above the street (人民调解法 Art. 34): the county's 矛盾纠纷调处中心 (`center`) and its 行业性专业性
+ * committees (`professional`, with the categories they take) sit under the county, at county level.
+ */
+const UnitKindFields = {
+  kind: Type.Optional(
+    stringEnum(UNIT_KINDS, {
+      description:
+        "region (default): a node of the region tree; center: the county's 矛盾纠纷调处中心; professional: a 行业性专业性人民调解委员会 taking `categories` (both at county level, under a county)",
+    }),
+  ),
+  categories: Type.Optional(
+    Type.Array(stringEnum(CATEGORIES), {
+      uniqueItems: true,
+      maxItems: CATEGORIES.length,
+      description: 'The categories a professional committee takes (物业纠纷人民调解委员会: ["property"])',
+    }),
+  ),
+};
 const UnitEditable = {
   name: Type.String({ minLength: 1, maxLength: 128 }),
   population: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'For rates per 10,000 residents' }),
@@ -25,6 +48,12 @@ const UnitEditable = {
     maxLength: 8,
     description: 'In case and agreement numbers: （2026）<short>人调字第N号',
   }),
+  phone: Type.Optional(
+    Type.String({
+      pattern: '^[0-9+][0-9 ()-]{4,30}$',
+      description: "The committee's contact telephone (联系电话), printed on its meeting notices",
+    }),
+  ),
 };
 const unitView = (u: Unit): Static<typeof UnitSchema> => ({
   code: u.code,
@@ -34,6 +63,9 @@ const unitView = (u: Unit): Static<typeof UnitSchema> => ({
   population: u.population,
   committeeName: u.committeeName,
   committeeShort: u.committeeShort,
+  kind: u.kind,
+  categories: u.categories ?? undefined,
+  phone: u.phone ?? undefined,
 });
 
 /** Admin: the region tree and the agencies. Codes are stable: a unit is never re-parented or renamed in code. */
@@ -50,6 +82,7 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
             level: stringEnum(LEVELS),
             parentCode: Type.Optional(Type.String({ pattern: CODE_PATTERN })),
             ...UnitEditable,
+            ...UnitKindFields,
           },
           { additionalProperties: false },
         ),
@@ -67,7 +100,15 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
           throw new AppError('validation_failed', 'a unit below the city needs an existing parentCode', {
             errors: [{ field: 'body/parentCode', message: 'is not a unit' }],
           });
-        if (parentLevel(body.level) !== parent.level) {
+        const special = !!body.kind && body.kind !== 'region';
+        if (special && !(body.level === 'county' && parent.level === 'county')) {
+          throw new AppError(
+            'validation_failed',
+            '矛盾纠纷调处中心和行业性专业性人民调解委员会设在县级之下，层级为县级 / a center or a professional committee is a county-level unit under a county',
+            { errors: [{ field: 'body/level', message: 'county, under a county' }] },
+          );
+        }
+        if (!special && parentLevel(body.level) !== parent.level) {
           throw new AppError(
             'validation_failed',
             `a ${body.level} belongs under a ${parentLevel(body.level) ?? 'nothing'}, not a ${parent.level}`,

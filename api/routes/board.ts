@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Unit } from '../../db/entities';
-import { bandOf, chinaDate, periodOf } from '../../domain/safety-index';
+import { Setting, Unit } from '../../db/entities';
+import { chineseDateTime } from '../../domain/money';
+import { WEIGHTS_SETTING, bandOf, chinaDate, periodOf, weightsFrom } from '../../domain/safety-index';
+import { boardMethod, ISSUER_SETTING, issuerOf } from './board-method';
 import { AppError } from '../errors';
 import { stringEnum } from '../schemas/common';
 
@@ -44,25 +46,36 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
         Array<{
           unit_code: string;
           name: string;
-          score: number;
+          score: number | null;
           band: string;
-          rank: number;
+          rank: number | null;
           metrics: Record<string, number | null>;
           children: string;
-          history: Array<{ s: number; p: string }>;
+          computed_at: Date;
+          history: Array<{ s: number | null; p: string }>;
         }>
       >(
-        `select s.unit_code, u.name, s.score, s.band, s.rank, s.metrics,
+        `select s.unit_code, u.name, s.score, s.band, s.rank, s.metrics, s.computed_at,
                 (select count(*) from units c where c.parent_code = u.code) as children,
                 (select coalesce(json_agg(json_build_object('s', h.score, 'p', h.period_start) order by h.period_start), '[]'::json) from
                    (select score, period_start from safety_index_snapshots h where h.unit_code = s.unit_code and h.period_kind = s.period_kind and h.period_start <= s.period_start
                     order by period_start desc limit 6) h) as history
          from safety_index_snapshots s join units u on u.code = s.unit_code
          where s.period_kind = ? and s.period_start = ? and u.parent_code = ?
-         order by s.rank, u.name`,
+         order by s.rank asc nulls last, u.name`,
         [period, start, unit.code],
       );
+      const settings = await em.find(Setting, { key: { $in: [WEIGHTS_SETTING, ISSUER_SETTING] } });
+      const setting = (key: string) => settings.find((x) => x.key === key)?.value;
+      const root = crumbs[0] ?? unit;
+      const computedAt = rows.reduce<Date | undefined>(
+        (latest, r) => (!latest || new Date(r.computed_at) > latest ? new Date(r.computed_at) : latest),
+        undefined,
+      );
       const view = {
+        issuer: issuerOf(setting(ISSUER_SETTING), root.name),
+        dataDate: computedAt ? chineseDateTime(computedAt.toISOString()) : null,
+        method: boardMethod(weightsFrom(setting(WEIGHTS_SETTING))),
         unit: { code: unit.code, name: unit.name },
         crumbs: crumbs.map((c) => ({ code: c.code, name: c.name })),
         period,
@@ -72,9 +85,12 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
             ? `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月`
             : `${start.slice(0, 4)}年${Number(start.slice(5, 7))}月${Number(start.slice(8, 10))}日`,
         rows: rows.map((r) => {
-          const history = r.history ?? [];
-          const prev = history.length > 1 ? history[history.length - 2]!.s : undefined;
-          const delta = prev === undefined ? undefined : Math.round((r.score - prev) * 10) / 10;
+          // A period without data is a gap in the trend, not a score.
+          const history = (r.history ?? []).filter((h): h is { s: number; p: string } => typeof h.s === 'number');
+          const last = history[history.length - 1];
+          const prev =
+            r.score === null || !last ? undefined : history.length > 1 ? history[history.length - 2]!.s : undefined;
+          const delta = prev === undefined || r.score === null ? undefined : Math.round((r.score - prev) * 10) / 10;
           const points = history
             .map(
               (h, i) =>
@@ -84,10 +100,11 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
           return {
             unitCode: r.unit_code,
             name: r.name,
-            score: r.score,
-            band: r.band,
+            noData: r.score === null,
+            score: r.score ?? '暂无数据',
+            band: bandOf(r.score).band,
             bandLabel: bandOf(r.score).label,
-            rank: r.rank,
+            rank: r.rank ?? '—',
             hasChildren: Number(r.children) > 0,
             trendText: delta === undefined ? null : delta > 0 ? `↑ ${delta}` : delta < 0 ? `↓ ${-delta}` : '→ 0',
             trendClass: delta === undefined ? '' : delta > 0 ? 'up' : delta < 0 ? 'down' : '',
@@ -95,6 +112,8 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
             successRate: pct(r.metrics.successRate),
             retention: pct(r.metrics.retention),
             satisfaction: typeof r.metrics.satisfaction === 'number' ? `${r.metrics.satisfaction} / 5` : '—',
+            staffSatisfaction:
+              typeof r.metrics.staffSatisfaction === 'number' ? `${r.metrics.staffSatisfaction} / 5` : '—',
             sparkline: history.length > 1 ? points : null, // a line needs two periods
             sparklineLabel: history.map((h) => h.s).join('、'),
           };

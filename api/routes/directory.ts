@@ -20,6 +20,15 @@ const directory: FastifyPluginAsyncTypebox = async (app) => {
                 parentCode: Type.Optional(Type.String()),
                 population: Type.Integer(),
                 committeeName: Type.String(),
+                kind: Type.Optional(
+                  Type.String({
+                    description:
+                      "region; center: a county's 矛盾纠纷调处中心; professional: a 行业性专业性人民调解委员会 (人民调解法 Art. 34)",
+                  }),
+                ),
+                categories: Type.Optional(
+                  Type.Array(Type.String(), { description: 'The categories a professional committee takes' }),
+                ),
               }),
             ),
           }),
@@ -29,7 +38,13 @@ const directory: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const units = await app.orm.em.fork().find(Unit, {}, { orderBy: { path: 'asc' } });
-      return { items: units.map((u) => ({ ...u, parentCode: u.parentCode ?? undefined })) };
+      return {
+        items: units.map((u) => ({
+          ...u,
+          parentCode: u.parentCode ?? undefined,
+          categories: u.categories ?? undefined,
+        })),
+      };
     },
   );
 

@@ -11,6 +11,7 @@ import {
   followUpModel,
   intakeModel,
   judicialModel,
+  oralAgreementModel,
   recordModel,
   referralModel,
   summonsModel,
@@ -19,6 +20,8 @@ import {
 import { LANGS } from '../../templates/labels';
 import type { PdfRenderer } from '../../templates/pdf';
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
+import { caseFileDocument } from '../case-file';
+import { refusalNoticeModel, rightsNoticeModel } from '../../templates/voluntariness-models';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { findVisibleCase } from '../disputes-repository';
@@ -38,6 +41,10 @@ const NOT_YET: Record<DocumentKind, string> = {
   referral: 'mediation has not failed',
   'judicial-confirmation': 'no agreement has taken effect',
   certificate: 'no agreement has taken effect',
+  'case-file': '',
+  'rights-notice': '',
+  'refusal-notice': 'the case has not been refused (不予受理)',
+  'oral-agreement': 'no oral agreement has been recorded (人民调解法第二十八条)',
 };
 
 const documents: FastifyPluginAsyncTypebox<{
@@ -52,7 +59,7 @@ const documents: FastifyPluginAsyncTypebox<{
         tags: ['documents'],
         summary: "A case's document as print-ready A4 HTML (the agreement: the frozen copy once effective)",
         description:
-          'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书. ' +
+          'Kinds: agreement 人民调解协议书, intake 受理登记表, summons 联合调解通知, record 调解记录, follow-up 回访记录, referral 告知书 (Art. 26), judicial-confirmation 司法确认申请书, certificate 签署审计证书, case-file 人民调解卷宗 (the whole file, frozen at closing; the staff holding the case only; its SHA-256 in X-Case-File-SHA256), rights-notice 权利义务告知书 (人民调解法 Art. 23–24, with each party’s acknowledgment), refusal-notice 不予受理告知书 (once the case was refused), oral-agreement 口头协议登记表 (人民调解法 Art. 28: an oral agreement as the mediator recorded it). ' +
           'The staff holding the case get the original (the sealed agreement as sealed). Everyone else (integrators, agency representatives, grid workers), and `copy=public`, ' +
           'get a copy marked 副本（已脱敏） rendered from the case as they may see it: phone and identity numbers masked or left out, and with `copy=public` or an area grant names and addresses too.',
         params: Type.Object({
@@ -113,18 +120,30 @@ const documents: FastifyPluginAsyncTypebox<{
           : undefined,
       };
       let html: string | undefined;
-      if (kind === 'agreement') {
+      if (kind === 'case-file') {
+        // The whole file (卷宗) is for the committee and the staff over it, never a copy.
+        if (!original)
+          throw new AppError(
+            'forbidden',
+            '人民调解卷宗仅供承办调委会及其上级工作人员查阅 / the case file is for the committee holding the case and the staff over it',
+          );
+        const file = await caseFileDocument(em, renderer, found.state, lang);
+        if (file.sha256) reply.header('x-case-file-sha256', file.sha256);
+        html = file.html;
+      } else if (kind === 'agreement') {
         if (original) {
           // The sealed original is the frozen Chinese document; a translation is rendered from the case.
           if (frozen && lang === 'zh-CN') html = frozen.html;
-          else if (current) html = renderer.render('agreement', agreementModel(view, ctx.frozen, lang), lang);
+          // An oral agreement (人民调解法 Art. 28) has no 协议书: its record is the `oral-agreement` document.
+          else if (current && current.form !== 'oral')
+            html = renderer.render('agreement', agreementModel(view, ctx.frozen, lang), lang);
         } else {
           // A masked copy: the sealed agreement's round as the reader may see it (else the draft), its
           // number and seal's hash printed with the copy mark; the original stays as it was sealed.
           const agreement = frozen
             ? [view.agreement, ...(view.pastAgreements ?? [])].find((a) => a && (a.round ?? 1) === frozen.round)
             : view.agreement;
-          if (agreement)
+          if (agreement && agreement.form !== 'oral')
             html = renderer.render(
               'agreement',
               agreementModel({ ...view, agreement }, ctx.frozen, lang, ctx.copy),
@@ -144,6 +163,9 @@ const documents: FastifyPluginAsyncTypebox<{
           referral: referralModel,
           'judicial-confirmation': judicialModel,
           certificate: certificateModel,
+          'rights-notice': rightsNoticeModel,
+          'refusal-notice': refusalNoticeModel,
+          'oral-agreement': oralAgreementModel,
         }[kind](view, ctx);
         if (model) html = renderer.render(kind, model, lang);
       }

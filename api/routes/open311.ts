@@ -206,6 +206,21 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           'attribute[respondent]': Type.Optional(
             Type.String({ maxLength: 100, description: 'The other party, if known' }),
           ),
+          'attribute[applicant]': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 100,
+              description:
+                'The applicant, when the requester reports for someone else: the requester is then recorded as the 反映人 (reporter), not a party',
+            }),
+          ),
+          'attribute[relation]': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 50,
+              description: "With attribute[applicant]: the requester's relation to the dispute (邻居, 网格员, …)",
+            }),
+          ),
         }),
         response: {
           201: Type.Array(
@@ -225,8 +240,13 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       if (!(CATEGORIES as readonly string[]).includes(form.service_code))
         throw new Open311Error(400, `service_code ${form.service_code} not found (GET services.json)`);
       const reporter = `${form.last_name ?? ''}${form.first_name ?? ''}`.trim() || '匿名反映人';
+      // The requester is the applicant, unless they name one (attribute[applicant]): then they are
+      // the 反映人, who reported the dispute without being a party (domain/people.ts).
+      const applicant = form['attribute[applicant]'];
       const parties: Party[] = [
-        { name: reporter, role: 'applicant', kind: 'person', phone: form.phone, address: form.address_string },
+        applicant
+          ? { name: applicant, role: 'applicant', kind: 'person' }
+          : { name: reporter, role: 'applicant', kind: 'person', phone: form.phone, address: form.address_string },
       ];
       if (form['attribute[respondent]'])
         parties.push({ name: form['attribute[respondent]'], role: 'respondent', kind: 'person' });
@@ -242,11 +262,26 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           parties,
           channel: 'open311',
           externalRef: form.account_id,
+          ...(applicant
+            ? {
+                reporter: {
+                  name: reporter,
+                  relation: form['attribute[relation]'] ?? '反映人',
+                  phone: form.phone,
+                  address: form.address_string,
+                },
+              }
+            : {}),
         },
         { idempotencyKey: request.headers['idempotency-key'] as string | undefined, route: 'open311' },
       ).catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'validation_failed')
-          throw new Open311Error(400, `address_id ${form.address_id} is not a grid or community code`);
+          throw new Open311Error(
+            400,
+            err.message.startsWith('unknown gridCode')
+              ? `address_id ${form.address_id} is not a grid or community code`
+              : err.message,
+          );
         throw err;
       });
       return reply.status(created.status as 201).send([

@@ -19,10 +19,17 @@ const ItemSchema = Type.Object({
   name: Type.String(),
   level: Type.String(),
   parentCode: Type.Optional(Type.String()),
-  score: Type.Number(),
-  band: Type.String({ description: 'green ≥ 90 (优), yellow 80–90 (良), orange 70–80 (中), red < 70 (差)' }),
+  score: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      'The dispute-handling sub-index (矛盾纠纷化解分项指数), 0–100; null when the region had no case in the period (暂无数据)',
+  }),
+  band: Type.String({
+    description: 'green ≥ 90 (优), yellow 80–90 (良), orange 70–80 (中), red < 70 (差); none without data (暂无数据)',
+  }),
   bandLabel: Type.String(),
-  rank: Type.Integer({ description: 'Among the units with the same parent' }),
+  rank: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Among the units with the same parent; null without data (listed after the ranked)',
+  }),
   trend: Type.Optional(Type.Number({ description: 'Score change against the previous period' })),
   metrics: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
 });
@@ -35,7 +42,8 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
       config: { public: true },
       schema: {
         tags: ['safety-index'],
-        summary: 'The Safety Index per region for a period (public: no personal data)',
+        summary:
+          'The Safety Index’s dispute-handling sub-index (矛盾纠纷化解分项指数) per region for a period (public: no personal data)',
         security: [],
         querystring: Type.Object({
           period: stringEnum(['day', 'month'] as const, { default: 'month' }),
@@ -60,9 +68,9 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
           name: string;
           level: string;
           parent_code: string | null;
-          score: number;
+          score: number | null;
           band: string;
-          rank: number;
+          rank: number | null;
           metrics: Record<string, number | null>;
           prev: number | null;
         }>
@@ -86,7 +94,7 @@ const safetyIndex: FastifyPluginAsyncTypebox<{ taskQueue: string }> = async (app
           band: r.band,
           bandLabel: bandOf(r.score).label,
           rank: r.rank,
-          trend: r.prev === null ? undefined : Math.round((r.score - r.prev) * 10) / 10,
+          trend: r.prev === null || r.score === null ? undefined : Math.round((r.score - r.prev) * 10) / 10,
           metrics: r.metrics,
         })),
       };

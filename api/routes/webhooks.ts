@@ -36,6 +36,10 @@ const EVENT_TYPES = [
   'withdrawn',
   'closed',
   'deadline_breached',
+  'attendance_recorded',
+  'police_referral_sent',
+  'consent_recorded',
+  'not_accepted',
 ] as const;
 
 const SubscriptionSchema = Type.Object({

@@ -1,11 +1,92 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { ACTIONS, CATEGORIES, LEVELS, OUTCOMES, PRIORITIES, STAGES } from '../../domain/lifecycle';
 import { ActionPayloadSchemas, TermSchema } from '../../domain/action-payloads';
 import { CODE_PATTERN, stringEnum } from './common';
+import { SOURCE_INTAKE_FIELD, VOLUNTARINESS_VIEW_FIELDS } from './voluntariness';
+import { FollowUpSchema, PERFORMANCE_VIEW_FIELDS } from './performance';
 
 export { ActionPayloadSchemas };
 
 const Text = (max: number, opts: object = {}) => Type.String({ minLength: 1, maxLength: max, ...opts });
+
+const Phone = () => Type.String({ pattern: '^[0-9+\\- ]{5,20}$' });
+const IdNumber = () => Type.String({ pattern: '^[0-9]{17}[0-9Xx]$', description: '18-digit resident ID number' });
+const DateOnly = (description: string) => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });
+
+/** 反映人: the person who brought the dispute without being a party (never signs). */
+export const ReporterSchema = Type.Object(
+  {
+    name: Text(100),
+    relation: Text(50, { description: 'Relation to the dispute: 小区业主, 网格员, 邻居, …', examples: ['小区业主'] }),
+    phone: Type.Optional(Phone()),
+    idNumber: Type.Optional(IdNumber()),
+    address: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false, description: '反映人: reported the dispute, is not a party and never signs' },
+);
+
+const LegalRepresentativeSchema = Type.Object(
+  {
+    name: Text(100),
+    relation: Text(20, { examples: ['父亲', '母亲', '监护人'] }),
+    phone: Type.Optional(Phone()),
+    idNumber: Type.Optional(IdNumber()),
+    address: Type.Optional(Text(200)),
+  },
+  {
+    additionalProperties: false,
+    description: '法定代理人 of a party under 18 or without full capacity (民法典 Art. 23): signs for them',
+  },
+);
+
+const AgentSchema = Type.Object(
+  {
+    name: Text(100),
+    authority: stringEnum(['general', 'special'] as const, {
+      description: 'general 一般授权, special 特别授权 (needed to sign the agreement)',
+    }),
+    powerOfAttorney: Type.Object(
+      { reference: Text(100), date: DateOnly('date of the 授权委托书') },
+      { additionalProperties: false, description: 'The 授权委托书 on file' },
+    ),
+    relation: Type.Optional(Text(50, { examples: ['律师', '近亲属'] })),
+    phone: Type.Optional(Phone()),
+    idNumber: Type.Optional(IdNumber()),
+    address: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false },
+);
+
+/** The people the law names around a party (domain/people.ts; 民法典 Art. 17–23, 61, 105, 161–165). */
+const PartyPeopleProperties = {
+  birthDate: Type.Optional(DateOnly('YYYY-MM-DD; a party under 18 needs a legal representative')),
+  capacity: Type.Optional(
+    stringEnum(['full', 'limited', 'none'] as const, {
+      description:
+        'Civil capacity when not that of the age (民法典 Art. 21, 22): limited or none needs a legal representative',
+    }),
+  ),
+  selfSupporting: Type.Optional(
+    Type.Boolean({
+      description: '民法典 Art. 18(2): a minor of 16 or 17 living mainly on their own labour income has full capacity',
+    }),
+  ),
+  legalRepresentative: Type.Optional(LegalRepresentativeSchema),
+  agents: Type.Optional(Type.Array(AgentSchema, { minItems: 1, maxItems: 2, description: '委托代理人: one or two' })),
+  orgType: Type.Optional(
+    stringEnum(['legal_person', 'unincorporated', 'branch'] as const, {
+      description: 'An organisation: legal_person (法定代表人) or unincorporated / branch (负责人)',
+    }),
+  ),
+  representativeTitle: Type.Optional(Text(50, { description: "The representative's 职务", examples: ['执行董事'] })),
+  creditCode: Type.Optional(
+    Type.String({
+      pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$',
+      description: '统一社会信用代码 (GB 32100-2015; its check character is verified)',
+    }),
+  ),
+  serviceAddress: Type.Optional(Text(200, { description: '送达地址' })),
+};
 
 export const PartySchema = Type.Object(
   {
@@ -19,7 +100,13 @@ export const PartySchema = Type.Object(
     phone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{5,20}$' })),
     idNumber: Type.Optional(Type.String({ pattern: '^[0-9]{17}[0-9Xx]$', description: '18-digit resident ID number' })),
     address: Type.Optional(Text(200)),
-    representative: Type.Optional(Text(100, { description: 'For an organisation: its legal representative' })),
+    representative: Type.Optional(
+      Text(100, {
+        description:
+          'For an organisation: its 法定代表人 (legal person) or 负责人 (unincorporated organisation, branch)',
+      }),
+    ),
+    ...PartyPeopleProperties,
   },
   { additionalProperties: false },
 );
@@ -29,8 +116,7 @@ export const PartySchema = Type.Object(
  * sees which field"). Phone and identity numbers come masked (`138****5678`, `430702********1234`)
  * or not at all unless the caller's unit holds the case.
  */
-export const PartyViewSchema = Type.Object({
-  ...PartySchema.properties,
+const MaskedNumbers = {
   phone: Type.Optional(Type.String({ description: 'Masked unless your unit holds the case' })),
   idNumber: Type.Optional(
     Type.String({
@@ -38,7 +124,21 @@ export const PartyViewSchema = Type.Object({
         'Masked for integrators, left out for agencies and public copies, in full for the unit holding the case',
     }),
   ),
+};
+/** A person around the case as a reader sees it: the same fields, the numbers possibly masked. */
+const personView = <T extends TObject>(schema: T) =>
+  Type.Object(
+    { ...schema.properties, ...MaskedNumbers },
+    { additionalProperties: false, description: schema.description },
+  );
+
+export const PartyViewSchema = Type.Object({
+  ...PartySchema.properties,
+  ...MaskedNumbers,
+  legalRepresentative: Type.Optional(personView(LegalRepresentativeSchema)),
+  agents: Type.Optional(Type.Array(personView(AgentSchema), { maxItems: 2 })),
 });
+export const ReporterViewSchema = personView(ReporterSchema);
 
 export const CreateDisputeSchema = Type.Object(
   {
@@ -67,6 +167,8 @@ export const CreateDisputeSchema = Type.Object(
           'The reporter judges that the dispute may turn violent (人民调解法 Art. 25): urgent SLA, immediate alert',
       }),
     ),
+    reporter: Type.Optional(ReporterSchema),
+    ...SOURCE_INTAKE_FIELD,
   },
   {
     additionalProperties: false,
@@ -78,9 +180,17 @@ export const CreateDisputeSchema = Type.Object(
         description: '居民陈女士反映楼下小吃店的载货电梯噪音很大，影响休息。',
         parties: [
           { name: '陈某', role: 'applicant', kind: 'person', sex: 'female' },
-          { name: '某小吃店', role: 'respondent', kind: 'organisation', representative: '王某' },
+          {
+            name: '某小吃店',
+            role: 'respondent',
+            kind: 'organisation',
+            orgType: 'unincorporated',
+            representative: '王某',
+            representativeTitle: '经营者',
+          },
         ],
         channel: 'grid-patrol',
+        reporter: { name: '李某', relation: '网格员' },
       },
     ],
   },
@@ -109,6 +219,7 @@ const SignatureSchema = Type.Object({
   method: Type.String(),
   witness: Type.Optional(Type.String()),
   at: Type.String({ format: 'date-time' }),
+  recordedByName: Type.Optional(Type.String({ description: 'Who recorded the signature (记录人)' })),
 });
 
 const DeadlineSchema = Type.Object({
@@ -147,6 +258,36 @@ const AgreementSchema = Type.Object({
   rejected: Type.Optional(
     Type.Object({ at: Type.String(), party: Type.Optional(Type.Integer()), reason: Type.String() }),
   ),
+  varies: Type.Optional(
+    Type.Object(
+      { number: Type.String(), effectiveAt: Type.Optional(Type.String()) },
+      { description: 'A variation (变更协议): the effective agreement it varies' },
+    ),
+  ),
+  form: Type.Optional(
+    stringEnum(['written', 'oral'] as const, { description: '人民调解法 Art. 28: 调解协议书 or 口头协议' }),
+  ),
+  signingPlace: Type.Optional(Type.String({ description: '签订地点' })),
+  judicialCourt: Type.Optional(
+    Type.String({ description: 'The basic court where the committee is located (民事诉讼法 Art. 205)' }),
+  ),
+  judicialWindowEndsAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Art. 33: 24:00 Beijing time on the window’s last day' }),
+  ),
+  judicialConfirmation: Type.Optional(
+    Type.Object(
+      {
+        filedAt: Type.String({ format: 'date' }),
+        court: Type.String(),
+        caseNumber: Type.Optional(Type.String()),
+        ruling: Type.Optional(stringEnum(['valid', 'rejected'] as const)),
+        rulingNumber: Type.Optional(Type.String()),
+        rulingAt: Type.Optional(Type.String({ format: 'date' })),
+        recordedAt: Type.String(),
+      },
+      { description: 'The joint application for judicial confirmation and the ruling (民事诉讼法 Art. 205–206)' },
+    ),
+  ),
 });
 
 const MeetingSchema = Type.Object({
@@ -176,6 +317,25 @@ const MeetingSchema = Type.Object({
       recordedAt: Type.String(),
     }),
   ),
+  kind: Type.Optional(
+    stringEnum(['convened', 'invitation'] as const, {
+      description:
+        'convened: a street or county centre convenes and the agencies must report in (报到); invitation: a community committee invites (人民调解法 Art. 20), answers are a courtesy',
+    }),
+  ),
+  convenor: Type.Optional(
+    Type.Object({ code: Type.String(), name: Type.String(), phone: Type.Optional(Type.String()) }),
+  ),
+  attendance: Type.Optional(
+    Type.Object(
+      {
+        present: Type.Array(Type.String()),
+        persons: Type.Array(Type.Object({ name: Type.String(), unit: Type.String() })),
+        recordedAt: Type.String(),
+      },
+      { description: 'Who actually attended (到会), apart from who confirmed (报到)' },
+    ),
+  ),
 });
 
 /** A case as the API shows it. */
@@ -183,6 +343,13 @@ export const DisputeSchema = Type.Object(
   {
     id: Type.String(),
     caseNumber: Type.Optional(Type.String({ examples: ['（2026）渔人调受字第1号'] })),
+    priorCaseNumbers: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'The numbers the case had before another committee took it over under its own (原案号), the first one first',
+        examples: [['（2026）汪社人调受字第3号']],
+      }),
+    ),
     stage: stringEnum(STAGES),
     outcome: Type.Optional(stringEnum(OUTCOMES)),
     level: Type.Optional(stringEnum(LEVELS)),
@@ -193,6 +360,7 @@ export const DisputeSchema = Type.Object(
     title: Type.String(),
     description: Type.String(),
     parties: Type.Array(PartyViewSchema),
+    reporter: Type.Optional(ReporterViewSchema),
     channel: Type.String(),
     externalRef: Type.Optional(Type.String()),
     reportedBy: ActorSchema,
@@ -225,21 +393,19 @@ export const DisputeSchema = Type.Object(
     pastMeetings: Type.Array(MeetingSchema),
     agreement: Type.Optional(AgreementSchema),
     pastAgreements: Type.Array(AgreementSchema),
-    followUp: Type.Optional(
-      Type.Object({
-        dueAt: Type.String(),
-        performed: Type.Optional(Type.Boolean()),
-        satisfaction: Type.Optional(Type.Integer()),
-        note: Type.Optional(Type.String()),
-        risks: Type.Optional(Type.String()),
-        measures: Type.Optional(Type.String()),
-        recordedAt: Type.Optional(Type.String()),
-      }),
-    ),
+    followUp: Type.Optional(FollowUpSchema),
+    ...PERFORMANCE_VIEW_FIELDS,
     failure: Type.Optional(Type.Object({ at: Type.String(), reason: Type.String(), referral: Type.String() })),
     withdrawal: Type.Optional(
       Type.Object({ at: Type.String(), reason: Type.String(), party: Type.Optional(Type.Integer()) }),
     ),
+    policeReferral: Type.Optional(
+      Type.Object(
+        { at: Type.String(), measures: Type.String(), note: Type.Optional(Type.String()) },
+        { description: '人民调解法 Art. 25: the report to the police, sent when the mediator confirmed it' },
+      ),
+    ),
+    ...VOLUNTARINESS_VIEW_FIELDS,
     allowedActions: Type.Array(stringEnum(ACTIONS), { description: 'What the case allows now, by its stage' }),
     seq: Type.Integer({ description: 'Sequence number of the last event' }),
   },

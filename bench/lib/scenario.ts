@@ -52,6 +52,18 @@ export function streetCaseSteps(): Step[] {
       payload: { reason: '涉及维修基金使用和安全责任，超出社区协调能力，申请街道协调' },
     },
     { action: 'accept', user: STREET, payload: {} },
+    // The parties' will on record before a joint meeting (人民调解法 Art. 17, 20, 23–24).
+    ...[0, 1].map((party) => ({
+      action: 'record-consent',
+      user: STREET,
+      payload: {
+        party,
+        consented: true,
+        manner: party === 0 ? 'by_application' : 'oral',
+        rightsNotice: 'written',
+        inviteOthers: true,
+      },
+    })),
     {
       action: 'schedule-meeting',
       user: STREET,
@@ -77,6 +89,7 @@ export function streetCaseSteps(): Step[] {
           {
             text: '业委会于十五日内召开业主大会表决维修基金使用方案',
             obligor: '某小区业主委员会',
+            method: '召开业主大会表决',
             dueDate: '2026-12-15',
           },
           {
@@ -85,6 +98,7 @@ export function streetCaseSteps(): Step[] {
             amountFen: 8_650_000,
             method: '使用住房维修基金支付',
             place: '汪家桥社区某小区',
+            dueDate: '2027-01-15',
           },
         ],
       },

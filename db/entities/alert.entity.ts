@@ -13,6 +13,14 @@ export const ALERT_KINDS = [
   'holiday_data_missing',
   /** A step of the case keeps failing: the case waits for an operator's repair (docs/operations.md). */
   'case_stuck',
+  /** An invited or summoned agency declined to attend a joint mediation: to the convening unit's supervisors. */
+  'attendance_declined',
+  /** 督办: agencies did not report in by the deadline; addressed to the unit above the convenor. */
+  'report_in_supervision',
+  /** 督办: a street (or a unit above) did not accept a ticket in time; addressed to the unit above it, the case stays. */
+  'accept_supervision',
+  /** 督促履行: a term of an effective agreement was found not performed (人民调解法 Art. 31); to the unit holding the case. */
+  'performance_urged',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

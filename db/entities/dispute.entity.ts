@@ -14,7 +14,7 @@ export class Dispute {
   @Property({ type: 'string', length: 32 })
   stage!: string;
 
-  @Property({ type: 'string', length: 16, nullable: true })
+  @Property({ type: 'string', length: 32, nullable: true })
   outcome?: string;
 
   @Property({ type: 'string', length: 16, nullable: true })

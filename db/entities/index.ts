@@ -1,5 +1,6 @@
 import { Agency } from './agency.entity';
 import { AgreementRecord } from './agreement.entity';
+import { CaseFileRecord } from './case-file.entity';
 import { Alert } from './alert.entity';
 import { ApiKey } from './api-key.entity';
 import { Dispute } from './dispute.entity';
@@ -23,6 +24,7 @@ export {
   Agency,
   AgreementRecord,
   Alert,
+  CaseFileRecord,
   ApiKey,
   Dispute,
   DisputeEvent,
@@ -48,6 +50,7 @@ export const ENTITIES = [
   Agency,
   AgreementRecord,
   Alert,
+  CaseFileRecord,
   ApiKey,
   Dispute,
   DisputeEvent,

@@ -23,7 +23,8 @@ export class NumberCounter {
 @Entity({ tableName: 'number_allocations' })
 @Unique({ properties: ['unitCode', 'year', 'kind', 'seq'] })
 export class NumberAllocation {
-  @PrimaryKey({ type: 'string', length: 80 })
+  /** `<dispute id>` (intake), `<dispute id>@<unit code>` (a committee taking it over), `<dispute id>#<round>` (agreement). */
+  @PrimaryKey({ type: 'string', length: 160 })
   ownerKey!: string;
 
   @PrimaryKey({ type: 'string', length: 16 })

@@ -21,15 +21,16 @@ export class SafetyIndexSnapshot {
   @Property({ type: 'json' })
   metrics!: Record<string, number | null>;
 
-  @Property({ type: 'double' })
-  score!: number;
+  /** Null when the region had no case in the period (暂无数据): not a score of 100. */
+  @Property({ type: 'double', nullable: true })
+  score?: number | null;
 
   @Property({ type: 'string', length: 8 })
   band!: string;
 
-  /** Rank among the units with the same parent (1 = best). */
-  @Property({ type: 'integer' })
-  rank!: number;
+  /** Rank among the units with the same parent (1 = best); null without data (listed after the ranked). */
+  @Property({ type: 'integer', nullable: true })
+  rank?: number | null;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   computedAt: Date & Opt = new Date();

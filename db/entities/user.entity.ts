@@ -30,6 +30,13 @@ export class User {
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
 
+  /**
+   * May affix the seal of the committee of `unitCode`: its 主任 (a supervisor) always may; a member
+   * (a mediator) only when the admin records the committee's authorisation here (人民调解法 Art. 29).
+   */
+  @Property({ type: 'boolean', default: false })
+  sealAuthorised: Opt<boolean> = false;
+
   /** Wrong passwords in a row since the last success or lockout (api/lockout.ts). */
   @Property({ type: 'integer', default: 0 })
   failedLogins: Opt<number> = 0;

@@ -14,12 +14,21 @@ let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 const who: Record<string, Headers> = {};
 
-type Setup = 'received' | 'accepted' | 'suspended' | 'meeting' | 'drafted' | 'effective' | 'notPerformed';
+type Setup =
+  | 'received'
+  | 'accepted'
+  | 'suspended'
+  | 'meeting'
+  | 'meetingStarted'
+  | 'drafted'
+  | 'signed'
+  | 'effective'
+  | 'notPerformed';
 const terms = {
   facts: '事实',
   matters: '事项',
   responsibilities: '责任',
-  terms: [{ text: '条款', obligor: '某小吃店' }],
+  terms: [{ text: '条款', obligor: '某小吃店', method: '当面履行', immediate: true }],
 };
 
 /** Where each action is tried, and with what body. */
@@ -40,12 +49,26 @@ const PLAN: Record<Action, { setup: Setup; body: object }> = {
   fail: { setup: 'accepted', body: { reason: '调解不成', referral: '诉讼' } },
   'confirm-attendance': { setup: 'meeting', body: {} },
   'decline-attendance': { setup: 'meeting', body: { reason: '无关' } },
-  'record-outcome': { setup: 'meeting', body: { result: 'adjourned', facts: '休会' } },
+  // An outcome (and the attendance) only once the meeting has started (issue 21 item 7).
+  'record-outcome': { setup: 'meetingStarted', body: { result: 'adjourned', facts: '休会' } },
   sign: { setup: 'drafted', body: { signer: 'party:0', method: 'signature' } },
-  seal: { setup: 'drafted', body: {} },
+  // The seal comes last: tried once every party and the mediator have signed (domain/committee.ts).
+  seal: { setup: 'signed', body: {} },
   'reject-agreement': { setup: 'drafted', body: { reason: '不同意' } },
-  'record-follow-up': { setup: 'effective', body: { performed: true, satisfaction: 5 } },
+  'record-follow-up': {
+    setup: 'effective',
+    body: { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 },
+  },
   reopen: { setup: 'notPerformed', body: { reason: '未履行' } },
+  'record-performance': { setup: 'effective', body: { term: 1, status: 'in_progress' } },
+  'record-attendance': { setup: 'meetingStarted', body: { present: ['safety-station'] } },
+  'refer-to-police': { setup: 'accepted', body: { measures: '已分别约谈双方，劝阻过激行为' } },
+  'record-judicial-confirmation': {
+    setup: 'effective',
+    body: { filedAt: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), court: '常德市武陵区人民法院' },
+  },
+  'record-consent': { setup: 'received', body: { party: 1, consented: true, manner: 'oral', rightsNotice: 'written' } },
+  refuse: { setup: 'received', body: { grounds: ['not_civil_dispute'], reason: '不属于民间纠纷' } },
 };
 
 /**
@@ -59,7 +82,8 @@ const ALLOWED: Record<string, readonly Action[]> = {
   gridWorker: ['add-note'],
   mediator: MEDIATION,
   supervisor: ACTIONS.filter((a) => a !== 'confirm-attendance' && a !== 'decline-attendance'),
-  admin: ACTIONS.filter((a) => a !== 'confirm-attendance' && a !== 'decline-attendance'),
+  // Nor do admins sign or seal for a committee (人民调解法 Art. 19, 29; domain/committee.ts).
+  admin: ACTIONS.filter((a) => !['confirm-attendance', 'decline-attendance', 'sign', 'seal'].includes(a)),
   summonedRep: ['confirm-attendance', 'decline-attendance', 'add-note'],
   strangerIntegrator: [],
   otherMediator: [],
@@ -72,22 +96,31 @@ async function caseIn(setup: Setup): Promise<string> {
   const m = who.mediator!;
   if (setup === 'received') return id;
   await api.act(id, 'accept', {}, m);
+  // The parties' will on record before a meeting or an agreement (人民调解法 Art. 17, 20, 23–24).
+  await api.consentAll(id, m);
   if (setup === 'suspended') await api.act(id, 'suspend', { reason: '等待' }, m);
   if (setup === 'meeting') await api.act(id, 'schedule-meeting', PLAN['schedule-meeting'].body, m);
-  if (setup === 'drafted' || setup === 'effective' || setup === 'notPerformed') await api.act(id, 'resolve', terms, m);
-  if (setup === 'effective' || setup === 'notPerformed') {
+  if (setup === 'meetingStarted') {
+    const at = new Date(Date.now() + 1_200).toISOString();
+    await api.act(id, 'schedule-meeting', { ...PLAN['schedule-meeting'].body, at }, m);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(at) - Date.now() + 50)));
+  }
+  if (setup === 'drafted' || setup === 'signed' || setup === 'effective' || setup === 'notPerformed')
+    await api.act(id, 'resolve', terms, m);
+  if (setup === 'signed' || setup === 'effective' || setup === 'notPerformed') {
     for (const signer of ['party:0', 'party:1', 'mediator'])
       await api.act(id, 'sign', { signer, method: 'signature' }, m);
-    await api.act(id, 'seal', {}, m);
   }
-  if (setup === 'notPerformed') await api.act(id, 'record-follow-up', { performed: false, satisfaction: 2 }, m);
+  if (setup === 'effective' || setup === 'notPerformed') await api.act(id, 'seal', {}, m);
+  if (setup === 'notPerformed')
+    await api.act(id, 'record-follow-up', { method: 'home', met: ['当事人'], performed: false, satisfaction: 2 }, m);
   return id;
 }
 
 /** Who can see a case at all (else 404): the rep only once their agency is summoned. */
 function inScope(principal: string, setup: Setup): boolean {
   if (['strangerIntegrator', 'otherMediator', 'otherRep'].includes(principal)) return false;
-  if (principal === 'summonedRep') return setup === 'meeting';
+  if (principal === 'summonedRep') return setup === 'meeting' || setup === 'meetingStarted';
   return true;
 }
 

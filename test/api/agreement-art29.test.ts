@@ -1,13 +1,12 @@
 /**
  * 人民调解法第二十九条: a mediation agreement takes effect once every party has signed, sealed or put
  * a fingerprint on it, the mediator has signed and the committee's seal is affixed, and not before.
- * Each order of the four pieces of a two-party agreement (party:0, party:1, mediator, seal) on a case
- * of its own: after every piece but the last the agreement is a draft (no number, no row in the
- * agreements table, the case still awaiting signatures, no certificate or judicial-confirmation
- * application, the document marked 草稿, no agreement_effective event); the moment the last piece
- * lands, whichever it is, it is effective. The states before the last piece are exactly the three
- * negatives: no seal (all signatures), no mediator (parties and seal), one party missing (mediator,
- * seal and the other party).
+ * The seal comes last (domain/committee.ts): each order of the three signatures of a two-party
+ * agreement (party:0, party:1, mediator), then the seal, on a case of its own: after every piece but
+ * the seal the agreement is a draft (no number, no row in the agreements table, the case still
+ * awaiting signatures, no certificate or judicial-confirmation application, the document marked 草稿,
+ * no agreement_effective event); the moment the seal lands it is effective. A seal before every
+ * party and a mediator have signed is refused (test/law/signing-authority.test.ts).
  */
 import { AgreementRecord } from '../../db/entities';
 import { apiOf, type Headers } from '../helpers/api';
@@ -127,14 +126,16 @@ async function drive(id: string, order: readonly Piece[], mediator: Headers): Pr
   return id;
 }
 
-describe('a two-party agreement takes effect with the last of the four pieces, in every order', () => {
-  const ORDERS = permutations<Piece>(['party:0', 'party:1', 'mediator', 'seal']);
-  it('has 24 orders to try', () => expect(ORDERS).toHaveLength(24));
+// The seal comes last (人民调解法 Art. 29; domain/committee.ts): the signatures in every order, then the seal.
+describe('a two-party agreement takes effect with the seal after the three signatures, in every order', () => {
+  const ORDERS = permutations<Piece>(['party:0', 'party:1', 'mediator']).map((o) => [...o, 'seal' as const]);
+  it('has 6 orders to try', () => expect(ORDERS).toHaveLength(6));
 
   it.each(ORDERS.map((order) => [order.join(' → '), order] as const))('%s', async (_, order) => {
     const mediator = await api.as('mediator@yufuci-community');
     const created = await api.create(taoliLiftNoise());
     await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
     const drafted = await api.act(created.id, 'resolve', agreedTerms(), mediator);
     expect(await effectOf(created.id, drafted, mediator)).toEqual(NOT_EFFECTIVE);
     await drive(created.id, order, mediator);
@@ -147,8 +148,23 @@ describe('a two-party agreement takes effect with the last of the four pieces, i
 describe('a three-party agreement (the 汪家桥 maintenance fund)', () => {
   it('is not effective while one party of three has not signed, with the mediator, the seal and the other two parties on it', async () => {
     const mediator = await api.as('mediator@wangjiaqiao-community');
-    const created = await api.create(wangjiaqiaoMaintenanceFund());
+    // The seed's two parties and a third (the lift maintenance company); the reporter 程某 is no party.
+    const report = wangjiaqiaoMaintenanceFund();
+    const created = await api.create({
+      ...report,
+      parties: [
+        ...report.parties,
+        {
+          name: '某电梯维保有限公司',
+          role: 'third_party',
+          kind: 'organisation',
+          orgType: 'legal_person',
+          representative: '吴某',
+        },
+      ],
+    });
     await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
     await api.act(
       created.id,
       'resolve',
@@ -156,10 +172,24 @@ describe('a three-party agreement (the 汪家桥 maintenance fund)', () => {
         facts: '电梯与外墙存在安全隐患。',
         matters: '维修基金使用程序。',
         responsibilities: '物业公司组织维修。',
-        terms: [{ text: '业委会于十五日内召开业主大会表决维修基金使用方案', obligor: '某小区业主委员会' }],
+        terms: [
+          {
+            text: '业委会于十五日内召开业主大会表决维修基金使用方案',
+            obligor: '某小区业主委员会',
+            method: '召开业主大会表决',
+            dueDate: '2026-12-31',
+          },
+        ],
       },
       mediator,
     );
-    await drive(created.id, ['seal', 'party:0', 'mediator', 'party:2', 'party:1'], mediator);
+    let stood: Record<string, any> = {};
+    for (const piece of ['party:0', 'mediator', 'party:2'] as const) stood = await land(created.id, piece, mediator);
+    expect(await effectOf(created.id, stood, mediator)).toEqual(NOT_EFFECTIVE);
+    // The seal waits for the last party: refused, naming who is still to sign.
+    const early = await api.tryAct(created.id, 'seal', {}, mediator);
+    expect(early.statusCode).toBe(422);
+    expect(early.json().detail).toContain('尚未签名：津市市某物业服务有限公司');
+    await drive(created.id, ['party:1', 'seal'], mediator);
   });
 });

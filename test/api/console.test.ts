@@ -84,8 +84,17 @@ describe('the staff console', () => {
     const offered = [...casePage.body.matchAll(/action="\/console\/cases\/[^/]+\/actions\/([a-z-]+)"/g)]
       .map((m) => m[1])
       .sort();
-    // awaiting_acceptance allows accept, decline, add-note, reassign, withdraw; reassign is a supervisor's.
-    expect(offered).toEqual(['accept', 'add-note', 'decline', 'withdraw']);
+    // awaiting_acceptance allows accept, decline, add-note, reassign, withdraw, refer-to-police, record-consent
+    // and refuse (不予受理); reassign is a supervisor's.
+    expect(offered).toEqual([
+      'accept',
+      'add-note',
+      'decline',
+      'record-consent',
+      'refer-to-police',
+      'refuse',
+      'withdraw',
+    ]);
     expect(casePage.body).toContain('陈某');
     expect(casePage.body).toContain('纠纷受理登记表');
   });
@@ -164,6 +173,7 @@ describe('the staff console', () => {
     const created = await api.create({ ...taoliLiftNoise(), title: `控制台报到测试 ${Date.now()}` });
     const mediator = await api.as('mediator@yufuci-community');
     await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
     await api.act(
       created.id,
       'schedule-meeting',

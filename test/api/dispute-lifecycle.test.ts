@@ -8,6 +8,7 @@ import { AgreementRecord, Dispute, DisputeEvent } from '../../db/entities';
 import { isWorkingInstant, workingSecondsBetween } from '../../domain/calendar';
 import { temporalCliPath } from '../../temporal/tools';
 import { workflowIdFor } from '../../workflows/dispute.messages';
+import { apiOf } from '../helpers/api';
 import { agreedTerms, taoliLiftNoise } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -42,7 +43,16 @@ describe('reporting a dispute', () => {
       committeeName: '渔父祠社区人民调解委员会',
     });
     expect(created.caseNumber).toMatch(/^（2026）渔人调受字第\d+号$/);
-    expect(created.allowedActions).toEqual(['accept', 'decline', 'add-note', 'reassign', 'withdraw']);
+    expect(created.allowedActions).toEqual([
+      'accept',
+      'decline',
+      'add-note',
+      'reassign',
+      'withdraw',
+      'refer-to-police',
+      'record-consent',
+      'refuse',
+    ]);
     // The seeded default: one working day (6.5 office hours) to accept, on China's working calendar.
     const accept = created.deadlines.accept;
     expect(accept.calendar).toBe('cn-workdays');
@@ -157,6 +167,8 @@ describe('the accept path and the agreement', () => {
     const accepted = expectStatus(await act(created.id, 'accept', { note: '已接单' }), 200);
     expect(accepted.stage).toBe('in_mediation');
     expect(accepted.acceptedAt).toBeDefined();
+    // Each party's consent (the applicant's by applying) and the rights notice (人民调解法 Art. 17, 23–24).
+    await apiOf(sys).consentAll(created.id, mediator);
 
     const drafted = expectStatus(await act(created.id, 'resolve', agreedTerms()), 200);
     expect(drafted.stage).toBe('awaiting_signatures');
@@ -169,17 +181,22 @@ describe('the accept path and the agreement', () => {
 
     expectStatus(await act(created.id, 'sign', { signer: 'party:0', method: 'signature' }), 200);
     expectStatus(await act(created.id, 'sign', { signer: 'party:1', method: 'seal', witness: '网格员李某' }), 200);
-    expectStatus(await act(created.id, 'seal', {}), 200);
     const repeat = await act(created.id, 'sign', { signer: 'party:0', method: 'signature' });
     expect(repeat.statusCode).toBe(422);
-    const closed = expectStatus(await act(created.id, 'sign', { signer: 'mediator', method: 'signature' }), 200);
+    expectStatus(await act(created.id, 'sign', { signer: 'mediator', method: 'signature' }), 200);
+    // The committee's seal comes last (人民调解法 Art. 29).
+    const closed = expectStatus(await act(created.id, 'seal', {}), 200);
     expect(closed.stage).toBe('follow_up');
     expect(closed.outcome).toBeUndefined();
     // Follow-up at the earliest performance date (10 Dec 2026, end of the office day in China).
     expect(closed.followUp.dueAt).toBe('2026-12-10T09:30:00.000Z');
-    expect(closed.deadlines.judicial_confirmation.dueAt).toBe(
-      new Date(Date.parse(closed.agreement.effectiveAt) + 30 * 86400_000).toISOString(),
-    );
+    // Art. 33 counted as 民法典 Art. 201, 203 count it: the 30th day after effectiveness (or the first
+    // working day after a holiday), ending at 24:00 Beijing time (test/law/judicial-window.test.ts).
+    const windowEnds: string = closed.deadlines.judicial_confirmation.dueAt;
+    expect(windowEnds).toMatch(/T16:00:00\.000Z$/);
+    const beijingDay = (iso: string) => Math.floor((Date.parse(iso) + 8 * 3600_000) / 86400_000);
+    expect(beijingDay(windowEnds) - 1 - beijingDay(closed.agreement.effectiveAt)).toBeGreaterThanOrEqual(30);
+    expect(closed.agreement.judicialWindowEndsAt).toBe(windowEnds);
     expect(closed.agreement.number).toMatch(/^（2026）渔人调字第\d+号$/);
     expect(closed.agreement.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -205,7 +222,7 @@ describe('the accept path and the agreement', () => {
     expect(html).toContain('二、小吃店向陈某一次性支付补偿款');
     expect(html).toContain('金额人民币12,000.00元（人民币壹万贰仟元整）');
     expect(html).toContain('履行期限：2026年12月10日前');
-    expect(html).toContain('本协议一式3份');
+    expect(html).toContain('本协议一式三份');
     expect(html).toContain('渔父祠社区人民调解委员会（印）');
 
     const record = await sys.orm.em.fork().findOneOrFail(AgreementRecord, { disputeId: created.id });
@@ -219,25 +236,39 @@ describe('the accept path and the agreement', () => {
     expect(types).toEqual([
       'received',
       'accepted',
+      'consent_recorded',
+      'consent_recorded',
       'agreement_drafted',
       'signed',
       'signed',
-      'sealed',
       'signed',
+      'sealed', // the seal comes last (人民调解法 Art. 29)
       'agreement_effective',
     ]);
     const visited = expectStatus(
-      await act(created.id, 'record-follow-up', { performed: true, satisfaction: 5, note: '已安装隔音设施' }),
+      await act(created.id, 'record-follow-up', {
+        method: 'home',
+        met: ['当事人'],
+        performed: true,
+        satisfaction: 5,
+        note: '已安装隔音设施',
+      }),
       200,
     );
     expect(visited).toMatchObject({
       stage: 'closed',
       outcome: 'resolved',
-      followUp: { performed: true, satisfaction: 5 },
+      followUp: { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 },
     });
     const after = await act(created.id, 'add-note', { text: 'too late' });
     expect(after.statusCode).toBe(409);
-    expect(after.json()).toMatchObject({ code: 'action_refused', stage: 'closed', allowed: [] });
+    // A closed case takes nothing more but the record of its judicial confirmation while the 30-day
+    // window runs (人民调解法 Art. 33).
+    expect(after.json()).toMatchObject({
+      code: 'action_refused',
+      stage: 'closed',
+      allowed: ['record-judicial-confirmation'],
+    });
     await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'agreement-signed-sealed-visited');
   });
 
@@ -250,14 +281,25 @@ describe('the accept path and the agreement', () => {
       status: 409,
       code: 'action_refused',
       stage: 'awaiting_acceptance',
-      allowed: ['accept', 'decline', 'add-note', 'reassign', 'withdraw'],
+      allowed: ['accept', 'decline', 'add-note', 'reassign', 'withdraw', 'refer-to-police', 'record-consent', 'refuse'],
     });
     expectStatus(await act(created.id, 'accept', {}), 200);
     const twice = await act(created.id, 'accept', {});
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({
       stage: 'in_mediation',
-      allowed: ['add-note', 'suspend', 'escalate', 'schedule-meeting', 'resolve', 'fail', 'withdraw', 'reassign'],
+      allowed: [
+        'add-note',
+        'suspend',
+        'escalate',
+        'schedule-meeting',
+        'resolve',
+        'fail',
+        'withdraw',
+        'reassign',
+        'refer-to-police',
+        'record-consent',
+      ],
     });
     expectStatus(await act(created.id, 'add-note', { text: '双方同意下周到社区面谈' }), 200);
     const up = expectStatus(await act(created.id, 'escalate', { reason: '涉及物业维修基金，社区无法协调' }), 200);

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../../templates/pdf';
 import { apiOf, type Headers } from '../helpers/api';
+import { meetingSoon, untilMeetingStarts } from '../helpers/meeting';
 import { startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -71,12 +72,14 @@ beforeAll(async () => {
   const created = await api.create(report());
   const id = (resolvedId = created.id as string);
   await api.act(id, 'accept', {}, mediator);
+  await api.consentAll(id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(id, 'add-note', { text: LONG }, mediator);
+  const meetingAt = meetingSoon();
   await api.act(
     id,
     'schedule-meeting',
     {
-      at: new Date(Date.now() + 86_400_000).toISOString(),
+      at: meetingAt,
       place: IMG,
       agencies: ['safety-station'],
       agenda: `${SCRIPT}${MUSTACHE}`,
@@ -85,6 +88,7 @@ beforeAll(async () => {
   );
   await collect(id, 'intake', 'meeting', ['script', 'img', 'mustache', 'long']);
   await collect(id, 'summons', 'meeting', ['script', 'img', 'mustache']);
+  await untilMeetingStarts(meetingAt);
   await api.act(
     id,
     'record-outcome',
@@ -94,7 +98,16 @@ beforeAll(async () => {
       matters: `${MUSTACHE}${IMG}`,
       responsibilities: SCRIPT,
       losses: MUSTACHE,
-      terms: [{ text: `${SCRIPT}${MUSTACHE}`, obligor: IMG, method: MUSTACHE, place: SCRIPT, amountFen: 50_000 }],
+      terms: [
+        {
+          text: `${SCRIPT}${MUSTACHE}`,
+          obligor: IMG,
+          method: MUSTACHE,
+          place: SCRIPT,
+          amountFen: 50_000,
+          immediate: true,
+        },
+      ],
     },
     mediator,
   );
@@ -104,7 +117,8 @@ beforeAll(async () => {
   await api.act(id, 'sign', { signer: 'party:1', method: 'seal', witness: IMG }, mediator);
   await collect(id, 'agreement', 'signed', ['script', 'img', 'mustache', 'long']);
   await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, mediator);
-  const effective = await api.act(id, 'seal', {}, mediator);
+  // The committee's 主任 affixes its seal (人民调解法 Art. 29; a mediator only with its authorisation).
+  const effective = await api.act(id, 'seal', {}, await api.as('supervisor@xindi-community'));
   expect(effective.stage).toBe('follow_up');
   await collect(id, 'agreement', 'effective', ['script', 'img', 'mustache', 'long']);
   await collect(id, 'certificate', 'effective', ['script', 'img', 'mustache']);
@@ -112,7 +126,7 @@ beforeAll(async () => {
   await api.act(
     id,
     'record-follow-up',
-    { performed: true, satisfaction: 4, note: LONG, risks: IMG, measures: MUSTACHE },
+    { method: 'home', met: ['当事人'], performed: true, satisfaction: 4, note: LONG, risks: IMG, measures: MUSTACHE },
     mediator,
   );
   await collect(id, 'follow-up', 'visited', ['script', 'img', 'mustache', 'long']);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../../templates/pdf';
 import { apiOf } from '../helpers/api';
+import { meetingSoon, untilMeetingStarts } from '../helpers/meeting';
 import { agreedTerms } from '../helpers/fixtures';
 import { startSystem, type TestSystem } from '../helpers/system';
 
@@ -45,18 +46,22 @@ beforeAll(async () => {
   const created = await api.create(report());
   const id = created.id as string;
   await api.act(id, 'accept', {}, mediator);
+  await api.consentAll(id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(id, 'add-note', { text: '走访双方，小吃店同意整改' }, mediator);
+  const meetingAt = meetingSoon();
   await api.act(
     id,
     'schedule-meeting',
     {
-      at: new Date(Date.now() + 86_400_000).toISOString(),
+      at: meetingAt,
       place: '渔父祠社区会议室',
       agencies: ['market-regulation', 'environment'],
       agenda: '噪音检测与整改',
     },
     mediator,
   );
+  // An outcome is recorded once the meeting has started (issue 21 item 7).
+  await untilMeetingStarts(meetingAt);
   await api.act(id, 'record-outcome', { result: 'agreed', ...agreedTerms() }, mediator);
   for (const signer of ['party:0', 'party:1'])
     await api.act(
@@ -70,7 +75,15 @@ beforeAll(async () => {
   resolved = await api.act(
     id,
     'record-follow-up',
-    { performed: true, satisfaction: 5, note: '已加装减振设施', risks: '无', measures: '定期回访' },
+    {
+      method: 'home',
+      met: ['当事人'],
+      performed: true,
+      satisfaction: 5,
+      note: '已加装减振设施',
+      risks: '无',
+      measures: '定期回访',
+    },
     mediator,
   );
 });
@@ -185,6 +198,7 @@ it('renders hostile input inert in every document', async () => {
     }),
   );
   await api.act(hostile.id, 'accept', {}, mediator);
+  await api.consentAll(hostile.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(hostile.id, 'add-note', { text: '<iframe src="javascript:alert(1)"></iframe>' }, mediator);
   await api.act(
     hostile.id,
@@ -193,7 +207,7 @@ it('renders hostile input inert in every document', async () => {
       facts: '</p><script>x()</script>',
       matters: '__proto__',
       responsibilities: 'constructor',
-      terms: [{ text: '{{lookup . "constructor"}}' }],
+      terms: [{ text: '{{lookup . "constructor"}}', method: '{{method}}', immediate: true }],
     },
     mediator,
   );
@@ -242,5 +256,5 @@ const pdfTools =
   expect(text).toContain('人民调解协议书');
   expect(text).toContain(resolved.agreement.number);
   expect(text).toContain('人民币壹万贰仟元整');
-  expect(text).toContain('本协议一式3份');
+  expect(text).toContain('本协议一式三份');
 });

@@ -83,10 +83,16 @@ it('replays a refusal for the same key, while a new key tries again', async () =
   const created = await api.create(taoliLiftNoise());
   const mediator = await api.as('mediator@yufuci-community');
   const headers = { ...mediator, 'idempotency-key': `early-resolve-${created.id}` };
-  const body = { facts: '事实', matters: '事项', responsibilities: '责任', terms: [{ text: '条款' }] };
+  const body = {
+    facts: '事实',
+    matters: '事项',
+    responsibilities: '责任',
+    terms: [{ text: '条款', method: '当面履行', immediate: true }],
+  };
   const first = await api.tryAct(created.id, 'resolve', body, headers);
   expect(first.statusCode).toBe(409);
   await api.act(created.id, 'accept', {}, mediator);
+  await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   const again = await api.tryAct(created.id, 'resolve', body, headers);
   expect(again.statusCode).toBe(409);
   expect(again.json()).toMatchObject({ code: 'action_refused', stage: 'awaiting_acceptance' });

@@ -5,6 +5,7 @@
 import { Notification, SlaPolicy } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
+import { meetingSoon, untilMeetingStarts } from '../helpers/meeting';
 import { testPolicy } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -42,13 +43,23 @@ const terms = {
   facts: '楼上卫生间防水层破损导致楼下天花板渗水。',
   matters: '维修与赔偿。',
   responsibilities: '楼上住户承担维修责任。',
-  terms: [{ text: '钱某负责修复防水层并赔偿赵某', obligor: '钱某', amountFen: 150_000 }],
+  terms: [
+    {
+      text: '钱某负责修复防水层并赔偿赵某',
+      obligor: '钱某',
+      amountFen: 150_000,
+      method: '自行修复并现金赔偿',
+      immediate: true,
+    },
+  ],
 };
 
 async function accepted(category: string, extra: object = {}) {
   const created = await api.create(report(category, extra));
   const mediator = await api.as('mediator@yufuci-community');
   await api.act(created.id, 'accept', {}, mediator);
+  // The parties' will on record (人民调解法 Art. 17, 20, 23–24) before a meeting or an agreement.
+  await api.consentAll(created.id, mediator);
   return { id: created.id as string, mediator };
 }
 
@@ -147,12 +158,21 @@ describe('risk', () => {
     await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'high-risk-intake');
     const alerts = await api.alerts(created.id, await api.as('supervisor@yufuci-community'));
     expect(alerts.map((a) => a.kind)).toEqual(['high_risk']);
+    // Art. 25: the referral is proposed to the mediator, and sent when the mediator confirms it with the measures taken.
+    expect(await sys.orm.em.fork().findOne(Notification, { key: `${created.id}:police-referral` })).toBeNull();
+    await api.act(
+      created.id,
+      'refer-to-police',
+      { measures: '已约谈双方，劝阻过激行为' },
+      await api.as('mediator@yufuci-community'),
+    );
     const referral = await eventually(
       () => sys.orm.em.fork().findOne(Notification, { key: `${created.id}:police-referral`, status: 'sent' }),
       10_000,
       'the police referral notice',
     );
     expect(referral.kind).toBe('high_risk_referral');
+    expect(referral.message).toContain('已约谈双方，劝阻过激行为');
   });
 
   it('flags a report by keyword alone', async () => {
@@ -199,7 +219,7 @@ describe('mediation', () => {
     const { id, mediator } = await accepted('consumer');
     const before = (await api.get(id)).deadlines.handling;
     const suspended = await api.act(id, 'suspend', { reason: '等待当事人提供维修票据' }, mediator);
-    expect(suspended.allowedActions).toEqual(['add-note', 'resume', 'fail', 'withdraw', 'reassign']);
+    expect(suspended.allowedActions).toEqual(['add-note', 'resume', 'fail', 'withdraw', 'reassign', 'refer-to-police']);
     expect((await api.tryAct(id, 'resolve', terms, mediator)).json()).toMatchObject({
       code: 'action_refused',
       stage: 'in_mediation',
@@ -244,17 +264,27 @@ describe('mediation', () => {
 
 describe('the joint meeting', () => {
   it('alerts the convener’s supervisors when an agency does not report in, and reminds before the meeting', async () => {
-    const { id, mediator } = await accepted('labour');
+    // The street convenes (吹哨) and the agencies must report in; a community only invites (issue 21 item 7).
+    const created = await api.create(report('labour', { gridCode: 'wangjiaqiao-g1' }));
+    const id = created.id as string;
+    const community = await api.as('mediator@wangjiaqiao-community');
+    await api.act(id, 'accept', {}, community);
+    await api.act(id, 'escalate', { reason: '需街道召集有关部门' }, community);
+    const mediator = await api.as('mediator@wangjiaqiao-street');
+    await api.act(id, 'accept', {}, mediator);
+    await api.consentAll(id, mediator);
+    const safety = await api.as('rep@safety-station'); // signed in before the 2-second report-in clock starts
     const at = new Date(Date.now() + 4000).toISOString();
     const scheduled = await api.act(
       id,
       'schedule-meeting',
-      { at, place: '渔父祠社区会议室', agencies: ['safety-station', 'labor'] },
+      { at, place: '汪家桥街道会议室', agencies: ['safety-station', 'labor'] },
       mediator,
     );
     expect(scheduled.stage).toBe('meeting_scheduled');
-    await api.act(id, 'confirm-attendance', {}, await api.as('rep@safety-station'));
-    const supervisor = await api.as('supervisor@yufuci-community');
+    expect(scheduled.meeting.kind).toBe('convened');
+    await api.act(id, 'confirm-attendance', {}, safety);
+    const supervisor = await api.as('supervisor@wangjiaqiao-street');
     const breach = await eventually(
       async () => (await api.alerts(id, supervisor)).find((a) => a.kind === 'report_in_breach'),
       10_000,
@@ -268,7 +298,8 @@ describe('the joint meeting', () => {
       'meeting reminder',
     );
     expect(reminder.recipients).toEqual(expect.arrayContaining(['safety-station', '赵某', '钱某']));
-    // Adjourned: back to mediation, and a second meeting can be called.
+    // Adjourned (once the meeting has started): back to mediation, and a second meeting can be called.
+    await untilMeetingStarts(at);
     const back = await api.act(id, 'record-outcome', { result: 'adjourned', facts: '人社局未到场，休会' }, mediator);
     expect(back).toMatchObject({ stage: 'in_mediation', pastMeetings: [expect.objectContaining({ round: 1 })] });
     expect(back.deadlines.report_in).toBeUndefined();
@@ -277,18 +308,15 @@ describe('the joint meeting', () => {
 
   it('lets only summoned agencies answer, and needs a reason to decline', async () => {
     const { id, mediator } = await accepted('neighbour');
-    await api.act(
-      id,
-      'schedule-meeting',
-      { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['housing-center'] },
-      mediator,
-    );
+    const at = meetingSoon();
+    await api.act(id, 'schedule-meeting', { at, place: '现场', agencies: ['housing-center'] }, mediator);
     const outsider = await api.as('rep@safety-station');
     expect((await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers: outsider })).statusCode).toBe(404);
     const housing = await api.as('rep@housing-center');
     expect((await api.tryAct(id, 'decline-attendance', {}, housing)).statusCode).toBe(400);
     const declined = await api.act(id, 'decline-attendance', { reason: '不属于本中心职责' }, housing);
     expect(declined.meeting.agencies[0]).toMatchObject({ answer: 'declined', note: '不属于本中心职责' });
+    await untilMeetingStarts(at);
     const failed = await api.act(
       id,
       'record-outcome',
@@ -326,12 +354,9 @@ describe('the joint meeting', () => {
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().detail).toMatch(/ministry-of-magic/);
     expect((await api.get(id)).stage).toBe('in_mediation');
-    await api.act(
-      id,
-      'schedule-meeting',
-      { at: new Date(Date.now() + 86_400_000).toISOString(), place: '现场', agencies: ['police'] },
-      mediator,
-    );
+    const at = meetingSoon();
+    await api.act(id, 'schedule-meeting', { at, place: '现场', agencies: ['police'] }, mediator);
+    await untilMeetingStarts(at);
     const back = await api.act(id, 'record-outcome', { result: 'no_agreement', facts: '分歧仍在' }, mediator);
     expect(back.stage).toBe('in_mediation');
   });
@@ -367,9 +392,12 @@ describe('the agreement and after', () => {
       api.tryAct(id, 'seal', {}, mediator),
       api.tryAct(id, 'add-note', { text: '同时记录' }, mediator),
     ]);
-    for (const a of answers) expect([200, 409]).toContain(a.statusCode);
+    // The seal may also arrive before the mediator's signature: refused, since it comes last (422).
+    for (const a of answers) expect([200, 409, 422]).toContain(a.statusCode);
     for (const a of answers.filter((x) => x.statusCode === 409))
       expect(a.json().detail).toMatch(/in progress|not allowed/);
+    for (const a of answers.filter((x) => x.statusCode === 422))
+      expect(a.json().detail).toContain('尚未签名：人民调解员');
     // Whatever was refused is applied now, once.
     const now = await api.get(id, mediator);
     if (!now.agreement.signatures.some((s: { signer: string }) => s.signer === 'mediator'))
@@ -380,7 +408,7 @@ describe('the agreement and after', () => {
     expect((await api.get(id)).stage).toBe('follow_up');
   });
 
-  it('reopens an agreement that was not performed and seals a second one with its own number', async () => {
+  it('varies an agreement that was not performed: the variation names the original, which stays in force until then', async () => {
     const { id, mediator } = await accepted('neighbour');
     await api.act(id, 'resolve', terms, mediator);
     const first = await signAll(id, mediator);
@@ -388,28 +416,53 @@ describe('the agreement and after', () => {
     const notDone = await api.act(
       id,
       'record-follow-up',
-      { performed: false, satisfaction: 2, note: '未按期维修', risks: '矛盾可能激化', measures: '重新调解' },
+      {
+        method: 'home',
+        met: ['当事人'],
+        performed: false,
+        satisfaction: 2,
+        note: '未按期维修',
+        risks: '矛盾可能激化',
+        measures: '重新调解',
+      },
       mediator,
     );
     expect(notDone).toMatchObject({
       stage: 'follow_up',
       followUp: { performed: false },
-      allowedActions: ['reopen', 'fail', 'add-note'],
+      // 人民调解法 Art. 31–32: supervision goes on; a variation (reopen) or the Art. 32 referral (fail).
+      allowedActions: expect.arrayContaining(['record-follow-up', 'record-performance', 'reopen', 'fail', 'add-note']),
     });
-    const reopened = await api.act(id, 'reopen', { reason: '协议未履行，重新调解' }, mediator);
+    const reopened = await api.act(id, 'reopen', { reason: '双方同意变更履行方式' }, mediator);
     expect(reopened).toMatchObject({
       stage: 'in_mediation',
       pastAgreements: [expect.objectContaining({ number: first.agreement.number })],
+      varying: { number: first.agreement.number },
     });
     expect(reopened.deadlines.handling).toBeDefined();
-    expect(reopened.deadlines.judicial_confirmation).toBeUndefined();
-    await api.act(id, 'resolve', { ...terms, terms: [{ text: '钱某十日内完成维修', obligor: '钱某' }] }, mediator);
+    // The original stays in force while the variation is negotiated: its judicial-confirmation window runs on.
+    expect(reopened.deadlines.judicial_confirmation).toBeDefined();
+    await api.act(
+      id,
+      'resolve',
+      { ...terms, terms: [{ text: '钱某十日内完成维修', obligor: '钱某', method: '自行维修', immediate: true }] },
+      mediator,
+    );
     const second = await signAll(id, mediator);
     expect(second.agreement.round).toBe(2);
     expect(second.agreement.number).not.toBe(first.agreement.number);
     const doc = await sys.app.inject({ url: `/api/v1/disputes/${id}/documents/agreement`, headers: mediator });
     expect(doc.body).toContain(second.agreement.number);
-    const closed = await api.act(id, 'record-follow-up', { performed: true, satisfaction: 4 }, mediator);
+    expect(doc.body).toContain(`本协议系对${first.agreement.number}调解协议的变更`);
+    expect(second.variations).toEqual([
+      expect.objectContaining({ original: first.agreement.number, variedBy: second.agreement.number }),
+    ]);
+    const closed = await api.act(
+      id,
+      'record-follow-up',
+      { method: 'home', met: ['当事人'], performed: true, satisfaction: 4 },
+      mediator,
+    );
     expect(closed).toMatchObject({ stage: 'closed', outcome: 'resolved' });
     await recordHistory(sys.temporalAddress, workflowIdFor(id), 'reopen-second-agreement');
   });
@@ -493,7 +546,12 @@ describe('finding cases', () => {
       // Through to the close: a step of two events (recorded, then closed) upserts once, at its end.
       await api.act(mirrored.id, 'resolve', terms, mirrored.mediator);
       await signAll(mirrored.id, mirrored.mediator);
-      await api.act(mirrored.id, 'record-follow-up', { performed: true, satisfaction: 5 }, mirrored.mediator);
+      await api.act(
+        mirrored.id,
+        'record-follow-up',
+        { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 },
+        mirrored.mediator,
+      );
       const closed = await sys.client.workflow.getHandle(workflowIdFor(mirrored.id)).describe();
       expect([attribute(closed, 'FengqiaoStage'), attribute(closed, 'FengqiaoOverdue', 'BOOL')]).toEqual([
         'closed',

@@ -2,7 +2,7 @@
 import { Notification } from '../../db/entities';
 import { apiOf } from '../helpers/api';
 import { taoliLiftNoise } from '../helpers/fixtures';
-import { startSystem, type TestSystem } from '../helpers/system';
+import { eventually, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let attempts = 0;
@@ -25,9 +25,13 @@ it('registers and advances a high-risk case while its police-referral notice kee
   const created = await api.create({ ...taoliLiftNoise(), highRisk: true });
   expect(Date.now() - started).toBeLessThan(5_000);
   expect(created).toMatchObject({ priority: 'urgent', risk: { high: true } });
-  const accepted = await api.act(created.id, 'accept', {}, await api.as('mediator@yufuci-community'));
+  const mediator = await api.as('mediator@yufuci-community');
+  const accepted = await api.act(created.id, 'accept', {}, mediator);
   expect(accepted.stage).toBe('in_mediation');
-  expect(attempts).toBeGreaterThanOrEqual(1);
+  // Art. 25: the mediator confirms the referral (with the measures taken); its notice then keeps failing.
+  const referred = await api.act(created.id, 'refer-to-police', { measures: '已约谈双方' }, mediator);
+  expect(referred.stage).toBe('in_mediation');
+  await eventually(async () => attempts >= 1, 10_000, 'a first attempt to send the referral');
   const notice = await sys.orm.em.fork().findOneOrFail(Notification, { key: `${created.id}:police-referral` });
   expect(notice.status).toBe('sending');
 });

@@ -49,11 +49,17 @@ it('scores a region from its cases, ranks it and publishes it without personal d
   const mediator = await api.as('mediator@yufuci-community');
   const resolved = await api.create(report());
   await api.act(resolved.id, 'accept', {}, mediator);
+  await api.consentAll(resolved.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(resolved.id, 'resolve', agreedTerms(), mediator);
   for (const signer of ['party:0', 'party:1', 'mediator'])
     await api.act(resolved.id, 'sign', { signer, method: 'signature' }, mediator);
   await api.act(resolved.id, 'seal', {}, mediator);
-  await api.act(resolved.id, 'record-follow-up', { performed: true, satisfaction: 4 }, mediator);
+  await api.act(
+    resolved.id,
+    'record-follow-up',
+    { method: 'home', met: ['当事人'], performed: true, satisfaction: 4 },
+    mediator,
+  );
   const failed = await api.create(report());
   await api.act(failed.id, 'accept', {}, mediator);
   await api.act(failed.id, 'fail', { reason: '分歧过大', referral: '诉讼' }, mediator);
@@ -80,9 +86,11 @@ it('scores a region from its cases, ranks it and publishes it without personal d
     200,
   );
   expect(computed).toMatchObject({ periodStart: today });
-  // Every region is scored: the seed's 14 units and this file's grid (other files may add more).
-  expect(DEMO_UNITS).toHaveLength(14);
-  expect(computed.units).toBeGreaterThanOrEqual(DEMO_UNITS.length + 1);
+  // Every region is scored: the seed's 14 areas and this file's grid (other files may add more); the
+  // county's centre and professional committees are not areas.
+  const areas = DEMO_UNITS.filter((u) => (u.kind ?? 'region') === 'region');
+  expect(areas).toHaveLength(14);
+  expect(computed.units).toBeGreaterThanOrEqual(areas.length + 1);
 
   const board = await sys.app.inject({ url: `/api/v1/safety-index?period=day&date=${today}&level=grid` });
   expect(board.statusCode).toBe(200);
@@ -92,11 +100,13 @@ it('scores a region from its cases, ranks it and publishes it without personal d
     closed: 2,
     successRate: 0.5,
     retention: 1,
-    satisfaction: 4,
+    // A visit's rating is the mediator's record: shown apart, not the parties' satisfaction.
+    satisfaction: null,
+    staffSatisfaction: 4,
     onTimeAcceptance: 1,
     incidencePer10k: 15,
   });
-  expect(mine.score).toBe(scoreOf(mine.metrics));
+  expect(mine.score).toBe(scoreOf(mine.metrics, undefined, mine.metrics.incidenceWorstPer10k));
   expect(['green', 'yellow', 'orange', 'red']).toContain(mine.band);
   expect(mine.rank).toBeGreaterThanOrEqual(1);
   expect(board.body).not.toMatch(/赵某|钱某/);

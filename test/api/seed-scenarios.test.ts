@@ -1,12 +1,16 @@
 /**
  * The seed article's two cases, end to end through the API on the real workflow:
  * - 汪家桥社区: the maintenance-fund dispute the community accepts, cannot settle and escalates; the
- *   street convenes the safety station and the housing centre on site; three parties sign.
+ *   street takes it over under its own number, records the parties' consent and the rights notice,
+ *   convenes the safety station and the housing centre on site and records who came; the two parties
+ *   sign (the reporter 程某 is no party), its mediator signs and its 主任 seals last; the court's
+ *   confirmation is recorded, performance is supervised term by term and the case file is frozen.
  * - 渔父祠社区 桃李网格: the lift-noise report by a grid worker, settled at community level.
  */
 import { AgreementRecord, Notification } from '../../db/entities';
 import { workflowIdFor } from '../../workflows/dispute.messages';
 import { apiOf } from '../helpers/api';
+import { meetingSoon, untilMeetingStarts } from '../helpers/meeting';
 import { wangjiaqiaoMaintenanceFund } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { eventually, startSystem, type TestSystem } from '../helpers/system';
@@ -19,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => sys?.close());
 
-it('汪家桥: community accepts and escalates; the street convenes the agencies; three parties sign', async () => {
+it('汪家桥 under the law (issue 21): the street takes it over under its own number, the parties consent, the street convenes, the parties sign (the reporter 程某 does not), the 主任 seals last, the court confirms, each term is supervised, the case file is frozen', async () => {
   const resident = await api.create(wangjiaqiaoMaintenanceFund(), api.integrator);
   expect(resident).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'wangjiaqiao-community' } });
   const id = resident.id;
@@ -43,9 +47,31 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
 
   const street = await api.as('mediator@wangjiaqiao-street');
   const accepted = await api.act(id, 'accept', {}, street);
+  // The street committee keeps its own register: the case is its own under its own number, the
+  // community's printed as 原案号 (issue 21 item 1).
+  expect(resident.caseNumber).toMatch(/^（2026）汪社人调受字第\d+号$/);
+  expect(accepted.caseNumber).toMatch(/^（2026）汪人调受字第\d+号$/);
+  expect(accepted.priorCaseNumbers).toEqual([resident.caseNumber]);
+  // Before consent and the rights notice are on record, no agreement and no meeting (Art. 17, 20, 23–24).
+  expect(
+    (
+      await api.tryAct(
+        id,
+        'resolve',
+        { facts: 'x', matters: 'x', responsibilities: 'x', terms: [{ text: 'x', method: 'x', immediate: true }] },
+        street,
+      )
+    ).statusCode,
+  ).toBe(422);
+  await api.consentAll(id, street); // 人民调解法 Art. 17, 20, 23–24
+  const rights = await sys.app.inject({ url: `/api/v1/disputes/${id}/documents/rights-notice`, headers: street });
+  expect(rights.statusCode).toBe(200);
+  expect(rights.body).toContain('人民调解权利义务告知书');
+  expect(rights.body).toContain(accepted.caseNumber);
   expect(accepted.deadlines.handling).toMatchObject({ calendar: 'cn-workdays' });
 
-  const meetingAt = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString();
+  // Soon: its outcome can be recorded only once it has started (issue 21 item 7).
+  const meetingAt = meetingSoon(3_000);
   const summoned = await api.act(
     id,
     'schedule-meeting',
@@ -79,6 +105,16 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   // The representative sees the case they were summoned to.
   expect((await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers: safety })).statusCode).toBe(200);
 
+  // 街道吹哨: the street convened, the agencies had to report in; who actually came is recorded apart.
+  expect(allIn.meeting.kind).toBe('convened');
+  await untilMeetingStarts(meetingAt);
+  const present = await api.act(
+    id,
+    'record-attendance',
+    { present: ['safety-station', 'housing-center'], persons: [{ name: '汪家桥社区工作人员', unit: '汪家桥社区' }] },
+    street,
+  );
+  expect(present.meeting.attendance.present).toEqual(['safety-station', 'housing-center']);
   const agreed = await api.act(
     id,
     'record-outcome',
@@ -92,6 +128,7 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
         {
           text: '业委会于十五日内召开业主大会表决维修基金使用方案',
           obligor: '某小区业主委员会',
+          method: '召开业主大会表决',
           dueDate: '2026-12-15',
         },
         {
@@ -100,6 +137,7 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
           amountFen: 8_650_000,
           method: '使用住房维修基金支付',
           place: '汪家桥社区某小区',
+          dueDate: '2027-01-15',
         },
       ],
     },
@@ -108,50 +146,118 @@ it('汪家桥: community accepts and escalates; the street convenes the agencies
   expect(agreed).toMatchObject({ stage: 'awaiting_signatures', agreement: { round: 1 } });
   expect(agreed.pastMeetings[0].outcome).toMatchObject({ result: 'agreed' });
 
+  // The owners' committee and the property company seal; the resident 程某 reported it (反映人) and is no party.
   for (const [i, method] of [
-    [0, 'signature'],
+    [0, 'seal'],
     [1, 'seal'],
-    [2, 'seal'],
   ] as const) {
     await api.act(id, 'sign', { signer: `party:${i}`, method, witness: '汪家桥社区网格员' }, street);
   }
+  // Only the holding committee's own mediators sign; a county supervisor above it may not.
+  expect(
+    (await api.tryAct(id, 'sign', { signer: 'mediator', method: 'signature' }, await api.as('supervisor@jinshi')))
+      .statusCode,
+  ).toBe(403);
+  // The seal comes last: not before the mediator has signed.
+  const director = await api.as('supervisor@wangjiaqiao-street');
+  expect((await api.tryAct(id, 'seal', {}, director)).statusCode).toBe(422);
   await api.act(id, 'sign', { signer: 'mediator', method: 'signature' }, street);
-  const effective = await api.act(id, 'seal', {}, street);
+  // The committee's 主任 affixes its seal (Art. 29).
+  const effective = await api.act(id, 'seal', {}, director);
   expect(effective.stage).toBe('follow_up');
   expect(effective.agreement.number).toMatch(/^（2026）汪人调字第\d+号$/); // the street committee's number
   const doc = await sys.app.inject({ url: `/api/v1/disputes/${id}/documents/agreement`, headers: street });
-  expect(doc.body).toContain('本协议一式4份');
+  expect(doc.body).toContain('一式三份'); // two parties and the committee
+  expect(doc.body).not.toContain('程某');
   expect(doc.body).toContain('汪家桥街道人民调解委员会（印）');
   expect(doc.body).toContain('人民币捌万陆仟伍佰元整');
+  expect(doc.body).toContain('汪家桥街道调解员（'); // the mediator who signed, by name
+  expect(doc.body).toContain('记录人：汪家桥街道调解员');
+  expect(doc.body).toContain('各方责任');
+  expect(doc.body).toContain('履行方式：使用住房维修基金支付');
+  expect(doc.body).toContain('第三十三条');
+  expect(doc.body).toContain(`原案号`);
+  expect(doc.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  const application = await sys.app.inject({
+    url: `/api/v1/disputes/${id}/documents/judicial-confirmation`,
+    headers: street,
+  });
+  expect(application.body).toContain('申请人一：某小区业主委员会');
+  expect(application.body).toContain('申请人二：津市市某物业服务有限公司');
+  expect(application.body).not.toContain('被申请人');
+  expect(application.body).toContain('津市市人民法院');
+  expect(application.body).toMatch(/至\d{4}年\d{1,2}月\d{1,2}日24时止/);
   const stored = await sys.orm.em.fork().findOneOrFail(AgreementRecord, { disputeId: id });
-  expect(stored.signatures).toHaveLength(4);
+  expect(stored.signatures).toHaveLength(3);
 
+  // The parties apply jointly and the court confirms (民事诉讼法 Art. 205–206).
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const confirmed = await api.act(
+    id,
+    'record-judicial-confirmation',
+    {
+      filedAt: today,
+      court: '津市市人民法院',
+      ruling: 'valid',
+      rulingNumber: '（2026）湘0781民特1号',
+      rulingAt: today,
+    },
+    street,
+  );
+  expect(confirmed.agreement.judicialConfirmation).toMatchObject({ ruling: 'valid', court: '津市市人民法院' });
+  // The committee supervises performance term by term: one term done does not close the case.
+  const one = await api.act(id, 'record-performance', { term: 1, status: 'done', note: '业主大会已表决通过' }, street);
+  expect(one).toMatchObject({ stage: 'follow_up' });
   const closed = await api.act(
     id,
     'record-follow-up',
-    { performed: true, satisfaction: 4, note: '电梯已恢复运行' },
+    {
+      method: 'home',
+      met: ['周某（业委会）', '刘某（物业公司）'],
+      performed: true,
+      satisfaction: 4,
+      note: '电梯已恢复运行',
+    },
     street,
   );
   expect(closed).toMatchObject({ stage: 'closed', outcome: 'resolved' });
+  // The case file (卷宗) is frozen at closing, hashed like the agreement.
+  const file = await eventually(
+    async () => {
+      const res = await sys.app.inject({ url: `/api/v1/disputes/${id}/documents/case-file`, headers: street });
+      return res.statusCode === 200 && res.headers['x-case-file-sha256'] ? res : undefined;
+    },
+    10_000,
+    'the frozen case file',
+  );
+  expect(file.body).toContain('卷内目录');
+  expect(file.body).toContain(effective.agreement.number);
 
   const types = (await api.events(id, street)).map((e) => e.type);
-  expect(types).toEqual([
+  // The meeting reminder goes out halfway to a meeting this close, among the answers.
+  expect(types).toContain('meeting_reminder_sent');
+  expect(types.filter((t) => t !== 'meeting_reminder_sent')).toEqual([
     'received',
     'accepted',
     'note_added',
     'escalated',
     'accepted',
+    'case_number_registered',
+    'consent_recorded',
+    'consent_recorded',
     'meeting_scheduled',
     'attendance_confirmed',
     'attendance_confirmed',
+    'attendance_recorded',
     'meeting_outcome_recorded',
     'agreement_drafted',
     'signed',
     'signed',
     'signed',
-    'signed',
     'sealed',
     'agreement_effective',
+    'judicial_confirmation_ruled',
+    'performance_recorded',
     'follow_up_recorded',
     'closed',
   ]);
@@ -182,6 +288,7 @@ it('桃李网格: a grid worker reports the lift noise; the community settles it
 
   const mediator = await api.as('mediator@yufuci-community');
   await api.act(reported.id, 'accept', {}, mediator);
+  await api.consentAll(reported.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(
     reported.id,
     'resolve',
@@ -189,7 +296,9 @@ it('桃李网格: a grid worker reports the lift noise; the community settles it
       facts: '货梯夜间运行噪音影响楼上住户休息。',
       matters: '噪音整改。',
       responsibilities: '小吃店承担整改责任。',
-      terms: [{ text: '晚22时至早7时停用货梯并加装减振垫', obligor: '某小吃店', dueDate: '2026-12-05' }],
+      terms: [
+        { text: '晚22时至早7时停用货梯并加装减振垫', obligor: '某小吃店', method: '自行施工', dueDate: '2026-12-05' },
+      ],
     },
     mediator,
   );
@@ -199,7 +308,12 @@ it('桃李网格: a grid worker reports the lift noise; the community settles it
   const effective = await api.act(reported.id, 'seal', {}, mediator);
   expect(effective).toMatchObject({ stage: 'follow_up', level: 'community', escalations: [] });
   expect(effective.agreement.number).toMatch(/^（2026）渔人调字第\d+号$/);
-  const closed = await api.act(reported.id, 'record-follow-up', { performed: true, satisfaction: 5 }, mediator);
+  const closed = await api.act(
+    reported.id,
+    'record-follow-up',
+    { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 },
+    mediator,
+  );
   expect(closed).toMatchObject({ stage: 'closed', outcome: 'resolved', level: 'community' });
   await recordHistory(sys.temporalAddress, workflowIdFor(reported.id), 'taoli-lift-noise');
 });

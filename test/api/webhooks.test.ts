@@ -115,10 +115,11 @@ it('delivers the subscribed events of the integrator’s cases, signed, retrying
     (await sys.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${sub.id}`, headers: platform })).statusCode,
   ).toBe(204);
   const before = mine().length;
+  await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(
     created.id,
     'resolve',
-    { facts: 'f', matters: 'm', responsibilities: 'r', terms: [{ text: 't' }] },
+    { facts: 'f', matters: 'm', responsibilities: 'r', terms: [{ text: 't', method: 'm', immediate: true }] },
     mediator,
   );
   for (const signer of ['party:0', 'party:1', 'mediator'])

@@ -139,6 +139,7 @@ describeInBrowser('the staff console in a browser', () => {
     const created = await api.create({ ...taoliLiftNoise(), title });
     const mediator = await api.as('mediator@yufuci-community');
     await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
     await api.act(
       created.id,
       'schedule-meeting',

@@ -347,11 +347,6 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
       key: `chaos-notice-${SEED}`,
     });
     const key = `${created.id}:police-referral`;
-    await eventually(
-      async () => sys.receiver.notices.some((n) => n.key === key && n.status === 503),
-      30_000,
-      'the refused first attempt',
-    );
     const mediator = who.staff('mediator@yufuci-community');
     const act = (action: string, payload: object) =>
       driver.send(`notice case ${action}`, {
@@ -362,6 +357,13 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
         key: `chaos-notice-${SEED}-${action}`,
       });
     await act('accept', {});
+    // Art. 25: the mediator confirms the proposed referral, with the measures taken.
+    await act('refer-to-police', { measures: '已对双方进行疏导，约定暂不接触' });
+    await eventually(
+      async () => sys.receiver.notices.some((n) => n.key === key && n.status === 503),
+      30_000,
+      'the refused first attempt',
+    );
     const closed = await act('withdraw', { reason: '当事人拒绝继续调解' });
     expect(closed).toMatchObject({ stage: 'closed', outcome: 'withdrawn' });
     expect(sys.receiver.notices.filter((n) => n.key === key).map((n) => n.status)).toEqual([503]);

@@ -111,7 +111,8 @@ export function expectedOf(path: PathName): Expected {
       return {
         stage: 'closed',
         outcome: 'resolved',
-        events: ['received', 'accepted', ...agreed],
+        // The parties' consent on record before the agreement (人民调解法 Art. 17, 23–24).
+        events: ['received', 'accepted', 'consent_recorded', 'consent_recorded', ...agreed],
         alerts: [],
         notices: [],
         agreement: true,
@@ -123,14 +124,17 @@ export function expectedOf(path: PathName): Expected {
         events: [
           'received',
           'accepted',
+          'consent_recorded',
+          'consent_recorded',
           'meeting_scheduled',
           'attendance_confirmed',
           'attendance_confirmed',
+          'meeting_reminder_sent', // halfway to a meeting 30 s ahead
           'meeting_outcome_recorded',
           ...agreed,
         ],
         alerts: [],
-        notices: ['summons:1'],
+        notices: ['summons:1', 'reminder:1'],
         agreement: true,
       };
     case 'fail':
@@ -164,7 +168,8 @@ export function expectedOf(path: PathName): Expected {
       return {
         stage: 'closed',
         outcome: 'withdrawn',
-        events: ['received', 'high_risk_flagged', 'accepted', 'withdrawn'],
+        // Art. 25: the referral is proposed at intake and sent when the mediator confirms it.
+        events: ['received', 'high_risk_flagged', 'accepted', 'police_referral_sent', 'withdrawn'],
         alerts: ['high_risk'],
         notices: ['police-referral'],
         agreement: false,
@@ -200,7 +205,15 @@ const terms = {
   facts: '楼上卫生间防水层破损导致楼下天花板渗水。',
   matters: '维修与赔偿。',
   responsibilities: '楼上住户承担维修责任。',
-  terms: [{ text: '钱某负责修复防水层并赔偿赵某', obligor: '钱某', amountFen: 150_000 }],
+  terms: [
+    {
+      text: '钱某负责修复防水层并赔偿赵某',
+      obligor: '钱某',
+      amountFen: 150_000,
+      method: '自行修复并现金赔偿',
+      immediate: true,
+    },
+  ],
 };
 
 /**
@@ -254,21 +267,44 @@ export async function runLifecycle(
     await act('sign', { signer: 'mediator', method: 'signature' });
     const effective = await act('seal', {});
     if (effective.stage !== 'follow_up') throw new Error(`case ${n}: sealed but ${effective.stage}`);
-    await act('record-follow-up', { performed: true, satisfaction: 5 });
+    await act('record-follow-up', { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 });
+  };
+
+  // The parties' will on record before a meeting or an agreement (人民调解法 Art. 17, 20, 23–24).
+  const consent = async () => {
+    await act('record-consent', {
+      party: 0,
+      consented: true,
+      manner: 'by_application',
+      rightsNotice: 'written',
+      inviteOthers: true,
+    });
+    await act('record-consent', {
+      party: 1,
+      consented: true,
+      manner: 'oral',
+      rightsNotice: 'written',
+      inviteOthers: true,
+    });
   };
 
   switch (path) {
     case 'agreement':
       await act('accept', {});
+      await consent();
       await act('resolve', terms);
       await signAndSeal();
       break;
     case 'meeting': {
       await act('accept', {});
-      const at = new Date(Date.now() + 2 * 86_400_000).toISOString();
+      await consent();
+      // Soon: an outcome is recorded only once the meeting has started (issue 21 item 7). Far enough
+      // ahead that the call still lands before it while a fault holds the request for seconds.
+      const at = new Date(Date.now() + 30_000).toISOString();
       await act('schedule-meeting', { at, place: '社区会议室', agencies: ['safety-station', 'housing-center'] });
       await act('confirm-attendance', {}, who.staff('rep@safety-station'));
       await act('confirm-attendance', { note: '准时参加' }, who.staff('rep@housing-center'));
+      await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(at) - Date.now() + 50)));
       await act('record-outcome', { result: 'agreed', ...terms });
       await signAndSeal();
       break;
@@ -300,6 +336,7 @@ export async function runLifecycle(
     }
     case 'high-risk':
       await act('accept', {});
+      await act('refer-to-police', { measures: '已对双方进行疏导，约定暂不接触' });
       await act('withdraw', { reason: '当事人拒绝继续调解' });
       break;
   }

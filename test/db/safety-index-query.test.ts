@@ -11,7 +11,7 @@ import { dropDatabase, ensureDatabase } from '../../db/database';
 import { Unit } from '../../db/entities';
 import { initORM, migrate, ormOptions } from '../../db/orm';
 import { seedDemo } from '../../demo/seed';
-import { metricsOf, periodOf, type IndexFigures } from '../../domain/safety-index';
+import { incidenceCeiling, metricsOf, periodOf, type IndexFigures } from '../../domain/safety-index';
 
 const adminUrl = new URL(process.env.DATABASE_URL!);
 const dbName = `${adminUrl.pathname.slice(1)}_si_${process.pid}`;
@@ -56,6 +56,7 @@ async function referenceFigures(unit: Unit, from: string, to: string): Promise<I
        count(*) filter (where created_at >= ? and created_at < ? and (state->'risk'->>'high') = 'true') as high_risk,
        count(*) filter (where stage = 'closed' and ${closedIn}) as closed,
        count(*) filter (where outcome = 'resolved' and ${closedIn}) as resolved,
+       count(*) filter (where outcome = 'failed' and ${closedIn} and state->'agreement'->>'effectiveAt' is null) as failed,
        count(*) filter (where outcome = 'resolved' and level in ('grid', 'community') and ${closedIn}) as resolved_low,
        sum(((state->'followUp'->>'satisfaction'))::int) filter (where ${closedIn} and state->'followUp'->>'satisfaction' is not null) as sat_sum,
        count(*) filter (where ${closedIn} and state->'followUp'->>'satisfaction' is not null) as sat_count
@@ -79,12 +80,15 @@ async function referenceFigures(unit: Unit, from: string, to: string): Promise<I
     received: n(c?.received),
     closed: n(c?.closed),
     resolved: n(c?.resolved),
+    failed: n(c?.failed),
     acceptBreaches: n(a?.accept_breaches),
     handlingBreaches: n(a?.handling_breaches),
     resolvedLow: n(c?.resolved_low),
     reopened: n(r?.reopened),
-    satisfactionSum: n(c?.sat_sum),
-    satisfactionCount: n(c?.sat_count),
+    satisfactionSum: 0,
+    satisfactionCount: 0,
+    staffSatisfactionSum: n(c?.sat_sum),
+    staffSatisfactionCount: n(c?.sat_count),
     highRisk: n(c?.high_risk),
   };
 }
@@ -119,6 +123,8 @@ it('gives every region the figures of its one-region-at-a-time definition, for a
       closedAt,
       risk: { high: random() < 0.1, reasons: [] },
       ...(satisfaction ? { followUp: { performed: true, satisfaction } } : {}),
+      // Some failures came after an effective agreement (non-performance): not mediation failures.
+      ...(outcome === 'failed' && random() < 0.4 ? { agreement: { effectiveAt: iso(created) } } : {}),
     };
     disputes.push([
       id,
@@ -181,10 +187,12 @@ it('gives every region the figures of its one-region-at-a-time definition, for a
         'select unit_code, metrics from safety_index_snapshots where period_kind = ? and period_start = ?',
         [periodKind, start],
       );
-    expect(stored.map((s) => s.unit_code).sort()).toEqual(units.map((u) => u.code).sort());
-    for (const unit of units) {
+    // Areas only: a county's centre and its professional committees are not ranked regions.
+    const regions = units.filter((u) => (u.kind ?? 'region') === 'region');
+    expect(stored.map((s) => s.unit_code).sort()).toEqual(regions.map((u) => u.code).sort());
+    for (const unit of regions) {
       const figures = await referenceFigures(unit, `${start}T00:00:00+08:00`, `${end}T00:00:00+08:00`);
-      const expected = { ...metricsOf(figures), received: figures.received, closed: figures.closed };
+      const expected = { ...metricsOf(figures), incidenceWorstPer10k: incidenceCeiling(start, end) };
       expect({
         unit: unit.code,
         periodKind,

@@ -5,7 +5,11 @@ import { deadlineAfter, pickRule } from '../../domain/sla';
 describe('the lifecycle table', () => {
   it('names only actions of the API contract, and a closed case allows none', () => {
     for (const stage of STAGES) for (const a of ALLOWED_ACTIONS[stage]) expect(ACTIONS).toContain(a);
-    expect(ALLOWED_ACTIONS.closed).toEqual([]);
+    // A closed case allows nothing, but the judicial confirmation's filing and ruling while its window runs (Art. 33).
+    expect(ALLOWED_ACTIONS.closed).toEqual(['record-judicial-confirmation']);
+    expect(allowedActions('closed')).toEqual([]);
+    expect(allowedActions('closed', { judicial: true })).toEqual(['record-judicial-confirmation']);
+    expect(allowedActions('follow_up')).not.toContain('record-judicial-confirmation');
     expect(isAllowed('awaiting_acceptance', 'accept')).toBe(true);
     expect(isAllowed('awaiting_acceptance', 'sign')).toBe(false);
     // Every action of the contract is allowed somewhere.
@@ -20,9 +24,19 @@ describe('the lifecycle table', () => {
       'fail',
       'withdraw',
       'reassign',
+      // 人民调解法 Art. 25: the police referral does not wait for a party.
+      'refer-to-police',
     ]);
     expect(allowedActions('follow_up')).toEqual(['record-follow-up', 'add-note']);
     expect(allowedActions('follow_up', { performed: false })).toEqual(['reopen', 'fail', 'add-note']);
+    // 人民调解法 Art. 31–32: per-term supervision keeps visits and records open beside a variation or the Art. 32 referral.
+    expect(allowedActions('follow_up', { perTerm: true, performed: false })).toEqual([
+      'record-follow-up',
+      'record-performance',
+      'reopen',
+      'fail',
+      'add-note',
+    ]);
     expect(allowedActions('meeting_scheduled')).toContain('record-outcome');
     expect(allowedActions('closed', { suspended: true })).toEqual([]);
   });

@@ -25,7 +25,11 @@ describe('who may ask for which action', () => {
 
   it('lets the responsible unit run the mediation, and only it accept the ticket', () => {
     expect(mayAct(communityMediator, 'accept', COMMUNITY)).toBe(true);
-    expect(mayAct(communityMediator, 'seal', COMMUNITY)).toBe(true);
+    // The seal is its 主任's or an authorised member's (domain/committee.ts; test/domain/committee.test.ts).
+    expect(mayAct(communityMediator, 'seal', COMMUNITY)).toBe(false);
+    expect(mayAct({ ...communityMediator, sealAuthorised: true }, 'seal', COMMUNITY)).toBe(true);
+    expect(mayAct(communityMediator, 'sign', COMMUNITY)).toBe(true);
+    expect(mayAct(streetMediator, 'sign', COMMUNITY)).toBe(false);
     expect(mayAct(streetMediator, 'accept', COMMUNITY)).toBe(false);
     expect(mayAct(streetMediator, 'schedule-meeting', COMMUNITY)).toBe(true);
     for (const a of ACTIONS) expect(mayAct(otherMediator, a, COMMUNITY)).toBe(false);
@@ -63,6 +67,10 @@ describe("neighbours and levels (the seed's 津市市)", () => {
       Object.entries(cases).map(([name, scope]) => [name, ACTIONS.filter((a) => mayAct(actor, a, scope)).length]),
     );
   const MEDIATION = ACTIONS.length - 3; // all but reassign, confirm-attendance, decline-attendance
+  // Only the holding committee signs (its mediators) and seals (its 主任, or a member it authorised): domain/committee.ts.
+  const OWN_MEDIATOR = MEDIATION - 1; // not the seal
+  // A unit above answers no ticket for the unit (accept, decline, refuse) and signs and seals nothing for it.
+  const ABOVE = MEDIATION - 5;
 
   it("keeps a community to its own cases: not the sibling community's under the same street, not the street's own", () => {
     for (const role of ['mediator', 'supervisor'] as const) {
@@ -70,30 +78,31 @@ describe("neighbours and levels (the seed's 津市市)", () => {
       const xindi = staff(role, 'xindi-community', cases.xindi.unitPath);
       expect([role, allowed(wangjiaqiao)]).toEqual([
         role,
-        { wangjiaqiao: role === 'supervisor' ? MEDIATION + 1 : MEDIATION, xindi: 0, hejie: 0, street: 0 },
+        { wangjiaqiao: role === 'supervisor' ? MEDIATION + 1 : OWN_MEDIATOR, xindi: 0, hejie: 0, street: 0 },
       ]);
       expect([role, allowed(xindi)]).toEqual([
         role,
-        { wangjiaqiao: 0, xindi: role === 'supervisor' ? MEDIATION + 1 : MEDIATION, hejie: 0, street: 0 },
+        { wangjiaqiao: 0, xindi: role === 'supervisor' ? MEDIATION + 1 : OWN_MEDIATOR, hejie: 0, street: 0 },
       ]);
     }
   });
 
   it('lets a street help in both of its communities (not accept for them), the other street in neither, and the county in all', () => {
     const street = staff('mediator', 'wangjiaqiao-street', STREET);
-    // Everything but accepting or declining a ticket addressed to the community.
-    expect(allowed(street)).toEqual({ wangjiaqiao: MEDIATION - 2, xindi: MEDIATION - 2, hejie: 0, street: MEDIATION });
+    // Everything but answering a ticket addressed to the community, or signing and sealing for its committee.
+    expect(allowed(street)).toEqual({ wangjiaqiao: ABOVE, xindi: ABOVE, hejie: 0, street: OWN_MEDIATOR });
+    // A supervisor also reassigns.
     expect(allowed(staff('supervisor', 'xiangyangjie-street', '/changde/jinshi/xiangyangjie-street/'))).toEqual({
       wangjiaqiao: 0,
       xindi: 0,
-      hejie: MEDIATION - 1,
+      hejie: ABOVE + 1,
       street: 0,
     });
     expect(allowed(staff('supervisor', 'jinshi', '/changde/jinshi/'))).toEqual({
-      wangjiaqiao: MEDIATION - 1,
-      xindi: MEDIATION - 1,
-      hejie: MEDIATION - 1,
-      street: MEDIATION - 1,
+      wangjiaqiao: ABOVE + 1,
+      xindi: ABOVE + 1,
+      hejie: ABOVE + 1,
+      street: ABOVE + 1,
     });
   });
 });

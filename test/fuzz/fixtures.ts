@@ -93,6 +93,9 @@ export async function makeFixtures(baseUrl: string, opts: { apiKey: string; pass
   // A case through to its sealed agreement (follow_up), one in mediation, one waiting, one high-risk.
   const sealed = (await report('小吃店货梯噪音扰民')).id as string;
   await act(sealed, 'accept', {});
+  // The parties' will on record before an agreement (人民调解法 Art. 17, 23–24).
+  await act(sealed, 'record-consent', { party: 0, consented: true, manner: 'by_application', rightsNotice: 'written' });
+  await act(sealed, 'record-consent', { party: 1, consented: true, manner: 'oral', rightsNotice: 'written' });
   await act(sealed, 'resolve', {
     facts: '小吃店货梯夜间运行噪音大。',
     matters: '货梯运行时间与隔音。',

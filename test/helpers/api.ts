@@ -31,6 +31,34 @@ export function apiOf(sys: TestSystem) {
         200,
       );
     },
+    /**
+     * The parties' will on record before a meeting or an agreement (人民调解法 Art. 17, 20, 23–24;
+     * 2002 规定 Art. 30): each party consents (an applicant of a case on application by applying),
+     * has the rights-and-obligations notice, and agrees to inviting others. The case as it then stands.
+     */
+    async consentAll(id: string, headers: Headers) {
+      const c = expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers }), 200);
+      let now = c;
+      for (const [i, p] of (c.parties as Array<{ role: string }>).entries()) {
+        const applied = p.role === 'applicant' && (c.source ?? 'party_application') === 'party_application';
+        now = expectStatus(
+          await sys.app.inject({
+            method: 'POST',
+            url: `/api/v1/disputes/${id}/signals/record-consent`,
+            headers,
+            payload: {
+              party: i,
+              consented: true,
+              manner: applied ? 'by_application' : 'oral',
+              rightsNotice: 'written',
+              inviteOthers: true,
+            },
+          }),
+          200,
+        );
+      }
+      return now;
+    },
     async get(id: string, headers: Headers = integrator) {
       return expectStatus(await sys.app.inject({ url: `/api/v1/disputes/${id}`, headers }), 200);
     },

@@ -17,7 +17,12 @@ export const testPolicy = (category: string, over: Partial<SlaPolicy> = {}) => (
 });
 
 /** Requests shaped like the seed article's two cases. */
-/** The seed article's street case (汪家桥 maintenance fund), as a resident reports it. */
+/**
+ * The seed article's street case (汪家桥 maintenance fund), as a resident reports it: the resident
+ * 程某 is the 反映人 (reporter), not a party; the parties are the owners' committee (an
+ * unincorporated organisation, by its 负责人) and the property company (a legal person, by its
+ * 法定代表人).
+ */
 export const wangjiaqiaoMaintenanceFund = () => ({
   gridCode: 'wangjiaqiao-g1',
   category: 'property',
@@ -25,17 +30,26 @@ export const wangjiaqiaoMaintenanceFund = () => ({
   description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
   parties: [
     {
-      name: '程某',
+      name: '某小区业主委员会',
       role: 'applicant',
-      kind: 'person',
-      sex: 'male',
-      age: 58,
-      occupation: '退休职工',
-      address: '津市市汪家桥社区',
+      kind: 'organisation',
+      orgType: 'unincorporated',
+      representative: '周某',
+      representativeTitle: '业主委员会主任',
+      serviceAddress: '津市市汪家桥社区某小区物业用房',
     },
-    { name: '津市市某物业服务有限公司', role: 'respondent', kind: 'organisation', representative: '刘某' },
-    { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
+    {
+      name: '津市市某物业服务有限公司',
+      role: 'respondent',
+      kind: 'organisation',
+      orgType: 'legal_person',
+      representative: '刘某',
+      representativeTitle: '执行董事兼总经理',
+      creditCode: '91430781MA4P8Q2K1X',
+      serviceAddress: '津市市汪家桥街道某路88号',
+    },
   ],
+  reporter: { name: '程某', relation: '小区业主', address: '津市市汪家桥社区' },
   channel: '580-app',
 });
 
@@ -80,7 +94,7 @@ export const agreedTerms = () => ({
       place: '渔父祠社区调委会',
       dueDate: '2026-12-10',
     },
-    { text: '晚22时至早7时不使用货梯', obligor: '常德市某小吃店' },
+    { text: '晚22时至早7时不使用货梯', obligor: '常德市某小吃店', method: '自觉遵守', immediate: true },
   ],
 });
 

@@ -18,7 +18,10 @@ const community: Actor = {
 
 export const WANGJIAQIAO: DisputeView = {
   disputeId: 'golden-wangjiaqiao',
-  caseNumber: '（2026）汪社人调受字第12号',
+  // The street committee took the case over under its own number (issue 21 item 1); the community's is printed as 原案号.
+  caseNumber: '（2026）汪人调受字第5号',
+  numberedBy: 'wangjiaqiao-street',
+  priorCaseNumbers: ['（2026）汪社人调受字第12号'],
   stage: 'closed',
   outcome: 'resolved',
   stageEntry: 9,
@@ -35,28 +38,46 @@ export const WANGJIAQIAO: DisputeView = {
   priority: 'normal',
   title: '物业公司与业委会维修基金使用纠纷',
   description: '居民程某反映，小区物业公司与业主委员会就住房维修基金的使用产生分歧，电梯与外墙维修迟迟无法启动。',
+  // The resident 程某 reported the dispute (反映人): not a party, never signs (domain/people.ts).
   parties: [
     {
-      name: '程某',
+      name: '某小区业主委员会',
       role: 'applicant',
-      kind: 'person',
-      sex: 'male',
-      ethnicity: '汉族',
-      age: 58,
-      occupation: '退休职工',
-      phone: '13907360001',
-      idNumber: '430781196801011234',
-      address: '津市市汪家桥社区某小区2栋',
+      kind: 'organisation',
+      orgType: 'unincorporated',
+      representative: '周某',
+      representativeTitle: '业主委员会主任',
+      serviceAddress: '津市市汪家桥社区某小区物业用房',
     },
     {
       name: '津市市某物业服务有限公司',
       role: 'respondent',
       kind: 'organisation',
+      orgType: 'legal_person',
       representative: '刘某',
+      representativeTitle: '执行董事兼总经理',
+      creditCode: '91430781MA4P8Q2K1X',
       address: '津市市汪家桥街道',
+      serviceAddress: '津市市汪家桥街道某路88号3栋201室',
+      agents: [
+        {
+          name: '吴某',
+          relation: '本公司工作人员',
+          authority: 'special',
+          powerOfAttorney: { reference: '授权委托书（2026）第3号', date: '2026-11-04' },
+          phone: '13907360002',
+          idNumber: '430781198505052345',
+        },
+      ],
     },
-    { name: '某小区业主委员会', role: 'third_party', kind: 'organisation', representative: '周某' },
   ],
+  reporter: {
+    name: '程某',
+    relation: '小区业主',
+    phone: '13907360001',
+    idNumber: '430781196801011234',
+    address: '津市市汪家桥社区某小区2栋',
+  },
   channel: '580-app',
   reportedBy: { type: 'integrator', id: 'demo-integrator', name: '平安常德580', role: 'integrator' },
   receivedAt: '2026-11-02T01:15:00.000Z',
@@ -95,10 +116,19 @@ export const WANGJIAQIAO: DisputeView = {
         { code: 'safety-station', name: '安监站', answer: 'confirmed', answeredAt: '2026-11-03T05:00:00.000Z' },
         { code: 'housing-center', name: '市住保中心', answer: 'confirmed', answeredAt: '2026-11-03T06:00:00.000Z' },
       ],
-      parties: [0, 1, 2],
+      parties: [0, 1],
       agenda: '明确维修责任、损失和维修方案',
       convenedBy: street,
       convenedAt: '2026-11-03T03:00:00.000Z',
+      // The street convenes (吹哨); who came is recorded apart from who confirmed (issue 21 item 7).
+      kind: 'convened',
+      convenor: { code: 'wangjiaqiao-street', name: '汪家桥街道', phone: '0736-4200110' },
+      attendance: {
+        present: ['safety-station', 'housing-center'],
+        persons: [{ name: '汪家桥社区工作人员', unit: '汪家桥社区' }],
+        recordedAt: '2026-11-06T01:40:00.000Z',
+        recordedBy: street.id,
+      },
       outcome: {
         result: 'agreed',
         facts: '经安监站现场查勘，电梯曳引机与外墙存在安全隐患；市住保中心说明了维修基金的使用程序。',
@@ -116,7 +146,12 @@ export const WANGJIAQIAO: DisputeView = {
     responsibilities: '物业公司负责组织维修，业委会负责召集业主表决，社区监督。',
     losses: '电梯停运期间业主出行不便，无直接财产损失。',
     terms: [
-      { text: '业委会于十五日内召开业主大会表决维修基金使用方案', obligor: '某小区业主委员会', dueDate: '2026-11-21' },
+      {
+        text: '业委会于十五日内召开业主大会表决维修基金使用方案',
+        obligor: '某小区业主委员会',
+        method: '召开业主大会表决',
+        dueDate: '2026-11-21',
+      },
       {
         text: '物业公司在表决通过后三十日内完成电梯与外墙维修',
         obligor: '津市市某物业服务有限公司',
@@ -131,25 +166,20 @@ export const WANGJIAQIAO: DisputeView = {
     signatures: [
       {
         signer: 'party:0',
-        name: '程某',
-        method: 'signature',
+        name: '某小区业主委员会',
+        method: 'seal',
         witness: '汪家桥社区网格员',
         at: '2026-11-06T03:10:00.000Z',
         recordedBy: street.id,
+        recordedByName: street.name,
       },
       {
         signer: 'party:1',
-        name: '津市市某物业服务有限公司',
+        name: '津市市某物业服务有限公司（委托代理人：吴某）',
         method: 'seal',
         at: '2026-11-06T03:12:00.000Z',
         recordedBy: street.id,
-      },
-      {
-        signer: 'party:2',
-        name: '某小区业主委员会',
-        method: 'seal',
-        at: '2026-11-06T03:13:00.000Z',
-        recordedBy: street.id,
+        recordedByName: street.name,
       },
       {
         signer: 'mediator',
@@ -157,6 +187,7 @@ export const WANGJIAQIAO: DisputeView = {
         method: 'signature',
         at: '2026-11-06T03:15:00.000Z',
         recordedBy: street.id,
+        recordedByName: street.name,
       },
     ],
     sealedAt: '2026-11-06T03:16:00.000Z',
@@ -164,17 +195,72 @@ export const WANGJIAQIAO: DisputeView = {
     effectiveAt: '2026-11-06T03:16:00.000Z',
     number: '（2026）汪人调字第12号',
     sha256: '',
+    form: 'written',
+    signingPlace: '汪家桥社区某小区现场',
+    // Art. 33, 民法典 Art. 201, 203: the 30th day, 6 December 2026, is a Sunday: the window ends at 24:00 on Monday the 7th.
+    judicialWindowEndsAt: '2026-12-07T16:00:00.000Z',
+    judicialCourt: '津市市人民法院',
   },
   followUp: {
     dueAt: '2026-11-21T09:30:00.000Z',
-    performed: true,
+    performed: false,
     satisfaction: 4,
     note: '业主大会已表决通过，电梯已恢复运行',
     risks: '外墙维修尚在施工',
     measures: '社区每周巡查施工安全',
     recordedAt: '2026-11-25T07:00:00.000Z',
     recordedBy: street.id,
+    // Per-term supervision (人民调解法 Art. 31; 2002 规定 Art. 37): the visit, how and whom, each term.
+    method: 'home',
+    met: ['周某（业主委员会）', '刘某（物业公司）', '程某'],
+    plan: ['2026-11-21T09:30:00.000Z', '2026-12-31T09:30:00.000Z'],
+    visits: [
+      {
+        at: '2026-11-25T07:00:00.000Z',
+        by: street.id,
+        byName: street.name,
+        method: 'home',
+        met: ['周某（业主委员会）', '刘某（物业公司）', '程某'],
+        statuses: [
+          { term: 1, status: 'done' },
+          { term: 2, status: 'in_progress' },
+        ],
+        satisfaction: 4,
+        note: '业主大会已表决通过，电梯已恢复运行',
+      },
+    ],
   },
+  performance: [
+    { term: 1, status: 'done', at: '2026-11-25T07:00:00.000Z', by: street.id, source: 'follow-up' },
+    { term: 2, status: 'in_progress', at: '2026-11-25T07:00:00.000Z', by: street.id, source: 'follow-up' },
+  ],
+  // 人民调解法 Art. 17, 19–20, 23: the applicant consented by applying; both were told their rights.
+  source: 'party_application',
+  consents: [
+    {
+      party: 0,
+      partyName: '某小区业主委员会',
+      consented: true,
+      manner: 'by_application',
+      rightsNotice: 'written',
+      inviteOthers: true,
+      mediatorChoice: 'accepted',
+      publicity: 'public',
+      at: '2026-11-03T02:30:00.000Z',
+      recordedBy: { id: street.id, name: street.name },
+    },
+    {
+      party: 1,
+      partyName: '津市市某物业服务有限公司',
+      consented: true,
+      manner: 'written',
+      rightsNotice: 'written',
+      inviteOthers: true,
+      mediatorChoice: 'accepted',
+      at: '2026-11-03T03:00:00.000Z',
+      recordedBy: { id: street.id, name: street.name },
+    },
+  ],
   seq: 18,
 };
 
@@ -239,5 +325,185 @@ export const TAOLI: DisputeView = {
     reason: '双方对改造费用分歧过大',
     referral: '可向市场监管部门投诉，或向武陵区人民法院提起诉讼',
   },
+  // Found on patrol: the committee mediated on its own initiative (Art. 17), with both parties' consent.
+  source: 'ex_officio',
+  consents: [
+    {
+      party: 0,
+      partyName: '陈某',
+      consented: true,
+      manner: 'oral',
+      rightsNotice: 'oral',
+      publicity: 'private',
+      at: '2026-11-11T01:10:00.000Z',
+      recordedBy: { id: community.id, name: community.name },
+    },
+    {
+      party: 1,
+      partyName: '常德市某小吃店',
+      consented: true,
+      manner: 'written',
+      rightsNotice: 'written',
+      recusal: '申请调解员刘某回避：系陈某邻居',
+      note: '调委会改由渔父祠社区调解员主持',
+      at: '2026-11-11T01:20:00.000Z',
+      recordedBy: { id: community.id, name: community.name },
+    },
+  ],
   seq: 5,
+};
+
+/** A ticket the committee refused to accept (不予受理, 2002 规定 Art. 22): the court already had it. */
+export const REFUSED: DisputeView = {
+  ...TAOLI,
+  disputeId: 'golden-refused',
+  caseNumber: '（2026）渔人调受字第9号',
+  outcome: 'not_accepted',
+  stageEntry: 1,
+  title: '邻里借款纠纷',
+  description: '居民孙某反映，邻居李某借款两万元逾期未还。',
+  category: 'neighbour',
+  source: 'party_application',
+  parties: [
+    { name: '孙某', role: 'applicant', kind: 'person', sex: 'male', age: 61 },
+    { name: '李某', role: 'respondent', kind: 'person', sex: 'male', age: 45 },
+  ],
+  acceptedAt: undefined,
+  acceptedBy: undefined,
+  assignee: undefined,
+  notes: [],
+  failure: undefined,
+  consents: [],
+  refusal: {
+    at: '2026-11-12T02:00:00.000Z',
+    by: community.id,
+    byName: community.name,
+    grounds: ['handled_elsewhere'],
+    reason: '孙某已就该借款向武陵区人民法院起诉，法院已立案受理',
+    referral: '由武陵区人民法院依法审理',
+  },
+  closedAt: '2026-11-12T02:00:00.000Z',
+  seq: 2,
+};
+
+/**
+ * The Wangjiaqiao case as it closes: the second visit finds every term performed, so the case closes
+ * resolved (人民调解法 Art. 31; 2002 规定 Art. 37), and its case file (卷宗) is frozen complete.
+ */
+export const WANGJIAQIAO_CLOSED: DisputeView = {
+  ...WANGJIAQIAO,
+  disputeId: 'golden-wangjiaqiao-closed',
+  closedAt: '2026-12-30T07:00:00.000Z',
+  followUp: {
+    ...WANGJIAQIAO.followUp!,
+    performed: true,
+    satisfaction: 5,
+    note: '外墙维修已竣工并经业委会验收，电梯运行正常',
+    risks: undefined,
+    measures: undefined,
+    recordedAt: '2026-12-30T07:00:00.000Z',
+    recordedBy: street.id,
+    method: 'office',
+    met: ['周某（业主委员会）', '吴某（物业公司委托代理人）'],
+    visits: [
+      // The first visit as recordVisit keeps it: the risks seen and the measures taken with it.
+      { ...WANGJIAQIAO.followUp!.visits![0]!, risks: '外墙维修尚在施工', measures: '社区每周巡查施工安全' },
+      {
+        at: '2026-12-30T07:00:00.000Z',
+        by: street.id,
+        byName: street.name,
+        method: 'office',
+        met: ['周某（业主委员会）', '吴某（物业公司委托代理人）'],
+        statuses: [
+          { term: 1, status: 'done' },
+          { term: 2, status: 'done' },
+        ],
+        satisfaction: 5,
+        note: '外墙维修已竣工并经业委会验收，电梯运行正常',
+      },
+    ],
+  },
+  performance: [
+    WANGJIAQIAO.performance![0]!,
+    { term: 2, status: 'done', at: '2026-12-30T07:00:00.000Z', by: street.id, source: 'follow-up' },
+  ],
+  seq: 21,
+};
+
+/**
+ * The Taoli noise case settled orally (人民调解法 Art. 28, 30), as `resolve` with `form: 'oral'`
+ * records it (workflows/dispute/judicial.ts `recordOralAgreement`): drafted and in effect at once, no
+ * signatures, no number; supervised term by term (Art. 31) and closed when the visit finds both done.
+ */
+export const ORAL: DisputeView = {
+  ...TAOLI,
+  disputeId: 'golden-taoli-oral',
+  outcome: 'resolved',
+  stageEntry: 4,
+  closedAt: '2026-11-26T02:00:00.000Z',
+  notes: [
+    TAOLI.notes[0]!,
+    { at: '2026-11-18T02:00:00.000Z', by: community, text: '双方当场达成协议，认为无需制作调解协议书' },
+  ],
+  failure: undefined,
+  agreement: {
+    round: 1,
+    facts: '小吃店载货电梯导轨老化，夜间运行噪音经现场测量明显超标，影响楼上住户陈某休息。',
+    matters: '货梯噪音的整改与对陈某的补偿。',
+    responsibilities: '小吃店对货梯噪音扰民负责；陈某同意在整改期间给予配合。',
+    losses: '陈某夜间休息受影响，无直接财产损失。',
+    terms: [
+      {
+        text: '小吃店为载货电梯加装减震垫并更换导轨滑块，整改完成前每日22时至次日7时停用货梯',
+        obligor: '常德市某小吃店',
+        method: '自行出资整改',
+        place: '桃李小区3栋小吃店',
+        dueDate: '2026-11-25',
+      },
+      {
+        text: '小吃店向陈某支付补偿款',
+        obligor: '常德市某小吃店',
+        amountFen: 50_000,
+        method: '现金当场支付',
+        immediate: true,
+      },
+    ],
+    draftedAt: '2026-11-18T02:30:00.000Z',
+    draftedBy: community,
+    signatures: [],
+    form: 'oral',
+    signingPlace: '渔父祠社区人民调解委员会调解室',
+    effectiveAt: '2026-11-18T02:30:00.000Z',
+  },
+  followUp: {
+    dueAt: '2026-11-25T09:30:00.000Z',
+    plan: ['2026-11-25T09:30:00.000Z'],
+    performed: true,
+    satisfaction: 5,
+    note: '减震垫已加装，夜间噪音明显减小；补偿款已于达成协议时当场支付',
+    method: 'home',
+    met: ['陈某', '王某（常德市某小吃店）'],
+    recordedAt: '2026-11-26T02:00:00.000Z',
+    recordedBy: community.id,
+    visits: [
+      {
+        at: '2026-11-26T02:00:00.000Z',
+        by: community.id,
+        byName: community.name,
+        method: 'home',
+        met: ['陈某', '王某（常德市某小吃店）'],
+        statuses: [
+          { term: 1, status: 'done' },
+          { term: 2, status: 'done' },
+        ],
+        satisfaction: 5,
+        note: '减震垫已加装，夜间噪音明显减小；补偿款已于达成协议时当场支付',
+      },
+    ],
+  },
+  performance: [
+    { term: 1, status: 'done', at: '2026-11-26T02:00:00.000Z', by: community.id, source: 'follow-up' },
+    { term: 2, status: 'done', at: '2026-11-18T02:35:00.000Z', by: community.id, source: 'record-performance' },
+  ],
+  seq: 9,
 };

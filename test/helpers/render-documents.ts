@@ -5,9 +5,11 @@
  */
 import QRCode from 'qrcode';
 import { canonicalAgreement } from '../../activities/agreements';
+import { canonicalCaseFile, stampCaseFileDigest, type SealedAgreementRef } from '../../domain/case-file';
 import type { DisputeView } from '../../domain/types';
 import { sha256Hex } from '../../security/credentials';
 import { verificationCode, verificationUrl } from '../../security/verification-code';
+import { caseFileModel } from '../../templates/case-file-model';
 import type { Lang } from '../../templates/labels';
 import {
   agreementModel,
@@ -15,12 +17,14 @@ import {
   followUpModel,
   intakeModel,
   judicialModel,
+  oralAgreementModel,
   recordModel,
   referralModel,
   summonsModel,
   type DocumentContext,
 } from '../../templates/models';
 import type { DocumentKind, DocumentRenderer } from '../../templates/render';
+import { refusalNoticeModel, rightsNoticeModel } from '../../templates/voluntariness-models';
 
 const MODELS: Array<[DocumentKind, (v: DisputeView, c: DocumentContext) => object | undefined]> = [
   ['intake', intakeModel],
@@ -30,9 +34,25 @@ const MODELS: Array<[DocumentKind, (v: DisputeView, c: DocumentContext) => objec
   ['referral', referralModel],
   ['judicial-confirmation', judicialModel],
   ['certificate', certificateModel],
+  ['oral-agreement', oralAgreementModel],
+  ['rights-notice', rightsNoticeModel],
+  ['refusal-notice', refusalNoticeModel],
 ];
 
 const GOLDEN_VERIFICATION_KEY = Buffer.alloc(32, 0x5a);
+
+/** The effective agreement's zh-CN original as sealing freezes it, and its SHA-256 (activities/agreements.ts). */
+function sealAgreement(renderer: DocumentRenderer, view: DisputeView) {
+  const a = view.agreement;
+  if (!a?.number || !a.effectiveAt) return undefined;
+  // A fixed key (an installation has its own, db/verification-key.ts): the golden codes stay put.
+  const code = verificationCode(GOLDEN_VERIFICATION_KEY, a.number);
+  const original = renderer.render(
+    'agreement',
+    agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, code }),
+  );
+  return { code, original, sha256: sha256Hex(canonicalAgreement(a.number, original, a.signatures)) };
+}
 
 export async function renderCaseDocuments(
   renderer: DocumentRenderer,
@@ -42,14 +62,9 @@ export async function renderCaseDocuments(
   const out: Partial<Record<DocumentKind, string>> = {};
   const ctx: DocumentContext = { masked: false, lang };
   const a = view.agreement;
-  if (a?.number && a.effectiveAt) {
-    // A fixed key (an installation has its own, db/verification-key.ts): the golden codes stay put.
-    const code = verificationCode(GOLDEN_VERIFICATION_KEY, a.number);
-    const original = renderer.render(
-      'agreement',
-      agreementModel(view, { number: a.number, effectiveAt: a.effectiveAt, code }),
-    );
-    const sha256 = sha256Hex(canonicalAgreement(a.number, original, a.signatures));
+  const seal = sealAgreement(renderer, view);
+  if (a?.number && a.effectiveAt && seal) {
+    const { code, original, sha256 } = seal;
     out.agreement =
       lang === 'zh-CN'
         ? original
@@ -67,4 +82,36 @@ export async function renderCaseDocuments(
     if (m) out[kind] = renderer.render(kind, m, lang);
   }
   return out;
+}
+
+/**
+ * The case file (卷宗) as the API serves it (api/case-file.ts, activities/case-file.ts): for a closed
+ * case the file frozen at the closing (the SHA-256 over its canonical form, zh-CN the original, `en` a
+ * translation with the same frozen instant); for an open case a preview. The sealed agreement comes
+ * from freezing it as above (the agreements table, in the API).
+ */
+export async function renderCaseFile(
+  renderer: DocumentRenderer,
+  view: DisputeView,
+  lang: Lang = 'zh-CN',
+): Promise<{ html: string; sha256?: string }> {
+  const a = view.agreement;
+  const seal = sealAgreement(renderer, view);
+  const sealed: SealedAgreementRef[] =
+    a?.number && a.effectiveAt && seal
+      ? [{ number: a.number, round: a.round ?? 1, sha256: seal.sha256, effectiveAt: a.effectiveAt }]
+      : [];
+  if (view.stage !== 'closed')
+    return { html: renderer.render('case-file', caseFileModel(view, sealed, null, lang), lang) };
+  const frozenAt = view.closedAt!;
+  const original = renderer.render('case-file', caseFileModel(view, sealed, frozenAt));
+  const sha256 = sha256Hex(canonicalCaseFile(view.disputeId, view.caseNumber ?? '', original));
+  return {
+    // As served: the digest stamped on the back page, outside the bytes it covers (domain/case-file.ts).
+    html: stampCaseFileDigest(
+      lang === 'zh-CN' ? original : renderer.render('case-file', caseFileModel(view, sealed, frozenAt, lang), lang),
+      sha256,
+    ),
+    sha256,
+  };
 }

@@ -121,6 +121,7 @@ it('opens a case page for an agency representative summoned to it (a user withou
   const created = await api.create({ ...taoliLiftNoise(), title: '部门代表查看案件' });
   const mediator = await api.as('mediator@yufuci-community');
   await api.act(created.id, 'accept', {}, mediator);
+  await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(
     created.id,
     'schedule-meeting',

@@ -9,6 +9,7 @@ import { AgreementRecord } from '../../db/entities';
 import { canonicalAgreement } from '../../activities/agreements';
 import { sha256Hex } from '../../security/credentials';
 import { apiOf, type Headers } from '../helpers/api';
+import { meetingSoon, untilMeetingStarts } from '../helpers/meeting';
 import { agreedTerms } from '../helpers/fixtures';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
@@ -98,23 +99,27 @@ beforeAll(async () => {
   const created = await api.create(report());
   caseId = created.id;
   await api.act(caseId, 'accept', {}, holder);
+  await api.consentAll(caseId, holder); // 人民调解法 Art. 17, 20, 23–24
   await api.act(
     caseId,
     'add-note',
     { text: `已电话联系李建国（0736-7654321），陈小红备用电话${PHONE_SPACED}` },
     holder,
   );
+  const meetingAt = meetingSoon();
   await api.act(
     caseId,
     'schedule-meeting',
     {
-      at: new Date(Date.now() + 86_400_000).toISOString(),
+      at: meetingAt,
       place: '渔父祠社区会议室',
       agencies: ['safety-station'],
       agenda: '货梯噪音整改',
     },
     holder,
   );
+  // An outcome is recorded once the meeting has started (issue 21 item 7).
+  await untilMeetingStarts(meetingAt);
   await api.act(caseId, 'record-outcome', { result: 'agreed', ...agreedTerms() }, holder);
   for (const signer of ['party:0', 'party:1', 'party:2'])
     await api.act(caseId, 'sign', { signer, method: 'signature', witness: '网格员赵小兵' }, holder);
@@ -122,7 +127,12 @@ beforeAll(async () => {
   const effective = await api.act(caseId, 'seal', {}, holder);
   agreement = effective.agreement;
   expect(agreement.number).toBeTruthy();
-  await api.act(caseId, 'record-follow-up', { performed: true, satisfaction: 5, note: `回访${PHONE}` }, holder);
+  await api.act(
+    caseId,
+    'record-follow-up',
+    { method: 'home', met: ['当事人'], performed: true, satisfaction: 5, note: `回访${PHONE}` },
+    holder,
+  );
 });
 afterAll(() => sys?.close());
 

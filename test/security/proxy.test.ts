@@ -209,6 +209,7 @@ describeBehindNginx('the API behind a reverse proxy (nginx, TLS ended there)', (
     const mediator = await api.as('mediator@yufuci-community');
     const created = await api.create(taoliLiftNoise());
     await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
     await api.act(created.id, 'resolve', agreedTerms(), mediator);
     await api.act(created.id, 'sign', { signer: 'party:0', method: 'signature' }, mediator);
     await api.act(created.id, 'sign', { signer: 'party:1', method: 'seal' }, mediator);

@@ -31,6 +31,7 @@ let code: string;
 async function readyToSeal(title: string): Promise<string> {
   const created = await api.create({ ...taoliLiftNoise(), title });
   await api.act(created.id, 'accept', {}, mediator);
+  await api.consentAll(created.id, mediator); // 人民调解法 Art. 17, 20, 23–24
   await api.act(created.id, 'resolve', agreedTerms(), mediator);
   await api.act(created.id, 'sign', { signer: 'party:0', method: 'fingerprint', witness: '网格员李某' }, mediator);
   await api.act(created.id, 'sign', { signer: 'party:1', method: 'seal' }, mediator);

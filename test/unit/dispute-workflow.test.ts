@@ -57,6 +57,7 @@ const HOURS: Record<DeadlineKind, [warn: number, due: number]> = {
   follow_up: [15 * 24, 15 * 24],
   judicial_confirmation: [23 * 24, 30 * 24],
   meeting_reminder: [24, 24],
+  judicial_ruling: [28 * 24, 28 * 24],
 };
 function deadline(kind: DeadlineKind, from: string): Deadline {
   const start = Date.parse(from);
@@ -118,6 +119,7 @@ const activities: Activities = {
   },
   sendNotice: async () => undefined,
   sealAgreement: async (req) => ({ number: `${req.view.caseNumber}-协议`, sha256: '0'.repeat(64) }),
+  registerCaseNumber: async (req) => `（2026）${req.unitCode}人调受字第1号`,
   resolveUnit: unexpected('resolveUnit'),
   markStuck: unexpected('markStuck'),
   clearStuck: unexpected('clearStuck'),
@@ -240,12 +242,15 @@ it('on an accept-deadline breach warns, alerts and escalates to the street, whic
   expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(ACTION_FORBIDDEN);
   await accept(mediatorOf(STREET));
+  // The street takes it over under its own number; the community's stays as the original (原案号).
   expect(await handle.query(stateQuery)).toMatchObject({
     stage: 'in_mediation',
     unit: { code: STREET.code },
     acceptedBy: { id: mediatorOf(STREET).id },
+    caseNumber: `（2026）${STREET.code}人调受字第1号`,
+    priorCaseNumbers: ['（2026）汪调字第1号'],
   });
-  expect(events()).toEqual(['received', 'deadline_breached', 'escalated', 'accepted']);
+  expect(events()).toEqual(['received', 'deadline_breached', 'escalated', 'accepted', 'case_number_registered']);
   // The street's accept clock stopped with the acceptance: no alert for it.
   await env.sleep(25 * HOUR);
   expect(alerts().filter(([, unit]) => unit === STREET.code)).toEqual([]);

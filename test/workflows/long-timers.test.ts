@@ -11,6 +11,7 @@ import { createActivities } from '../../activities';
 import { LogNotifier } from '../../activities/notifier';
 import { Alert, DisputeEvent, Notification } from '../../db/entities';
 import { initORM } from '../../db/orm';
+import { ISO_INSTANT } from '../../domain/beijing-time';
 import { workingSecondsBetween } from '../../domain/calendar';
 import type { Actor, StartDisputeInput } from '../../domain/types';
 import { createRenderer } from '../../templates/render';
@@ -54,6 +55,13 @@ const mediatorOf = (unit: string, path: string): Actor => ({
   unitPath: path,
 });
 const STREET = mediatorOf('wangjiaqiao-street', '/changde/jinshi/wangjiaqiao-street/');
+/** The street committee's 主任, who affixes its seal (人民调解法 Art. 29). */
+const STREET_DIRECTOR: Actor = {
+  ...STREET,
+  id: 'u-supervisor-wangjiaqiao-street',
+  name: '汪家桥街道主任',
+  role: 'supervisor',
+};
 
 it('escalates after one working day, then runs the follow-up visit and the 30-day confirmation window', async () => {
   const disputeId = randomUUID();
@@ -103,14 +111,17 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
   ]);
 
   await act('accept', {});
+  // The parties' will on record before an agreement (人民调解法 Art. 17, 23–24).
+  await act('record-consent', { party: 0, consented: true, manner: 'by_application', rightsNotice: 'written' });
+  await act('record-consent', { party: 1, consented: true, manner: 'oral', rightsNotice: 'written' });
   await act('resolve', {
     facts: '事实',
     matters: '争议',
     responsibilities: '责任',
-    terms: [{ text: '物业公司组织维修', obligor: '某物业公司' }],
+    terms: [{ text: '物业公司组织维修', obligor: '某物业公司', method: '组织施工', immediate: true }],
   });
   for (const signer of ['party:0', 'party:1', 'mediator']) await act('sign', { signer, method: 'signature' });
-  expect(await act('seal', {})).toMatchObject({ receipt: true, stage: 'follow_up' });
+  expect(await act('seal', {}, STREET_DIRECTOR)).toMatchObject({ receipt: true, stage: 'follow_up' });
   const effective = await handle.query(stateQuery);
   expect(effective.stage).toBe('follow_up');
   const effectiveAt = Date.parse(effective.agreement!.effectiveAt!);
@@ -121,12 +132,18 @@ it('escalates after one working day, then runs the follow-up visit and the 30-da
   expect(due?.unitCode).toBe('wangjiaqiao-street');
   expect(await orm.em.fork().findOne(Notification, { key: `${disputeId}:judicial:1` })).toBeNull();
 
-  await env.sleep(8 * DAY); // day 24: seven days before the window ends
+  // Seven days before the window ends (24:00 Beijing time of its last day, 民法典 Art. 203).
+  await env.sleep(
+    Date.parse(effective.deadlines!.judicial_confirmation!.warnAt) - (await env.currentTimeMs()) + 60_000,
+  );
   const reminder = await orm.em.fork().findOneOrFail(Notification, { key: `${disputeId}:judicial:1` });
   expect(reminder).toMatchObject({ kind: 'judicial_confirmation_reminder', status: 'sent' });
   expect(reminder.recipients).toEqual(expect.arrayContaining(['程某', '某物业公司']));
+  // What people read: Beijing time in Chinese form, never an ISO instant (issue 21 item 8).
+  expect(reminder.message).toMatch(/将于\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}届满/);
+  for (const text of [reminder.message, due!.message]) expect(text).not.toMatch(ISO_INSTANT);
 
-  await act('record-follow-up', { performed: true, satisfaction: 5 });
+  await act('record-follow-up', { method: 'home', met: ['当事人'], performed: true, satisfaction: 5 });
   // The case is closed, but the workflow keeps the confirmation window until it ends.
   const result = await handle.result();
   expect(result).toMatchObject({ stage: 'closed', outcome: 'resolved', deadlines: {} });

@@ -16,7 +16,13 @@ import {
   signUpdate,
 } from '../dispute.messages';
 import { invalid, nowIso, type DisputeCase } from './case';
+import { alertDeclined, meetingKindFor, meetingNoticeText, refuseBeforeStart } from './meeting';
+import { checkVisit, recordVisit, registerPerformanceActions } from './performance';
 import { becomeEffectiveIfComplete, closeCase, draftAgreement } from './transitions';
+import { assertVoluntary } from './voluntariness';
+import { recordOralAgreement, refuseUnperformableTerms } from './judicial';
+import { partySignerName, refuseUnlawfulSigner } from './people';
+import { mediatorSignatureRefusal, sealTooEarly } from '../../domain/committee';
 
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
@@ -27,9 +33,14 @@ export function registerAgreementActions(c: DisputeCase): void {
     scheduleMeetingUpdate,
     'schedule-meeting',
     async ({ actor, payload }) => {
+      // The street or a county centre convenes (the agencies report in); a community invites (meeting.ts).
+      const kind = meetingKindFor(c);
       const { agencies, reportIn } = await c.exclusively(async () => ({
         agencies: await c.steps.resolveAgencies(payload.agencies),
-        reportIn: await c.steps.computeDeadline({ kind: 'report_in', ...c.slaKey(), from: nowIso() }),
+        reportIn:
+          kind === 'invitation'
+            ? undefined
+            : await c.steps.computeDeadline({ kind: 'report_in', ...c.slaKey(), from: nowIso() }),
       }));
       const round = (s.pastMeetings?.length ?? 0) + 1;
       s.meeting = {
@@ -41,8 +52,10 @@ export function registerAgreementActions(c: DisputeCase): void {
         agenda: payload.agenda,
         convenedBy: actor,
         convenedAt: nowIso(),
+        kind,
+        convenor: s.unit ? { code: s.unit.code, name: s.unit.name, phone: s.unit.phone } : undefined,
       };
-      c.setDeadline(reportIn, { noWarning: true });
+      if (reportIn) c.setDeadline(reportIn, { noWarning: true });
       const meetingAt = Date.parse(payload.at);
       const remindAt = Math.max(
         Date.now(),
@@ -66,20 +79,22 @@ export function registerAgreementActions(c: DisputeCase): void {
         at: payload.at,
         place: payload.place,
         agencies: payload.agencies,
-        reportInDueAt: reportIn.dueAt,
+        reportInDueAt: reportIn?.dueAt,
+        kind,
       });
       c.notify({
         key: `${s.disputeId}:summons:${round}`,
         disputeId: s.disputeId,
         kind: 'meeting_summons',
         recipients: agencies.map((a) => a.code),
-        message: `联合调解通知：${s.caseNumber} ${s.title}，${payload.at} 于${payload.place}召开，请于 ${reportIn.dueAt} 前报到确认。`,
+        message: meetingNoticeText(c, s.meeting!, reportIn?.dueAt),
       });
     },
     ({ payload }) => {
       if (!(Date.parse(payload.at) > Date.now())) invalid('the meeting must be in the future');
       if (new Set(payload.agencies).size !== payload.agencies.length) invalid('an agency is listed twice');
       for (const i of payload.parties ?? []) if (i >= s.parties.length) invalid(`no party ${i}`);
+      assertVoluntary(c, 'schedule-meeting'); // 人民调解法 Art. 17, 20, 23–24 (workflows/dispute/voluntariness.ts)
     },
   );
 
@@ -96,6 +111,7 @@ export function registerAgreementActions(c: DisputeCase): void {
         agency: agency.code,
         note: agency.note,
       });
+      if (answer === 'declined') await alertDeclined(c, agency.code, agency.note);
     };
   const notYetAnswered = ({ actor }: ActionInput<unknown>) => {
     const agency = s.meeting?.agencies.find((a) => a.code === actor.agencyCode);
@@ -133,6 +149,7 @@ export function registerAgreementActions(c: DisputeCase): void {
           responsibilities: payload.responsibilities ?? '',
           losses: payload.losses,
           terms: payload.terms ?? [],
+          signingPlace: payload.signingPlace,
         });
       } else if (payload.result === 'no_agreement' && payload.failWithReferral) {
         s.failure = { at: nowIso(), by: actor.id, reason: '联合调解未达成协议', referral: payload.failWithReferral };
@@ -145,18 +162,24 @@ export function registerAgreementActions(c: DisputeCase): void {
     },
     ({ payload }) => {
       if (!s.meeting) invalid('there is no meeting to record');
+      refuseBeforeStart(s.meeting, '记录调解结果', 'an outcome is recorded');
       if (payload.result === 'agreed' && !(payload.terms?.length && payload.matters && payload.responsibilities)) {
         invalid('an agreed outcome needs matters, responsibilities and at least one term');
       }
+      if (payload.result === 'agreed') assertVoluntary(c, 'record-outcome'); // 人民调解法 Art. 17, 23–24
+      if (payload.result === 'agreed') refuseUnperformableTerms(payload.terms ?? []); // Art. 29(3)
     },
   );
 
   c.on(
     resolveUpdate,
     'resolve',
-    async ({ actor, payload }) => draftAgreement(c, actor, payload),
+    async ({ actor, payload }) =>
+      payload.form === 'oral' ? recordOralAgreement(c, actor, payload) : draftAgreement(c, actor, payload),
     ({ payload }) => {
       if (payload.terms.length === 0) invalid('an agreement needs at least one term');
+      refuseUnperformableTerms(payload.terms); // 人民调解法 Art. 29(3) (domain/agreement-law.ts)
+      assertVoluntary(c, 'resolve'); // 人民调解法 Art. 17, 23–24 (workflows/dispute/voluntariness.ts)
     },
   );
 
@@ -166,7 +189,9 @@ export function registerAgreementActions(c: DisputeCase): void {
     async ({ actor, payload }) => {
       const agreement = s.agreement!;
       const index = payload.signer.startsWith('party:') ? Number(payload.signer.slice(6)) : -1;
-      const name = index >= 0 ? s.parties[index]!.name : (s.acceptedBy?.name ?? actor.name);
+      // A party signs itself, through its 法定代理人 or through an agent with special authority (domain/people.ts).
+      // A mediator of the holding committee signs as themself (人民调解法 Art. 19, 29; domain/committee.ts).
+      const name = index >= 0 ? partySignerName(s.parties[index]!, payload.agent) : actor.name;
       agreement.signatures.push({
         signer: payload.signer,
         name,
@@ -174,17 +199,26 @@ export function registerAgreementActions(c: DisputeCase): void {
         witness: payload.witness,
         at: nowIso(),
         recordedBy: actor.id,
+        recordedByName: actor.name,
+        ...(index < 0 ? { mediatorId: actor.id } : {}),
       });
       await c.emit('signed', actor, { signer: payload.signer, name, method: payload.method, witness: payload.witness });
       await becomeEffectiveIfComplete(c, actor);
     },
-    ({ payload }) => {
+    ({ actor, payload }) => {
       const { signer } = payload;
       const match = /^party:(\d+)$/.exec(signer);
       if (signer !== 'mediator' && !(match && Number(match[1]) < s.parties.length)) {
         invalid(`unknown signer ${signer}: use "mediator" or "party:0" … "party:${s.parties.length - 1}"`);
       }
-      if (s.agreement?.signatures.some((sig) => sig.signer === signer)) invalid(`${signer} has already signed`);
+      // Several mediators may sign, each once (Art. 19); a party signs once.
+      const again = signer === 'mediator' && s.agreement ? mediatorSignatureRefusal(actor, s.agreement) : undefined;
+      if (again) invalid(again);
+      if (match && s.agreement?.signatures.some((sig) => sig.signer === signer))
+        invalid(`${signer} has already signed`);
+      if (match)
+        refuseUnlawfulSigner(s.parties[Number(match[1])]!, payload.agent); // 民法典 Art. 19–23, 165
+      else if (payload.agent !== undefined) invalid('only a party signs through an agent (agent)');
     },
   );
 
@@ -199,6 +233,9 @@ export function registerAgreementActions(c: DisputeCase): void {
     },
     () => {
       if (s.agreement?.sealedAt) invalid('the committee seal is already affixed');
+      // The seal comes last (人民调解法 Art. 29; domain/committee.ts).
+      const early = s.agreement ? sealTooEarly(s.agreement, s.parties) : undefined;
+      if (early) invalid(early);
     },
   );
 
@@ -219,13 +256,21 @@ export function registerAgreementActions(c: DisputeCase): void {
     },
   );
 
-  c.on(recordFollowUpUpdate, 'record-follow-up', async ({ actor, payload }) => {
-    s.followUp = { ...s.followUp!, ...payload, recordedAt: nowIso(), recordedBy: actor.id };
-    c.clearDeadlines('follow_up');
-    await c.emit('follow_up_recorded', actor, { performed: payload.performed, satisfaction: payload.satisfaction });
-    if (payload.performed) {
-      closeCase(c, 'resolved');
-      await c.emit('closed', actor, { outcome: 'resolved' });
-    }
-  });
+  c.on(
+    recordFollowUpUpdate,
+    'record-follow-up',
+    async ({ actor, payload }) => {
+      // Per-term supervision (人民调解法 Art. 31; workflows/dispute/performance.ts); below, the old path.
+      if (s.performance) return recordVisit(c, actor, payload);
+      s.followUp = { ...s.followUp!, ...payload, recordedAt: nowIso(), recordedBy: actor.id };
+      c.clearDeadlines('follow_up');
+      await c.emit('follow_up_recorded', actor, { performed: payload.performed, satisfaction: payload.satisfaction });
+      if (payload.performed) {
+        closeCase(c, 'resolved');
+        await c.emit('closed', actor, { outcome: 'resolved' });
+      }
+    },
+    ({ payload }) => checkVisit(c, payload),
+  );
+  registerPerformanceActions(c);
 }

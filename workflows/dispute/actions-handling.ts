@@ -19,7 +19,9 @@ import {
   withdrawUpdate,
 } from '../dispute.messages';
 import { SYSTEM, forbidden, invalid, nowIso, type DisputeCase } from './case';
+import { openVariation, referPerformanceDispute } from './performance';
 import { closeCase, escalate, moveTo, startHandlingClock, unitWithAcceptDeadline } from './transitions';
+import { registerOwnNumber } from './committee';
 
 export function registerHandlingActions(c: DisputeCase): void {
   const s = c.state;
@@ -32,6 +34,7 @@ export function registerHandlingActions(c: DisputeCase): void {
     c.clearDeadlines('accept');
     c.enterStage('in_mediation');
     await c.emit('accepted', actor, { unit: s.unit?.code, note: payload.note });
+    await registerOwnNumber(c, actor);
   });
 
   c.on(
@@ -58,8 +61,8 @@ export function registerHandlingActions(c: DisputeCase): void {
   );
 
   c.on(addNoteUpdate, 'add-note', async ({ actor, payload }) => {
-    s.notes.push({ at: nowIso(), by: actor, text: payload.text });
-    await c.emit('note_added', actor, { text: payload.text });
+    s.notes.push({ at: nowIso(), by: actor, text: payload.text, ...(payload.evidence ? { evidence: true } : {}) });
+    await c.emit('note_added', actor, { text: payload.text, ...(payload.evidence ? { evidence: true } : {}) });
   });
 
   c.on(
@@ -131,6 +134,8 @@ export function registerHandlingActions(c: DisputeCase): void {
   );
 
   c.on(reopenUpdate, 'reopen', async ({ actor, payload }) => {
+    // Per-term supervision: an agreed variation of the agreement in force (workflows/dispute/performance.ts).
+    if (await openVariation(c, actor, payload)) return;
     await startHandlingClock(c);
     if (s.agreement) s.pastAgreements = [...(s.pastAgreements ?? []), s.agreement];
     s.agreement = undefined;
@@ -141,6 +146,8 @@ export function registerHandlingActions(c: DisputeCase): void {
   });
 
   c.on(failUpdate, 'fail', async ({ actor, payload }) => {
+    // After an effective agreement: a performance dispute referred to the court (Art. 32), not a failure.
+    if (await referPerformanceDispute(c, actor, payload)) return;
     s.failure = { at: nowIso(), by: actor.id, reason: payload.reason, referral: payload.referral };
     closeCase(c, 'failed');
     await c.emit('mediation_failed', actor, { reason: payload.reason, referral: payload.referral });

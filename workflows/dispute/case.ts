@@ -7,8 +7,9 @@ import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes 
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, allowedActions, type Action, type Stage } from '../../domain/lifecycle';
-import { mayAct } from '../../domain/permissions';
+import { committeeRefusal, mayAct } from '../../domain/permissions';
 import { isOverdue, nextDeadline } from '../../domain/sla';
+import { judicialRecordable } from '../../domain/agreement-law';
 import { scrubUnsafeText } from '../../domain/text';
 import type { Actor, Deadline, DeadlineKind, DisputeEvent, DisputeView, StartDisputeInput } from '../../domain/types';
 import {
@@ -93,6 +94,7 @@ export class DisputeCase {
       title: input.title,
       description: input.description,
       parties: input.parties,
+      ...(input.reporter ? { reporter: input.reporter } : {}),
       channel: input.channel,
       externalRef: input.externalRef,
       reportedBy: input.reportedBy,
@@ -214,6 +216,8 @@ export class DisputeCase {
     return allowedActions(this.state.stage, {
       suspended: !!this.state.suspended,
       performed: this.state.followUp?.performed,
+      judicial: judicialRecordable(this.state),
+      perTerm: !!this.state.performance,
     });
   }
 
@@ -242,8 +246,10 @@ export class DisputeCase {
       unitCode: s.unit?.code,
       unitPath: s.unit?.path,
       summoned: s.meeting?.agencies.map((a) => a.code) ?? [],
+      committeeName: s.unit?.committeeName,
     };
-    if (!mayAct(actor, action, scope)) forbidden(`${actor.role} ${actor.name} may not ${action} this case`);
+    if (!mayAct(actor, action, scope))
+      forbidden(committeeRefusal(actor, action, scope) ?? `${actor.role} ${actor.name} may not ${action} this case`);
     if (this.busy()) this.refuse(action, 'another action on this case is in progress; try again shortly', true);
     if (!this.allowedNow().includes(action)) this.refuse(action);
     if (action === 'add-note' && s.seq >= NOTE_EVENT_LIMIT) {

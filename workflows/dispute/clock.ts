@@ -4,9 +4,12 @@
  * each deadline's warning and breach set off (alerts, escalation, reminders, notices).
  */
 import { condition } from '@temporalio/workflow';
+import { beijingDateTime } from '../../domain/beijing-time';
 import type { Deadline } from '../../domain/types';
 import { SYSTEM, type DisputeCase } from './case';
+import { superviseReportIn } from './meeting';
 import { escalate } from './transitions';
+import { superviseAcceptBreach } from './committee';
 
 type Trigger = { deadline: Deadline; phase: 'warn' | 'due'; at: string };
 
@@ -50,16 +53,18 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
   if (phase === 'warn') {
     d.warned = true;
     c.touch();
-    if (d.kind === 'accept') await c.alert('accept_warning', `${number} 待${unitName}接单，将于 ${d.dueAt} 超时`);
+    if (d.kind === 'accept')
+      await c.alert('accept_warning', `${number} 待${unitName}接单，将于${beijingDateTime(d.dueAt)}超时`);
     else if (d.kind === 'handling')
-      await c.alert('handling_warning', `${number} ${unitName}调处期限将于 ${d.dueAt} 届满`);
-    else if (d.kind === 'judicial_confirmation') {
+      await c.alert('handling_warning', `${number} ${unitName}调处期限将于${beijingDateTime(d.dueAt)}届满`);
+    else if (d.kind === 'judicial_confirmation' && !s.agreement?.judicialConfirmation) {
+      // No reminder once the filing is recorded (workflows/dispute/judicial.ts).
       c.notify({
         key: `${s.disputeId}:judicial:${s.agreement?.round ?? 1}`,
         disputeId: s.disputeId,
         kind: 'judicial_confirmation_reminder',
         recipients: [...s.parties.map((p) => p.name), s.assignee?.name ?? unitName],
-        message: `${s.agreement?.number ?? number}：申请司法确认的30日期限将于 ${d.dueAt} 届满（人民调解法第三十三条）。`,
+        message: `${s.agreement?.number ?? number}：申请司法确认的30日期限将于${beijingDateTime(d.dueAt)}届满（人民调解法第三十三条）。`,
       });
     }
     return;
@@ -71,8 +76,9 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
       const entry = s.stageEntry;
       await c.alert('accept_breach', `${number} ${unitName}未在时限内接单`);
       await c.emit('deadline_breached', SYSTEM, { kind: 'accept', unit: s.unit?.code, dueAt: d.dueAt });
-      if (s.stageEntry === entry && s.stage === 'awaiting_acceptance' && d.autoEscalate) {
-        await escalate(c, SYSTEM, '接单超时，自动上报', true, 'breach');
+      // From the street up: 督办 from above, the case stays (workflows/dispute/committee.ts).
+      if (s.stageEntry === entry && s.stage === 'awaiting_acceptance' && !(await superviseAcceptBreach(c, d))) {
+        if (d.autoEscalate) await escalate(c, SYSTEM, '接单超时，自动上报', true, 'breach');
       }
       return;
     }
@@ -82,7 +88,12 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
       return;
     case 'report_in': {
       const missing = s.meeting?.agencies.filter((a) => !a.answer).map((a) => a.name) ?? [];
-      if (missing.length) await c.alert('report_in_breach', `${number} 联合调解报到超时：${missing.join('、')}`);
+      if (missing.length)
+        await c.alert(
+          'report_in_breach',
+          `${number} 联合调解报到超时（报到截止${beijingDateTime(d.dueAt)}）：${missing.join('、')}`,
+        );
+      await superviseReportIn(c, missing); // 督办 upward (meeting.ts)
       await c.emit('deadline_breached', SYSTEM, { kind: 'report_in', missing });
       return;
     }
@@ -106,7 +117,7 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
           ...meeting.agencies.filter((a) => a.answer !== 'declined').map((a) => a.code),
           ...meeting.parties.map((i) => s.parties[i]?.name ?? ''),
         ],
-        message: `提醒：${number} 联合调解将于 ${meeting.at} 在${meeting.place}召开。`,
+        message: `提醒：${number} 联合调解将于${beijingDateTime(meeting.at)}在${meeting.place}召开。`,
       });
       await c.emit('meeting_reminder_sent', SYSTEM, { round: meeting.round });
       return;
@@ -114,6 +125,10 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
     case 'judicial_confirmation':
       c.clearDeadlines('judicial_confirmation');
       await c.emit('judicial_confirmation_window_closed', SYSTEM, { dueAt: d.dueAt });
+      return;
+    case 'judicial_ruling': // no ruling recorded in the time the court has (法释〔2011〕5号 Art. 4–5): stop waiting for it
+      c.clearDeadlines('judicial_ruling');
+      await c.emit('judicial_ruling_wait_ended', SYSTEM, { dueAt: d.dueAt });
       return;
   }
 }

@@ -6,6 +6,7 @@
 import type { Agreement, Actor, Deadline, DisputeView, Escalation, UnitRef } from '../../domain/types';
 import type { ResolvePayload } from '../dispute.messages';
 import { nowIso, type DisputeCase } from './case';
+import { agreementInForce, superviseFromEffectiveness } from './performance';
 
 /** The case goes to another unit, which must accept it within its own accept deadline. */
 export function moveTo(
@@ -58,9 +59,14 @@ export function closeCase(c: DisputeCase, outcome: NonNullable<DisputeView['outc
   s.outcome = outcome;
   s.closedAt = nowIso();
   s.suspended = undefined;
-  // After a resolved case closes, only the judicial-confirmation reminder may still be pending.
-  const judicial = outcome === 'resolved' ? c.deadlines().judicial_confirmation : undefined;
-  s.deadlines = judicial ? { judicial_confirmation: judicial } : {};
+  // After a resolved case closes, only the judicial-confirmation window and a filing's pending ruling remain
+  // (workflows/dispute/judicial.ts): the workflow runs on until they end, and they can still be recorded.
+  const judicial = agreementInForce(outcome) ? c.deadlines().judicial_confirmation : undefined;
+  const ruling = agreementInForce(outcome) ? c.deadlines().judicial_ruling : undefined;
+  s.deadlines = {
+    ...(judicial ? { judicial_confirmation: judicial } : {}),
+    ...(ruling ? { judicial_ruling: ruling } : {}),
+  };
   c.enterStage('closed');
 }
 
@@ -79,6 +85,11 @@ export async function draftAgreement(c: DisputeCase, actor: Actor, p: ResolvePay
     draftedBy: actor,
     signatures: [],
     round: (s.pastAgreements?.length ?? 0) + 1,
+    // A variation (变更协议) names the effective agreement it varies (workflows/dispute/performance.ts).
+    ...(s.varying ? { varies: { number: s.varying.number, effectiveAt: s.varying.effectiveAt } } : {}),
+    form: 'written',
+    // 签订地点: as agreed, else the committee (人民调解法 Art. 29; domain/agreement-law.ts).
+    signingPlace: p.signingPlace ?? s.unit?.committeeName,
   };
   s.agreement = agreement;
   c.setDeadline(signatures, { noWarning: true });
@@ -105,6 +116,9 @@ export async function becomeEffectiveIfComplete(c: DisputeCase, actor: Actor): P
   c.clearDeadlines('handling', 'signatures');
   c.setDeadline(after.followUp);
   c.setDeadline(after.judicial);
+  // Art. 33 (民法典 Art. 201, 203): the window's end, and the court proposed (民事诉讼法 Art. 205), for the application.
+  agreement.judicialWindowEndsAt = after.judicial.dueAt;
+  if (after.court) agreement.judicialCourt = after.court;
   s.followUp = { dueAt: after.followUp.dueAt };
   c.enterStage('follow_up');
   await c.emit('agreement_effective', actor, {
@@ -112,6 +126,8 @@ export async function becomeEffectiveIfComplete(c: DisputeCase, actor: Actor): P
     sha256: agreement.sha256,
     followUpAt: after.followUp.dueAt,
   });
+  // 人民调解法 Art. 31: supervision term by term, visits up to the last term's deadline (patched).
+  await superviseFromEffectiveness(c, actor, agreement);
 }
 
 export async function startHandlingClock(c: DisputeCase): Promise<void> {
