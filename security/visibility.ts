@@ -164,6 +164,8 @@ function agreementFor(lens: Lens, a: Agreement, parties: Party[]): Agreement {
       ...(term.place !== undefined ? { place: t(term.place) } : {}),
     })),
     signatures: signaturesFor(lens, a.signatures, parties),
+    // A place, like the meeting's: the names in it masked.
+    ...(a.signingPlace !== undefined ? { signingPlace: lens.place(a.signingPlace) } : {}),
     ...(a.rejected ? { rejected: { ...a.rejected, reason: t(a.rejected.reason) } } : {}),
   };
 }

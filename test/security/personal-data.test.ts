@@ -68,8 +68,12 @@ async function everything(headers: Headers): Promise<Record<string, string>> {
     return res.body;
   };
   out.case = await get(`/api/v1/disputes/${caseId}`);
-  out.list = await get('/api/v1/disputes?limit=100');
-  expect(out.list).toContain(caseId);
+  // This case's row of the list: other files' cases share the database (an organisation's 送达地址
+  // in one of them is no personal data of this case's parties).
+  const list = JSON.parse(await get('/api/v1/disputes?limit=100')) as { items: Array<{ id: string }> };
+  const row = list.items.find((item) => item.id === caseId);
+  expect(row).toBeDefined();
+  out.list = JSON.stringify(row);
   out.events = await get(`/api/v1/disputes/${caseId}/events`);
   for (const kind of KINDS) out[kind] = await get(`/api/v1/disputes/${caseId}/documents/${kind}`);
   return out;
