@@ -36,12 +36,13 @@ async function main(): Promise<void> {
   const orm = mode === 'real' || mode === 'both' ? await initORM(env.DATABASE_URL!) : undefined;
   if (orm) closers.push(() => orm.close());
 
+  // Encrypted as in production, with the run's key (PAYLOAD_KEYS from bench/lib/system.ts): the bare
+  // baseline too, since the bench's client encrypts every payload it sends.
+  const dataConverter = payloadDataConverter(parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, [])!);
   if (orm) {
     const clientConnection = await Connection.connect({ address });
     closers.push(() => clientConnection.close());
     const queue = env.BENCH_TASK_QUEUE!;
-    // Encrypted as in production, with the run's key (PAYLOAD_KEYS from bench/lib/system.ts).
-    const dataConverter = payloadDataConverter(parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, [])!);
     const worker = await createWorker({
       connection,
       namespace: 'default',
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       connection,
       namespace: 'default',
       taskQueue: queue,
+      dataConverter,
       workflowBundle: { codePath: env.BENCH_BARE_BUNDLE! },
       activities,
       ...tuning,

@@ -1,8 +1,8 @@
 /**
  * The seed's street case (汪家桥, as in test/api/seed-scenarios.test.ts): reported by the 580
  * platform, accepted by the community, escalated to the street, a multi-agency meeting with two
- * agencies reporting in, an agreed outcome, four signatures, the seal and the follow-up visit:
- * the report plus 14 actions. Bodies carry every default explicitly, so the raw Temporal path gets
+ * agencies reporting in, the parties' consent, an agreed outcome once the meeting has started, three
+ * signatures, the 主任's seal and the follow-up visit: the report plus 15 actions. Bodies carry every default explicitly, so the raw Temporal path gets
  * exactly the input the API builds.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -33,16 +33,28 @@ export interface Step {
   action: string;
   user: string;
   payload: Record<string, unknown>;
+  /** Not before this instant (ms): a meeting's outcome is recorded once it has started (issue 21 item 7). */
+  notBefore?: number;
+}
+
+/** Waits for a step's `notBefore`, if it has one. */
+export async function untilDue(step: Step): Promise<void> {
+  const wait = (step.notBefore ?? 0) - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 export const COMMUNITY = 'mediator@wangjiaqiao-community';
 export const STREET = 'mediator@wangjiaqiao-street';
 export const SAFETY = 'rep@safety-station';
 export const HOUSING = 'rep@housing-center';
-export const STAFF = [COMMUNITY, STREET, SAFETY, HOUSING];
+/** The street committee's 主任, who affixes its seal (人民调解法 Art. 29). */
+export const DIRECTOR = 'supervisor@wangjiaqiao-street';
+export const STAFF = [COMMUNITY, STREET, SAFETY, HOUSING, DIRECTOR];
 
 export function streetCaseSteps(): Step[] {
-  const meetingAt = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString();
+  // A meeting soon after it is convened: its outcome waits for the start (issue 21 item 7).
+  const meetingMs = Date.now() + 2_000;
+  const meetingAt = new Date(meetingMs).toISOString();
   return [
     { action: 'accept', user: COMMUNITY, payload: { note: '社区接单' } },
     { action: 'add-note', user: COMMUNITY, payload: { text: '走访物业公司与业委会，双方对维修基金使用程序分歧较大' } },
@@ -79,6 +91,7 @@ export function streetCaseSteps(): Step[] {
     {
       action: 'record-outcome',
       user: STREET,
+      notBefore: meetingMs + 50,
       payload: {
         result: 'agreed',
         facts: '经安监站现场查勘，电梯曳引机与外墙存在安全隐患；市住保中心说明维修基金使用程序。',
@@ -105,10 +118,13 @@ export function streetCaseSteps(): Step[] {
     },
     { action: 'sign', user: STREET, payload: { signer: 'party:0', method: 'signature', witness: '汪家桥社区网格员' } },
     { action: 'sign', user: STREET, payload: { signer: 'party:1', method: 'seal', witness: '汪家桥社区网格员' } },
-    { action: 'sign', user: STREET, payload: { signer: 'party:2', method: 'seal', witness: '汪家桥社区网格员' } },
     { action: 'sign', user: STREET, payload: { signer: 'mediator', method: 'signature' } },
-    { action: 'seal', user: STREET, payload: {} },
-    { action: 'record-follow-up', user: STREET, payload: { performed: true, satisfaction: 4, note: '电梯已恢复运行' } },
+    { action: 'seal', user: DIRECTOR, payload: {} },
+    {
+      action: 'record-follow-up',
+      user: STREET,
+      payload: { method: 'home', met: ['周某（业委会）'], performed: true, satisfaction: 4, note: '电梯已恢复运行' },
+    },
   ];
 }
 

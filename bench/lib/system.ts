@@ -130,7 +130,14 @@ export function forkTs(
   return fork(script, [], {
     cwd: PROJECT_ROOT,
     execArgv: [...noVmTimeout, ...(tsNode ? ['-r', TS_NODE] : []), ...(opts.gc ? ['--expose-gc'] : []), ...profile],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...env },
+    // Production mode, as deployed; it requires the public address documents print (config/env.ts).
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://fengqiao.bench.invalid',
+      ...env,
+    },
     stdio: ['ignore', opts.quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
 }

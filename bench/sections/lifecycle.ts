@@ -24,7 +24,15 @@ import {
   type bareLifecycleWorkflow,
 } from '../workflows/bare.workflow';
 import { staffHeaders } from '../lib/login';
-import { STAFF, integratorActor, staffActor, startInput, streetCaseReport, streetCaseSteps } from '../lib/scenario';
+import {
+  STAFF,
+  integratorActor,
+  staffActor,
+  startInput,
+  streetCaseReport,
+  streetCaseSteps,
+  untilDue,
+} from '../lib/scenario';
 import { interleaved, median, perRoundRatios, pool, round } from '../lib/stats';
 import { BARE_TASK_QUEUE, type BenchSystem } from '../lib/system';
 import type { BenchConfig, SectionResult } from '../lib/types';
@@ -59,6 +67,7 @@ export async function lifecycleSection(
     });
     let last: { stage?: string; outcome?: string; agreement?: { number?: string } } = {};
     for (const step of streetCaseSteps()) {
+      await untilDue(step);
       last = await sys.api.expect(
         200,
         'POST',
@@ -84,10 +93,12 @@ export async function lifecycleSection(
     });
     const handle = sys.client.workflow.getHandle(id);
     let state = { steps: 0 };
-    for (const step of streetCaseSteps())
+    for (const step of streetCaseSteps()) {
+      await untilDue(step);
       state = await handle.executeUpdate(bareStepUpdate, {
         args: [{ actor: actors[step.user], payload: step.payload }],
       });
+    }
     if (state.steps !== stepsPerCase) throw new Error(`bare lifecycle took ${state.steps} steps`);
   };
 
@@ -106,6 +117,7 @@ export async function lifecycleSection(
     const handle = sys.client.workflow.getHandle(workflowIdFor(id));
     let view: CaseReceipt | undefined;
     for (const step of streetCaseSteps()) {
+      await untilDue(step);
       const update = ACTION_UPDATES[step.action as keyof typeof ACTION_UPDATES] as typeof ACTION_UPDATES.accept;
       view = await handle.executeUpdate(update, {
         args: [{ actor: actors[step.user]!, payload: step.payload as never }],
