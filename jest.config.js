@@ -14,7 +14,9 @@ const base = {
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
   testTimeout: 60_000,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] },
+  // Transpiled only (tsconfig.json with isolatedModules): ts-jest's type-check of each file cost more
+  // than half the run's time, repeated in each worker; `npm run typecheck` checks the same files once.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
 };
 
 /** @type {import('jest').Config} */
@@ -26,9 +28,6 @@ module.exports = {
       ...base,
       displayName: 'unit',
       testMatch: UNIT_DIRS.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
-      // Transpiled only (tsconfig.json with isolatedModules): ts-jest's type-check of each run cost
-      // this lane more than half its time; `npm run typecheck` checks the same files.
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
     },
     {
       ...base,

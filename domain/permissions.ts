@@ -18,6 +18,13 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
 );
 
 /**
+ * What a party (or its legal representative) may do on its own case from the parties' page; the
+ * workflow checks that a party acts only for its own index (`partyIndex`) and signs only electronically.
+ * The list grows with the party features of issue 22 (evidence, satisfaction, signing).
+ */
+export const PARTY_ACTIONS: Action[] = ['withdraw', 'reject-agreement', 'sign'];
+
+/**
  * Who may ask for what (the stage decides separately whether it is allowed now):
  * - the responsible unit's mediators and supervisors run the mediation; accepting or declining the
  *   ticket is for the unit it is addressed to; staff of a unit above may help with the rest;
@@ -29,6 +36,7 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
  */
 export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean {
   // 人民调解法 Art. 19, 29: the holding committee's own mediators sign; its 主任 or a member it authorises seals.
+  if (actor.role === 'party') return PARTY_ACTIONS.includes(action);
   if (actor.role !== 'system' && (action === 'sign' || action === 'seal'))
     return !committeeRefusal(actor, action, scope);
   switch (actor.role) {

@@ -2,11 +2,20 @@ import type { Category, Level, Outcome, Priority, Stage } from './lifecycle';
 import type { FollowUpVisit, TermPerformance, VisitMethod } from './performance';
 import type { CaseSource, ConsentRecord, Refusal } from './voluntariness';
 
-export type Role = 'integrator' | 'grid_worker' | 'mediator' | 'agency_rep' | 'supervisor' | 'admin' | 'system';
+export type Role =
+  | 'integrator'
+  | 'grid_worker'
+  | 'mediator'
+  | 'agency_rep'
+  | 'supervisor'
+  | 'admin'
+  | 'system'
+  /** A party (当事人) or their legal representative acting on their own case from the parties' page (issue 22). */
+  | 'party';
 
 /** Who did something: recorded on every event. */
 export interface Actor {
-  type: 'staff' | 'integrator' | 'system';
+  type: 'staff' | 'integrator' | 'system' | 'party';
   id: string;
   name: string;
   role: Role;
@@ -16,6 +25,8 @@ export interface Actor {
   agencyCode?: string;
   /** May affix the seal of the committee of `unitCode` (authorised by it; domain/committee.ts). Present only when true. */
   sealAuthorised?: boolean;
+  /** A `party` actor: the index of the party (当事人) it acts for, on its own case only. */
+  partyIndex?: number;
 }
 
 export interface Party {
