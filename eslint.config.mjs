@@ -47,11 +47,15 @@ const FOLDERS = [
   'config',
   'templates',
   'db',
+  'storage',
+  'parties',
+  'notifications',
   'activities',
   'workflows',
   'temporal',
   'worker',
   'api',
+  'attachments',
   'console',
   'demo',
   'scripts',
@@ -65,14 +69,21 @@ BELOW.security = ['domain'];
 BELOW.config = ['domain'];
 BELOW.templates = [...BELOW.config, 'config', 'security'];
 BELOW.db = [...BELOW.templates, 'templates'];
-BELOW.activities = [...BELOW.db, 'db'];
+// Notices to people (issue 22): beside activities, which call them on the side of what the case records.
+BELOW.notifications = [...BELOW.db, 'db'];
+// The attachment stores (PostgreSQL, S3) and the parties' codes and links (issue 22): beside db.
+BELOW.storage = [...BELOW.db, 'db'];
+BELOW.parties = [...BELOW.db, 'db'];
+BELOW.activities = [...BELOW.db, 'db', 'notifications', 'storage', 'parties'];
 BELOW.workflows = [...BELOW.activities, 'activities'];
 BELOW.temporal = [...BELOW.workflows, 'workflows'];
 BELOW.worker = [...BELOW.temporal, 'temporal'];
-BELOW.api = [...BELOW.temporal, 'temporal', 'console'];
-BELOW.console = [...BELOW.temporal, 'temporal', 'api'];
+BELOW.api = [...BELOW.temporal, 'temporal', 'console', 'attachments'];
+BELOW.console = [...BELOW.temporal, 'temporal', 'api', 'attachments'];
+// Evidence intake (issue 22) answers with the API's errors and records through the workflow: the API's level.
+BELOW.attachments = [...BELOW.temporal, 'temporal', 'api'];
 // The demo data (seed and history) fills a system through its own API: above everything but the harnesses.
-BELOW.demo = [...BELOW.temporal, 'temporal', 'api', 'console'];
+BELOW.demo = [...BELOW.temporal, 'temporal', 'api', 'console', 'attachments'];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

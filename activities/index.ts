@@ -19,6 +19,8 @@ import type { DeadlineKind } from '../domain/types';
 import { deliverWebhook, markDeliveryFailed } from './webhooks';
 import { clearStuck, markStuck, type StuckReport } from './stuck';
 import type { Deadline, Term } from '../domain/types';
+import { createNotificationActivities } from '../notifications/activities';
+import type { NotificationService } from '../notifications/service';
 
 export interface WebhookSettings {
   /** Let webhooks target private and loopback addresses (tests; never in production). */
@@ -37,6 +39,8 @@ export interface ActivityDeps {
   /** Starts webhook delivery workflows (on `taskQueue`); without it no webhook is sent. */
   temporal?: { client: Client; taskQueue: string };
   webhooks?: WebhookSettings;
+  /** Notices to people (notifications/): planned on the side of recorded events, notices and alerts. */
+  notifications?: NotificationService;
 }
 
 /** The activities with their dependencies injected; each call works on its own forked EntityManager. */
@@ -47,8 +51,10 @@ export function createActivities({
   officeHours,
   temporal,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
+  notifications,
 }: ActivityDeps) {
   const em = () => orm.em.fork();
+  const notices = createNotificationActivities(orm, notifications, temporal);
   const cal: CalendarDeps = { officeHours, holidays: new HolidayStore() };
 
   /** One delivery workflow per delivery id: starting it again (an activity retry) is a no-op. */
@@ -105,15 +111,24 @@ export function createActivities({
     recordEvent: async (req: { event: DisputeEvent; view: DisputeView }) => {
       await startDeliveries(await recordEvent(em(), req));
       await freezeIfClosed(req.view);
+      await notices.hooks.recorded({ events: [req.event], view: req.view });
     },
     recordEvents: async (req: { events: DisputeEvent[]; view: DisputeView }) => {
       await startDeliveries(await recordEvents(em(), req));
       await freezeIfClosed(req.view);
+      await notices.hooks.recorded(req);
     },
     deliverWebhook: (deliveryId: string) => deliverWebhook(em(), webhooks.allowPrivate, deliveryId),
     markDeliveryFailed: (req: { deliveryId: string; error: string }) => markDeliveryFailed(em(), req),
-    raiseAlert: (req: RaiseAlertRequest) => raiseAlert(em(), req),
-    sendNotice: (notice: Notice) => sendNotice(em(), notifier, notice),
+    raiseAlert: async (req: RaiseAlertRequest) => {
+      await raiseAlert(em(), req);
+      await notices.hooks.alert(req);
+    },
+    sendNotice: async (notice: Notice) => {
+      await notices.hooks.notice(notice); // on the side, first: a notice webhook that is down holds up no SMS
+      await sendNotice(em(), notifier, notice);
+    },
+    ...notices.activities,
     sealAgreement: (req: { view: DisputeView; effectiveAt: string }) => sealAgreement(em(), renderer, req),
     computeSafetyIndex: (req: { periodKind: 'day' | 'month'; date: string }) => computeSafetyIndex(em(), req),
   };

@@ -59,11 +59,17 @@ export async function computeSafetyIndex(
                                    and not jsonb_path_exists(state, '$.pastAgreements[*].effectiveAt')) as failed,
                 count(*) filter (where closed_in and outcome = 'resolved' and level in ('grid', 'community')) as resolved_low,
                 sum((state->'followUp'->>'satisfaction')::int) filter (where closed_in and state->'followUp'->>'satisfaction' is not null) as sat_sum,
-                count(*) filter (where closed_in and state->'followUp'->>'satisfaction' is not null) as sat_count
+                count(*) filter (where closed_in and state->'followUp'->>'satisfaction' is not null) as sat_count,
+                -- The parties' own ratings (issue 22, rate-satisfaction on their page), of cases closed in the period.
+                sum((select sum((r->>'rating')::int) from jsonb_array_elements(state->'satisfaction') r))
+                  filter (where closed_in and jsonb_typeof(state->'satisfaction') = 'array') as party_sat_sum,
+                sum(jsonb_array_length(state->'satisfaction'))
+                  filter (where closed_in and jsonb_typeof(state->'satisfaction') = 'array') as party_sat_count
          from d group by origin_path
        )
        select u.code, sum(p.received) as received, sum(p.high_risk) as high_risk, sum(p.closed) as closed, sum(p.resolved) as resolved, sum(p.failed) as failed,
-              sum(p.resolved_low) as resolved_low, sum(p.sat_sum) as sat_sum, sum(p.sat_count) as sat_count
+              sum(p.resolved_low) as resolved_low, sum(p.sat_sum) as sat_sum, sum(p.sat_count) as sat_count,
+              sum(p.party_sat_sum) as party_sat_sum, sum(p.party_sat_count) as party_sat_count
        from units u join per_origin p on starts_with(p.origin_path, u.path)
        group by u.code`,
       [from, to, from, to, from, to, from, to],
@@ -107,9 +113,9 @@ export async function computeSafetyIndex(
       handlingBreaches: n(a?.handling_breaches),
       resolvedLow: n(c?.resolved_low),
       reopened: n(reopenings.get(unit.code)?.reopened),
-      // The parties' own ratings come with their page (a later issue); a visit's rating is the mediator's record.
-      satisfactionSum: 0,
-      satisfactionCount: 0,
+      // The parties' own ratings from their page (scored); a visit's rating is the mediator's record (shown only).
+      satisfactionSum: n(c?.party_sat_sum),
+      satisfactionCount: n(c?.party_sat_count),
       staffSatisfactionSum: n(c?.sat_sum),
       staffSatisfactionCount: n(c?.sat_count),
       highRisk: n(c?.high_risk),

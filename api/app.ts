@@ -35,12 +35,20 @@ import adminStuckRoutes from './routes/admin-stuck';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
+import noticeRoutes from './routes/notices';
 import disputesRoutes from './routes/disputes';
+import attachmentRoutes from './routes/attachments';
+import type { AttachmentStore } from '../storage/attachment-store';
+import { DEFAULT_ATTACHMENT_LIMITS } from '../config/attachments';
+import { PgAttachmentStore } from '../storage/pg-store';
 import documentsRoutes from './routes/documents';
 import boardRoutes from './routes/board';
 import consolePlugin from '../console';
 import healthRoutes from './routes/health';
-import open311Routes from './routes/open311';
+import partySignRoutes from './routes/party-sign';
+import partyPages from './routes/party';
+import signingLinkRoutes from './routes/signing-link';
+import open311Routes from './routes/open311-scope';
 import safetyIndexRoutes from './routes/safety-index';
 import statisticsRoutes from './routes/statistics';
 import webhookRoutes from './routes/webhooks';
@@ -51,6 +59,9 @@ import { DisputeSchema } from './schemas/dispute';
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: ReadonlyArray<{ method: string; url: string }>;
+    /** Where evidence files are kept (the attachments routes and the console's upload form). */
+    attachmentStore: AttachmentStore;
+    attachmentLimits: { maxBytes: number; maxPerCase: number };
   }
 }
 
@@ -80,6 +91,8 @@ export interface AppDeps {
     officeHours?: OfficePeriod[];
     /** Origins (the Temporal UI's) whose pages may call /codec with credentials (CODEC_CORS_ORIGINS). */
     codecCorsOrigins?: string[];
+    /** OPEN311_NEAREST_METRES (default 1500). */
+    open311NearestMetres?: number;
   };
   orm: MikroORM;
   temporal: Client;
@@ -88,12 +101,20 @@ export interface AppDeps {
   pdf?: PdfRenderer;
   taskQueue?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Where evidence files are kept (storage/: createAttachmentStore); default: PostgreSQL through `orm`. */
+  attachments?: AttachmentStore;
+  /** ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PER_CASE (default 10 MiB, 30). */
+  attachmentLimits?: { maxBytes: number; maxPerCase: number };
+  /** Sends a one-time code by SMS to a phone on file (parties/codes.ts); `key` makes a resend idempotent. */
+  sendCode?: (req: { phone: string; text: string; key: string }) => Promise<void>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     bodyLimit: 256 * 1024,
+    // The parties' signed links (/p/sign/{token}, parties/links.ts) are ~150 characters; the default is 100.
+    routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // The caller's X-Request-Id when well-formed, else a UUID (plugins/edge.ts).
     genReqId: requestIdOf,
@@ -110,6 +131,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
 
+  const attachmentStore = deps.attachments ?? new PgAttachmentStore(deps.orm);
+  app.decorate('attachmentStore', attachmentStore);
+  app.decorate('attachmentLimits', deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS);
   app.addSchema(ProblemSchema);
   app.addSchema(DisputeSchema);
 
@@ -188,6 +212,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         lockout: deps.config.loginLockout,
       });
       await v1.register(disputesRoutes);
+      await v1.register(attachmentRoutes, {
+        store: attachmentStore,
+        limits: deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS,
+      });
       await v1.register(documentsRoutes, {
         renderer: deps.renderer,
         publicUrl,
@@ -201,6 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(statisticsRoutes);
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
+      await v1.register(noticeRoutes);
       await v1.register(
         async (admin) => {
           admin.addHook('preHandler', requireAdmin);
@@ -213,10 +242,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { prefix: '/admin' },
       );
       await v1.register(webhookRoutes, { allowPrivate: deps.config.webhooks?.allowPrivate ?? false });
+      // Issue 22 item 4: a party's signing link for the current draft (api/routes/signing-link.ts).
+      await v1.register(signingLinkRoutes, { publicUrl, sendCode: deps.sendCode });
     },
     { prefix: '/api/v1' },
   );
-  await app.register(open311Routes, { prefix: '/open311/v2' });
+  // GeoReport v2 under /open311/v2; every other /open311 path answers the spec's error list.
+  await app.register(open311Routes, { prefix: '/open311', nearestMetres: deps.config.open311NearestMetres });
   // Temporal's codec server for the Temporal UI and CLI: administrators read histories in clear.
   await app.register(codecRoutes, { corsOrigins: deps.config.codecCorsOrigins ?? [] });
   // Server-rendered pages, each plugin with its own templates: the public board (views/), the console (console/views/).
@@ -225,6 +257,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await board.register(boardRoutes);
   });
   await app.register(consolePlugin);
+  // Issue 22 item 4: signing on one's own phone (/p/sign/…; api/routes/party-sign.ts).
+  await app.register(partySignRoutes, { sendCode: deps.sendCode });
+  // Issue 22 item 3: the parties' pages and the public report form (/p/…; api/routes/party.ts).
+  await app.register(partyPages, {
+    publicUrl,
+    renderer: deps.renderer,
+    sendCode: deps.sendCode,
+    attachmentStore,
+    attachmentLimits: deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS,
+  });
   if (deps.pdf) {
     const pdf = deps.pdf;
     app.addHook('onClose', async () => pdf.close());

@@ -1,6 +1,6 @@
 import type { Action } from '../domain/lifecycle';
-import type { DisputeView } from '../domain/types';
-import { caseFor, eventFor, type Audience } from '../security/visibility';
+import type { Actor, DisputeView } from '../domain/types';
+import { caseFor, eventActorFor, eventFor, type Audience } from '../security/visibility';
 import { AppError } from './errors';
 import type { Principal } from './plugins/auth';
 import { caseResponse } from './views';
@@ -34,13 +34,18 @@ export function caseAnswer(p: Principal, c: CaseOwnership & { state: DisputeView
 }
 
 /** A case's history as `p` may read it. */
-export function eventsAnswer<E extends { type: string; payload: Record<string, unknown> }>(
+export function eventsAnswer<E extends { type: string; payload: Record<string, unknown>; actor?: Actor }>(
   p: Principal,
   c: CaseOwnership & { state: DisputeView },
   events: E[],
 ): E[] {
   const audience = audienceOf(p, c);
-  return events.map((e) => ({ ...e, payload: eventFor(audience, c.state, e) }));
+  // The payload, and the actor when it is a party acting on its own page (its name masked as the party's).
+  return events.map((e) => ({
+    ...e,
+    payload: eventFor(audience, c.state, e),
+    ...(e.actor ? { actor: eventActorFor(audience, c.state, e.actor) } : {}),
+  }));
 }
 
 /**

@@ -6,6 +6,7 @@ import { connectClient } from '../temporal/connection';
 import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { buildApp } from './app';
+import { partyServicesFor } from './services';
 
 export async function startApi(config: AppConfig, databaseUrl: string) {
   const orm = await initORM(databaseUrl);
@@ -17,6 +18,7 @@ export async function startApi(config: AppConfig, databaseUrl: string) {
     orm,
     temporal,
     renderer: createRenderer(),
+    ...partyServicesFor(config, orm),
     pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
   });
   app.addHook('onClose', async () => {

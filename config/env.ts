@@ -1,6 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficePeriod } from '../domain/calendar';
 import { parseCodecOrigins, parsePayloadKeys, type PayloadKeys } from './payload-keys';
+import { parseNotificationEnv, type NotificationConfig } from './notifications';
+import { parseAttachmentConfig, type AttachmentConfig } from './attachments';
 
 /**
  * Configuration from the environment, validated once at boot. Every problem is reported at once,
@@ -50,8 +52,14 @@ export interface AppConfig {
   payloadKeys?: PayloadKeys;
   /** Origins (the Temporal UI's) allowed to call the codec endpoint /codec from a browser (CODEC_CORS_ORIGINS). */
   codecCorsOrigins: string[];
+  /** OPEN311_NEAREST_METRES: an Open311 report with only lat/long goes to the nearest grid (else community) within this radius (default 1500). */
+  open311NearestMetres: number;
   /** The worker's log level (WORKER_LOG_LEVEL), pino's names. */
   workerLogLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Notices to people (notifications/config.ts): SMS_PROVIDER, ALIYUN_SMS_*, SMS_GATEWAY_*, SMTP_URL, SMTP_FROM, QUIET_HOURS. */
+  notifications: NotificationConfig;
+  /** Evidence files (issue 22): ATTACHMENT_STORE=pg|s3, S3_*, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PER_CASE (config/attachments.ts). */
+  attachments: AttachmentConfig;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +225,9 @@ export function loadConfig(
     payloadKeys: parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, problems),
     codecCorsOrigins: parseCodecOrigins(env.CODEC_CORS_ORIGINS, problems),
     workerLogLevel: workerLogLevel(env.WORKER_LOG_LEVEL, problems),
+    notifications: parseNotificationEnv(env, problems),
+    open311NearestMetres: int('OPEN311_NEAREST_METRES', 1500, 10, 100_000),
+    attachments: parseAttachmentConfig(env, problems),
   };
   if (config.loginLockout.maxSeconds < config.loginLockout.seconds)
     problems.push(

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Dispute } from '../db/entities';
-import { ACTIONS, STAGES, type Action } from '../domain/lifecycle';
+import { ACTIONS, INTERNAL_ACTIONS, STAGES, type Action } from '../domain/lifecycle';
 import { mayAct } from '../domain/permissions';
 import { actorOf } from '../api/plugins/auth';
 import { AppError } from '../api/errors';
@@ -23,11 +23,15 @@ import {
   type Problem,
 } from './context';
 import { fieldErrorsOf, payloadOf, renderFields, type FormBody } from './forms';
+import { meetingRemoteView } from './meeting-view';
 import { performanceRows } from './performance-view';
 import { partyWillText } from './voluntariness-forms';
 import { safeNext } from './session';
 import { LABELS } from '../templates/labels';
 import { documentsOf, replannedDetail, riskReason, ROLE_LABEL, slaOf, STATE_WORD, type CaseDoc } from './case-view';
+import { registerSigningLinkForm, signingView } from './esign-view';
+import evidencePages, { evidenceView } from './attachments-view';
+import { noticesView } from './notices-view';
 
 export default async function casePages(app: FastifyInstance): Promise<void> {
   app.get('/console/inbox', { config: { public: true } }, async (request, reply) => {
@@ -135,6 +139,10 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
       },
     });
   });
+  // Issue 22: send a party its signing link (console/esign-view.ts).
+  registerSigningLinkForm(app);
+  // Issue 22: evidence — upload, link, download (console/attachments-view.ts; multipart in its own scope).
+  await app.register(evidencePages);
 }
 
 function caseIdOf(request: FastifyRequest): string {
@@ -185,7 +193,9 @@ async function renderCase(
     unitPath: row?.unitPath,
     summoned: (c.meeting?.agencies ?? []).map((a) => a.code),
   };
-  const actions = c.allowedActions.filter((a) => mayAct(actorOf(ctx.user), a, scope));
+  const permitted = c.allowedActions.filter((a) => mayAct(actorOf(ctx.user), a, scope));
+  // Evidence (and a party's rating) have no generic form: the evidence block below takes files and links.
+  const actions = permitted.filter((a) => !INTERNAL_ACTIONS.includes(a));
   const unitOptions = (ok(units).items ?? [])
     .filter((u) => u.code !== c.unit?.code)
     .map((u) => ({ code: u.code, name: `${u.name}（${t.level[u.level] ?? u.level}）` }));
@@ -210,6 +220,8 @@ async function renderCase(
     parties: c.parties,
     agencies: agencies.status === 200 ? agencies.body.items : [],
     units: unitOptions.filter((u) => !inArea || inArea.has(u.code) || ctx.user.role !== 'supervisor'),
+    meetingAgencies: c.meeting?.agencies ?? [],
+    roleLabel: (role: string) => (ctx.lang === 'zh-CN' ? ROLE_LABEL[role]?.zh : ROLE_LABEL[role]?.en) ?? role,
   };
   const now = Date.now();
   const zh = ctx.lang === 'zh-CN';
@@ -244,12 +256,20 @@ async function renderCase(
               name: a.name,
               answer: a.answer === 'confirmed' ? '✔' : a.answer === 'declined' ? '✘' : '…',
             })),
+            // Remote participation and who attended how (console/meeting-view.ts).
+            ...meetingRemoteView(c, t, ctx.lang),
           }
         : null,
       agreementNumber: c.agreement?.number ?? null,
       // 人民调解法 Art. 31: each term's performance (console/performance-view.ts).
       performance: performanceRows(c, t),
     },
+    // The case's evidence and, when this person may add some now, the upload and link forms (issue 22).
+    evidence: await evidenceView(app, request, ctx, c.id, permitted.includes('attach-evidence')),
+    // The case's notices to people and how they were delivered (issue 22; console/notices-view.ts).
+    notices: await noticesView(app, request, ctx, c.id),
+    // How each signature was given, and the parties' signing links (issue 22; console/esign-view.ts).
+    signing: signingView(c, zh, request.query as Record<string, string | undefined>),
     parties: c.parties.map((p, i) => ({
       name: p.name,
       role: zh ? (ROLE_LABEL[p.role]?.zh ?? p.role) : (ROLE_LABEL[p.role]?.en ?? p.role),
@@ -290,7 +310,7 @@ async function renderCase(
           actor: e.actor?.name ?? '',
           ...replannedDetail(p, t, ctx.lang, unitNames),
         };
-      const detail = ['reason', 'text', 'note', 'result', 'to', 'place']
+      const detail = ['reason', 'text', 'note', 'result', 'to', 'place', 'fileName']
         .map((k) => p[k])
         .find((v) => typeof v === 'string') as string | undefined;
       return {

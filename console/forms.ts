@@ -7,11 +7,23 @@ import type { Action } from '../domain/lifecycle';
 import type { ConsoleDict } from './i18n';
 import { RECORDED_STATUSES, VISIT_METHODS } from '../domain/performance';
 import { VOLUNTARINESS_FORMS } from './voluntariness-forms';
+import { MEETING_MODES } from '../domain/remote-meeting';
+import { participantRows, participantsOf, type ParticipantRow } from './attendance-form';
 
 export type FormValue = string | string[];
 export type FormBody = Record<string, FormValue>;
 
-type FieldKind = 'text' | 'textarea' | 'select' | 'checkboxes' | 'datetime' | 'number' | 'terms' | 'names' | 'persons';
+type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'select'
+  | 'checkboxes'
+  | 'datetime'
+  | 'number'
+  | 'terms'
+  | 'names'
+  | 'persons'
+  | 'participants';
 
 export interface FieldSpec {
   name: string;
@@ -40,11 +52,17 @@ export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
   decline: [reason, { name: 'transferTo', kind: 'select', options: 'units', optional: true }],
   escalate: [reason],
   'add-note': [{ name: 'text', kind: 'textarea', required: true }],
+  // Not a form of its own: the case page's upload form (console/attachments-view.ts) posts the file.
+  'attach-evidence': [],
   suspend: [reason],
   resume: [note],
   'schedule-meeting': [
     { name: 'at', kind: 'datetime', required: true },
-    { name: 'place', kind: 'text', required: true },
+    // Remote participation is recorded, not built: the link and platform go into the notices (issue 22 item 6).
+    { name: 'mode', kind: 'select', options: 'enum', values: MEETING_MODES },
+    { name: 'place', kind: 'text' },
+    { name: 'remoteLink', kind: 'text' },
+    { name: 'remotePlatform', kind: 'text' },
     { name: 'agencies', kind: 'checkboxes', options: 'agencies', required: true },
     { name: 'agenda', kind: 'textarea' },
   ],
@@ -88,10 +106,14 @@ export const ACTION_FORMS: Record<Action, FieldSpec[]> = {
   reassign: [reason, { name: 'unitCode', kind: 'select', options: 'units', required: true }],
   // The persons present, with their unit, for the mediation record (调解记录): one per line, 姓名（单位）.
   'record-attendance': [
+    // Each party, agency and person: 到场 / 远程视频参加 / 未到 (console/attendance-form.ts); or the older two fields.
+    { name: 'participants', kind: 'participants' },
     { name: 'present', kind: 'checkboxes', options: 'agencies' },
     { name: 'persons', kind: 'persons' },
   ],
   'refer-to-police': [{ name: 'measures', kind: 'textarea', required: true }, note],
+  // The party's own, on the parties' page (api/routes/party-case.ts): never a staff form.
+  'rate-satisfaction': [],
   ...VOLUNTARINESS_FORMS,
   // 人民调解法 Art. 33; 民事诉讼法 Art. 205–206 (dates as YYYY-MM-DD).
   'record-judicial-confirmation': [
@@ -116,6 +138,10 @@ export interface OptionSources {
   parties: Array<{ name: string }>;
   agencies: Array<{ code: string; name: string }>;
   units: Array<{ code: string; name: string }>;
+  /** The current meeting's agencies (the attendance form lists them). */
+  meetingAgencies?: Array<{ code: string; name: string }>;
+  /** The parties' roles as read (申请人…), for the attendance form. */
+  roleLabel?: (role: string) => string;
 }
 
 export interface RenderedField {
@@ -139,6 +165,7 @@ export interface RenderedField {
   }>;
   value: string;
   options?: Array<{ value: string; label: string; selected: boolean }>;
+  participants?: ParticipantRow[];
   error?: string;
 }
 
@@ -197,7 +224,9 @@ export function renderFields(
     if (spec.kind === 'select' || spec.kind === 'checkboxes') {
       field.options = optionsOf(spec, src, t).map((o) => ({ ...o, selected: chosen.includes(o.value) }));
     }
-    if (spec.kind === 'terms') {
+    if (spec.kind === 'participants') {
+      field.participants = participantRows(src, t, values, src.roleLabel ?? ((r) => r));
+    } else if (spec.kind === 'terms') {
       field.terms = Array.from({ length: TERM_ROWS }, (_, i) => ({
         i,
         text: str(values[`term${i}.text`]),
@@ -310,6 +339,12 @@ export function payloadOf(
           else errors[spec.name] = `“${line}”: 姓名（单位） / name (unit)`;
         }
         if (persons.length) payload[spec.name] = persons;
+        break;
+      }
+      case 'participants': {
+        const { participants, error } = participantsOf(form);
+        if (participants) payload[spec.name] = participants;
+        if (error) errors[spec.name] = error;
         break;
       }
       case 'number':

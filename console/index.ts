@@ -59,6 +59,8 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   await registerPages(app, path.join(PROJECT_ROOT, 'console/views'), {
     consoleHeader: 'header.hbs',
     consoleFooter: 'footer.hbs',
+    caseEvidence: 'evidence.hbs',
+    caseNotices: 'notices.hbs',
   });
 
   // Pages, not API: kept out of the OpenAPI document.

@@ -15,6 +15,7 @@ import { API_KEY_PREFIX, hashPassword, newSecret, sha256Hex, visiblePrefix } fro
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
 import { Agency, ApiKey, RiskKeyword, SlaPolicy, Unit, User } from '../db/entities';
 import type { StaffRole } from '../db/entities/user.entity';
+import { DEMO_UNIT_PLACES } from './unit-places';
 
 interface UnitSeed {
   code: string;
@@ -204,7 +205,11 @@ export async function seedDemo(
   if (isProduction(opts.env)) return { skipped: 'NODE_ENV=production: no demo data' };
   const byCode = new Map(DEMO_UNITS.map((u) => [u.code, u]));
   for (const u of DEMO_UNITS) {
-    if (await em.findOne(Unit, { code: u.code })) continue;
+    const existing = await em.findOne(Unit, { code: u.code });
+    // Units seeded before they had places get them, once (an admin's own coordinates stay).
+    if (existing && existing.latitude == null && DEMO_UNIT_PLACES[u.code])
+      em.assign(existing, { ...DEMO_UNIT_PLACES[u.code], aliases: DEMO_UNIT_PLACES[u.code]!.aliases ?? null });
+    if (existing) continue;
     em.persist(
       em.create(Unit, {
         code: u.code,
@@ -218,6 +223,9 @@ export async function seedDemo(
         kind: u.kind ?? 'region',
         categories: u.categories ?? null,
         phone: DEMO_UNIT_PHONES[u.code],
+        latitude: DEMO_UNIT_PLACES[u.code]?.latitude ?? null,
+        longitude: DEMO_UNIT_PLACES[u.code]?.longitude ?? null,
+        aliases: DEMO_UNIT_PLACES[u.code]?.aliases ?? null,
       }),
     );
   }

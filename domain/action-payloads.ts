@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CODE_PATTERN, stringEnum } from './schema';
 import { RECORDED_STATUSES, VISIT_METHODS } from './performance';
 import { VOLUNTARINESS_PAYLOADS } from './voluntariness-payloads';
+import { ATTENDANCE_PARTICIPANTS, REMOTE_MEETING_FIELDS } from './remote-meeting-schemas';
 
 const Text = (max: number, opts: object = {}) => Type.String({ minLength: 1, maxLength: max, ...opts });
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -87,7 +88,10 @@ export const ActionPayloadSchemas = {
   'schedule-meeting': Obj(
     {
       at: Type.String({ format: 'date-time', description: 'When the joint mediation meets' }),
-      place: Text(200),
+      place: Type.Optional(
+        Text(200, { description: 'Where it meets: required for on_site (the default) and mixed meetings' }),
+      ),
+      ...REMOTE_MEETING_FIELDS, // mode, remoteLink, remotePlatform (domain/remote-meeting-schemas.ts)
       agencies: Type.Array(Type.String({ pattern: CODE_PATTERN }), {
         minItems: 1,
         maxItems: 20,
@@ -144,8 +148,33 @@ export const ActionPayloadSchemas = {
   sign: Obj(
     {
       signer: Type.String({ pattern: '^(mediator|party:[0-9]{1,2})$', examples: ['party:0', 'mediator'] }),
-      method: stringEnum(['signature', 'seal', 'fingerprint'] as const),
+      method: stringEnum(['signature', 'seal', 'fingerprint', 'electronic'] as const, {
+        description:
+          'signature 签名, seal 盖章, fingerprint 按指印 (recorded by staff); electronic 电子签名: only a party on its own signing page (POST /p/sign/confirm), never staff',
+      }),
       witness: Type.Optional(Text(100)),
+      // Issue 22, electronic signatures only (workflows/dispute/esign.ts): set by the signing page, never by staff.
+      round: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 999,
+          description: 'electronic: the draft (round) the text shown belongs to',
+        }),
+      ),
+      contentSha256: Type.Optional(
+        Type.String({
+          pattern: '^[0-9a-f]{64}$',
+          description: 'electronic: SHA-256 of the text shown (domain/agreement-hash.ts)',
+        }),
+      ),
+      channel: Type.Optional(stringEnum(['sms_otp'] as const, { description: 'electronic: how it was confirmed' })),
+      codeRef: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z0-9_-]{8,40}$',
+          description: "electronic: the verified one-time code's reference",
+        }),
+      ),
+      phoneTail: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'electronic: 手机尾号' })),
       agent: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -159,7 +188,17 @@ export const ActionPayloadSchemas = {
   ),
   seal: Obj({ note: Type.Optional(Reason) }, "Affix the mediation committee's seal."),
   'reject-agreement': Obj(
-    { party: Type.Optional(Type.Integer({ minimum: 0, maximum: 19 })), reason: Reason },
+    {
+      party: Type.Optional(Type.Integer({ minimum: 0, maximum: 19 })),
+      reason: Reason,
+      round: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 999,
+          description: 'The draft (round) refused: refused when it is no longer the current one',
+        }),
+      ),
+    },
     'A party rejects the draft: back to mediation.',
   ),
   'record-follow-up': Obj(
@@ -227,6 +266,7 @@ export const ActionPayloadSchemas = {
           description: 'The persons present, with their unit (for the mediation record)',
         }),
       ),
+      participants: Type.Optional(ATTENDANCE_PARTICIPANTS), // per participant (domain/remote-meeting-schemas.ts)
     },
     'Record who actually attended the joint mediation (到会), at or after its start: apart from who confirmed (报到).',
   ),
@@ -253,6 +293,20 @@ export const ActionPayloadSchemas = {
     "Record the parties' joint application for judicial confirmation (人民调解法 Art. 33, within 30 days of effectiveness) and, when it comes, the court's ruling.",
   ),
   ...VOLUNTARINESS_PAYLOADS,
+  // Sent by the API once the file is stored (attachments/service.ts), never through the signals route.
+  'attach-evidence': Obj(
+    {
+      attachmentId: Type.String({ format: 'uuid' }),
+      name: Text(255),
+      mediaType: Text(100),
+      size: Type.Integer({ minimum: 0 }),
+      sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+      source: stringEnum(['staff', 'integrator', 'party', 'open311', 'public_form'] as const),
+      url: Type.Optional(Text(2000)),
+      description: Type.Optional(Text(2000)),
+    },
+    'A file or link kept as evidence (证据材料), stored by POST /api/v1/disputes/{id}/attachments: its SHA-256 on the record.',
+  ),
   'record-performance': Obj(
     {
       term: Type.Integer({ minimum: 1, maximum: 50, description: 'The term, 1-based, of the effective agreement' }),
@@ -263,6 +317,14 @@ export const ActionPayloadSchemas = {
       note: Type.Optional(Reason),
     },
     "Record a term's performance (人民调解法 Art. 31): not performed leads to 督促履行 and the Art. 32 notice; every term done closes the case as resolved.",
+  ),
+  // Issue 22: from the parties' page only (the party role); the party is the actor's own index.
+  'rate-satisfaction': Obj(
+    {
+      rating: Type.Integer({ minimum: 1, maximum: 5, description: '1 很不满意 … 5 很满意' }),
+      comment: Type.Optional(Text(500)),
+    },
+    "A party's own satisfaction with the mediation (回访满意度), 1–5, once per party during the follow-up: the Safety Index scores it.",
   ),
 } as const;
 

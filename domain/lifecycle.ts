@@ -54,8 +54,20 @@ export const ACTIONS = [
   'record-performance',
   'record-consent',
   'refuse',
+  // Issue 22: a file or link kept as evidence (证据材料), stored by the API (attachments/service.ts), its SHA-256 on record.
+  'attach-evidence',
+  // Issue 22: a party's own rating (1–5) of the mediation at the follow-up, from the parties' page; the Safety Index scores it.
+  'rate-satisfaction',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
+
+/**
+ * Actions the API sends itself after work of its own, never posted by callers as
+ * `POST …/signals/{action}`: `attach-evidence` comes only from POST …/attachments, once the file is
+ * stored and hashed (a caller could otherwise put on record a file and SHA-256 that were never given).
+ * `rate-satisfaction` is the party's own, from the parties' page (api/routes/party-case.ts) only.
+ */
+export const INTERNAL_ACTIONS: readonly Action[] = ['attach-evidence', 'rate-satisfaction'];
 
 /**
  * What each stage allows:
@@ -75,6 +87,7 @@ export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
     'refer-to-police',
     'record-consent',
     'refuse',
+    'attach-evidence',
   ],
   in_mediation: [
     'add-note',
@@ -88,6 +101,7 @@ export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
     'reassign',
     'refer-to-police',
     'record-consent',
+    'attach-evidence',
   ],
   meeting_scheduled: [
     'confirm-attendance',
@@ -98,16 +112,42 @@ export const ALLOWED_ACTIONS: Readonly<Record<Stage, readonly Action[]>> = {
     'record-attendance',
     'refer-to-police',
     'record-consent',
+    'attach-evidence',
   ],
-  awaiting_signatures: ['sign', 'seal', 'reject-agreement', 'add-note', 'withdraw', 'refer-to-police'],
-  follow_up: ['record-follow-up', 'reopen', 'fail', 'add-note', 'record-judicial-confirmation', 'record-performance'],
+  awaiting_signatures: [
+    'sign',
+    'seal',
+    'reject-agreement',
+    'add-note',
+    'withdraw',
+    'refer-to-police',
+    'attach-evidence',
+  ],
+  follow_up: [
+    'record-follow-up',
+    'reopen',
+    'fail',
+    'add-note',
+    'record-judicial-confirmation',
+    'record-performance',
+    'attach-evidence',
+    'rate-satisfaction',
+  ],
   // A closed case's workflow still watches the judicial-confirmation window (and a pending ruling):
   // meanwhile the filing and the ruling can be recorded (flags.judicial).
   closed: ['record-judicial-confirmation'],
 };
 
 /** While mediation is suspended (waiting on a party) only these go ahead. */
-const WHILE_SUSPENDED: readonly Action[] = ['resume', 'add-note', 'withdraw', 'fail', 'reassign', 'refer-to-police'];
+const WHILE_SUSPENDED: readonly Action[] = [
+  'resume',
+  'add-note',
+  'withdraw',
+  'fail',
+  'reassign',
+  'refer-to-police',
+  'attach-evidence',
+];
 
 export interface LifecycleFlags {
   suspended?: boolean;
@@ -138,8 +178,20 @@ function stageActions(stage: Stage, flags: LifecycleFlags = {}): Action[] {
   if (stage === 'follow_up') {
     // 人民调解法 Art. 31–32: visits and per-term records until every term is done; a variation
     // agreed by the parties (reopen), or the performance dispute referred to the court (fail).
-    if (flags.perTerm) return ['record-follow-up', 'record-performance', 'reopen', 'fail', 'add-note'];
-    return flags.performed === false ? ['reopen', 'fail', 'add-note'] : ['record-follow-up', 'add-note'];
+    // The parties rate the mediation whatever the visit found (rate-satisfaction, party role only).
+    if (flags.perTerm)
+      return [
+        'record-follow-up',
+        'record-performance',
+        'reopen',
+        'fail',
+        'add-note',
+        'attach-evidence',
+        'rate-satisfaction',
+      ];
+    return flags.performed === false
+      ? ['reopen', 'fail', 'add-note', 'attach-evidence', 'rate-satisfaction']
+      : ['record-follow-up', 'add-note', 'attach-evidence', 'rate-satisfaction'];
   }
   return [...base];
 }

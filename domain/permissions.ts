@@ -14,7 +14,7 @@ export interface CaseScope {
 
 /** What the unit's mediators and supervisors do; reassigning and answering summonses are for others. */
 const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
-  (a) => a !== 'reassign' && a !== 'confirm-attendance' && a !== 'decline-attendance',
+  (a) => a !== 'reassign' && a !== 'confirm-attendance' && a !== 'decline-attendance' && a !== 'rate-satisfaction',
 );
 
 /**
@@ -22,7 +22,7 @@ const MEDIATION_ACTIONS: readonly Action[] = ACTIONS.filter(
  * workflow checks that a party acts only for its own index (`partyIndex`) and signs only electronically.
  * The list grows with the party features of issue 22 (evidence, satisfaction, signing).
  */
-export const PARTY_ACTIONS: Action[] = ['withdraw', 'reject-agreement', 'sign'];
+export const PARTY_ACTIONS: Action[] = ['withdraw', 'reject-agreement', 'sign', 'attach-evidence', 'rate-satisfaction'];
 
 /**
  * Who may ask for what (the stage decides separately whether it is allowed now):
@@ -43,15 +43,18 @@ export function mayAct(actor: Actor, action: Action, scope: CaseScope): boolean 
     case 'system':
       return true;
     case 'admin':
-      // Answering a summons is the summoned agency's own word.
-      return action !== 'confirm-attendance' && action !== 'decline-attendance';
+      // Answering a summons is the summoned agency's own word; a satisfaction rating is the party's own.
+      return action !== 'confirm-attendance' && action !== 'decline-attendance' && action !== 'rate-satisfaction';
     case 'integrator':
-      return action === 'add-note' || action === 'withdraw';
+      return action === 'add-note' || action === 'withdraw' || action === 'attach-evidence';
     case 'grid_worker':
-      return action === 'add-note';
+      return action === 'add-note' || action === 'attach-evidence';
     case 'agency_rep':
       return (
-        (action === 'confirm-attendance' || action === 'decline-attendance' || action === 'add-note') &&
+        (action === 'confirm-attendance' ||
+          action === 'decline-attendance' ||
+          action === 'add-note' ||
+          action === 'attach-evidence') &&
         !!actor.agencyCode &&
         scope.summoned.includes(actor.agencyCode)
       );

@@ -18,7 +18,7 @@ export interface IndexFigures {
   /** Resolved cases settled at grid or community level (小事不出村). */
   resolvedLow: number;
   reopened: number;
-  /** The parties' own ratings (their page comes with a later issue); none yet. */
+  /** The parties' own ratings (rate-satisfaction on their page), of cases closed in the period. */
   satisfactionSum: number;
   satisfactionCount: number;
   /** The satisfaction a mediator recorded at a follow-up visit: shown, labelled as such, never scored. */

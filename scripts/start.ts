@@ -23,6 +23,8 @@ import { TASK_QUEUE } from '../workflows/dispute.messages';
 import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from '../worker/create-worker';
+import { notificationsFor } from '../worker/notifications';
+import { partyServicesFor } from '../api/services';
 import { installWorkerRuntime } from '../worker/runtime';
 
 async function main(): Promise<void> {
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       officeHours: config.officeHours,
       client: temporal,
       webhooks: config.webhooks,
+      notifications: notificationsFor(config, orm, (line) => workerLog.info(line)),
     });
     await ensureSafetyIndexSchedule(temporal, TASK_QUEUE);
     const running = worker.run();
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
       temporal,
       renderer,
       pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
+      ...partyServicesFor(config, orm, (line) => workerLog.info(line)),
     });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
         `Fengqiao is ready (${((Date.now() - started) / 1000).toFixed(1)} s)`,
         `  Console      ${base}/console   (staff)`,
         `  Board        ${base}/board     (public Safety Index)`,
+        `  Parties      ${base}/p/report  (public report form; /p/login: the parties' page)`,
         `  API          ${base}/api/v1`,
         `  API docs     ${base}/docs`,
         `  Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'TEMPORAL_* profile'})`}`,

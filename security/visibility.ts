@@ -183,8 +183,20 @@ function meetingFor(lens: Lens, m: Meeting): Meeting {
           attendance: {
             ...m.attendance,
             persons: m.attendance.persons.map((p) => ({ ...p, name: lens.name(p.name) })),
+            ...(m.attendance.participants
+              ? {
+                  participants: m.attendance.participants.map((p) =>
+                    p.name !== undefined ? { ...p, name: lens.name(p.name) } : p,
+                  ),
+                }
+              : {}),
           },
         }
+      : {}),
+    // A remote meeting's link and platform text (it may hold the meeting's password): for those who
+    // attend (the holder, the agencies summoned), not for a reporter, an area grant or a public copy.
+    ...(m.remoteLink !== undefined && !lens.full && lens.audience !== 'agency'
+      ? { remoteLink: undefined, remotePlatform: undefined }
       : {}),
     ...(m.outcome
       ? {
@@ -216,6 +228,17 @@ export function caseFor(audience: Audience, view: DisputeView): DisputeView {
     ...(view.suspended ? { suspended: { ...view.suspended, reason: t(view.suspended.reason) } } : {}),
     escalations: view.escalations.map((e) => ({ ...e, reason: t(e.reason) })),
     notes: view.notes.map((n) => ({ ...n, text: t(n.text) })),
+    // Evidence (issue 22): a party who uploaded is a person; file names and descriptions are free text.
+    ...(view.evidence
+      ? {
+          evidence: view.evidence.map((e) => ({
+            ...e,
+            name: t(e.name),
+            ...(e.description !== undefined ? { description: t(e.description) } : {}),
+            ...(e.by.role === 'party' ? { by: { ...e.by, name: lens.name(e.by.name) } } : {}),
+          })),
+        }
+      : {}),
     ...(view.meeting ? { meeting: meetingFor(lens, view.meeting) } : {}),
     ...(view.pastMeetings ? { pastMeetings: view.pastMeetings.map((m) => meetingFor(lens, m)) } : {}),
     ...(view.agreement ? { agreement: agreementFor(lens, view.agreement, view.parties) } : {}),
@@ -272,12 +295,46 @@ export function caseFor(audience: Audience, view: DisputeView): DisputeView {
       ? { failure: { ...view.failure, reason: t(view.failure.reason), referral: t(view.failure.referral) } }
       : {}),
     ...(view.withdrawal ? { withdrawal: { ...view.withdrawal, reason: t(view.withdrawal.reason) } } : {}),
+    // A party's rating comment (issue 22) is free text like any other.
+    ...(view.satisfaction
+      ? { satisfaction: view.satisfaction.map((r) => (r.comment !== undefined ? { ...r, comment: t(r.comment) } : r)) }
+      : {}),
     ...voluntarinessFor(view, t),
   };
 }
 
+/**
+ * The actor of an event as `audience` may see it: a party acting on its own page (issue 22: uploads,
+ * withdrawal, signing, rating) is named as the party, so its name is masked like the party's own
+ * (an organisation's name is not personal data). Staff, integrators and the system are shown as they are.
+ */
+export function eventActorFor<A extends { type?: string; role?: string; name: string; partyIndex?: number }>(
+  audience: Audience,
+  view: Pick<DisputeView, 'parties' | 'reporter'>,
+  actor: A,
+): A {
+  if (!actor || (actor.type !== 'party' && actor.role !== 'party')) return actor;
+  const lens = lensFor(audience, view);
+  if (lens.full) return actor;
+  const party = actor.partyIndex === undefined ? undefined : view.parties[actor.partyIndex];
+  if (party?.kind === 'organisation' && party.name === actor.name) return actor;
+  return { ...actor, name: lens.name(actor.name) };
+}
+
 /** Free-text keys of event payloads; `name` and `witness` are people (a signer, a witness). */
-const EVENT_TEXT = new Set(['text', 'reason', 'referral', 'note', 'agenda', 'facts', 'measures', 'risks']);
+const EVENT_TEXT = new Set([
+  'text',
+  'reason',
+  'referral',
+  'note',
+  'agenda',
+  'facts',
+  'measures',
+  'risks',
+  // evidence_added (issue 22)
+  'fileName',
+  'description',
+]);
 /** Keys of event payloads that list people met or present, by name. */
 const EVENT_PEOPLE = new Set(['met', 'persons']);
 

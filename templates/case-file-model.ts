@@ -35,6 +35,7 @@ import type { DisputeView } from '../domain/types';
 import { VOLUNTARINESS_LABELS } from '../domain/voluntariness';
 import { LABELS, type Lang } from './labels';
 import { meetingBlock, partyBlocks } from './models';
+import { isElectronic, signatureHow } from './esign-model';
 
 export interface CaseFileRow {
   label: string;
@@ -203,6 +204,7 @@ const W = {
       met: '回访对象',
       performed: '履行情况',
       satisfaction: '当事人满意度（调解员录入）',
+      rated: '当事人自评满意度（当事人服务页面）',
       note: '回访情况',
       risks: '遗留隐患',
       measures: '采取措施',
@@ -343,6 +345,7 @@ const W = {
       met: 'Met',
       performed: 'Performance',
       satisfaction: 'Satisfaction (as recorded by the mediator)',
+      rated: "The parties' own ratings (parties' page)",
       note: 'Findings',
       risks: 'Remaining risks',
       measures: 'Measures',
@@ -553,7 +556,7 @@ export function caseFileModel(
   // prints them (templates/models.ts meetingBlock), and the notice itself: 联合调解通知 when a street
   // convenes, 联合调解邀请函 when a community invites (人民调解法 Art. 20), with the day it was issued.
   const sessions: CaseFileItem[] = meetingsOf(view).map((m) => {
-    const b = meetingBlock(m, { masked: false, lang });
+    const b = meetingBlock(m, { masked: false, lang }, view);
     const a = b.attendance;
     return {
       heading: `${w.session.round(m.round)}${P.colon}${when(m.at)}`,
@@ -573,6 +576,18 @@ export function caseFileModel(
         row(w.session.present, a ? a.agencies.join(sep) || w.session.presentNone : w.session.notRecorded),
         ...(a?.persons.length
           ? [row(w.session.persons, a.persons.map((x) => `${x.name}${P.paren(x.unit)}`).join(sep))]
+          : []),
+        // Remote participation (issue 22 item 6): how the meeting was held, and each participant's way of attending.
+        ...(b.remote
+          ? [row(zh ? '会议方式' : 'How it was held', `${b.remote.modeLabel}${P.colon}${b.remote.link}`)]
+          : []),
+        ...(a?.participants
+          ? [
+              row(
+                zh ? '参加情况' : 'Participants',
+                a.participants.map((x) => `${x.who}${P.colon}${x.how}`).join(zh ? '；' : '; '),
+              ),
+            ]
           : []),
         ...(m.outcome
           ? [
@@ -644,7 +659,12 @@ export function caseFileModel(
         row(
           w.agreement.signatures,
           a.signatures
-            .map((s) => `${s.name}${P.paren(`${L.method[s.method] ?? s.method}${P.comma}${when(s.at)}`)}`)
+            .map((s) =>
+              // Signed on the party's own phone (issue 22): how, with the code's reference and the text's hash.
+              isElectronic(s)
+                ? `${s.name}${P.colon}${signatureHow(s, lang)}`
+                : `${s.name}${P.paren(`${L.method[s.method] ?? s.method}${P.comma}${when(s.at)}`)}`,
+            )
             .concat(
               a.sealedAt
                 ? [`${view.unit?.committeeName ?? ''}${P.paren(`${zh ? '印' : 'seal'}${P.comma}${when(a.sealedAt)}`)}`]
@@ -656,7 +676,10 @@ export function caseFileModel(
           ? [
               row(
                 w.agreement.rejected,
-                `${partyName(a.rejected.party) ?? a.rejected.by}${P.comma}${when(a.rejected.at)}${P.colon}${a.rejected.reason}`,
+                `${partyName(a.rejected.party) ?? a.rejected.by}${
+                  // Refused by the party itself on its signing page (issue 22: 拒绝签字).
+                  a.rejected.byName ? P.paren(zh ? '本人在签署页面拒绝签字' : 'refused on the signing page') : ''
+                }${P.comma}${when(a.rejected.at)}${P.colon}${a.rejected.reason}`,
               ),
             ]
           : []),
@@ -672,24 +695,45 @@ export function caseFileModel(
     items: agreements,
   });
 
-  // 5. 证据材料 (the notes recorded as evidence; attachments are filed separately)
+  // 5. 证据材料: the notes recorded as evidence, then the files and links kept (issue 22), each with its SHA-256
   const evidence = evidenceOf(view);
+  const files = view.evidence ?? [];
+  const fileRows = files.map((e, i) =>
+    row(
+      `${evidence.length + i + 1}`,
+      `${e.name}${P.paren(
+        [
+          e.url ? e.url : `${e.mediaType}${P.comma}${evidenceSize(e.size)}`,
+          ...(e.sha256 ? [`SHA-256 ${e.sha256.slice(0, 16)}…`] : []),
+          `${w.evidence.by}${P.colon}${e.by.name}`,
+          when(e.at),
+        ].join(P.comma),
+      )}${e.description ? `${P.colon}${e.description}` : ''}`,
+    ),
+  );
   sections.push({
     anchor: 'evidence',
     title: w.titles.evidence,
-    remark: evidence.length ? w.asNeeded : w.absent,
-    items: evidence.length
-      ? [
-          {
-            heading: w.titles.evidence,
-            rows: evidence.map((n, i) =>
-              row(`${i + 1}`, `${n.text}${P.paren(`${w.evidence.by}${P.colon}${n.by.name}${P.comma}${when(n.at)}`)}`),
-            ),
-            paragraphs: [],
-            people: null,
-          },
-        ]
-      : [],
+    remark: evidence.length || files.length ? w.asNeeded : w.absent,
+    items:
+      evidence.length || files.length
+        ? [
+            {
+              heading: w.titles.evidence,
+              rows: [
+                ...evidence.map((n, i) =>
+                  row(
+                    `${i + 1}`,
+                    `${n.text}${P.paren(`${w.evidence.by}${P.colon}${n.by.name}${P.comma}${when(n.at)}`)}`,
+                  ),
+                ),
+                ...fileRows,
+              ],
+              paragraphs: [],
+              people: null,
+            },
+          ]
+        : [],
   });
 
   // 6. 回访记录
@@ -723,6 +767,20 @@ export function caseFileModel(
     paragraphs: [],
     people: null,
   }));
+  // Issue 22: each party's own rating from its page (rate-satisfaction), apart from the visit's record.
+  const ratings = view.satisfaction ?? [];
+  if (ratings.length)
+    visits.push({
+      heading: w.followUp.rated,
+      rows: ratings.map((r) =>
+        row(
+          `${L.role[view.parties[r.party]?.role ?? ''] ?? ''}${view.parties[r.party]?.name ?? ''}`,
+          `${r.rating} / 5${r.comment ? `${sep}${r.comment}` : ''}（${when(r.at)}）`,
+        ),
+      ),
+      paragraphs: [],
+      people: null,
+    });
   sections.push({
     anchor: 'follow-up',
     title: w.titles.followUp,
@@ -824,4 +882,9 @@ export function caseFileModel(
     frozenAt,
     count: numbered.filter((s) => s.items.length > 0).length,
   };
+}
+
+/** A file's size as people read it (KB below a megabyte). */
+function evidenceSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

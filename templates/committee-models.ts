@@ -23,7 +23,9 @@ export function signingModel(agreement: Pick<Agreement, 'signatures'>, lang: Lan
       methodLabel: L.method[s.method] ?? s.method,
       recordedBy: recorderPrintName(s),
     }));
-  const recorders = [...new Set(agreement.signatures.map(recorderPrintName).filter((n): n is string => !!n))];
+  // A party's electronic signature (issue 22) is its own act: no 记录人 for it.
+  const recorded = agreement.signatures.filter((s) => s.method !== 'electronic');
+  const recorders = [...new Set(recorded.map(recorderPrintName).filter((n): n is string => !!n))];
   return {
     /** Every mediator who signed, as themself; empty until one has. */
     mediators,

@@ -6,7 +6,10 @@ export const LABELS = {
   'zh-CN': {
     sex: { male: '男', female: '女' } as Record<string, string>,
     role: { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as Record<string, string>,
-    method: { signature: '签名', seal: '盖章', fingerprint: '按指印' } as Record<string, string>,
+    method: { signature: '签名', seal: '盖章', fingerprint: '按指印', electronic: '电子签名' } as Record<
+      string,
+      string
+    >,
     channel: {
       'grid-patrol': '网格员排查',
       '12345': '12345热线',
@@ -42,7 +45,12 @@ export const LABELS = {
   en: {
     sex: { male: 'male', female: 'female' } as Record<string, string>,
     role: { applicant: 'Applicant', respondent: 'Respondent', third_party: 'Third party' } as Record<string, string>,
-    method: { signature: 'signature', seal: 'seal', fingerprint: 'fingerprint' } as Record<string, string>,
+    method: {
+      signature: 'signature',
+      seal: 'seal',
+      fingerprint: 'fingerprint',
+      electronic: 'electronic signature',
+    } as Record<string, string>,
     channel: {
       'grid-patrol': 'grid patrol',
       '12345': '12345 hotline',

@@ -13,6 +13,8 @@ import { intakeVoluntariness, recordVoluntariness } from './voluntariness-models
 import { maskText } from '../security/pii';
 import { performanceModel } from './performance-model';
 import { obligorText, partyPeople, reporterModel } from './people';
+import { attendanceLines, remoteModel } from '../domain/remote-meeting';
+import { agreementElectronicNote, signatureHow, signatureRecorder } from './esign-model';
 
 /** What a masked copy says of the original it was made from (printed at its head: 副本（已脱敏）). */
 export interface CopyMark {
@@ -62,14 +64,17 @@ function parties(view: DisputeView, ctx: DocumentContext, signatures: Signature[
             witness: signature.witness ?? null,
             methodLabel: L.method[signature.method]!,
             recorder: recorderPrintName(signature), // 记录人, by name
+            // Signed on the party's own phone (issue 22): printed as such, with the text's hash (templates/esign-model.ts).
+            electronic: agreementElectronicNote(signature, ctx.lang ?? 'zh-CN'),
           }
         : null,
     };
   });
 }
 
-function meetingModel(m: Meeting, ctx: DocumentContext) {
+function meetingModel(m: Meeting, ctx: DocumentContext, view?: Pick<DisputeView, 'parties'>) {
   const L = labelsOf(ctx);
+  const lang = ctx.lang ?? 'zh-CN';
   const answers = m.kind === 'invitation' ? L.invitedAnswer : L.answer;
   return {
     round: m.round,
@@ -99,8 +104,21 @@ function meetingModel(m: Meeting, ctx: DocumentContext) {
       ? {
           agencies: m.attendance.present.map((code) => m.agencies.find((a) => a.code === code)?.name ?? code),
           persons: m.attendance.persons,
+          // Per participant: 到场 / 远程视频参加 / 未到 (domain/remote-meeting.ts); null in the older form.
+          participants: m.attendance.participants
+            ? attendanceLines(
+                m.attendance.participants,
+                {
+                  parties: (view?.parties ?? []).map((p) => ({ name: p.name, label: L.role[p.role] })),
+                  agencies: m.agencies,
+                },
+                lang,
+              )
+            : null,
         }
       : null,
+    // A remote or mixed meeting's link and how to join; null on site.
+    remote: remoteModel(m, lang),
   };
 }
 
@@ -149,7 +167,7 @@ export function summonsModel(view: DisputeView, ctx: DocumentContext) {
   // A summons goes to agencies: they need to know who the parties are, not their ID or phone numbers.
   return {
     ...common(view, { ...ctx, masked: true }),
-    meeting: meetingModel(meeting, ctx),
+    meeting: meetingModel(meeting, ctx, view),
     reportInDueAt: view.meeting ? (view.deadlines?.report_in?.dueAt ?? null) : null,
     // A community committee invites (人民调解法 Art. 20): 联合调解邀请函; the street convenes: 联合调解通知.
     invitation: meeting.kind === 'invitation',
@@ -162,7 +180,7 @@ export function summonsModel(view: DisputeView, ctx: DocumentContext) {
 /** 调解记录: the meetings, the notes taken, the facts found and the result */
 export function recordModel(view: DisputeView, ctx: DocumentContext) {
   const meetings = [...(view.pastMeetings ?? []), ...(view.meeting ? [view.meeting] : [])].map((m) =>
-    meetingModel(m, ctx),
+    meetingModel(m, ctx, view),
   );
   const R = labelsOf(ctx).caseResult;
   const result =
@@ -180,6 +198,19 @@ export function recordModel(view: DisputeView, ctx: DocumentContext) {
     ...recordVoluntariness(view, ctx), // 当事人意愿 (人民调解法 Art. 17, 19–20, 23)
     meetings,
     notes: view.notes.map((n) => ({ at: n.at, by: n.by.name, text: ctx.masked ? maskText(n.text) : n.text })),
+    // 证据材料清单 (issue 22): files and links kept as evidence, each with its SHA-256 (short).
+    evidence: (view.evidence ?? []).map((e) => ({
+      at: e.at,
+      by: e.by.name,
+      name: ctx.masked ? maskText(e.name) : e.name,
+      type: e.url ? 'URL' : e.mediaType,
+      size: e.url
+        ? ''
+        : e.size < 1024 * 1024
+          ? `${Math.max(1, Math.round(e.size / 1024))} KB`
+          : `${(e.size / 1048576).toFixed(1)} MB`,
+      sha: e.sha256 ? `${e.sha256.slice(0, 16)}…` : '',
+    })),
     facts: view.agreement?.facts ?? meetings[meetings.length - 1]?.outcome?.facts ?? null,
     result,
   };
@@ -255,10 +286,11 @@ export function certificateModel(view: DisputeView, ctx: DocumentContext) {
           ? L.mediator
           : (L.role[view.parties[Number(s.signer.slice(6))]?.role ?? ''] ?? s.signer),
       name: s.name,
-      method: L.method[s.method] ?? s.method,
+      // How it was given: on paper recorded by whom, or electronically confirmed (templates/esign-model.ts).
+      method: signatureHow(s, ctx.lang ?? 'zh-CN'),
       witness: s.witness ?? null,
       at: s.at,
-      recordedBy: recorderName(s),
+      recordedBy: signatureRecorder(s, ctx.lang ?? 'zh-CN') ?? recorderName(s),
     })),
     verificationCode: ctx.frozen.code ?? null,
     verifyUrl: ctx.verifyUrl ?? '',

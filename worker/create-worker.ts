@@ -7,6 +7,7 @@ import { LogNotifier, WebhookNotifier, type Notifier } from '../activities/notif
 import type { AppConfig } from '../config/env';
 import type { OfficePeriod } from '../domain/calendar';
 import type { DocumentRenderer } from '../templates/render';
+import type { NotificationService } from '../notifications/service';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
 import { activityInterceptors } from './interceptors';
 
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   /** A client to start webhook deliveries with (they run on this worker's task queue). */
   client?: Client;
   webhooks?: WebhookSettings;
+  /** Notices to people (SMS, e-mail), planned on the side of the case's steps (notifications/). */
+  notifications?: NotificationService;
   taskQueue?: string;
   /** Sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's heap-based default otherwise. */
   maxCachedWorkflows?: number;
@@ -64,6 +67,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       officeHours: deps.officeHours,
       temporal: deps.client ? { client: deps.client, taskQueue: deps.taskQueue ?? TASK_QUEUE } : undefined,
       webhooks: deps.webhooks,
+      notifications: deps.notifications,
     }),
   });
 }

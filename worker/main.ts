@@ -5,6 +5,7 @@ import { configuredDataConverter } from '../temporal/codec';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { createRenderer } from '../templates/render';
 import { createWorker, notifierFor } from './create-worker';
+import { notificationsFor } from './notifications';
 import { installWorkerRuntime } from './runtime';
 import { ensureSafetyIndexSchedule } from '../temporal/schedules';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     officeHours: config.officeHours,
     client,
     webhooks: config.webhooks,
+    notifications: notificationsFor(config, orm, (line) => log.info(line)),
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
   });
   await ensureSafetyIndexSchedule(client, TASK_QUEUE);

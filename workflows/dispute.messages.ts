@@ -111,6 +111,10 @@ export const recordJudicialConfirmationUpdate =
 export const recordPerformanceUpdate = action<RecordPerformancePayload>('record-performance');
 export const recordConsentUpdate = action<ActionPayloads['record-consent']>('record-consent');
 export const refuseUpdate = action<ActionPayloads['refuse']>('refuse');
+export type AttachEvidencePayload = ActionPayloads['attach-evidence'];
+export const attachEvidenceUpdate = action<AttachEvidencePayload>('attach-evidence');
+export type RateSatisfactionPayload = ActionPayloads['rate-satisfaction'];
+export const rateSatisfactionUpdate = action<RateSatisfactionPayload>('rate-satisfaction');
 
 /** One update per action, by the action's URL name. */
 export const ACTION_UPDATES = {
@@ -139,6 +143,8 @@ export const ACTION_UPDATES = {
   'record-performance': recordPerformanceUpdate,
   'record-consent': recordConsentUpdate,
   refuse: refuseUpdate,
+  'attach-evidence': attachEvidenceUpdate,
+  'rate-satisfaction': rateSatisfactionUpdate,
 } as const satisfies Record<Action, unknown>;
 
 /** Waits until intake has finished and answers the case (used with update-with-start). */

@@ -19,6 +19,7 @@ import { runClock } from './dispute/clock';
 import { registerJudicialActions } from './dispute/judicial';
 import { registerMeetingAndRiskActions } from './dispute/meeting';
 import { registerVoluntarinessActions } from './dispute/voluntariness';
+import { registerSatisfactionActions } from './dispute/satisfaction';
 
 export async function disputeWorkflow(input: StartDisputeInput): Promise<DisputeView> {
   const c = new DisputeCase(input);
@@ -34,6 +35,7 @@ export async function disputeWorkflow(input: StartDisputeInput): Promise<Dispute
   registerJudicialActions(c);
   registerMeetingAndRiskActions(c);
   registerVoluntarinessActions(c, input);
+  registerSatisfactionActions(c);
 
   // Intake 登记: route, number, assess the risk, start the accept clock.
   const intake = await c.steps.intakeDispute({ ...input, from: nowIso() });

@@ -179,7 +179,13 @@ export default fp<{ sessionIdleSeconds?: number }>(
     app.decorate('resolvePrincipal', resolve);
 
     app.addHook('onRequest', async (request) => {
-      if (request.routeOptions.config?.public || request.url.startsWith('/docs')) return;
+      // Under /open311 every route checks its own api_key (GeoReport GETs are public) and an unknown path answers the spec's 404.
+      if (
+        request.routeOptions.config?.public ||
+        request.url.startsWith('/docs') ||
+        /^\/open311(\/|\?|$)/.test(request.url)
+      )
+        return;
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S{16,512})$/i.exec(header) : null;
       // The console's session cookie reads the API (documents, the alert stream) but never changes

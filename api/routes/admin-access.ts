@@ -42,6 +42,8 @@ const UserSchema = Type.Object({
       description: 'Locked after repeated wrong passwords until then (lift it with POST users/{id}/unlock)',
     }),
   ),
+  phone: Type.Optional(Type.String({ description: 'A mobile for notices to this staff member' })),
+  smsAlerts: Type.Boolean({ description: 'A supervisor opted in to high-risk alerts by SMS (to phone)' }),
 });
 const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters' });
 
@@ -65,6 +67,8 @@ const userView = (u: User): Static<typeof UserSchema> => ({
   active: u.active,
   sealAuthorised: u.sealAuthorised,
   lockedUntil: u.lockedUntil && lockedNow(u) ? u.lockedUntil.toISOString() : undefined,
+  phone: u.phone ?? undefined,
+  smsAlerts: u.smsAlerts,
 });
 
 const AreaActions = Type.Boolean({
@@ -216,6 +220,12 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
           "A mediator authorised by the committee's 主任 to affix its seal (人民调解法 Art. 8, 29); default false",
       }),
     ),
+    phone: Type.Optional(
+      Type.Union([Type.String({ pattern: '^(\\+86)?1[3-9][0-9]{9}$', description: 'Mainland mobile' }), Type.Null()]),
+    ),
+    smsAlerts: Type.Optional(
+      Type.Boolean({ description: 'High-risk alerts also by SMS to phone (a supervisor opting in); default false' }),
+    ),
   };
 
   async function checkPlacement(body: {
@@ -305,6 +315,13 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
         ...rest,
       };
       await checkPlacement(next);
+      if ((rest.smsAlerts ?? user.smsAlerts) && !(rest.phone === undefined ? user.phone : rest.phone))
+        throw new AppError('validation_failed', '短信预警需要手机号 / SMS alerts need a phone');
+      if ((rest.smsAlerts ?? false) && next.role !== 'supervisor')
+        throw new AppError(
+          'validation_failed',
+          '仅主任（supervisor）可订阅短信预警 / only supervisors receive alerts by SMS',
+        );
       em.assign(user, rest);
       if (password) user.passwordHash = await hashPassword(password);
       await em.flush();

@@ -155,15 +155,43 @@ const adminDirectory: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['admin'],
-        summary: 'Add or rename an agency',
+        summary: "Add or rename an agency, with its representative's contact for invitations (SMS, e-mail)",
         params: Type.Object({ code: Type.String({ pattern: CODE_PATTERN }) }),
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ code: Type.String(), name: Type.String() }), ...standardErrors },
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 128 }),
+            contactPhone: Type.Optional(
+              Type.Union([Type.String({ pattern: '^(\\+86)?1[3-9][0-9]{9}$' }), Type.Null()]),
+            ),
+            contactEmail: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            code: Type.String(),
+            name: Type.String(),
+            contactPhone: Type.Optional(Type.String()),
+            contactEmail: Type.Optional(Type.String()),
+          }),
+          ...standardErrors,
+        },
       },
     },
     async (request) => {
-      await app.orm.em.fork().upsert(Agency, { code: request.params.code, name: request.body.name });
-      return { code: request.params.code, name: request.body.name };
+      const { name, contactPhone, contactEmail } = request.body;
+      await app.orm.em.fork().upsert(Agency, {
+        code: request.params.code,
+        name,
+        ...(contactPhone !== undefined ? { contactPhone } : {}),
+        ...(contactEmail !== undefined ? { contactEmail } : {}),
+      });
+      return {
+        code: request.params.code,
+        name,
+        contactPhone: contactPhone ?? undefined,
+        contactEmail: contactEmail ?? undefined,
+      };
     },
   );
 };

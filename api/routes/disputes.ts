@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, Unit } from '../../db/entities';
-import { ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
+import { ACTIONS, INTERNAL_ACTIONS, LEVELS, STAGES } from '../../domain/lifecycle';
 import {
   ACTION_REFUSED,
   ACTION_UPDATES,
@@ -14,6 +14,7 @@ import {
 import { caseAfter } from '../case-answer';
 import { caseAnswer, checkMayActOn, eventsAnswer } from '../case-access';
 import { AppError, fromTemporal } from '../errors';
+import { checkActionBody } from '../meeting-checks';
 import { idempotently, replayed, type Answer } from '../idempotency';
 import { actorOf, principalOf } from '../plugins/auth';
 import { principalKey, reportCase, withinDeadline } from '../report-case';
@@ -206,6 +207,8 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   for (const action of ACTIONS) {
+    // Evidence comes through POST /disputes/{id}/attachments (api/routes/attachments.ts), which stores it first.
+    if (INTERNAL_ACTIONS.includes(action)) continue;
     const update = ACTION_UPDATES[action];
     const payloadSchema = ActionPayloadSchemas[action];
     app.post(
@@ -223,6 +226,7 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => {
         const principal = principalOf(request);
+        checkActionBody(action, request.body); // remote meetings' link and place (api/meeting-checks.ts)
         const key = request.headers['idempotency-key'];
         const run = async (found: CaseHead): Promise<Answer> => {
           checkMayActOn(principal, found, action);

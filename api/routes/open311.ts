@@ -1,114 +1,47 @@
 /**
  * Open311 GeoReport v2 (JSON) over the same cases: services are the dispute categories, requests are
- * disputes. Integrators authenticate with `api_key` (the spec's way) or a Bearer header; a request's
- * location is `address_id`, the code of the grid or community where the dispute arose. Answers
- * carry no personal data beyond the reporter's own description, with phone and ID numbers masked.
+ * disputes. Reading is public, as the spec makes it: without a key, a request is its status, dates,
+ * committee and case number only (open311/requests-view.ts); with a valid `api_key` (the spec's way)
+ * or a Bearer header, an integrator also sees its own cases' descriptions, numbers masked, and where
+ * they arose. Reporting needs a key; the place is `address_id` (a grid or community code), else
+ * `lat`/`long` (the nearest unit) or `address_string` (a unit named in it: open311/locate.ts);
+ * `media_url` and an uploaded `media` file become evidence (open311/media.ts).
  * Errors are the spec's array of {code, description}.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { CATEGORIES, type Category } from '../../domain/lifecycle';
-import type { DisputeView, Party } from '../../domain/types';
+import type { Party } from '../../domain/types';
 import { AppError, fromTemporal, fromUnavailable } from '../errors';
-import { stringEnum } from '../schemas/common';
 import { isClientError } from '../plugins/errors';
 import type { Principal } from '../plugins/auth';
 import { reportCase } from '../report-case';
 import { casesWhere } from '../disputes-repository';
 import { audienceOf } from '../case-access';
 import { caseFor } from '../../security/visibility';
-import { nextDeadline } from '../../domain/sla';
 import { cutCodePoints } from '../../domain/text';
+import { Open311Error, Open311ErrorSchema, open311Errors, sendOpen311Error } from '../open311/errors';
+import {
+  SERVICE_NAMES,
+  ServiceRequestSchema,
+  integratorRequest,
+  publicCasesWhere,
+  publicRequest,
+} from '../open311/requests-view';
+import { DEFAULT_NEAREST_METRES, locateReport } from '../open311/locate';
+import { discardMedia, mediaUrlProblem, readMultipartReport } from '../open311/media';
+import { keepMedia } from '../open311/evidence';
 
-export const SERVICE_NAMES: Record<Category, { name: string; description: string }> = {
-  neighbour: { name: '邻里纠纷', description: 'Disputes between neighbours: water leaks, shared spaces, boundaries' },
-  property: { name: '物业纠纷', description: 'Property management, owners’ committees, maintenance funds' },
-  noise: { name: '噪音扰民', description: 'Noise from shops, works or neighbours' },
-  family: { name: '婚姻家庭纠纷', description: 'Family and marriage disputes, support, inheritance' },
-  labour: { name: '劳动争议', description: 'Wages, injuries at work, contracts' },
-  consumer: { name: '消费纠纷', description: 'Purchases, services, refunds' },
-  land: { name: '土地山林纠纷', description: 'Homesteads, land use, forests' },
-  traffic: { name: '交通事故纠纷', description: 'Compensation after a traffic accident' },
-  other: { name: '其他纠纷', description: 'Other civil disputes' },
-};
+export { SERVICE_NAMES };
 
-const STAGE_NOTES: Record<string, string> = {
-  awaiting_acceptance: '待受理',
-  in_mediation: '调解中',
-  meeting_scheduled: '联合调解已安排',
-  awaiting_signatures: '调解协议待签署',
-  follow_up: '协议已生效，待回访',
-  closed: '已结案',
-};
-const OUTCOME_NOTES: Record<string, string> = {
-  resolved: '调解成功',
-  failed: '调解不成，已告知其他途径',
-  withdrawn: '当事人撤回',
-  merged: '已合并',
-};
-
-class Open311Error extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+export interface Open311Options {
+  /** OPEN311_NEAREST_METRES: a `lat`/`long` report goes to the nearest grid (else community) within this radius (default 1500). */
+  nearestMetres?: number;
 }
 
-/** The spec's error answer: `[{code, description}]`, for every error status these routes give. */
-const Open311ErrorSchema = Type.Array(Type.Object({ code: Type.Integer(), description: Type.String() }), {
-  description: 'GeoReport v2 errors',
-});
-const open311Errors = {
-  400: Open311ErrorSchema,
-  403: Open311ErrorSchema,
-  404: Open311ErrorSchema,
-  409: Open311ErrorSchema,
-  422: Open311ErrorSchema,
-  429: Open311ErrorSchema,
-  500: Open311ErrorSchema,
-  503: Open311ErrorSchema,
-};
-
-const ServiceRequestSchema = Type.Object({
-  service_request_id: Type.String(),
-  status: stringEnum(['open', 'closed'] as const),
-  status_notes: Type.String(),
-  service_name: Type.String(),
-  service_code: Type.String(),
-  description: Type.String(),
-  agency_responsible: Type.String(),
-  service_notice: Type.String(),
-  requested_datetime: Type.String(),
-  updated_datetime: Type.String(),
-  expected_datetime: Type.Optional(Type.String()),
-  address_id: Type.String(),
-});
-
-function toServiceRequest(view: DisputeView, updatedAt: string) {
-  const code = view.category;
-  return {
-    service_request_id: view.disputeId,
-    status: view.stage === 'closed' ? ('closed' as const) : ('open' as const),
-    status_notes:
-      view.stage === 'closed' && view.outcome
-        ? `${STAGE_NOTES.closed}：${OUTCOME_NOTES[view.outcome]}`
-        : STAGE_NOTES[view.stage]!,
-    service_name: SERVICE_NAMES[code].name,
-    service_code: code,
-    description: view.description,
-    agency_responsible: view.unit?.committeeName ?? '',
-    service_notice: view.caseNumber ?? '',
-    requested_datetime: view.receivedAt,
-    updated_datetime: updatedAt,
-    expected_datetime: nextDeadline(view),
-    address_id: view.originCode,
-  };
-}
-
-const open311: FastifyPluginAsyncTypebox = async (app) => {
+const open311: FastifyPluginAsyncTypebox<Open311Options> = async (app, opts) => {
+  const nearestMetres = opts.nearestMetres ?? DEFAULT_NEAREST_METRES;
   // The spec's clients post forms.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -120,25 +53,33 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.setErrorHandler((error: Error, request, reply) => {
+  app.setErrorHandler(async (error: Error, request, reply) => {
     // PostgreSQL or Temporal out of reach is a 503 with Retry-After here too, as in the v1 API.
     const fromApp = error instanceof AppError ? error : (fromTemporal(error) ?? fromUnavailable(error));
     // Fastify's own refusals (a body it cannot parse, a Content-Type it does not take) are bad requests, as in the v1 API.
     const refused = (error as { validation?: unknown }).validation || isClientError(error) ? 400 : 500;
     const status = error instanceof Open311Error ? error.status : (fromApp?.status ?? refused);
+    await discardMedia(request);
     if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
     if (status === 503) void reply.header('retry-after', '1');
     const description = status === 503 ? fromApp!.message : status >= 500 ? 'internal error' : error.message;
-    return reply.status(status).send([{ code: status, description }]);
+    return sendOpen311Error(request, reply, status, description);
   });
 
-  async function principal(request: FastifyRequest): Promise<Principal> {
+  /** The integrator named by `api_key` or a Bearer header; none given: undefined (a public read); a wrong one: 403. */
+  async function optionalPrincipal(request: FastifyRequest): Promise<Principal | undefined> {
     const fromHeader = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const apiKey =
       fromHeader ??
       (request.body as { api_key?: string } | undefined)?.api_key ??
       (request.query as { api_key?: string }).api_key;
-    const found = apiKey ? await app.resolvePrincipal(apiKey) : undefined;
+    if (!apiKey) return undefined;
+    const found = await app.resolvePrincipal(apiKey);
+    if (!found) throw new Open311Error(403, 'a valid api_key is required');
+    return found;
+  }
+  async function principal(request: FastifyRequest): Promise<Principal> {
+    const found = await optionalPrincipal(request);
     if (!found) throw new Open311Error(403, 'a valid api_key is required');
     return found;
   }
@@ -184,14 +125,22 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
     '/requests.json',
     {
       config: { public: true },
+      // A multipart report (with a `media` file) is read before validation: its fields are the body.
+      preValidation: readMultipartReport,
+      onResponse: async (request) => discardMedia(request),
       schema: {
         tags: ['open311'],
-        summary: 'GeoReport v2: report a dispute (form or JSON); address_id is the grid or community code',
+        summary: 'GeoReport v2: report a dispute (form, multipart with a `media` file, or JSON)',
+        description:
+          'Needs `api_key`. The place: `address_id` (grid or community code), else `lat`/`long` (the nearest grid, else community, within the configured radius), else an `address_string` naming a grid or community (name or alias); with none of them usable, 400 naming what is missing and the codes to choose from. `media_url` is kept as an evidence link (never fetched); a multipart `media` file part is stored as evidence.',
         security: [],
+        consumes: ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
         body: Type.Object({
           api_key: Type.Optional(Type.String({ maxLength: 512 })),
           service_code: Type.String({ maxLength: 32 }),
-          address_id: Type.String({ maxLength: 64, description: 'Grid or community code (GET /api/v1/units)' }),
+          address_id: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 64, description: 'Grid or community code (GET /api/v1/units)' }),
+          ),
           description: Type.String({ minLength: 1, maxLength: 5000 }),
           first_name: Type.Optional(Type.String({ maxLength: 50 })),
           last_name: Type.Optional(Type.String({ maxLength: 50 })),
@@ -202,7 +151,9 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           long: Type.Optional(Type.String({ maxLength: 32 })),
           device_id: Type.Optional(Type.String({ maxLength: 100 })),
           account_id: Type.Optional(Type.String({ maxLength: 100 })),
-          media_url: Type.Optional(Type.String({ maxLength: 500 })),
+          media_url: Type.Optional(
+            Type.String({ maxLength: 500, description: 'A link to a photo: kept as evidence, never fetched' }),
+          ),
           'attribute[respondent]': Type.Optional(
             Type.String({ maxLength: 100, description: 'The other party, if known' }),
           ),
@@ -228,6 +179,9 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
               service_request_id: Type.String(),
               service_notice: Type.String(),
               account_id: Type.Optional(Type.String()),
+              media_notice: Type.Optional(
+                Type.String({ description: 'Why the media was not kept (the report itself was)' }),
+              ),
             }),
           ),
           ...open311Errors,
@@ -239,6 +193,10 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       const form = request.body;
       if (!(CATEGORIES as readonly string[]).includes(form.service_code))
         throw new Open311Error(400, `service_code ${form.service_code} not found (GET services.json)`);
+      const badLink = form.media_url === undefined ? undefined : mediaUrlProblem(form.media_url);
+      if (badLink) throw new Open311Error(400, badLink);
+      const place = await locateReport(app.orm.em.fork(), form, nearestMetres);
+      if ('problem' in place) throw new Open311Error(400, place.problem);
       const reporter = `${form.last_name ?? ''}${form.first_name ?? ''}`.trim() || '匿名反映人';
       // The requester is the applicant, unless they name one (attribute[applicant]): then they are
       // the 反映人, who reported the dispute without being a party (domain/people.ts).
@@ -254,7 +212,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
         app,
         who,
         {
-          gridCode: form.address_id,
+          gridCode: place.code,
           category: form.service_code as Category,
           priority: 'normal',
           title: cutCodePoints(form.description, 60),
@@ -279,16 +237,24 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
           throw new Open311Error(
             400,
             err.message.startsWith('unknown gridCode')
-              ? `address_id ${form.address_id} is not a grid or community code`
+              ? `address_id ${place.code} is not a grid or community code`
               : err.message,
           );
         throw err;
       });
+      const mediaNotice = await keepMedia(app, {
+        disputeId: created.body.id,
+        who,
+        mediaUrl: form.media_url,
+        media: request.open311Media,
+      });
+      await discardMedia(request);
       return reply.status(created.status as 201).send([
         {
           service_request_id: created.body.id,
           service_notice: created.body.caseNumber ?? '',
           account_id: form.account_id,
+          ...(mediaNotice ? { media_notice: mediaNotice } : {}),
         },
       ]);
     },
@@ -301,25 +267,37 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       const audience = audienceOf(who, r);
       return { ...r, state: caseFor(audience === 'holder' ? 'reporter' : audience, r.state) };
     });
+  // With a key: the integrator's own cases, its view; without: every case, status only (requests-view.ts).
+  const answerRequests = async (who: Principal | undefined, where: string[], params: unknown[]) =>
+    who
+      ? (await findRequests(who, where, params)).map((r) =>
+          integratorRequest(r.state, new Date(r.updated_at).toISOString()),
+        )
+      : (await publicCasesWhere(app.orm.em.fork(), where, params)).map((r) =>
+          publicRequest(r.state, new Date(r.updated_at).toISOString()),
+        );
+  const PUBLIC_READ =
+    'Public: without a key, each request is its status, status_notes, dates, service, agency_responsible (the committee) and service_notice (the case number) only; with a valid api_key, an integrator also reads the description (numbers masked) and address_id of its own cases.';
 
   app.get(
-    '/requests/:file',
+    '/requests/:id.json',
     {
       config: { public: true },
       schema: {
         tags: ['open311'],
-        summary: 'GeoReport v2: one request, as `requests/{service_request_id}.json`',
+        summary: 'GeoReport v2: one request, as `requests/{service_request_id}.json` (public)',
+        description: PUBLIC_READ,
         security: [],
-        params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}\\.json$' }) }),
+        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) }),
         querystring: Type.Object({ api_key: Type.Optional(Type.String({ maxLength: 512 })) }),
         response: { 200: Type.Array(ServiceRequestSchema), ...open311Errors },
       },
     },
     async (request) => {
-      const who = await principal(request);
-      const rows = await findRequests(who, ['id = ?'], [request.params.file.replace(/\.json$/, '')]);
+      const who = await optionalPrincipal(request);
+      const rows = await answerRequests(who, ['id = ?'], [request.params.id]);
       if (!rows[0]) throw new Open311Error(404, 'service_request_id not found');
-      return rows.map((r) => toServiceRequest(r.state, new Date(r.updated_at).toISOString()));
+      return rows;
     },
   );
 
@@ -329,7 +307,8 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       config: { public: true },
       schema: {
         tags: ['open311'],
-        summary: 'GeoReport v2: requests, filtered (default: the last 90 days, at most 1000)',
+        summary: 'GeoReport v2: requests, filtered (default: the last 90 days, at most 1000; public)',
+        description: PUBLIC_READ,
         security: [],
         querystring: Type.Object({
           api_key: Type.Optional(Type.String({ maxLength: 512 })),
@@ -343,16 +322,14 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const who = await principal(request);
+      const who = await optionalPrincipal(request);
       const q = request.query;
       const where: string[] = [];
       const params: unknown[] = [];
       if (q.service_request_id) {
         where.push('id in (?)');
         params.push(q.service_request_id.split(','));
-        return (await findRequests(who, where, params)).map((r) =>
-          toServiceRequest(r.state, new Date(r.updated_at).toISOString()),
-        );
+        return answerRequests(who, where, params);
       }
       if (q.service_code) {
         where.push('category in (?)');
@@ -380,9 +357,7 @@ const open311: FastifyPluginAsyncTypebox = async (app) => {
       params.push(start, end);
       const statuses = q.status?.split(',') ?? [];
       if (statuses.length === 1) where.push(statuses[0] === 'closed' ? `stage = 'closed'` : `stage <> 'closed'`);
-      return (await findRequests(who, where, params)).map((r) =>
-        toServiceRequest(r.state, new Date(r.updated_at).toISOString()),
-      );
+      return answerRequests(who, where, params);
     },
   );
 };

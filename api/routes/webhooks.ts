@@ -40,6 +40,7 @@ const EVENT_TYPES = [
   'police_referral_sent',
   'consent_recorded',
   'not_accepted',
+  'evidence_added',
 ] as const;
 
 const SubscriptionSchema = Type.Object({

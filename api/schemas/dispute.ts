@@ -1,4 +1,5 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { ATTENDANCE_PARTICIPANTS, REMOTE_MEETING_FIELDS } from '../../domain/remote-meeting-schemas';
 import { ACTIONS, CATEGORIES, LEVELS, OUTCOMES, PRIORITIES, STAGES } from '../../domain/lifecycle';
 import { ActionPayloadSchemas, TermSchema } from '../../domain/action-payloads';
 import { CODE_PATTERN, stringEnum } from './common';
@@ -220,6 +221,15 @@ const SignatureSchema = Type.Object({
   witness: Type.Optional(Type.String()),
   at: Type.String({ format: 'date-time' }),
   recordedByName: Type.Optional(Type.String({ description: 'Who recorded the signature (记录人)' })),
+  // Issue 22: an electronic signature, given by the party on its own phone (workflows/dispute/esign.ts).
+  contentSha256: Type.Optional(
+    Type.String({ description: 'electronic: SHA-256 of the agreement text the signer was shown (文本哈希)' }),
+  ),
+  channel: Type.Optional(Type.String({ description: 'electronic: sms_otp (短信验证码确认)' })),
+  codeRef: Type.Optional(Type.String({ description: "electronic: the one-time code's reference (验证码编号)" })),
+  phoneTail: Type.Optional(
+    Type.String({ description: 'electronic: the last 4 digits of the phone on file (手机尾号)' }),
+  ),
 });
 
 const DeadlineSchema = Type.Object({
@@ -256,7 +266,12 @@ const AgreementSchema = Type.Object({
   number: Type.Optional(Type.String()),
   sha256: Type.Optional(Type.String()),
   rejected: Type.Optional(
-    Type.Object({ at: Type.String(), party: Type.Optional(Type.Integer()), reason: Type.String() }),
+    Type.Object({
+      at: Type.String(),
+      party: Type.Optional(Type.Integer()),
+      reason: Type.String(),
+      byName: Type.Optional(Type.String({ description: 'Who refused, when the party did so on its own page' })),
+    }),
   ),
   varies: Type.Optional(
     Type.Object(
@@ -331,11 +346,13 @@ const MeetingSchema = Type.Object({
       {
         present: Type.Array(Type.String()),
         persons: Type.Array(Type.Object({ name: Type.String(), unit: Type.String() })),
+        participants: Type.Optional(ATTENDANCE_PARTICIPANTS),
         recordedAt: Type.String(),
       },
       { description: 'Who actually attended (到会), apart from who confirmed (报到)' },
     ),
   ),
+  ...REMOTE_MEETING_FIELDS, // remote participation: recorded, not built (issue 22 item 6)
 });
 
 /** A case as the API shows it. */
@@ -406,6 +423,20 @@ export const DisputeSchema = Type.Object(
       ),
     ),
     ...VOLUNTARINESS_VIEW_FIELDS,
+    satisfaction: Type.Optional(
+      Type.Array(
+        Type.Object({
+          party: Type.Integer(),
+          rating: Type.Integer({ minimum: 1, maximum: 5 }),
+          comment: Type.Optional(Type.String()),
+          at: Type.String(),
+        }),
+        {
+          description:
+            "The parties' own ratings (1–5) from their page in the follow-up (rate-satisfaction), one per party",
+        },
+      ),
+    ),
     allowedActions: Type.Array(stringEnum(ACTIONS), { description: 'What the case allows now, by its stage' }),
     seq: Type.Integer({ description: 'Sequence number of the last event' }),
   },

@@ -8,4 +8,12 @@ export class Agency {
 
   @Property({ type: 'string', length: 128 })
   name!: string;
+
+  /** Where the agency's representative receives invitations by SMS (issue 22); none: no SMS. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  contactPhone?: string | null;
+
+  /** Where the agency's representative receives invitations by e-mail. */
+  @Property({ type: 'string', length: 254, nullable: true })
+  contactEmail?: string | null;
 }

@@ -1,14 +1,18 @@
 import { Agency } from './agency.entity';
 import { AgreementRecord } from './agreement.entity';
 import { CaseFileRecord } from './case-file.entity';
+import { ContactPreference } from './contact-preference.entity';
+import { NoticeDelivery } from './notice-delivery.entity';
 import { Alert } from './alert.entity';
 import { ApiKey } from './api-key.entity';
+import { Attachment, AttachmentChunk } from './attachment.entity';
 import { Dispute } from './dispute.entity';
 import { DisputeEvent } from './dispute-event.entity';
 import { HolidayArrangement } from './holiday-arrangement.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Notification } from './notification.entity';
 import { NumberAllocation, NumberCounter } from './number-counter.entity';
+import { PartyCode } from './party-code.entity';
 import { RateLimit } from './rate-limit.entity';
 import { RiskKeyword } from './risk-keyword.entity';
 import { Session } from './session.entity';
@@ -25,7 +29,11 @@ export {
   AgreementRecord,
   Alert,
   CaseFileRecord,
+  ContactPreference,
+  NoticeDelivery,
   ApiKey,
+  Attachment,
+  AttachmentChunk,
   Dispute,
   DisputeEvent,
   HolidayArrangement,
@@ -33,6 +41,7 @@ export {
   Notification,
   NumberAllocation,
   NumberCounter,
+  PartyCode,
   RateLimit,
   RiskKeyword,
   SafetyIndexSnapshot,
@@ -51,7 +60,11 @@ export const ENTITIES = [
   AgreementRecord,
   Alert,
   CaseFileRecord,
+  ContactPreference,
+  NoticeDelivery,
   ApiKey,
+  Attachment,
+  AttachmentChunk,
   Dispute,
   DisputeEvent,
   HolidayArrangement,
@@ -59,6 +72,7 @@ export const ENTITIES = [
   Notification,
   NumberAllocation,
   NumberCounter,
+  PartyCode,
   RateLimit,
   RiskKeyword,
   SafetyIndexSnapshot,

@@ -48,4 +48,15 @@ export class Unit {
   /** The categories a `professional` committee takes (物业纠纷人民调解委员会: `property`). */
   @Property({ type: 'json', nullable: true })
   categories?: Category[] | null;
+
+  /** Where the unit is (WGS-84 degrees): Open311 reports with only `lat`/`long` go to the nearest grid, else community. */
+  @Property({ type: 'double', nullable: true })
+  latitude?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  longitude?: number | null;
+
+  /** Other names people give the place (桃李小区 for 桃李网格), matched in an Open311 `address_string`. */
+  @Property({ type: 'json', nullable: true })
+  aliases?: string[] | null;
 }

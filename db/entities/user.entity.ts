@@ -49,6 +49,14 @@ export class User {
   @Property({ type: 'datetime', nullable: true })
   lockedUntil?: Date | null;
 
+  /** A mobile for notices to this staff member (issue 22: high-risk alerts by SMS). */
+  @Property({ type: 'string', length: 32, nullable: true })
+  phone?: string | null;
+
+  /** A supervisor opted in to high-risk alerts by SMS (to `phone`). */
+  @Property({ type: 'boolean', default: false })
+  smsAlerts: Opt<boolean> = false;
+
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }

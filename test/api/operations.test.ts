@@ -58,9 +58,15 @@ it('is a valid OpenAPI 3 document (standard validator) that lists every route th
     ),
   );
   const served = sys.app.routeTable
-    // Not API: the docs UI, the Prometheus endpoint and pages for people (the public board, the console).
+    // Not API: the docs UI, the Prometheus endpoint and pages for people (the public board, the console,
+    // the parties' pages and the public report form under /p/).
     .filter(
-      (r) => !r.url.startsWith('/docs') && r.url !== '/metrics' && r.url !== '/board' && !r.url.startsWith('/console'),
+      (r) =>
+        !r.url.startsWith('/docs') &&
+        r.url !== '/metrics' &&
+        r.url !== '/board' &&
+        !r.url.startsWith('/console') &&
+        !r.url.startsWith('/p/'),
     )
     .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
   expect(served.length).toBeGreaterThan(40);

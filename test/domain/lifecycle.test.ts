@@ -27,8 +27,20 @@ describe('the lifecycle table', () => {
       // 人民调解法 Art. 25: the police referral does not wait for a party.
       'refer-to-police',
     ]);
-    expect(allowedActions('follow_up')).toEqual(['record-follow-up', 'add-note']);
-    expect(allowedActions('follow_up', { performed: false })).toEqual(['reopen', 'fail', 'add-note']);
+    // Issue 22: evidence may still be added, and each party rates the mediation (its own page).
+    expect(allowedActions('follow_up')).toEqual([
+      'record-follow-up',
+      'add-note',
+      'attach-evidence',
+      'rate-satisfaction',
+    ]);
+    expect(allowedActions('follow_up', { performed: false })).toEqual([
+      'reopen',
+      'fail',
+      'add-note',
+      'attach-evidence',
+      'rate-satisfaction',
+    ]);
     // 人民调解法 Art. 31–32: per-term supervision keeps visits and records open beside a variation or the Art. 32 referral.
     expect(allowedActions('follow_up', { perTerm: true, performed: false })).toEqual([
       'record-follow-up',
@@ -36,6 +48,8 @@ describe('the lifecycle table', () => {
       'reopen',
       'fail',
       'add-note',
+      'attach-evidence',
+      'rate-satisfaction',
     ]);
     expect(allowedActions('meeting_scheduled')).toContain('record-outcome');
     expect(allowedActions('closed', { suspended: true })).toEqual([]);

@@ -66,7 +66,8 @@ describe("neighbours and levels (the seed's 津市市)", () => {
     Object.fromEntries(
       Object.entries(cases).map(([name, scope]) => [name, ACTIONS.filter((a) => mayAct(actor, a, scope)).length]),
     );
-  const MEDIATION = ACTIONS.length - 3; // all but reassign, confirm-attendance, decline-attendance
+  // All but reassign, confirm-attendance, decline-attendance and rate-satisfaction (the party's own, issue 22).
+  const MEDIATION = ACTIONS.length - 4;
   // Only the holding committee signs (its mediators) and seals (its 主任, or a member it authorised): domain/committee.ts.
   const OWN_MEDIATOR = MEDIATION - 1; // not the seal
   // A unit above answers no ticket for the unit (accept, decline, refuse) and signs and seals nothing for it.

@@ -14,12 +14,14 @@ import { initORM } from '../../db/orm';
 import { findChromium, PdfRenderer } from '../../templates/pdf';
 import { createRenderer } from '../../templates/render';
 import { LogNotifier, type Notifier } from '../../activities/notifier';
+import type { NotificationService } from '../../notifications/service';
 import { createWorker } from '../../worker/create-worker';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
 import type { PayloadKeys } from '../../config/payload-keys';
 import { payloadDataConverter } from '../../temporal/codec';
 import { testDataConverter } from './payload-keys';
 import { installQuietRuntime } from './runtime';
+import type { AttachmentStore } from '../../storage/attachment-store';
 
 export interface TestSystem {
   app: FastifyInstance;
@@ -39,8 +41,15 @@ export async function startSystem(
     logger?: FastifyServerOptions['logger'];
     webhooksToPrivateAddresses?: boolean;
     notifier?: Notifier;
+    /** Where evidence files are kept (default: PostgreSQL), and their limits (test/attachments/). */
+    attachmentStore?: AttachmentStore;
+    attachmentLimits?: { maxBytes: number; maxPerCase: number };
+    /** Notices to people (SMS, e-mail): test/notifications/ builds one pointing at loopback receivers. */
+    notifications?: NotificationService;
     /** More of the API's configuration (PUBLIC_URL, TRUST_PROXY, HOST, METRICS_TOKEN, …). */
     config?: Partial<AppDeps['config']>;
+    /** The SMS sender of one-time codes and signing links (issue 22): tests capture what it sends. */
+    sendCode?: AppDeps['sendCode'];
     /** The payload codec's keys (default: the tests' fixed key), and a task queue to share with another system (key rotation). */
     payloadKeys?: PayloadKeys;
     taskQueue?: string;
@@ -69,6 +78,7 @@ export async function startSystem(
     workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
     // Notices are asserted from the notifications table; keep them out of the test output.
     notifier: opts.notifier ?? new LogNotifier(() => undefined),
+    notifications: opts.notifications,
     client,
     webhooks: { allowPrivate, initialRetryMs: 200, maxAttempts: 4 },
   });
@@ -90,8 +100,11 @@ export async function startSystem(
     temporal: client,
     renderer,
     pdf: chromium ? new PdfRenderer(chromium) : undefined,
+    attachments: opts.attachmentStore,
+    attachmentLimits: opts.attachmentLimits,
     taskQueue,
     logger: opts.logger ?? false,
+    sendCode: opts.sendCode,
   });
   await app.ready();
 

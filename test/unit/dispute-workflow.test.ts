@@ -127,6 +127,8 @@ const activities: Activities = {
   casesToReplan: unexpected('casesToReplan'),
   deliverWebhook: unexpected('deliverWebhook'),
   markDeliveryFailed: unexpected('markDeliveryFailed'),
+  deliverNotice: unexpected('deliverNotice'),
+  markNoticeFailed: unexpected('markNoticeFailed'),
   computeSafetyIndex: unexpected('computeSafetyIndex'),
 };
 

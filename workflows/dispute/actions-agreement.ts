@@ -23,6 +23,8 @@ import { assertVoluntary } from './voluntariness';
 import { recordOralAgreement, refuseUnperformableTerms } from './judicial';
 import { partySignerName, refuseUnlawfulSigner } from './people';
 import { mediatorSignatureRefusal, sealTooEarly } from '../../domain/committee';
+import { checkRejectRole, checkSignRole, electronicFields } from './esign';
+import { REMOTE_PLACE, scheduleMeetingProblems } from '../../domain/remote-meeting';
 
 const MEETING_REMINDER_LEAD_MS = 24 * 3600 * 1000;
 
@@ -46,7 +48,7 @@ export function registerAgreementActions(c: DisputeCase): void {
       s.meeting = {
         round,
         at: payload.at,
-        place: payload.place,
+        place: payload.place ?? REMOTE_PLACE,
         agencies,
         parties: payload.parties ?? s.parties.map((_, i) => i),
         agenda: payload.agenda,
@@ -54,6 +56,10 @@ export function registerAgreementActions(c: DisputeCase): void {
         convenedAt: nowIso(),
         kind,
         convenor: s.unit ? { code: s.unit.code, name: s.unit.name, phone: s.unit.phone } : undefined,
+        // Remote participation is recorded, not built (domain/remote-meeting.ts): absent for on-site meetings.
+        ...(payload.mode && payload.mode !== 'on_site'
+          ? { mode: payload.mode, remoteLink: payload.remoteLink, remotePlatform: payload.remotePlatform }
+          : {}),
       };
       if (reportIn) c.setDeadline(reportIn, { noWarning: true });
       const meetingAt = Date.parse(payload.at);
@@ -77,10 +83,12 @@ export function registerAgreementActions(c: DisputeCase): void {
       await c.emit('meeting_scheduled', actor, {
         round,
         at: payload.at,
-        place: payload.place,
+        place: s.meeting.place,
         agencies: payload.agencies,
         reportInDueAt: reportIn?.dueAt,
         kind,
+        // The mode only: the link (and any meeting password) stays out of events and webhooks.
+        ...(s.meeting.mode ? { mode: s.meeting.mode } : {}),
       });
       c.notify({
         key: `${s.disputeId}:summons:${round}`,
@@ -94,6 +102,8 @@ export function registerAgreementActions(c: DisputeCase): void {
       if (!(Date.parse(payload.at) > Date.now())) invalid('the meeting must be in the future');
       if (new Set(payload.agencies).size !== payload.agencies.length) invalid('an agency is listed twice');
       for (const i of payload.parties ?? []) if (i >= s.parties.length) invalid(`no party ${i}`);
+      const remote = scheduleMeetingProblems(payload); // the API refuses these first (400)
+      if (remote.length) invalid(remote.map((p) => p.message).join('；'));
       assertVoluntary(c, 'schedule-meeting'); // 人民调解法 Art. 17, 20, 23–24 (workflows/dispute/voluntariness.ts)
     },
   );
@@ -201,11 +211,20 @@ export function registerAgreementActions(c: DisputeCase): void {
         recordedBy: actor.id,
         recordedByName: actor.name,
         ...(index < 0 ? { mediatorId: actor.id } : {}),
+        // Issue 22: signed on the party's own phone (workflows/dispute/esign.ts); nothing for paper.
+        ...electronicFields(payload),
       });
-      await c.emit('signed', actor, { signer: payload.signer, name, method: payload.method, witness: payload.witness });
+      await c.emit('signed', actor, {
+        signer: payload.signer,
+        name,
+        method: payload.method,
+        witness: payload.witness,
+        ...electronicFields(payload),
+      });
       await becomeEffectiveIfComplete(c, actor);
     },
     ({ actor, payload }) => {
+      checkSignRole(c, actor, payload); // a party signs for itself, electronically; staff on paper (esign.ts)
       const { signer } = payload;
       const match = /^party:(\d+)$/.exec(signer);
       if (signer !== 'mediator' && !(match && Number(match[1]) < s.parties.length)) {
@@ -245,14 +264,17 @@ export function registerAgreementActions(c: DisputeCase): void {
     async ({ actor, payload }) => {
       const agreement = s.agreement!;
       agreement.rejected = { at: nowIso(), by: actor.id, party: payload.party, reason: payload.reason };
+      // Issue 22: refused by the party on its own page (拒绝签字): named as such.
+      if (actor.role === 'party') agreement.rejected.byName = actor.name;
       s.pastAgreements = [...(s.pastAgreements ?? []), agreement];
       s.agreement = undefined;
       c.clearDeadlines('signatures');
       c.enterStage('in_mediation');
       await c.emit('agreement_rejected', actor, { party: payload.party, reason: payload.reason });
     },
-    ({ payload }) => {
+    ({ actor, payload }) => {
       if (payload.party !== undefined && payload.party >= s.parties.length) invalid(`no party ${payload.party}`);
+      checkRejectRole(c, actor, payload); // a party refuses for itself, the draft it was shown (esign.ts)
     },
   );
 

@@ -8,6 +8,7 @@ import { parentLevel } from '../../domain/lifecycle';
 import {
   acceptUpdate,
   addNoteUpdate,
+  attachEvidenceUpdate,
   calendarChangedSignal,
   declineUpdate,
   escalateUpdate,
@@ -63,6 +64,14 @@ export function registerHandlingActions(c: DisputeCase): void {
   c.on(addNoteUpdate, 'add-note', async ({ actor, payload }) => {
     s.notes.push({ at: nowIso(), by: actor, text: payload.text, ...(payload.evidence ? { evidence: true } : {}) });
     await c.emit('note_added', actor, { text: payload.text, ...(payload.evidence ? { evidence: true } : {}) });
+  });
+
+  // Issue 22: the file is already stored by the API; the case records what it is and its SHA-256.
+  c.on(attachEvidenceUpdate, 'attach-evidence', async ({ actor, payload }) => {
+    const item = { ...payload, at: nowIso(), by: actor };
+    s.evidence = [...(s.evidence ?? []), item];
+    const { name, ...rest } = payload;
+    await c.emit('evidence_added', actor, { fileName: name, ...rest });
   });
 
   c.on(
@@ -161,7 +170,10 @@ export function registerHandlingActions(c: DisputeCase): void {
       closeCase(c, 'withdrawn');
       await c.emit('withdrawn', actor, { reason: payload.reason, party: payload.party });
     },
-    ({ payload }) => {
+    ({ actor, payload }) => {
+      // A party withdraws only its own application (issue 22: the parties' page acts for one index).
+      if (actor.role === 'party' && payload.party !== actor.partyIndex)
+        forbidden('当事人只能撤回本人的申请 / a party may withdraw only for itself');
       if (payload.party !== undefined && payload.party >= s.parties.length) invalid(`no party ${payload.party}`);
     },
   );

@@ -5,6 +5,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { beijingDateTime } from '../../domain/beijing-time';
+import { meetingWhereZh, remoteJoinZh } from '../../domain/remote-meeting';
 import type { Deadline } from '../../domain/types';
 import { SYSTEM, type DisputeCase } from './case';
 import { superviseReportIn } from './meeting';
@@ -117,7 +118,8 @@ async function fire(c: DisputeCase, d: Deadline, phase: 'warn' | 'due'): Promise
           ...meeting.agencies.filter((a) => a.answer !== 'declined').map((a) => a.code),
           ...meeting.parties.map((i) => s.parties[i]?.name ?? ''),
         ],
-        message: `提醒：${number} 联合调解将于${beijingDateTime(meeting.at)}在${meeting.place}召开。`,
+        // On site as before; a remote or mixed meeting names its link (domain/remote-meeting.ts).
+        message: `提醒：${number} 联合调解将于${beijingDateTime(meeting.at)}${meetingWhereZh(meeting)}召开。${remoteJoinZh(meeting)}`,
       });
       await c.emit('meeting_reminder_sent', SYSTEM, { round: meeting.round });
       return;

@@ -12,6 +12,7 @@
 import { patched } from '@temporalio/workflow';
 import { beijingDateTime } from '../../domain/beijing-time';
 import type { Meeting } from '../../domain/types';
+import { attendanceProblems, meetingWhereZh, normalisedEntries, remoteJoinZh } from '../../domain/remote-meeting';
 import { recordAttendanceUpdate, referToPoliceUpdate } from '../dispute.messages';
 import { invalid, nowIso, type DisputeCase } from './case';
 
@@ -27,12 +28,14 @@ export function meetingKindFor(c: DisputeCase): Meeting['kind'] {
 export function meetingNoticeText(c: DisputeCase, meeting: Meeting, reportInDueAt?: string): string {
   const s = c.state;
   const phone = meeting.convenor?.phone ? `联系电话：${meeting.convenor.phone}。` : '';
-  const when = `定于${beijingDateTime(meeting.at)}在${meeting.place}`;
+  // On site: 在<place>, as before; remote: 以远程视频方式; mixed: 在<place>（可远程视频参加） (domain/remote-meeting.ts).
+  const when = `定于${beijingDateTime(meeting.at)}${meetingWhereZh(meeting)}`;
+  const join = remoteJoinZh(meeting);
   if (meeting.kind === 'invitation') {
-    return `联合调解邀请函：${s.unit?.committeeName ?? ''}受理的${s.caseNumber ?? ''}“${s.title}”一案，经当事人同意，${when}进行调解，特邀请贵单位派员参加（人民调解法第二十条）。能否参加，请予回复。${phone}`;
+    return `联合调解邀请函：${s.unit?.committeeName ?? ''}受理的${s.caseNumber ?? ''}“${s.title}”一案，经当事人同意，${when}进行调解，特邀请贵单位派员参加（人民调解法第二十条）。${join}能否参加，请予回复。${phone}`;
   }
   const report = reportInDueAt ? `，并于${beijingDateTime(reportInDueAt)}前报到确认` : '';
-  return `联合调解通知：${s.caseNumber ?? ''}“${s.title}”，${when}召开联合调解会议，请派员准时参加${report}。${phone}`;
+  return `联合调解通知：${s.caseNumber ?? ''}“${s.title}”，${when}召开联合调解会议，请派员准时参加${report}。${join}${phone}`;
 }
 
 /** 422 before the meeting has started: its outcome or attendance cannot be recorded yet. */
@@ -103,16 +106,28 @@ export function registerMeetingAndRiskActions(c: DisputeCase): void {
     'record-attendance',
     async ({ actor, payload }) => {
       const meeting = s.meeting!;
+      // Per participant (issue 22 item 6), or the older form: agency codes present and persons.
+      const participants = payload.participants ? normalisedEntries(payload.participants) : undefined;
+      const present =
+        payload.present ??
+        (participants ?? []).filter((e) => e.present && e.agency !== undefined).map((e) => e.agency!);
       meeting.attendance = {
-        present: payload.present ?? [],
+        present,
         persons: payload.persons ?? [],
+        ...(participants ? { participants } : {}),
         recordedAt: nowIso(),
         recordedBy: actor.id,
       };
       await c.emit('attendance_recorded', actor, {
         round: meeting.round,
-        present: payload.present ?? [],
+        present,
         persons: (payload.persons ?? []).length,
+        ...(participants
+          ? {
+              participants: participants.length,
+              remote: participants.filter((e) => e.present && e.how === 'remote').length,
+            }
+          : {}),
       });
     },
     ({ payload }) => {
@@ -128,6 +143,12 @@ export function registerMeetingAndRiskActions(c: DisputeCase): void {
         );
       }
       if (new Set(present).size !== present.length) invalid('一个部门列了两次 / an agency is listed twice');
+      const problems = attendanceProblems(payload.participants ?? [], {
+        parties: s.parties.length,
+        agencies: [...invited],
+        legacyPresent: payload.present !== undefined,
+      });
+      if (problems.length) invalid(problems.join('；'));
     },
   );
 
