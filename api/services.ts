@@ -15,7 +15,7 @@ export function partyServicesFor(
   orm: MikroORM,
   log: (line: string) => void = (line) => console.log(line),
 ): Pick<AppDeps, 'attachments' | 'attachmentLimits' | 'sendCode'> {
-  const sms = smsSenderFor(config.notifications.sms, log);
+  const sms = smsSenderFor(config.notifications.sms, log, config.notifications.logRevealsSecrets);
   const signName = config.notifications.sms.provider === 'aliyun' ? config.notifications.sms.signName : SMS_SIGNATURE;
   return {
     attachments: createAttachmentStore(config.attachments, orm),

@@ -1,5 +1,5 @@
 import { judicialRecordable } from '../domain/agreement-law';
-import { allowedActions } from '../domain/lifecycle';
+import { allowedActions, signalledActions } from '../domain/lifecycle';
 import { performanceView } from '../domain/performance';
 import { isOverdue, nextDeadline } from '../domain/sla';
 import type { DisputeView } from '../domain/types';
@@ -17,11 +17,14 @@ export function caseResponse(view: DisputeView) {
     pastAgreements: view.pastAgreements ?? [],
     // 人民调解法 Art. 31: each term's performance now (未到期 follows from its deadline).
     performance: performanceView(view, Date.now()),
-    allowedActions: allowedActions(view.stage, {
-      suspended: !!view.suspended,
-      performed: view.followUp?.performed,
-      judicial: judicialRecordable(view),
-      perTerm: !!view.performance,
-    }),
+    // The internal actions (evidence, a party's rating) have their own routes, not the signals route.
+    allowedActions: signalledActions(
+      allowedActions(view.stage, {
+        suspended: !!view.suspended,
+        performed: view.followUp?.performed,
+        judicial: judicialRecordable(view),
+        perTerm: !!view.performance,
+      }),
+    ),
   };
 }

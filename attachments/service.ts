@@ -174,6 +174,13 @@ async function recordOrRemove(deps: AttachmentDeps, row: Attachment, actor: Acto
   em.persist(row);
   try {
     await em.flush();
+    // Counted again once the row is in: uploads running side by side all passed the first count.
+    const { maxPerCase } = limitsOf(deps);
+    if ((await em.fork().count(Attachment, { disputeId: row.disputeId, deletedAt: null })) > maxPerCase)
+      throw new AppError(
+        'conflict',
+        `本案证据材料已达 ${maxPerCase} 件的上限 / the case already has its limit of ${maxPerCase} attachments`,
+      );
     const receipt: CaseReceipt = await record(deps, row.disputeId, actor, row.id, payload);
     row.eventSeq = receipt.seq;
     await em.flush();

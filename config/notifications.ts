@@ -42,6 +42,12 @@ export type SmsSettings =
 
 export interface NotificationConfig {
   sms: SmsSettings;
+  /**
+   * With SMS_PROVIDER=log, whether the log shows one-time codes and the parties' link tokens: outside
+   * production only (a demo logs in with them); in production they are starred out, since whoever
+   * reads the log could otherwise sign in as any party.
+   */
+  logRevealsSecrets?: boolean;
   smtp?: { url: string; from: string };
   quietHours?: QuietHours;
 }
@@ -120,5 +126,5 @@ export function parseNotificationEnv(env: NodeJS.ProcessEnv, problems: string[])
       `QUIET_HOURS 须形如 21:00-08:00 或 off / QUIET_HOURS must look like 21:00-08:00, or off (${(err as Error).message})`,
     );
   }
-  return { sms, smtp, quietHours };
+  return { sms, smtp, quietHours, logRevealsSecrets: env.NODE_ENV !== 'production' };
 }

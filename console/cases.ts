@@ -265,7 +265,14 @@ async function renderCase(
       performance: performanceRows(c, t),
     },
     // The case's evidence and, when this person may add some now, the upload and link forms (issue 22).
-    evidence: await evidenceView(app, request, ctx, c.id, permitted.includes('attach-evidence')),
+    // (The API's allowedActions leave the internal action out; evidence is taken in every open stage.)
+    evidence: await evidenceView(
+      app,
+      request,
+      ctx,
+      c.id,
+      c.stage !== 'closed' && mayAct(actorOf(ctx.user), 'attach-evidence', scope),
+    ),
     // The case's notices to people and how they were delivered (issue 22; console/notices-view.ts).
     notices: await noticesView(app, request, ctx, c.id),
     // How each signature was given, and the parties' signing links (issue 22; console/esign-view.ts).

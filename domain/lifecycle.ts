@@ -69,6 +69,10 @@ export type Action = (typeof ACTIONS)[number];
  */
 export const INTERNAL_ACTIONS: readonly Action[] = ['attach-evidence', 'rate-satisfaction'];
 
+/** What a caller may send by the signals route: the stage's actions without the internal ones. */
+export const signalledActions = (actions: readonly Action[]): Action[] =>
+  actions.filter((a) => !INTERNAL_ACTIONS.includes(a));
+
 /**
  * What each stage allows:
  * - awaiting_acceptance 接单: the unit accepts, or declines (transfers) with a reason;

@@ -75,12 +75,27 @@ export class HttpSmsGateway implements SmsSender {
   }
 }
 
-/** SMS to the log, masked (the default: nothing leaves the machine). */
+/** The secrets a notice may carry (a one-time code, a party's link token), starred out for logs and the delivery log. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\/p\/(?:sign\/|status\/)?)[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]+)*/g, '$1…')
+    .replace(/验证码\s*\d{4,8}/g, '验证码******')
+    .replace(/\b(code|代码)\s*\d{4,8}\b/gi, '$1 ******');
+}
+
+/**
+ * SMS to the log, masked (the default: nothing leaves the machine). One-time codes and link tokens
+ * are shown only when `revealSecrets` (outside production, for a demo); otherwise starred out.
+ */
 export class LogSms implements SmsSender {
   readonly provider = 'log';
-  constructor(private readonly log: (line: string) => void = (line) => console.log(line)) {}
+  constructor(
+    private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly revealSecrets = false,
+  ) {}
   async send(message: SmsMessage): Promise<SendResult> {
-    this.log(`[sms] ${message.key} to ${maskText(message.to)}: ${maskText(message.text)}`);
+    const text = this.revealSecrets ? message.text : redactSecrets(message.text);
+    this.log(`[sms] ${message.key} to ${maskText(message.to)}: ${maskText(text)}`);
     return {};
   }
 }

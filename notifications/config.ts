@@ -7,10 +7,10 @@ import { SMS_SIGNATURE } from './templates';
 
 export type { NotificationConfig, SmsSettings };
 
-export function smsSenderFor(sms: SmsSettings, log?: (line: string) => void): SmsSender {
+export function smsSenderFor(sms: SmsSettings, log?: (line: string) => void, revealSecrets = false): SmsSender {
   if (sms.provider === 'aliyun') return new AliyunSms(sms);
   if (sms.provider === 'http') return new HttpSmsGateway(sms.url, sms.secret);
-  return new LogSms(log);
+  return new LogSms(log, revealSecrets);
 }
 
 export function emailSenderFor(smtp: NotificationConfig['smtp'], log?: (line: string) => void): EmailSender {
@@ -23,7 +23,7 @@ export function notificationServiceFor(
   deps: { linkFor: LinkFor; log?: (line: string) => void },
 ): NotificationService {
   return new NotificationService({
-    sms: smsSenderFor(config.sms, deps.log),
+    sms: smsSenderFor(config.sms, deps.log, config.logRevealsSecrets),
     email: emailSenderFor(config.smtp, deps.log),
     linkFor: deps.linkFor,
     quietHours: config.quietHours,

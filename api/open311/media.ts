@@ -29,11 +29,23 @@ declare module 'fastify' {
   }
 }
 
+const keyGiven = (request: FastifyRequest, form: Record<string, string>): boolean =>
+  !!form.api_key ||
+  /^Bearer\s+\S+$/i.test(request.headers.authorization ?? '') ||
+  !!(request.query as { api_key?: string } | undefined)?.api_key;
+
+/** busboy's words for a body that is not a well-formed multipart form. */
+const MALFORMED = /boundary|multipart|unexpected end of form|malformed/i;
+
 /**
  * preValidation: a multipart report's text fields become `request.body`; its `media` part is saved
  * to a temporary file. Any other file part, or a second one, is refused.
  */
-export async function readMultipartReport(request: FastifyRequest): Promise<void> {
+export async function readMultipartReport(
+  request: FastifyRequest,
+  /** Refuses (403) a request without a valid key: checked before any byte of a file is written. */
+  checkKey: (request: FastifyRequest) => Promise<unknown> = async () => undefined,
+): Promise<void> {
   if (!request.isMultipart?.()) return;
   const form: Record<string, string> = {};
   try {
@@ -44,6 +56,10 @@ export async function readMultipartReport(request: FastifyRequest): Promise<void
         continue;
       }
       if (part.fieldname !== 'media' || request.open311Media) throw oneFile(part.fieldname);
+      // A key already given (query, Bearer header, or a field before the file) is checked first: a
+      // wrong one writes nothing. Clients may also send the key after the file; the handler checks it then.
+      request.body = form;
+      if (keyGiven(request, form)) await checkKey(request);
       const dir = await mkdtemp(path.join(tmpdir(), 'fq-open311-'));
       // The client's file name is kept as a label only; the temporary file has a name of ours.
       const saved = {
@@ -64,7 +80,8 @@ export async function readMultipartReport(request: FastifyRequest): Promise<void
         `media 超过 ${MEDIA_LIMITS.fileSize / 1048576} MB / media is larger than ${MEDIA_LIMITS.fileSize / 1048576} MB`,
       );
     if (code === 'FST_FILES_LIMIT') throw oneFile('media');
-    if (code?.startsWith('FST_'))
+    // The form parser's own refusals (no boundary, a malformed part) are the client's, not a 500.
+    if (code?.startsWith('FST_') || (!(err instanceof Open311Error) && MALFORMED.test((err as Error).message)))
       throw new Open311Error(400, `multipart 表单无效 / the multipart form is not valid: ${(err as Error).message}`);
     throw err;
   }

@@ -32,6 +32,9 @@ const BAD_BODY = new Set([
   'FST_ERR_CTP_INVALID_JSON_BODY',
 ]);
 
+/** The multipart parser's (busboy's) refusals of a body that is not a well-formed form: the client's error. */
+const MULTIPART_REFUSAL = /^(Multipart: Boundary not found|Unexpected end of form|Malformed part header)/;
+
 /**
  * Where a request carries U+0000, if anywhere: PostgreSQL text and jsonb cannot hold it (the
  * statement fails: a 500, or an activity that retries forever), so no request may bring one in.
@@ -73,7 +76,12 @@ export default fp(
         });
       } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
         appError = new AppError('payload_too_large');
-      else if (BAD_BODY.has((error as FastifyError).code) || error instanceof SyntaxError || isClientError(error)) {
+      else if (
+        BAD_BODY.has((error as FastifyError).code) ||
+        error instanceof SyntaxError ||
+        isClientError(error) ||
+        MULTIPART_REFUSAL.test(error.message)
+      ) {
         // Fastify's own refusals of a request (a body it cannot parse, a missing Content-Type, …).
         appError = new AppError('validation_failed', error.message);
       } else {

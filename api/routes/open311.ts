@@ -126,7 +126,7 @@ const open311: FastifyPluginAsyncTypebox<Open311Options> = async (app, opts) => 
     {
       config: { public: true },
       // A multipart report (with a `media` file) is read before validation: its fields are the body.
-      preValidation: readMultipartReport,
+      preValidation: (request) => readMultipartReport(request, principal),
       onResponse: async (request) => discardMedia(request),
       schema: {
         tags: ['open311'],

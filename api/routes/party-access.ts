@@ -55,11 +55,16 @@ const partyAccess: FastifyPluginAsync<PartyPagesOptions> = async (app, opts) => 
     timeWindow: 60_000,
     keyGenerator: (r: { ip: string }) => `p-login:${normalizeIP(r.ip)}`,
   };
-  // Per case: 10 code requests an hour whatever the address (one case cannot be used to spray SMS).
+  // Per case and phone: 10 code requests an hour whatever the address (one case cannot be used to
+  // spray SMS), counted apart for each phone typed, so that someone typing wrong phones for a case
+  // (its number is public on Open311) cannot lock its parties out.
   const perCase = app.createRateLimit({
     max: 10,
     timeWindow: 3600_000,
-    keyGenerator: (r) => `p-code-case:${str((r.body as Record<string, unknown>)?.caseNumber, 64)}`,
+    keyGenerator: (r) => {
+      const body = (r.body ?? {}) as Record<string, unknown>;
+      return `p-code-case:${str(body.caseNumber, 64)}:${str(body.phone, 20).replace(/\D/g, '')}`;
+    },
   });
 
   const loginPage = (
@@ -105,8 +110,11 @@ const partyAccess: FastifyPluginAsync<PartyPagesOptions> = async (app, opts) => 
             partyIndex: match.index,
             phone: match.phone,
           });
+          // Not awaited: the answer takes the same time whether or not the phone is on file.
           if (opts.sendCode)
-            await opts.sendCode({ phone: match.phone, text: codeSmsText(issued.code), key: issued.codeRef });
+            void opts
+              .sendCode({ phone: match.phone, text: codeSmsText(issued.code), key: issued.codeRef })
+              .catch((err: unknown) => request.log.error({ err }, 'access code not sent'));
           else request.log.warn('no SMS channel configured: the access code was not sent');
         } catch (err) {
           // Refused (too many codes) or not sent: the same neutral answer, nothing told about the case.

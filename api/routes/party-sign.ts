@@ -53,6 +53,11 @@ export interface PartySignOptions {
 
 const partySign: FastifyPluginAsyncTypebox<PartySignOptions> = async (app, opts) => {
   await registerPages(app, path.join(PROJECT_ROOT, 'views/party-sign'));
+  // Pages for people, not API (like the parties' pages, api/routes/party.ts): kept out of the OpenAPI
+  // document; the staff route that issues a signing link is documented (api/routes/signing-link.ts).
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true };
+  });
   // The page's forms, in this plugin only (the API takes JSON).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -123,6 +128,9 @@ const partySign: FastifyPluginAsyncTypebox<PartySignOptions> = async (app, opts)
       if (!claim || claim.purpose !== 'sign') return unknown();
       const view = await caseState(app, claim.disputeId);
       if (!view?.parties[claim.partyIndex]) return unknown();
+      // A link for a superseded draft opens nothing (no session): it says the text has changed.
+      if (claim.round !== undefined && view.agreement?.round !== undefined && claim.round !== view.agreement.round)
+        return page(reply, 409, messagePage({ changed: true }));
       const who = { disputeId: claim.disputeId, partyIndex: claim.partyIndex };
       await startPartySession(reply, who);
       try {

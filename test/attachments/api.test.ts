@@ -99,6 +99,17 @@ describe.each(['pg', 's3'])('evidence stored in %s', (kind) => {
       200,
     );
     expect(list.items).toHaveLength(3);
+    // Side by side, uploads all pass the first count: the limit still holds once their rows are in.
+    const other = await api.create(taoliLiftNoise());
+    const parallel = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => upload(other.id, mediator, {}, { name: `p${i}.pdf`, data: PDF })),
+    );
+    expect(parallel.filter((r) => r.statusCode === 201).length).toBeLessThanOrEqual(3);
+    const kept = expectStatus(
+      await sys.app.inject({ url: `/api/v1/disputes/${other.id}/attachments`, headers: mediator }),
+      200,
+    );
+    expect(kept.items.length).toBeLessThanOrEqual(3);
   });
 
   it('removes the GPS position from a JPEG and a PNG, unless the uploader keeps it', async () => {

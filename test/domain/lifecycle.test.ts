@@ -1,4 +1,12 @@
-import { ACTIONS, ALLOWED_ACTIONS, STAGES, allowedActions, isAllowed, parentLevel } from '../../domain/lifecycle';
+import {
+  ACTIONS,
+  ALLOWED_ACTIONS,
+  STAGES,
+  allowedActions,
+  isAllowed,
+  parentLevel,
+  signalledActions,
+} from '../../domain/lifecycle';
 import { chinaYear, formatNumber } from '../../domain/numbering';
 import { deadlineAfter, pickRule } from '../../domain/sla';
 
@@ -26,7 +34,12 @@ describe('the lifecycle table', () => {
       'reassign',
       // 人民调解法 Art. 25: the police referral does not wait for a party.
       'refer-to-police',
+      // Issue 22: evidence still comes in while the case waits.
+      'attach-evidence',
     ]);
+    // The signals route offers the stage's actions without the internal ones (their own routes).
+    expect(signalledActions(allowedActions('in_mediation', { suspended: true }))).not.toContain('attach-evidence');
+    expect(signalledActions(allowedActions('follow_up'))).toEqual(['record-follow-up', 'add-note']);
     // Issue 22: evidence may still be added, and each party rates the mediation (its own page).
     expect(allowedActions('follow_up')).toEqual([
       'record-follow-up',

@@ -44,11 +44,15 @@ describe('who may ask for which action', () => {
     expect(mayAct(staff('agency_rep', '', '', 'safety-station'), 'accept', COMMUNITY)).toBe(false);
   });
 
-  it('gives integrators and grid workers notes (and integrators a withdrawal), nothing more', () => {
+  it('gives integrators and grid workers notes and evidence (and integrators a withdrawal), nothing more', () => {
     const integrator: Actor = { type: 'integrator', id: 'k', name: 'k', role: 'integrator' };
-    expect(ACTIONS.filter((a) => mayAct(integrator, a, COMMUNITY))).toEqual(['add-note', 'withdraw']);
+    expect(ACTIONS.filter((a) => mayAct(integrator, a, COMMUNITY))).toEqual([
+      'add-note',
+      'withdraw',
+      'attach-evidence',
+    ]);
     const grid = staff('grid_worker', 'wangjiaqiao-g1', `${COMMUNITY.unitPath}wangjiaqiao-g1/`);
-    expect(ACTIONS.filter((a) => mayAct(grid, a, COMMUNITY))).toEqual(['add-note']);
+    expect(ACTIONS.filter((a) => mayAct(grid, a, COMMUNITY))).toEqual(['add-note', 'attach-evidence']);
   });
 });
 

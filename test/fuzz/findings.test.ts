@@ -4,6 +4,7 @@
  */
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
 import { apiOf } from '../helpers/api';
+import { taoliLiftNoise } from '../helpers/fixtures';
 
 let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
@@ -107,6 +108,18 @@ it("answers Fastify's own refusals of a request as 400, never 500", async () => 
   }
 });
 
+it('answers a multipart upload without its boundary as 400, never 500', async () => {
+  // Found: POST /api/v1/disputes/{id}/attachments with `Content-Type: multipart/form-data` and no boundary → 500.
+  const c = await api.create(taoliLiftNoise());
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: `/api/v1/disputes/${c.id}/attachments`,
+    headers: { ...(await api.as('mediator@yufuci-community')), 'content-type': 'multipart/form-data' },
+    payload: 'file=x',
+  });
+  expect(problem(res)).toEqual({ status: 400, type: 'application/problem+json', code: 'validation_failed' });
+});
+
 it('answers a path parameter too long for the router (over 100 characters) as 400 problem+json, not a bare 414', async () => {
   // Found: DELETE /api/v1/webhooks/<101+ characters> → 414 in Fastify's own JSON, undocumented.
   // Needs `frameworkErrors` (api/plugins/errors.ts) among the Fastify options of api/app.ts.
@@ -144,7 +157,7 @@ it('documents what the API sends: problem+json errors, HTML documents, alert eve
   expect(problem(big)).toEqual({ status: 413, type: 'application/problem+json', code: 'payload_too_large' });
   expect(Object.keys(doc.paths['/api/v1/agreements/{number}/verify'].post.responses)).toContain('413');
   // Found: GET /open311/v2/requests/0.json → 404, undocumented.
-  expect(Object.keys(doc.paths['/open311/v2/requests/{file}'].get.responses)).toEqual(
+  expect(Object.keys(doc.paths['/open311/v2/requests/{id}.json'].get.responses)).toEqual(
     expect.arrayContaining(['200', '400', '403', '404']),
   );
 });

@@ -1,5 +1,6 @@
 /** The notification settings are validated at boot with the rest of the configuration, every problem named. */
 import { ConfigError, loadConfig } from '../../config/env';
+import { parseNotificationEnv } from '../../config/notifications';
 import { AliyunSms } from '../../notifications/aliyun';
 import { HttpSmsGateway, LogSms } from '../../notifications/channels';
 import { notificationServiceFor, smsSenderFor } from '../../notifications/config';
@@ -19,8 +20,27 @@ it('defaults to SMS in the log and quiet hours 21:00-08:00', () => {
     sms: { provider: 'log' },
     smtp: undefined,
     quietHours: { start: 21 * 60, end: 8 * 60 },
+    // Outside production the log shows one-time codes and link tokens (a demo signs in with them).
+    logRevealsSecrets: true,
   });
   expect(smsSenderFor(config.notifications.sms)).toBeInstanceOf(LogSms);
+});
+
+it('stars out one-time codes and the parties’ link tokens in the SMS log in production', async () => {
+  const text =
+    '【枫桥调解】验证码 482913，5分钟内有效。签署：https://t.example.cn/p/sign/abcdefghijklmnopqrstuvwxyz012345.QRSTUV_-wxyz';
+  const lines = (reveal: boolean) => {
+    const out: string[] = [];
+    return { out, sender: new LogSms((l) => out.push(l), reveal) };
+  };
+  const production = lines(false);
+  await production.sender.send({ to: '13800001111', text, key: 'k' });
+  expect(production.out.join()).not.toMatch(/482913|abcdefghijklmnop/);
+  expect(production.out.join()).toContain('/p/sign/…');
+  const demo = lines(true);
+  await demo.sender.send({ to: '13800001111', text, key: 'k' });
+  expect(demo.out.join()).toContain('482913');
+  expect(parseNotificationEnv({ NODE_ENV: 'production' }, []).logRevealsSecrets).toBe(false);
 });
 
 it('names what an Aliyun, gateway, SMTP or quiet-hours setting lacks', () => {

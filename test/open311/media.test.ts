@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import http from 'node:http';
+import fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { apiOf } from '../helpers/api';
@@ -137,6 +138,22 @@ it('refuses a second file, a file under another name, and a multipart report wit
   );
   expect(noKey.statusCode).toBe(403);
   expect(noKey.json()).toEqual([{ code: 403, description: expect.stringMatching(/api_key/) }]);
+  // A wrong key given before the file: not a byte of the file reaches the disk (the key is checked first).
+  const madeTemp = jest.spyOn(fsPromises, 'mkdtemp');
+  const wrongKey = await sys.app.inject(
+    multipart([...fields({ api_key: 'not-a-key' }), { name: 'media', fileName: 'a.jpg', data: jpeg }]),
+  );
+  expect(wrongKey.statusCode).toBe(403);
+  expect(madeTemp).not.toHaveBeenCalled();
+  madeTemp.mockRestore();
+  // A multipart body without its boundary is the client's error, in the spec's form.
+  const noBoundary = await sys.app.inject({
+    method: 'POST',
+    url: `/open311/v2/requests.json?api_key=${sys.apiKey}`,
+    headers: { 'content-type': 'multipart/form-data' },
+    payload: 'service_code=noise',
+  });
+  expect([noBoundary.statusCode, noBoundary.json()[0].code]).toEqual([400, 400]);
   const noPlace = await sys.app.inject(
     multipart([...fields().filter((p) => p.name !== 'address_id'), { name: 'media', fileName: 'a.jpg', data: jpeg }]),
   );

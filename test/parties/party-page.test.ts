@@ -153,6 +153,15 @@ describe('reaching the page', () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
     expect(statuses[10]).toBe(429);
+    // Counted per phone typed: the wrong phones sprayed at the case do not lock its party out.
+    const party = new PhoneBrowser(sys);
+    const login = await party.get('/p/login');
+    const own = await party.post('/p/login', {
+      _csrf: field(login.body, '_csrf'),
+      caseNumber: c.caseNumber,
+      phone: '13800001111',
+    });
+    expect(own.statusCode).toBe(200);
   });
 
   it('refuses a login form without its CSRF token', async () => {

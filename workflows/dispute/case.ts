@@ -6,7 +6,14 @@
 import { ApplicationFailure, condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import { ACTION_EVENT_LIMIT, NOTE_EVENT_LIMIT, allowedActions, type Action, type Stage } from '../../domain/lifecycle';
+import {
+  ACTION_EVENT_LIMIT,
+  NOTE_EVENT_LIMIT,
+  allowedActions,
+  signalledActions,
+  type Action,
+  type Stage,
+} from '../../domain/lifecycle';
 import { committeeRefusal, mayAct } from '../../domain/permissions';
 import { isOverdue, nextDeadline } from '../../domain/sla';
 import { judicialRecordable } from '../../domain/agreement-law';
@@ -227,7 +234,8 @@ export class DisputeCase {
     const details: ActionRefusedDetails = {
       stage: s.stage,
       action,
-      allowed: this.allowedNow(),
+      // What the caller may send instead (the internal actions have their own routes).
+      allowed: signalledActions(this.allowedNow()),
       ...(busyNow ? { busy: true } : {}),
     };
     throw ApplicationFailure.create({
