@@ -112,7 +112,7 @@ const attachments: FastifyPluginAsyncTypebox<AttachmentRouteOptions> = async (ap
         summary: 'Attach a file as evidence (证据材料)',
         description:
           'multipart/form-data with the fields `keepLocation` (true keeps a photo’s GPS metadata; default: removed) and ' +
-          '`description`, sent BEFORE the part `file` (or as query parameters). Photos (JPEG, PNG, WebP, GIF, HEIC), PDFs and ' +
+          '`description`, sent BEFORE the part `file` (or as query parameters, the description then at most 500 characters). Photos (JPEG, PNG, WebP, GIF, HEIC), PDFs and ' +
           'audio (MP3, M4A/AAC, AMR, WAV, OGG), told by the content: anything else 415; larger than the limit (10 MB by ' +
           'default) 413; a case at its count limit (30 by default) or closed 409. The SHA-256 of the stored bytes is recorded ' +
           'in the case’s `evidence_added` event.',
@@ -120,7 +120,8 @@ const attachments: FastifyPluginAsyncTypebox<AttachmentRouteOptions> = async (ap
         params: IdParams,
         querystring: Type.Object({
           keepLocation: Type.Optional(Type.Boolean()),
-          description: Type.Optional(Type.String({ maxLength: 2000 })),
+          // Shorter in the URL than as a field (2000): an address past 16 KB is refused by Node itself (431).
+          description: Type.Optional(Type.String({ maxLength: 500 })),
         }),
         response: { ...standardErrors, 201: Type.Ref('Attachment'), 409: problemRef, 413: problemRef, 415: problemRef },
       },
