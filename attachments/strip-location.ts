@@ -101,11 +101,13 @@ export function jpegGpsEntries(jpeg: Buffer): number {
   return 0;
 }
 
-/** A JPEG stream with its GPS IFD emptied and its XMP dropped; everything from the scan on passes as is. */
-export class JpegLocationStripper extends Transform {
-  private buf: Buffer = Buffer.alloc(0);
-  private through = false;
-  private started = false;
+/**
+ * A stripper that reads a container's structure from the head of the stream: bytes wait in `buf`
+ * until `parse` can decide about them; once `through`, the rest passes untouched.
+ */
+abstract class BufferedStripper extends Transform {
+  protected buf: Buffer = Buffer.alloc(0);
+  protected through = false;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.through) return done(null, chunk);
@@ -115,9 +117,17 @@ export class JpegLocationStripper extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    // What is left is a cut header at most: no payload is withheld here.
     if (this.buf.length) this.push(this.buf);
     done();
   }
+
+  protected abstract parse(): void;
+}
+
+/** A JPEG stream with its GPS IFD emptied and its XMP dropped; everything from the scan on passes as is. */
+export class JpegLocationStripper extends BufferedStripper {
+  private started = false;
 
   private passRest(): void {
     this.through = true;
@@ -125,7 +135,7 @@ export class JpegLocationStripper extends Transform {
     this.buf = Buffer.alloc(0);
   }
 
-  private parse(): void {
+  protected parse(): void {
     if (!this.started) {
       if (this.buf.length < 2) return;
       this.started = true;
@@ -175,27 +185,13 @@ const PNG_TEXT = new Set(['tEXt', 'zTXt', 'iTXt']);
 const PNG_TEXT_HELD = 1024 * 1024;
 
 /** A PNG stream without eXIf and XMP/raw-profile text chunks. */
-export class PngLocationStripper extends Transform {
-  private buf: Buffer = Buffer.alloc(0);
+export class PngLocationStripper extends BufferedStripper {
   private started = false;
   /** Bytes of the current chunk still to pass (`keep`) or drop. */
   private left = 0;
   private keep = true;
-  private through = false;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.through) return done(null, chunk);
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    this.parse();
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.buf.length) this.push(this.buf);
-    done();
-  }
-
-  private parse(): void {
+  protected parse(): void {
     if (!this.started) {
       if (this.buf.length < 8) return;
       this.started = true;
@@ -248,25 +244,13 @@ const VP8X_METADATA_FLAGS = 0x08 | 0x04;
  * holding only zeros, which readers skip as an unknown chunk. Only chunk headers (and VP8X's 10 bytes)
  * are held; the RIFF size stays true because no byte is added or removed.
  */
-export class WebpLocationStripper extends Transform {
-  private buf: Buffer = Buffer.alloc(0);
+export class WebpLocationStripper extends BufferedStripper {
   private started = false;
   /** Bytes of the current chunk's payload (with its pad byte) still to pass, or to send as zeros. */
   private left = 0;
   private blank = false;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    this.parse();
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.buf.length) this.push(this.buf); // a cut chunk header: no payload is left over here
-    done();
-  }
-
-  private parse(): void {
+  protected parse(): void {
     if (!this.started) {
       if (this.buf.length < 12) return;
       this.started = true;
