@@ -31,7 +31,7 @@ import { LABELS } from '../templates/labels';
 import { documentsOf, replannedDetail, riskReason, ROLE_LABEL, slaOf, STATE_WORD, type CaseDoc } from './case-view';
 import { registerSigningLinkForm, signingView } from './esign-view';
 import evidencePages, { evidenceView } from './attachments-view';
-import { noticesView } from './notices-view';
+import { noticesView, registerContactForm } from './notices-view';
 
 export default async function casePages(app: FastifyInstance): Promise<void> {
   app.get('/console/inbox', { config: { public: true } }, async (request, reply) => {
@@ -141,6 +141,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
   });
   // Issue 22: send a party its signing link (console/esign-view.ts).
   registerSigningLinkForm(app);
+  registerContactForm(app);
   // Issue 22: evidence — upload, link, download (console/attachments-view.ts; multipart in its own scope).
   await app.register(evidencePages);
 }
@@ -274,7 +275,15 @@ async function renderCase(
       c.stage !== 'closed' && mayAct(actorOf(ctx.user), 'attach-evidence', scope),
     ),
     // The case's notices to people and how they were delivered (issue 22; console/notices-view.ts).
-    notices: await noticesView(app, request, ctx, c.id),
+    notices: await noticesView(app, request, ctx, c.id, c.parties, {
+      // Recording consent is for the staff who hold the case (the API decides; this only hides the form).
+      mayRecord:
+        c.stage !== 'closed' &&
+        (ctx.user.role === 'mediator' || ctx.user.role === 'supervisor') &&
+        !!ctx.user.unitPath &&
+        !!row?.unitPath?.startsWith(ctx.user.unitPath),
+      saved: (request.query as { contact?: string }).contact,
+    }),
     // How each signature was given, and the parties' signing links (issue 22; console/esign-view.ts).
     signing: signingView(c, zh, request.query as Record<string, string | undefined>),
     parties: c.parties.map((p, i) => ({
