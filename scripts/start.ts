@@ -85,7 +85,8 @@ async function main(): Promise<void> {
       officeHours: config.officeHours,
       client: temporal,
       webhooks: config.webhooks,
-      notifications: notificationsFor(config, orm, (line) => workerLog.info(line)),
+      // SMS and e-mail to the terminal (SMS_PROVIDER=log, no SMTP_URL): a demo reads its one-time codes there.
+      notifications: notificationsFor(config, orm, (line) => console.log(line)),
     });
     await ensureSafetyIndexSchedule(temporal, TASK_QUEUE);
     const running = worker.run();
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       temporal,
       renderer,
       pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
-      ...partyServicesFor(config, orm, (line) => workerLog.info(line)),
+      ...partyServicesFor(config, orm, (line) => console.log(line)),
     });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
