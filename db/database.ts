@@ -7,6 +7,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { DATA_DIR } from '../config/paths';
+import { pgConnection } from './connection-options';
 
 export interface ResolvedDatabase {
   url: string;
@@ -18,7 +19,7 @@ const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_DB = 'fengqiao';
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = new Client({ ...pgConnection(url), connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query('select 1');
@@ -33,7 +34,7 @@ async function answers(url: string): Promise<boolean> {
 /** Creates database `name` on the server at `adminUrl` unless it exists. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const client = new Client({ connectionString: adminUrl });
+  const client = new Client(pgConnection(adminUrl));
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
@@ -49,7 +50,7 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-  const client = new Client({ connectionString: adminUrl });
+  const client = new Client(pgConnection(adminUrl));
   await client.connect();
   try {
     await client.query(`drop database if exists ${name} with (force)`);

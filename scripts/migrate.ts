@@ -7,7 +7,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true, servesApi: false });
   const orm = await initORM(config.databaseUrl!);
   try {
-    const applied = await migrate(orm);
+    // The lock needs a session: DATABASE_LISTEN_URL when DATABASE_URL goes through PgBouncer's transaction pooling.
+    const applied = await migrate(orm, {
+      sessionUrl: config.database.listenUrl,
+      onWait: (message) => console.log(message),
+    });
     console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
     if (process.argv.includes('--seed')) {
       const seeded = await seedDemo(orm.em.fork(), {

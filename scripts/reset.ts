@@ -7,6 +7,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { Client } from 'pg';
 import { DATA_DIR } from '../config/paths';
+import { pgConnection } from '../db/connection-options';
 
 const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -26,7 +27,7 @@ export async function reset(opts: {
   if (opts.adminUrl && opts.database) {
     const name = opts.database;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name ${name}`);
-    const client = new Client({ connectionString: opts.adminUrl, connectionTimeoutMillis: 2000 });
+    const client = new Client({ ...pgConnection(opts.adminUrl), connectionTimeoutMillis: 2000 });
     try {
       await client.connect();
       const found = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -8,6 +8,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * notice key (unique), whatever retries or replays happen.
  */
 @Entity({ tableName: 'notice_deliveries' })
+// Failures by status (metrics) and the purge of old deliveries: Migration202612062601, built CONCURRENTLY.
+@Index({ properties: ['status', 'createdAt'] })
 export class NoticeDelivery {
   @PrimaryKey({ type: 'string', length: 64 })
   id!: string;

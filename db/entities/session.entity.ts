@@ -10,6 +10,8 @@ export class Session {
   @Property({ type: 'string', length: 64 })
   userId!: string;
 
+  /** Indexed for the purge of ended sessions (Migration202612062601, built CONCURRENTLY). */
+  @Index()
   @Property({ type: 'datetime' })
   expiresAt!: Date;
 

@@ -31,6 +31,8 @@ export class WebhookSubscription {
 
 /** One delivery of one case event to one subscription, with its log. */
 @Entity({ tableName: 'webhook_deliveries' })
+// Failures by status (metrics) and the purge of old deliveries: Migration202612062601, built CONCURRENTLY.
+@Index({ properties: ['status', 'createdAt'] })
 @Unique({ properties: ['subscriptionId', 'disputeId', 'eventSeq'] })
 export class WebhookDelivery {
   @PrimaryKey({ type: 'string', length: 64 })
