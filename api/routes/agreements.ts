@@ -9,6 +9,7 @@ import type { Signature } from '../../domain/types';
 import { sha256Hex } from '../../security/credentials';
 import { maskName } from '../../security/pii';
 import { codeMatches } from '../../security/verification-code';
+import { REDUCED_DOCUMENT_MARK } from '../../ops/reduce-personal-data';
 import { AppError } from '../errors';
 import { standardErrors, stringEnum } from '../schemas/common';
 
@@ -16,6 +17,12 @@ const VerifySchema = Type.Object({
   number: Type.String(),
   valid: Type.Boolean({ description: 'The record is intact and, when given, the hash or document matches it' }),
   checked: stringEnum(['record', 'hash', 'document'] as const),
+  reduced: Type.Optional(
+    Type.Boolean({
+      description:
+        'The archival period ended and the document was reduced (docs/retention.md): only a hash can still be checked',
+    }),
+  ),
   sha256: Type.String({ description: 'The seal: SHA-256 over the canonical document and signature records' }),
   effectiveAt: Type.String({ format: 'date-time' }),
   committee: Type.String(),
@@ -56,12 +63,15 @@ const agreements: FastifyPluginAsyncTypebox<{ perMinute: number }> = async (app,
     const record = await em.findOne(AgreementRecord, { number });
     if (!record) throw notFound(number);
     const signatures = record.signatures as Signature[];
-    const intact = sha256Hex(canonicalAgreement(record.number, record.html, signatures)) === record.sha256;
+    // Reduced after its archival period (ops/retention.ts): the document is gone, the seal (its SHA-256) kept
+    // unchanged by the database, so a hash can still be checked against it, a document no longer.
+    const reduced = record.html.includes(REDUCED_DOCUMENT_MARK);
+    const intact = reduced || sha256Hex(canonicalAgreement(record.number, record.html, signatures)) === record.sha256;
     let matches = true;
     let checked: 'record' | 'hash' | 'document' = 'record';
     if (given.html !== undefined) {
       checked = 'document';
-      matches = sha256Hex(canonicalAgreement(record.number, given.html, signatures)) === record.sha256;
+      matches = !reduced && sha256Hex(canonicalAgreement(record.number, given.html, signatures)) === record.sha256;
     } else if (given.sha256 !== undefined) {
       checked = 'hash';
       matches = given.sha256.toLowerCase() === record.sha256;
@@ -75,6 +85,7 @@ const agreements: FastifyPluginAsyncTypebox<{ perMinute: number }> = async (app,
       number: record.number,
       valid: intact && matches,
       checked,
+      ...(reduced ? { reduced: true } : {}),
       sha256: record.sha256,
       effectiveAt: record.effectiveAt.toISOString(),
       committee: committee?.committee_name ?? '',

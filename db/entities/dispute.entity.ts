@@ -71,6 +71,10 @@ export class Dispute {
   @Property({ type: 'datetime', nullable: true })
   closedAt?: Date;
 
+  /** When the closed case's file was reduced after its archival period (ops/retention.ts); null while whole. */
+  @Property({ type: 'datetime', nullable: true })
+  reducedAt?: Date | null;
+
   @Index()
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -2,6 +2,7 @@ import { Agency } from './agency.entity';
 import { AgreementRecord } from './agreement.entity';
 import { CaseFileRecord } from './case-file.entity';
 import { ContactPreference } from './contact-preference.entity';
+import { DataProtectionLog } from './data-protection-log.entity';
 import { NoticeDelivery } from './notice-delivery.entity';
 import { Alert } from './alert.entity';
 import { ApiKey } from './api-key.entity';
@@ -30,6 +31,7 @@ export {
   Alert,
   CaseFileRecord,
   ContactPreference,
+  DataProtectionLog,
   NoticeDelivery,
   ApiKey,
   Attachment,
@@ -61,6 +63,7 @@ export const ENTITIES = [
   Alert,
   CaseFileRecord,
   ContactPreference,
+  DataProtectionLog,
   NoticeDelivery,
   ApiKey,
   Attachment,
