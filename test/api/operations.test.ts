@@ -1,19 +1,81 @@
 /** Health, readiness and the OpenAPI document, as an operator and an integrator first meet them. */
+import { randomUUID } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+import { temporal as proto } from '@temporalio/proto';
+import { buildApp } from '../../api/app';
+import { createRenderer } from '../../templates/render';
+import { eventually, expectStatus, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 beforeAll(async () => {
   sys = await startSystem();
+  // The system's worker polls its task queue for both task types before readiness is asked.
+  await eventually(async () => {
+    for (const taskQueueType of [
+      proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    ]) {
+      const res = await sys.client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: sys.taskQueue },
+        taskQueueType,
+      });
+      if (!res.pollers?.length) return false;
+    }
+    return true;
+  });
 });
 afterAll(() => sys?.close());
 
-it('answers liveness and readiness without credentials, checking Temporal and the database', async () => {
+const READY = {
+  status: 'ready',
+  checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true }, alertListener: { ok: true } },
+};
+
+it('answers liveness and readiness without credentials, checking the database, Temporal, the workers and the alert listener', async () => {
   expect(expectStatus(await sys.app.inject({ url: '/healthz' }), 200)).toEqual({ status: 'ok' });
-  expect(expectStatus(await sys.app.inject({ url: '/readyz' }), 200)).toEqual({
-    status: 'ready',
-    checks: { database: { ok: true }, temporal: { ok: true } },
+  expect(expectStatus(await sys.app.inject({ url: '/readyz' }), 200)).toEqual(READY);
+});
+
+it('is not ready while no worker polls its task queue', async () => {
+  // The same database and Temporal, on a task queue no worker polls.
+  const app = await buildApp({
+    config: { tokenTtlSeconds: 3600, logLevel: 'silent' },
+    orm: sys.orm,
+    temporal: sys.client,
+    renderer: createRenderer(),
+    taskQueue: `readyz-no-worker-${randomUUID()}`,
+    logger: false,
   });
+  try {
+    await app.ready();
+    expect(expectStatus(await app.inject({ url: '/readyz' }), 503)).toEqual({
+      status: 'not ready',
+      checks: { ...READY.checks, workers: { ok: false, error: 'no workflow or activity poller' } },
+    });
+  } finally {
+    await app.close();
+  }
+});
+
+it('is not ready while its alert listener is down, and ready again once it has reconnected', async () => {
+  const before = sys.app.alertStream.status();
+  expect(before.listening).toBe(true);
+  // The listener's PostgreSQL session is ended from the server side (an admin, a failover, a proxy).
+  await sys.orm.em.execute('select pg_terminate_backend(?)', [before.backendPid]);
+  // Watched closely: it reconnects within a quarter of a second.
+  for (const until = Date.now() + 5000; sys.app.alertStream.status().listening;) {
+    if (Date.now() > until) throw new Error('the listener did not notice its session ended');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const down = expectStatus(await sys.app.inject({ url: '/readyz' }), 503);
+  expect(down.checks.alertListener).toEqual({ ok: false, error: 'not listening' });
+  expect(down.checks.database).toEqual({ ok: true });
+  // It reconnects by itself (a new backend) and readiness follows.
+  await eventually(async () => (await sys.app.inject({ url: '/readyz' })).statusCode === 200, 10_000, 'ready again');
+  const after = sys.app.alertStream.status();
+  expect(after.reconnects).toBeGreaterThan(before.reconnects);
+  expect(after.backendPid).not.toBe(before.backendPid);
 });
 
 it('publishes an OpenAPI 3 document with every v1 route, its schemas and bearer security', async () => {
