@@ -2,17 +2,20 @@ import type { FastifyServerOptions } from 'fastify';
 import { databaseErrorForLog } from '../db/errors';
 import { maskingLogOptions } from '../security/log-masking';
 import { maskText } from '../security/pii';
+import { logCorrelation } from '../telemetry/correlation';
 
 /**
  * pino options for the API: credentials redacted, and phone numbers, ID numbers and parties' names
  * masked in whatever is logged (messages, objects, URLs). Request ids come from Fastify; routes on
- * a case add its id (see app.ts).
+ * a case add its id (see app.ts); every line also carries `requestId` and, with tracing on, `trace_id`
+ * and `span_id` (telemetry/correlation.ts), as the worker's lines do.
  */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   // The worker's logs are masked the same way (worker/logger.ts); errors from the database log no SQL.
   const masking = maskingLogOptions(databaseErrorForLog);
   return {
     level,
+    mixin: logCorrelation,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
       censor: '[redacted]',

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { workflowClientInterceptors } from '../telemetry/temporal';
 
 /**
  * Connection settings from the standard TEMPORAL_* variables and profile file (TEMPORAL_ADDRESS,
@@ -14,11 +15,14 @@ export function temporalSettings(): ReturnType<typeof loadClientConnectConfig> &
   return { ...config, namespace: config.namespace ?? 'default' };
 }
 
-/** A client; `dataConverter` is the payload codec's (temporal/codec.ts), which every client and worker shares. */
+/**
+ * A client; `dataConverter` is the payload codec's (temporal/codec.ts), which every client and worker shares.
+ * Its interceptors carry the API request's id, and with tracing on the trace, to the workflow (telemetry/temporal.ts).
+ */
 export async function connectClient(dataConverter: DataConverter): Promise<Client> {
   const { connectionOptions, namespace } = temporalSettings();
   const connection = await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace, dataConverter });
+  return new Client({ connection, namespace, dataConverter, interceptors: { workflow: workflowClientInterceptors() } });
 }
 
 export async function connectWorkerConnection(): Promise<{ connection: NativeConnection; namespace: string }> {

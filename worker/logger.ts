@@ -7,12 +7,20 @@ import pino, { type DestinationStream, type Level, type Logger as Pino } from 'p
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { databaseErrorForLog } from '../db/errors';
 import { maskingLogOptions } from '../security/log-masking';
+import { logCorrelation } from '../telemetry/correlation';
 
 export type WorkerLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
-/** A pino logger for the worker, on stdout unless `destination` says otherwise (tests capture it). */
+/**
+ * A pino logger for the worker, on stdout unless `destination` says otherwise (tests capture it). Lines
+ * written while an activity runs carry its request id, workflow, activity type and trace ids
+ * (telemetry/correlation.ts); the SDK's own lines about an activity get them from its interceptors.
+ */
 export function workerPino(level: WorkerLogLevel, destination?: DestinationStream): Pino {
-  return pino({ level, base: { component: 'worker' }, ...maskingLogOptions(databaseErrorForLog) }, destination);
+  return pino(
+    { level, base: { component: 'worker' }, mixin: logCorrelation, ...maskingLogOptions(databaseErrorForLog) },
+    destination,
+  );
 }
 
 const LEVELS: Record<LogLevel, Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
