@@ -4,17 +4,20 @@ import fp from 'fastify-plugin';
 import ipaddr from 'ipaddr.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { missingNationalYears } from '../../db/holidays';
+import type { PdfStats } from '../../templates/pdf';
+import { registerBusinessMetrics } from '../business-metrics';
 import { AppError } from '../errors';
 
 /**
  * Prometheus metrics at /metrics: HTTP requests by route and status, case starts, actions by name
- * and answer, open alerts by kind (read from PostgreSQL at scrape time, so every API process
- * reports the same), and the Node process. The worker's Temporal metrics are on its own endpoint
+ * and answer, the business figures (open and overdue cases, alerts, deliveries, stuck cases: read
+ * from PostgreSQL at scrape time, so every API process reports the same; api/business-metrics.ts),
+ * and the Node process. The worker's Temporal metrics are on its own endpoint
  * (WORKER_METRICS_ADDRESS). With METRICS_TOKEN, answered to that bearer only; without it, only
  * when the API listens on loopback and the request comes from loopback directly: not forwarded by a
  * proxy, which would otherwise make every client on the Internet a loopback client.
  */
-export default fp<{ token?: string; host?: string }>(
+export default fp<{ token?: string; host?: string; pdfStats?: () => PdfStats }>(
   async (app, opts) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'fengqiao_api_' });
@@ -37,30 +40,9 @@ export default fp<{ token?: string; host?: string }>(
       labelNames: ['action', 'status'] as const,
       registers: [registry],
     });
-    new Gauge({
-      name: 'fengqiao_alerts_open',
-      help: 'Alerts not yet acknowledged, by kind',
-      labelNames: ['kind'] as const,
-      registers: [registry],
-      async collect() {
-        this.reset();
-        const rows = await app.orm.em
-          .fork()
-          .execute<{ kind: string; n: string }[]>(
-            'select kind, count(*) as n from alerts where acked_at is null group by kind',
-          );
-        for (const r of rows) this.set({ kind: r.kind }, Number(r.n));
-      },
-    });
-
-    new Gauge({
-      name: 'fengqiao_cases_stuck',
-      help: 'Cases whose step keeps failing and which wait for a repair (GET /api/v1/admin/stuck-cases)',
-      registers: [registry],
-      async collect() {
-        const [row] = await app.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from stuck_cases');
-        this.set(Number(row?.n ?? 0));
-      },
+    // Cases, alerts, deliveries and stuck cases, from one cached snapshot of PostgreSQL (docs/metrics.md).
+    registerBusinessMetrics(registry, () => app.orm.em.fork(), {
+      onError: (reason) => app.log.warn({ reason }, '业务指标读取失败 / business metrics snapshot failed'),
     });
     new Gauge({
       name: 'fengqiao_holiday_arrangement_missing',
@@ -84,6 +66,39 @@ export default fp<{ token?: string; host?: string }>(
         this.set(Number(row?.y ?? 0));
       },
     });
+
+    // PDF rendering (templates/pdf-queue.ts): pages rendering and waiting now, refusals since start.
+    if (opts.pdfStats) {
+      const stats = opts.pdfStats;
+      new Gauge({
+        name: 'fengqiao_pdf_rendering',
+        help: 'PDF pages rendering now (at most PDF_CONCURRENCY)',
+        registers: [registry],
+        collect() {
+          this.set(stats().rendering);
+        },
+      });
+      new Gauge({
+        name: 'fengqiao_pdf_waiting',
+        help: 'PDF requests waiting for a renderer (at most PDF_QUEUE_MAX)',
+        registers: [registry],
+        collect() {
+          this.set(stats().waiting);
+        },
+      });
+      new Counter({
+        name: 'fengqiao_pdf_refused_total',
+        help: 'PDF requests answered 503 since start, by reason (queue_full, timeout)',
+        labelNames: ['reason'] as const,
+        registers: [registry],
+        collect() {
+          const now = stats();
+          this.reset();
+          this.inc({ reason: 'queue_full' }, now.refusedQueueFull);
+          this.inc({ reason: 'timeout' }, now.refusedTimeout);
+        },
+      });
+    }
 
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
