@@ -53,6 +53,8 @@ const TITLES: Record<ErrorCode, string> = {
 export class AppError extends Error {
   /** A refusal for the moment only ("in progress, try again"): not an answer to keep for an Idempotency-Key. */
   transient = false;
+  /** Seconds for the Retry-After of a 503 (default 1): the PDF queue's guess (templates/pdf-queue.ts). */
+  retryAfterSeconds?: number;
   constructor(
     public readonly code: ErrorCode,
     message?: string,

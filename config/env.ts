@@ -3,10 +3,17 @@ import { DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficePeriod } from '../do
 import { parseCodecOrigins, parsePayloadKeys, type PayloadKeys } from './payload-keys';
 import { parseNotificationEnv, type NotificationConfig } from './notifications';
 import { parseAttachmentConfig, type AttachmentConfig } from './attachments';
+import { parseDatabaseConfig, type DatabaseConfig } from './database';
+import { parseHealthConfig, type HealthConfig } from './health';
+import { parseRetentionConfig, type RetentionConfig } from './retention';
+import { parseTelemetryConfig, type TelemetryConfig } from './telemetry';
+import { validateConfigEnv } from './schema-all';
 
 /**
  * Configuration from the environment, validated once at boot. Every problem is reported at once,
- * naming the variable, so an operator fixes them in one go.
+ * naming the variable, so an operator fixes them in one go. Each variable is declared once, with its
+ * type, default and range, in config/schema-vars*.ts (checked with env-schema: config/schema.ts);
+ * what this module adds is the rules between variables and the parsing of structured values.
  */
 export interface AppConfig {
   port: number;
@@ -60,6 +67,16 @@ export interface AppConfig {
   notifications: NotificationConfig;
   /** Evidence files (issue 22): ATTACHMENT_STORE=pg|s3, S3_*, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PER_CASE (config/attachments.ts). */
   attachments: AttachmentConfig;
+  /** PDF rendering (templates/pdf.ts): PDF_CONCURRENCY at once, PDF_QUEUE_MAX waiting, each at most PDF_QUEUE_TIMEOUT_MS. */
+  pdf: { concurrency: number; queueMax: number; queueTimeoutMs: number };
+  /** PostgreSQL (config/database.ts): DATABASE_URL's TLS (sslmode, DATABASE_SSL_*), DATABASE_LISTEN_URL, DATABASE_POOL_MAX. */
+  database: DatabaseConfig;
+  /** Tracing (config/telemetry.ts): FENGQIAO_TRACING, OTEL_*. */
+  telemetry: TelemetryConfig;
+  /** Health (config/health.ts): WORKER_HEALTH_ADDRESS, READYZ_WORKER_MAX_AGE_SECONDS. */
+  health: HealthConfig;
+  /** Retention (config/retention.ts): RETENTION_*, CASE_ARCHIVE_YEARS. */
+  retention: RetentionConfig;
 }
 
 export class ConfigError extends Error {
@@ -69,16 +86,6 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const WORKER_LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-
-/** WORKER_LOG_LEVEL: pino's names, or the SDK's upper-case ones (WARN) it took before; default warn. */
-function workerLogLevel(raw: string | undefined, problems: string[]): AppConfig['workerLogLevel'] {
-  const level = (raw || 'warn').toLowerCase() as AppConfig['workerLogLevel'];
-  if (WORKER_LOG_LEVELS.includes(level)) return level;
-  problems.push(`WORKER_LOG_LEVEL must be one of ${WORKER_LOG_LEVELS.join(', ')}`);
-  return 'warn';
-}
 /** proxy-addr's named ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -121,120 +128,99 @@ export function loadConfig(
   /** servesApi: false for processes that print no links (the worker, migrations): PUBLIC_URL is then optional. */
   opts: { requireDatabaseUrl?: boolean; servesApi?: boolean } = {},
 ): AppConfig {
-  const problems: string[] = [];
+  // The schema pass: each declared variable's type, range and form (a refused one falls back to its default).
+  const { values: v, problems, refused } = validateConfigEnv(env);
+  // The rules between variables and the structured values, which see the environment as given; what
+  // they say about a variable the schema already refused is left out (one problem per variable).
+  const later: string[] = [];
 
-  /** `true` or `false` (unset: false); anything else is refused, not read as false. */
-  const flag = (name: string): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '' || raw === 'false') return false;
-    if (raw === 'true') return true;
-    problems.push(`${name} must be true or false (got "${raw}")`);
-    return false;
-  };
-
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
-  const url = (name: string, protocols: string[], required: boolean): string | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') {
-      if (required) problems.push(`${name} is required (e.g. postgres://user:pass@host:5432/fengqiao)`);
-      return undefined;
-    }
-    try {
-      const u = new URL(raw);
-      if (!protocols.includes(u.protocol))
-        problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
-    } catch {
-      problems.push(`${name} is not a valid URL`);
-    }
-    return raw;
-  };
-
-  const port = int('PORT', 3000, 1, 65535);
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const demoApiKey = env.DEMO_API_KEY || undefined;
-  if (demoApiKey !== undefined && demoApiKey.length < 32) problems.push('DEMO_API_KEY must be at least 32 characters');
+  if (opts.requireDatabaseUrl && !v.DATABASE_URL && !refused.has('DATABASE_URL'))
+    later.push('DATABASE_URL 未设置 / DATABASE_URL is required (e.g. postgres://user:pass@host:5432/fengqiao)');
   let officeHours: OfficePeriod[] = DEFAULT_OFFICE_HOURS;
-  if (env.OFFICE_HOURS) {
-    officeHours = env.OFFICE_HOURS.split(',').map((p) => {
+  if (v.OFFICE_HOURS) {
+    officeHours = v.OFFICE_HOURS.split(',').map((p) => {
       const [start = '', end = ''] = p.trim().split('-');
       return { start, end };
     });
     try {
       parseOfficeHours(officeHours);
     } catch (err) {
-      problems.push(`OFFICE_HOURS must look like 08:30-12:00,14:30-17:30 (${(err as Error).message})`);
+      later.push(
+        `OFFICE_HOURS 须形如 08:30-12:00,14:30-17:30 / OFFICE_HOURS must look like 08:30-12:00,14:30-17:30 (${(err as Error).message})`,
+      );
+      officeHours = DEFAULT_OFFICE_HOURS;
     }
   }
-  const publicUrl = publicUrlOf(env, opts.servesApi ?? true, problems);
-  const metricsToken = env.METRICS_TOKEN || undefined;
-  if (metricsToken !== undefined && (metricsToken.length < 16 || /\s/.test(metricsToken)))
-    problems.push(
-      'METRICS_TOKEN 至少 16 个字符且不含空白 / METRICS_TOKEN must be at least 16 characters, without spaces',
+  const publicUrl = publicUrlOf(env.PUBLIC_URL, v.NODE_ENV, opts.servesApi ?? true, later);
+  if (v.NOTICE_WEBHOOK_URL && !v.NOTICE_WEBHOOK_SECRET)
+    later.push(
+      'NOTICE_WEBHOOK_URL 需要 NOTICE_WEBHOOK_SECRET（至少 16 个字符）/ NOTICE_WEBHOOK_SECRET (at least 16 characters) is required with NOTICE_WEBHOOK_URL',
     );
-  const webhookUrl = url('NOTICE_WEBHOOK_URL', ['http:', 'https:'], false);
-  const webhookSecret = env.NOTICE_WEBHOOK_SECRET;
-  if (webhookUrl && (!webhookSecret || webhookSecret.length < 16)) {
-    problems.push('NOTICE_WEBHOOK_SECRET (at least 16 characters) is required with NOTICE_WEBHOOK_URL');
-  }
   const config: AppConfig = {
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:'], opts.requireDatabaseUrl ?? false),
-    logLevel,
-    tokenTtlSeconds: int('TOKEN_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
-    sessionIdleSeconds: int('SESSION_IDLE_SECONDS', 1800, 60, 30 * 24 * 3600),
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    logLevel: v.LOG_LEVEL,
+    tokenTtlSeconds: v.TOKEN_TTL_SECONDS,
+    sessionIdleSeconds: v.SESSION_IDLE_SECONDS,
     loginLockout: {
-      attempts: int('LOGIN_LOCKOUT_ATTEMPTS', 5, 1, 100),
-      seconds: int('LOGIN_LOCKOUT_SECONDS', 60, 1, 24 * 3600),
-      maxSeconds: int('LOGIN_LOCKOUT_MAX_SECONDS', 3600, 1, 7 * 24 * 3600),
+      attempts: v.LOGIN_LOCKOUT_ATTEMPTS,
+      seconds: v.LOGIN_LOCKOUT_SECONDS,
+      maxSeconds: v.LOGIN_LOCKOUT_MAX_SECONDS,
     },
-    streamsPerSession: int('ALERT_STREAMS_PER_SESSION', 3, 1, 100),
-    demoPassword: env.DEMO_PASSWORD || 'fengqiao-demo',
-    demoApiKey,
-    publicUrl: publicUrl ?? `http://127.0.0.1:${port}`,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
+    streamsPerSession: v.ALERT_STREAMS_PER_SESSION,
+    demoPassword: v.DEMO_PASSWORD,
+    demoApiKey: v.DEMO_API_KEY,
+    publicUrl: publicUrl ?? `http://127.0.0.1:${v.PORT}`,
+    trustProxy: parseTrustProxy(v.TRUST_PROXY, later),
     officeHours,
     rateLimits: {
-      perKey: int('RATE_LIMIT_PER_KEY', 600, 1, 1_000_000),
-      perIp: int('RATE_LIMIT_PER_IP', 1200, 1, 1_000_000),
-      loginPerIp: int('RATE_LIMIT_LOGIN_PER_IP', 20, 1, 10_000),
+      perKey: v.RATE_LIMIT_PER_KEY,
+      perIp: v.RATE_LIMIT_PER_IP,
+      loginPerIp: v.RATE_LIMIT_LOGIN_PER_IP,
     },
     webhooks: {
-      allowPrivate: flag('WEBHOOK_ALLOW_PRIVATE'),
-      initialRetryMs: int('WEBHOOK_RETRY_INITIAL_MS', 5000, 10, 3_600_000),
-      maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+      allowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
+      initialRetryMs: v.WEBHOOK_RETRY_INITIAL_MS,
+      maxAttempts: v.WEBHOOK_MAX_ATTEMPTS,
     },
-    metricsToken,
-    chromiumPath: env.CHROMIUM_PATH || undefined,
-    workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
-    stageSearchAttributes: flag('STAGE_SEARCH_ATTRIBUTES'),
-    workerMaxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS
-      ? int('WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 1_000_000)
-      : undefined,
-    noticeWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
-    payloadKeys: parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, problems),
-    codecCorsOrigins: parseCodecOrigins(env.CODEC_CORS_ORIGINS, problems),
-    workerLogLevel: workerLogLevel(env.WORKER_LOG_LEVEL, problems),
-    notifications: parseNotificationEnv(env, problems),
-    open311NearestMetres: int('OPEN311_NEAREST_METRES', 1500, 10, 100_000),
-    attachments: parseAttachmentConfig(env, problems),
+    metricsToken: v.METRICS_TOKEN,
+    chromiumPath: v.CHROMIUM_PATH,
+    workerMetricsAddress: v.WORKER_METRICS_ADDRESS,
+    stageSearchAttributes: v.STAGE_SEARCH_ATTRIBUTES,
+    workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
+    noticeWebhook:
+      v.NOTICE_WEBHOOK_URL && v.NOTICE_WEBHOOK_SECRET
+        ? { url: v.NOTICE_WEBHOOK_URL, secret: v.NOTICE_WEBHOOK_SECRET }
+        : undefined,
+    payloadKeys: parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_KEY_ID, later),
+    codecCorsOrigins: parseCodecOrigins(env.CODEC_CORS_ORIGINS, later),
+    workerLogLevel: v.WORKER_LOG_LEVEL.toLowerCase() as AppConfig['workerLogLevel'],
+    notifications: parseNotificationEnv(env, later),
+    open311NearestMetres: v.OPEN311_NEAREST_METRES,
+    attachments: parseAttachmentConfig(env, later),
+    pdf: {
+      concurrency: v.PDF_CONCURRENCY,
+      queueMax: v.PDF_QUEUE_MAX,
+      queueTimeoutMs: v.PDF_QUEUE_TIMEOUT_MS,
+    },
+    database: parseDatabaseConfig(env, later),
+    telemetry: parseTelemetryConfig(env, later),
+    health: parseHealthConfig(env, later),
+    retention: parseRetentionConfig(env, later),
   };
   if (config.loginLockout.maxSeconds < config.loginLockout.seconds)
-    problems.push(
+    later.push(
       'LOGIN_LOCKOUT_MAX_SECONDS 不得小于 LOGIN_LOCKOUT_SECONDS / LOGIN_LOCKOUT_MAX_SECONDS must be at least LOGIN_LOCKOUT_SECONDS',
     );
+  problems.push(...later.filter((problem) => !namesAny(problem, refused)));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Whether `problem` names one of `names` (as a whole word: S3_REGION is not S3_REGION_X). */
+function namesAny(problem: string, names: Set<string>): boolean {
+  return (problem.match(/[A-Z][A-Z0-9_]*[A-Z0-9]/g) ?? []).some((word) => names.has(word));
 }
 
 /**
@@ -242,10 +228,15 @@ export function loadConfig(
  * codes), without a trailing slash. Required with NODE_ENV=production: the default would print
  * 127.0.0.1 on every certificate.
  */
-function publicUrlOf(env: NodeJS.ProcessEnv, servesApi: boolean, problems: string[]): string | undefined {
-  const raw = env.PUBLIC_URL?.trim();
+function publicUrlOf(
+  given: string | undefined,
+  nodeEnv: string | undefined,
+  servesApi: boolean,
+  problems: string[],
+): string | undefined {
+  const raw = given?.trim();
   if (!raw) {
-    if (servesApi && env.NODE_ENV === 'production')
+    if (servesApi && nodeEnv === 'production')
       problems.push(
         'PUBLIC_URL 未设置：生产环境（NODE_ENV=production）须设置对外访问地址，如 https://tiaojie.example.gov.cn（打印在文书的核验链接和二维码中）/ PUBLIC_URL is required with NODE_ENV=production: the address people reach the API at, e.g. https://mediation.example.org (printed in the verification link and QR code of documents)',
       );

@@ -87,7 +87,7 @@ export default fp(
       } else {
         appError = fromTemporal(error) ?? fromUnavailable(error) ?? new AppError('internal');
       }
-      if (appError.code === 'unavailable') void reply.header('retry-after', '1');
+      if (appError.code === 'unavailable') void reply.header('retry-after', String(appError.retryAfterSeconds ?? 1));
       if (appError.status >= 500)
         request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
       return reply.status(appError.status).type('application/problem+json').send(problemFor(appError, request.url));

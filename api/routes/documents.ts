@@ -18,7 +18,7 @@ import {
   type DocumentContext,
 } from '../../templates/models';
 import { LANGS } from '../../templates/labels';
-import type { PdfRenderer } from '../../templates/pdf';
+import { PdfBusyError, type PdfRenderer } from '../../templates/pdf';
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentRenderer } from '../../templates/render';
 import { caseFileDocument } from '../case-file';
 import { refusalNoticeModel, rightsNoticeModel } from '../../templates/voluntariness-models';
@@ -46,6 +46,19 @@ const NOT_YET: Record<DocumentKind, string> = {
   'refusal-notice': 'the case has not been refused (不予受理)',
   'oral-agreement': 'no oral agreement has been recorded (人民调解法第二十八条)',
 };
+
+/** A PDF, or 503 with Retry-After while every renderer is busy and the queue full (PDF_CONCURRENCY, PDF_QUEUE_*). */
+async function pdfOrBusy(pdf: PdfRenderer, html: string): Promise<Buffer> {
+  try {
+    return await pdf.pdf(html);
+  } catch (err) {
+    if (!(err instanceof PdfBusyError)) throw err;
+    const busy = new AppError('unavailable', '文书生成繁忙，请稍后重试 / PDF rendering is busy, try again shortly');
+    busy.transient = true;
+    busy.retryAfterSeconds = err.retryAfterSeconds;
+    throw busy;
+  }
+}
 
 const documents: FastifyPluginAsyncTypebox<{
   renderer: DocumentRenderer;
@@ -179,7 +192,7 @@ const documents: FastifyPluginAsyncTypebox<{
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="${kind}-${found.id}.pdf"`)
-          .send(await pdf.pdf(html));
+          .send(await pdfOrBusy(pdf, html));
       }
       return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCUMENT_CSP).send(html);
     },
