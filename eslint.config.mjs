@@ -45,6 +45,7 @@ const FOLDERS = [
   'domain',
   'security',
   'config',
+  'telemetry',
   'templates',
   'db',
   'storage',
@@ -58,6 +59,7 @@ const FOLDERS = [
   'attachments',
   'console',
   'demo',
+  'ops',
   'scripts',
   'bench',
   'test',
@@ -67,6 +69,9 @@ const BELOW = {};
 BELOW.domain = [];
 BELOW.security = ['domain'];
 BELOW.config = ['domain'];
+// Tracing and log correlation (issue 23): OpenTelemetry and Temporal's interceptors over config and security only;
+// temporal/, worker/ and the API wire it in.
+BELOW.telemetry = [...BELOW.config, 'config', 'security'];
 BELOW.templates = [...BELOW.config, 'config', 'security'];
 BELOW.db = [...BELOW.templates, 'templates'];
 // Notices to people (issue 22): beside activities, which call them on the side of what the case records.
@@ -76,12 +81,15 @@ BELOW.storage = [...BELOW.db, 'db'];
 BELOW.parties = [...BELOW.db, 'db'];
 BELOW.activities = [...BELOW.db, 'db', 'notifications', 'storage', 'parties'];
 BELOW.workflows = [...BELOW.activities, 'activities'];
-BELOW.temporal = [...BELOW.workflows, 'workflows'];
+BELOW.temporal = [...BELOW.workflows, 'workflows', 'telemetry'];
 BELOW.worker = [...BELOW.temporal, 'temporal'];
-BELOW.api = [...BELOW.temporal, 'temporal', 'console', 'attachments'];
+BELOW.api = [...BELOW.temporal, 'temporal', 'console', 'attachments', 'ops'];
 BELOW.console = [...BELOW.temporal, 'temporal', 'api', 'attachments'];
 // Evidence intake (issue 22) answers with the API's errors and records through the workflow: the API's level.
 BELOW.attachments = [...BELOW.temporal, 'temporal', 'api'];
+// Operators' tools (issue 23: the reconciler, retention, personal-data export) read PostgreSQL and Temporal
+// as the API does: the API's level (its admin routes and housekeeping may call them; they never import api/).
+BELOW.ops = [...BELOW.temporal, 'temporal'];
 // The demo data (seed and history) fills a system through its own API: above everything but the harnesses.
 BELOW.demo = [...BELOW.temporal, 'temporal', 'api', 'console', 'attachments'];
 

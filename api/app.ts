@@ -12,6 +12,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { OfficePeriod } from '../domain/calendar';
 import type { AppConfig } from '../config/env';
+import type { RetentionConfig } from '../config/retention';
 import type { PdfRenderer } from '../templates/pdf';
 import type { DocumentRenderer } from '../templates/render';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
@@ -23,6 +24,7 @@ import edgePlugin, { DOCS_CSP, requestIdOf, trustProxyOption } from './plugins/e
 import errorsPlugin, { frameworkErrors } from './plugins/errors';
 import housekeepingPlugin from './plugins/housekeeping';
 import metricsPlugin from './plugins/metrics';
+import telemetryPlugin from '../telemetry/fastify';
 import rateLimitPlugin, { DEFAULT_RATE_LIMITS, type RateLimits } from './plugins/rate-limit';
 import ormPlugin from './plugins/orm';
 import temporalPlugin from './plugins/temporal';
@@ -32,6 +34,7 @@ import adminAccessRoutes from './routes/admin-access';
 import adminDirectoryRoutes from './routes/admin-directory';
 import adminCalendarRoutes from './routes/admin-calendars';
 import adminStuckRoutes from './routes/admin-stuck';
+import adminPersonalDataRoutes from './routes/admin-personal-data';
 import alertsRoutes from './routes/alerts';
 import authRoutes from './routes/auth';
 import directoryRoutes from './routes/directory';
@@ -76,6 +79,8 @@ export interface AppDeps {
     loginLockout?: AppConfig['loginLockout'];
     /** ALERT_STREAMS_PER_SESSION (default 3). */
     streamsPerSession?: number;
+    /** DATABASE_LISTEN_URL: the alert listener's session-mode connection (default: the ORM's URL). */
+    database?: Pick<AppConfig['database'], 'listenUrl'>;
     /** How often (ms) open alert streams re-check their sessions (default 5000). */
     sessionCheckMs?: number;
     metricsToken?: string;
@@ -93,6 +98,10 @@ export interface AppDeps {
     codecCorsOrigins?: string[];
     /** OPEN311_NEAREST_METRES (default 1500). */
     open311NearestMetres?: number;
+    /** READYZ_WORKER_MAX_AGE_SECONDS (config/health.ts), for /readyz's workers check. */
+    health?: { readyzWorkerMaxAgeSeconds?: number };
+    /** RETENTION_*, CASE_ARCHIVE_YEARS (config/retention.ts; default DEFAULT_RETENTION). */
+    retention?: RetentionConfig;
   };
   orm: MikroORM;
   temporal: Client;
@@ -130,6 +139,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
   });
+
+  // Before any hook or route: each request's span (tracing on) and its id as the correlation of what it starts (telemetry/).
+  await app.register(telemetryPlugin);
 
   const attachmentStore = deps.attachments ?? new PgAttachmentStore(deps.orm);
   app.decorate('attachmentStore', attachmentStore);
@@ -183,9 +195,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionIdleSeconds,
     streamsPerSession: deps.config.streamsPerSession,
     sessionCheckMs: deps.config.sessionCheckMs,
+    connectionString: deps.config.database?.listenUrl,
   });
-  await app.register(housekeepingPlugin, { sessionIdleSeconds });
-  await app.register(metricsPlugin, { token: deps.config.metricsToken, host: deps.config.host });
+  await app.register(housekeepingPlugin, { sessionIdleSeconds, retention: deps.config.retention });
+  const pdfRenderer = deps.pdf;
+  await app.register(metricsPlugin, {
+    token: deps.config.metricsToken,
+    host: deps.config.host,
+    pdfStats: pdfRenderer ? () => pdfRenderer.stats() : undefined,
+  });
 
   // The request's line: method, URL and IP (masked by the logger's serializer), status and time taken.
   app.addHook('onResponse', async (request, reply) => {
@@ -204,7 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { workerMaxAgeSeconds: deps.config.health?.readyzWorkerMaxAgeSeconds });
   await app.register(
     async (v1) => {
       await v1.register(authRoutes, {
@@ -238,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await admin.register(adminDirectoryRoutes);
           await admin.register(adminCalendarRoutes, { officeHours: deps.config.officeHours });
           await admin.register(adminStuckRoutes);
+          await admin.register(adminPersonalDataRoutes);
         },
         { prefix: '/admin' },
       );

@@ -1,8 +1,11 @@
 /** `npm run api`: the HTTP listener, configured by the environment only (TEMPORAL_*, DATABASE_URL, PORT). */
+// First: tracing, when configured, must hook `pg` before anything loads it (telemetry/tracing.ts).
+import '../telemetry/register-api';
 import { loadConfig, type AppConfig } from '../config/env';
 import { initORM } from '../db/orm';
 import { configuredDataConverter } from '../temporal/codec';
 import { connectClient } from '../temporal/connection';
+import { stopTracing } from '../telemetry/tracing';
 import { findChromium, PdfRenderer } from '../templates/pdf';
 import { createRenderer } from '../templates/render';
 import { buildApp } from './app';
@@ -19,11 +22,13 @@ export async function startApi(config: AppConfig, databaseUrl: string) {
     temporal,
     renderer: createRenderer(),
     ...partyServicesFor(config, orm),
-    pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
+    pdf: chromiumPath ? new PdfRenderer(chromiumPath, config.pdf) : undefined,
   });
   app.addHook('onClose', async () => {
     await temporal.connection.close();
     await orm.close();
+    // The spans still buffered go out before the process ends.
+    await stopTracing();
   });
   await app.listen({ port: config.port, host: config.host });
   return app;

@@ -6,6 +6,8 @@
  * - migrations and the demo seed, then the worker and the API in this process.
  * Ctrl-C stops everything in reverse order.
  */
+// First: tracing, when configured, must hook `pg` before anything loads it (telemetry/tracing.ts).
+import '../telemetry/register-start';
 import path from 'node:path';
 import { buildApp } from '../api/app';
 import { loadConfig } from '../config/env';
@@ -26,6 +28,7 @@ import { createWorker, notifierFor } from '../worker/create-worker';
 import { notificationsFor } from '../worker/notifications';
 import { partyServicesFor } from '../api/services';
 import { installWorkerRuntime } from '../worker/runtime';
+import { stopTracing } from '../telemetry/tracing';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
   // We stop the worker ourselves, in order, instead of the SDK's own signal handlers.
   const workerLog = installWorkerRuntime(config, { sdkHandlesSignals: false });
+  // Last to stop: the spans of everything else's shutdown go out too.
+  cleanups.push(stopTracing);
 
   try {
     let devServer: DevServer | undefined;
@@ -63,7 +68,10 @@ async function main(): Promise<void> {
     cleanups.push(db.close);
     const orm = await initORM(db.url, db.kind === 'embedded' ? { pool: { min: 0, max: 1 } } : {});
     cleanups.push(() => orm.close());
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, {
+      sessionUrl: db.kind === 'configured' ? config.database.listenUrl : undefined,
+      onWait: (message) => console.log(message),
+    });
     // The embedded store and the database must belong together, and to this workflow code.
     if (folder) await checkInstall(orm.em.fork(), { dataDir: DATA_DIR, folder });
     const seeded = await seedDemo(orm.em.fork(), { demoPassword: config.demoPassword, demoApiKey: config.demoApiKey });
@@ -117,7 +125,7 @@ async function main(): Promise<void> {
       orm,
       temporal,
       renderer,
-      pdf: chromiumPath ? new PdfRenderer(chromiumPath) : undefined,
+      pdf: chromiumPath ? new PdfRenderer(chromiumPath, config.pdf) : undefined,
       ...partyServicesFor(config, orm, (line) => console.log(line)),
     });
     cleanups.push(() => app.close());

@@ -10,6 +10,7 @@ import type { DocumentRenderer } from '../templates/render';
 import type { NotificationService } from '../notifications/service';
 import { TASK_QUEUE } from '../workflows/dispute.messages';
 import { activityInterceptors } from './interceptors';
+import { telemetryActivityInterceptors, telemetrySinks, workflowInterceptorModules } from '../telemetry/temporal';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -59,7 +60,13 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     maxHeartbeatThrottleInterval: '500 ms',
     ...deps.tuning,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    interceptors: { activity: activityInterceptors },
+    // Tracing and log correlation first (outermost: telemetry/temporal.ts). A prebuilt bundle carries its own
+    // workflow interceptor modules (built with telemetry/workflow-modules.ts WORKFLOW_INTERCEPTOR_MODULES).
+    interceptors: {
+      activity: [...telemetryActivityInterceptors(), ...activityInterceptors],
+      workflowModules: workflowInterceptorModules(),
+    },
+    sinks: telemetrySinks(),
     activities: createActivities({
       orm: deps.orm,
       renderer: deps.renderer,

@@ -20,6 +20,7 @@
  */
 import fp from 'fastify-plugin';
 import { Client } from 'pg';
+import { sessionConnection } from '../../db/connection-options';
 import { ALERTS_CHANNEL, type AlertNotification } from '../../activities/alerts';
 import { DEFAULT_SESSION_IDLE_SECONDS, SESSIONS_CHANNEL, parseSessionsEnded } from '../sessions';
 import { StreamSessions, type SessionStream } from './stream-sessions';
@@ -51,7 +52,11 @@ declare module 'fastify' {
 }
 
 export interface AlertStreamOptions {
-  /** Defaults to the ORM's `clientUrl`. */
+  /**
+   * The listener's session-mode connection (TLS parameters honoured, db/connection-options.ts): this URL, else
+   * DATABASE_LISTEN_URL, else the ORM's own server and TLS. LISTEN needs a session of its own: behind PgBouncer in
+   * transaction mode, point DATABASE_LISTEN_URL past the pooler (or at a session-mode pool).
+   */
   connectionString?: string;
   /** First reconnect delay (ms), doubled up to `maxBackoffMs`. */
   minBackoffMs?: number;
@@ -77,7 +82,7 @@ const RECENT_IDS = 2000;
 
 export default fp<AlertStreamOptions>(
   async (app, opts) => {
-    const connectionString = opts.connectionString ?? app.orm.config.get('clientUrl');
+    const connection = sessionConnection(opts.connectionString ?? process.env.DATABASE_LISTEN_URL, app.orm);
     const minBackoff = opts.minBackoffMs ?? 250;
     const maxBackoff = opts.maxBackoffMs ?? 30_000;
     const sweepMs = opts.sweepMs ?? 10_000;
@@ -214,11 +219,14 @@ export default fp<AlertStreamOptions>(
     async function connect(): Promise<void> {
       if (closing) return;
       const c = new Client({
-        connectionString,
+        ...connection,
         application_name: 'fengqiao-alert-stream',
         connectionTimeoutMillis: 10_000,
         keepAlive: true,
         keepAliveInitialDelayMillis: 10_000,
+        // A connection that stopped answering (no error, no end) fails its next sweep after this long,
+        // and is replaced; until then /readyz would believe it listens (TCP keep-alive takes minutes).
+        query_timeout: 15_000,
       });
       client = c;
       // Registered before connect: an unhandled 'error' would crash the process.

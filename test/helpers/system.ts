@@ -16,6 +16,7 @@ import { createRenderer } from '../../templates/render';
 import { LogNotifier, type Notifier } from '../../activities/notifier';
 import type { NotificationService } from '../../notifications/service';
 import { createWorker } from '../../worker/create-worker';
+import { workflowClientInterceptors } from '../../telemetry/temporal';
 import { TEST_API_KEY, TEST_PASSWORD } from './run-state';
 import type { PayloadKeys } from '../../config/payload-keys';
 import { payloadDataConverter } from '../../temporal/codec';
@@ -53,6 +54,10 @@ export async function startSystem(
     /** The payload codec's keys (default: the tests' fixed key), and a task queue to share with another system (key rotation). */
     payloadKeys?: PayloadKeys;
     taskQueue?: string;
+    /** A workflow bundle of its own (test/telemetry/: one with the tracing interceptors); default: the run's. */
+    workflowBundlePath?: string;
+    /** The PDF renderer (default: one with the default limits where Chromium is installed; test/pdf-queue/ sets its own). */
+    pdf?: PdfRenderer;
   } = {},
 ): Promise<TestSystem> {
   // Webhook receivers in tests listen on 127.0.0.1, which production refuses.
@@ -67,7 +72,13 @@ export async function startSystem(
   const connection = await Connection.connect({ address });
   // Payloads encrypted as in production (temporal/codec.ts), with the tests' fixed key.
   const dataConverter = opts.payloadKeys ? payloadDataConverter(opts.payloadKeys) : testDataConverter();
-  const client = new Client({ connection, namespace: 'default', dataConverter });
+  // The client's interceptors as production's (temporal/connection.ts): request id, and the trace when tracing is on.
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter,
+    interceptors: { workflow: workflowClientInterceptors() },
+  });
   const worker: Worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -75,7 +86,7 @@ export async function startSystem(
     orm,
     renderer,
     taskQueue,
-    workflowBundle: { codePath: process.env.FENGQIAO_TEST_BUNDLE! },
+    workflowBundle: { codePath: opts.workflowBundlePath ?? process.env.FENGQIAO_TEST_BUNDLE! },
     // Notices are asserted from the notifications table; keep them out of the test output.
     notifier: opts.notifier ?? new LogNotifier(() => undefined),
     notifications: opts.notifications,
@@ -99,7 +110,7 @@ export async function startSystem(
     orm,
     temporal: client,
     renderer,
-    pdf: chromium ? new PdfRenderer(chromium) : undefined,
+    pdf: opts.pdf ?? (chromium ? new PdfRenderer(chromium) : undefined),
     attachments: opts.attachmentStore,
     attachmentLimits: opts.attachmentLimits,
     taskQueue,
