@@ -7,6 +7,35 @@ const searchText = (view: DisputeView): string =>
   [view.caseNumber, view.title, view.description, ...view.parties.map((p) => p.name)].filter(Boolean).join('\n');
 
 /**
+ * The read-model row's values, in the column order of `insert into disputes (id, case_number, stage,
+ * outcome, level, unit_code, <unit_path from unit_code>, <origin_path from origin_code>, category,
+ * priority, title, created_by_type, created_by_id, next_deadline_at, overdue, search_text, seq, state,
+ * closed_at, created_at, …)`: here and in the reconciler's re-projection (ops/reconcile-repair.ts).
+ */
+export const disputeRowParams = (view: DisputeView): unknown[] => [
+  view.disputeId,
+  view.caseNumber ?? null,
+  view.stage,
+  view.outcome ?? null,
+  view.level ?? null,
+  view.unit?.code ?? null,
+  view.unit?.code ?? null,
+  view.originCode,
+  view.category,
+  view.priority,
+  view.title,
+  view.reportedBy.type,
+  view.reportedBy.id,
+  nextDeadline(view) ?? null,
+  view.overdue ?? false,
+  searchText(view),
+  view.seq,
+  JSON.stringify(view),
+  view.closedAt ?? null,
+  view.receivedAt,
+];
+
+/**
  * Appends one step's events (an action's, or a deadline's consequences), projects the case after
  * them and enqueues their webhook deliveries, in one statement (one round trip, atomic: data-modifying
  * CTEs run once, all or nothing) and returns the ids of the deliveries still pending, to be started.
@@ -47,26 +76,7 @@ export async function recordEvents(
         JSON.stringify(event.actor),
         JSON.stringify(event.payload),
       ]),
-      view.disputeId,
-      view.caseNumber ?? null,
-      view.stage,
-      view.outcome ?? null,
-      view.level ?? null,
-      view.unit?.code ?? null,
-      view.unit?.code ?? null,
-      view.originCode,
-      view.category,
-      view.priority,
-      view.title,
-      view.reportedBy.type,
-      view.reportedBy.id,
-      nextDeadline(view) ?? null,
-      view.overdue ?? false,
-      searchText(view),
-      view.seq,
-      JSON.stringify(view),
-      view.closedAt ?? null,
-      view.receivedAt,
+      ...disputeRowParams(view),
       at,
       ...(deliveries?.params ?? []),
     ],

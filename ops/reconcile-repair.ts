@@ -6,13 +6,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import { nextDeadline } from '../domain/sla';
+import { disputeRowParams } from '../activities/projection';
 import type { DisputeEvent, DisputeView } from '../domain/types';
 import { workflowIdFor } from '../workflows/dispute.messages';
-
-/** As activities/projection.ts computes it for `q=` search (not exported there; one line). */
-const searchText = (view: DisputeView): string =>
-  [view.caseNumber, view.title, view.description, ...view.parties.map((p) => p.name)].filter(Boolean).join('\n');
 
 /**
  * Writes the case's row from the workflow's state, whatever the row holds (recordEvents only moves a
@@ -33,28 +29,7 @@ export async function reprojectCase(em: EntityManager, view: DisputeView): Promi
        overdue = excluded.overdue, search_text = excluded.search_text, closed_at = excluded.closed_at,
        seq = excluded.seq, state = excluded.state, updated_at = excluded.updated_at
      where (to_jsonb(disputes) ->> 'reduced_at') is null`,
-    [
-      view.disputeId,
-      view.caseNumber ?? null,
-      view.stage,
-      view.outcome ?? null,
-      view.level ?? null,
-      view.unit?.code ?? null,
-      view.unit?.code ?? null,
-      view.originCode,
-      view.category,
-      view.priority,
-      view.title,
-      view.reportedBy.type,
-      view.reportedBy.id,
-      nextDeadline(view) ?? null,
-      view.overdue ?? false,
-      searchText(view),
-      view.seq,
-      JSON.stringify(view),
-      view.closedAt ?? null,
-      view.receivedAt,
-    ],
+    disputeRowParams(view),
   );
 }
 

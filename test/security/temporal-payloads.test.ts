@@ -67,21 +67,30 @@ const decodedText = async (codec: AesGcmPayloadCodec, payloads: PayloadJson[]) =
 
 /** Headers that hold ids, never case data: telemetry/headers.ts and the OpenTelemetry interceptors'. */
 const ID_HEADERS = ['fengqiao-request-id', '_tracer-data'];
+
+/**
+ * The history's payloads but its headers, which Temporal's codec does not encode: only the two the
+ * system sends may appear, and they carry ids only (the request id as X-Request-Id allows it, the
+ * trace context); no other header may appear in clear.
+ */
+function caseDataPayloads(history: Parameters<typeof payloadsOf>[0]): PayloadJson[] {
+  const all = payloadsOf(history);
+  const headerName = (path: string) => /\.header\.fields\.([^.[]+)$/.exec(path)?.[1];
+  const headers = all.filter((p) => headerName(p.path) !== undefined);
+  expect([...new Set(headers.map((h) => headerName(h.path)))].filter((n) => !ID_HEADERS.includes(n!))).toEqual([]);
+  for (const h of headers)
+    expect(Buffer.from(h.payload.data ?? '', 'base64').toString('utf8')).toMatch(
+      /^("[A-Za-z0-9._:@+=-]{1,128}"|\{.*\})$/,
+    );
+  return all.filter((p) => headerName(p.path) === undefined).map((p) => p.payload);
+}
 let workflowId: string;
 let payloads: PayloadJson[];
 
 it('the history Temporal stores holds no phone, identity number or party name; the codec reads them back', async () => {
   workflowId = await caseWithPersonalData(api);
   const history = await rawHistory(sys.client, workflowId);
-  const all = payloadsOf(history);
-  // Temporal's codec does not encode headers: the two the system sends carry ids only (the request
-  // id, as X-Request-Id allows it; the trace context), and no other header may appear in clear.
-  const headerName = (path: string) => /\.header\.fields\.([^.[]+)$/.exec(path)?.[1];
-  const headers = all.filter((p) => headerName(p.path) !== undefined);
-  expect([...new Set(headers.map((h) => headerName(h.path)))].filter((n) => !ID_HEADERS.includes(n!))).toEqual([]);
-  for (const h of headers)
-    expect(Buffer.from(h.payload.data ?? '', 'base64').toString('utf8')).toMatch(/^("[A-Za-z0-9._:@+=-]{1,128}"|\{.*\})$/);
-  payloads = all.filter((p) => headerName(p.path) === undefined).map((p) => p.payload);
+  payloads = caseDataPayloads(history);
   expect(payloads.length).toBeGreaterThan(10);
   expect(new Set(payloads.map(encodingOf))).toEqual(new Set(['binary/encrypted']));
   expect(new Set(payloads.map(keyIdOf))).toEqual(new Set([TEST_PAYLOAD_KEYS.current]));
@@ -228,7 +237,7 @@ describe('key rotation', () => {
       expect(suspended.allowedActions).toContain('resume');
 
       const history = await rawHistory(after.client, workflowIdFor(id));
-      const all = payloadsOf(history).map((p) => p.payload);
+      const all = caseDataPayloads(history);
       expect(new Set(all.map(keyIdOf))).toEqual(new Set(['key-a', 'key-b']));
       expect(textOf(history)).not.toContain(PHONE);
       const clear = await decodedText(new AesGcmPayloadCodec(AB), all);
