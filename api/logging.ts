@@ -1,7 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import { databaseErrorForLog } from '../db/errors';
 import { maskingLogOptions } from '../security/log-masking';
-import { maskText } from '../security/pii';
+import { safeRequestUrl } from '../security/safe-url';
 import { logCorrelation } from '../telemetry/correlation';
 
 /**
@@ -22,10 +22,10 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
     },
     serializers: {
       ...masking.serializers,
-      // Open311 clients may send their key as `api_key` in the query: never log it.
+      // The parties' link tokens, query values (an Open311 `api_key`, a search by phone) never logged.
       req: (req: { method?: string; url?: string; ip?: string }) => ({
         method: req.method,
-        url: maskText(String(req.url ?? '')).replace(/([?&]api_key=)[^&]*/gi, '$1[redacted]'),
+        url: safeRequestUrl(String(req.url ?? '')),
         ip: req.ip,
       }),
     },

@@ -16,6 +16,8 @@
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { safeRequestUrl } from '../security/safe-url';
+import { SanitizingProcessor } from './sanitizing-processor';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -53,10 +55,8 @@ export function activeTracing(): Tracing | undefined {
   return active;
 }
 
-/** A URL as logs and spans may hold it: personal data masked, an Open311 `api_key` never (as api/logging.ts). */
-export function safeUrl(url: string): string {
-  return maskText(url).replace(/([?&]api_key=)[^&]*/gi, '$1[redacted]');
-}
+/** A URL as logs and spans may hold it (as api/logging.ts): no link tokens, no query values but plain ones, masked. */
+export const safeUrl = safeRequestUrl;
 
 /**
  * A statement as spans may hold it: string literals (with what a case's state or a session's token
@@ -93,13 +93,16 @@ export function startTracing(opts: {
     detected,
   );
   const serviceName = String(resource.attributes['service.name']);
-  const processor = opts.exporter
-    ? new SimpleSpanProcessor(opts.exporter)
-    : new BatchSpanProcessor(
-        config.protocol === 'http/json'
-          ? new OtlpJsonExporter(config.tracesEndpoint ? { url: config.tracesEndpoint } : {})
-          : new OtlpProtoExporter(config.tracesEndpoint ? { url: config.tracesEndpoint } : {}),
-      );
+  // Every span's error text is sanitized on its way out (telemetry/sanitizing-processor.ts).
+  const processor = new SanitizingProcessor(
+    opts.exporter
+      ? new SimpleSpanProcessor(opts.exporter)
+      : new BatchSpanProcessor(
+          config.protocol === 'http/json'
+            ? new OtlpJsonExporter(config.tracesEndpoint ? { url: config.tracesEndpoint } : {})
+            : new OtlpProtoExporter(config.tracesEndpoint ? { url: config.tracesEndpoint } : {}),
+        ),
+  );
   // Sampling: OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, read by the SDK (default parentbased_always_on).
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
@@ -120,6 +123,8 @@ export function startTracing(opts: {
   const fastify = new FastifyOtelInstrumentation({
     // One span per request and one per route handler; hooks (auth, rate limits, …) add none of their own.
     instrumentHooks: false,
+    // An error's message may carry the SQL MikroORM inlined its values into, or input echoed back.
+    recordExceptions: false,
     // Probes and scrapes every few seconds would drown the traces of cases.
     ignorePaths: (route) => ['/healthz', '/readyz', '/metrics'].includes(route.url),
     requestHook: (span, request) => {
