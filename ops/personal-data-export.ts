@@ -5,13 +5,13 @@
  * GET /api/v1/admin/personal-data and by `npm run pipl:export`; each export is logged in
  * data_protection_log (who, when, the query masked, how much was found).
  *
- * A record is the person's when a phone or identity number given equals the one on it (digits compared,
- * +86 ignored; identity numbers without spaces, x as X); a name counts only when no number is given
- * (people share names: check those before answering). Only the person's own entries are returned: a case
- * they are in shows their role and their own fields, never the other people's.
+ * A record is the person's when a phone or identity number given equals the one on it (digits, +86
+ * ignored; identity numbers without spaces, x as X); a name counts only when no number is given (people
+ * share names: check before answering). Only the person's own entries: never the other people's fields.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Party } from '../domain/types';
+import { redactSecrets } from '../notifications/channels';
 import { maskIdNumber, maskName, maskNames, maskPhone } from '../security/pii';
 
 export interface PersonQuery {
@@ -179,11 +179,13 @@ export async function exportPersonalData(
   const now = opts.now ?? new Date();
   const phone = q.phone ? normalizePhone(q.phone) : undefined;
   const id = q.idNumber ? normalizeId(q.idNumber) : undefined;
-  // Candidates by a scan of the read model's text (a rare, admin-only request); exact matching below.
+  // Candidates by a scan of the read model's text (rare, admin-only); exact matching below. LIKE's own
+  // characters in the query are matched as themselves (`%%` would load every case).
   const where = conditions();
-  if (phone) where.add(`regexp_replace(state::text, '[^0-9]+', '', 'g') like ?`, `%${phone}%`);
-  if (id) where.add(`upper(regexp_replace(state::text, '\\s+', '', 'g')) like ?`, `%${id}%`);
-  if (!phone && !id && q.name) where.add(`state::text like ?`, `%${q.name.trim()}%`);
+  const literal = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+  if (phone) where.add(`regexp_replace(state::text, '[^0-9]+', '', 'g') like ?`, `%${literal(phone)}%`);
+  if (id) where.add(`upper(regexp_replace(state::text, '\\s+', '', 'g')) like ?`, `%${literal(id)}%`);
+  if (!phone && !id && q.name) where.add(`state::text like ?`, `%${literal(q.name.trim())}%`);
   const rows = await em.execute<
     Array<{ id: string; case_number: string | null; state: Record<string, unknown>; reduced_at: Date | null }>
   >(`select id, case_number, state, reduced_at from disputes where ${where.sql} order by created_at`, where.params);
@@ -199,7 +201,8 @@ export async function exportPersonalData(
     }
   }
 
-  // Notices to the phone (or the e-mail addresses on the cases found) wherever they were sent from.
+  // Notices to the phone (or the e-mail addresses on the cases found) wherever they were sent from;
+  // one about a case this person is not in (an agency's, a supervisor's notice) has every name masked.
   const emails = cases
     .map((c) => c.contactPreference?.email)
     .filter((e): e is string => typeof e === 'string' && e !== '');
@@ -215,9 +218,22 @@ export async function exportPersonalData(
       )
     : [];
   const otherNotices: NoticeEntry[] = [];
+  const namesOfCase = new Map<string, string[]>();
+  const everyNameOf = async (disputeId: string): Promise<string[]> => {
+    if (!namesOfCase.has(disputeId)) {
+      const [row] = await em.execute<Array<{ state: Record<string, unknown> }>>(
+        'select state from disputes where id = ?',
+        [disputeId],
+      );
+      const names = row ? peopleOf(row.state).map((e) => String(e.person.name ?? '')) : [];
+      namesOfCase.set(disputeId, names.filter(Boolean));
+    }
+    return namesOfCase.get(disputeId)!;
+  };
   for (const n of notices) {
     const c = cases.find((x) => x.disputeId === n.dispute_id);
-    const entry = noticeEntry(n, c ? othersOf(rows, c) : []);
+    const others = c ? othersOf(rows, c) : n.dispute_id ? await everyNameOf(n.dispute_id) : [];
+    const entry = noticeEntry(n, others);
     if (c) c.notices.push(entry);
     else otherNotices.push(entry);
   }
@@ -278,7 +294,8 @@ function noticeEntry(n: NoticeRow, others: string[]): NoticeEntry {
     recipient: n.recipient,
     status: n.status,
     subject: n.subject,
-    text: maskNames(n.text, others),
+    // The links' bearer tokens and any code are live credentials: never copied into an export.
+    text: redactSecrets(maskNames(n.text, others)),
     createdAt: iso(n.created_at)!,
     sentAt: iso(n.sent_at),
   };

@@ -52,6 +52,11 @@ const FREE_TEXT = new Set([
   'recusal',
   'ackNote',
   'subject',
+  'referral',
+  'reasons',
+  'plan',
+  'message',
+  'summary',
 ]);
 
 /** Objects (under these keys) that are people: their `name` and `representative` are personal names. */

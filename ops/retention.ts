@@ -28,6 +28,8 @@ export interface RetentionSummary {
   purged: PurgeCounts;
   /** Cases reduced in this run. */
   reduced: string[];
+  /** Cases whose reduction failed (rolled back, tried again next run; the others go on): id and error class. */
+  failed: Array<{ id: string; error: string }>;
   /** Evidence files removed from the attachment store in this run. */
   filesDeleted: number;
 }
@@ -158,13 +160,14 @@ export async function reduceCase(
         document(`人民调解卷宗 ${caseNumber}`, f.sha256),
         disputeId,
       ]);
-    const alerts = await tem.execute<Array<{ id: string; message: string; ack_note: string | null }>>(
-      `select id, message, ack_note from alerts where dispute_id = ?`,
+    const alerts = await tem.execute<Array<{ id: string; kind: string; ack_note: string | null }>>(
+      `select id, kind, ack_note from alerts where dispute_id = ?`,
       [disputeId],
     );
     for (const a of alerts)
       await tem.execute(`update alerts set message = ?, ack_note = ? where id = ?`, [
-        reduceLine(a.message, names).slice(0, 500),
+        // An alert's text quotes the case's free text (its title, measures, terms): only its kind stays.
+        `${a.kind} ${REDUCED_TEXT}`,
         a.ack_note ? REDUCED_TEXT : null,
         a.id,
       ]);
@@ -244,10 +247,16 @@ export async function runRetention(
   const now = opts.now ?? new Date();
   const purged = await purgeExpired(em, config, now);
   const reduced: string[] = [];
+  const failed: RetentionSummary['failed'] = [];
   for (const id of await casesDue(em, config.caseArchiveYears, now)) {
-    if (await reduceCase(em.fork(), id, { archiveYears: config.caseArchiveYears, now, actor: opts.actor }))
-      reduced.push(id);
+    try {
+      if (await reduceCase(em.fork(), id, { archiveYears: config.caseArchiveYears, now, actor: opts.actor }))
+        reduced.push(id);
+    } catch (err) {
+      // One case the reduction cannot handle must not hold up every case closed after it.
+      failed.push({ id, error: err instanceof Error ? err.name : 'Error' });
+    }
   }
   const filesDeleted = store ? await deleteReducedFiles(em, store) : 0;
-  return { purged, reduced, filesDeleted };
+  return { purged, reduced, failed, filesDeleted };
 }

@@ -33,6 +33,11 @@ export default fp<{ sessionIdleSeconds?: number; retention?: RetentionConfig }>(
         (done) => {
           if (done.reduced.length || done.filesDeleted || Object.values(done.purged).some((n) => n > 0))
             app.log.info({ retention: { ...done, reduced: done.reduced.length } }, 'retention: expired data removed');
+          if (done.failed.length)
+            app.log.warn(
+              { failed: done.failed },
+              '卷宗删减失败，下次再试 / reducing these case files failed; retried next run',
+            );
         },
         (err: unknown) => app.log.warn({ err }, 'retention run failed'),
       );

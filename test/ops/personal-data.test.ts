@@ -81,7 +81,7 @@ describe('GET /api/v1/admin/personal-data', () => {
           asParty.id,
           n === 3 ? 'email' : 'sms',
           to,
-          '司马静怡、诸葛明远：请于12月10日到社区调委会',
+          '司马静怡、诸葛明远：请于12月10日到社区调委会，详情 https://tiaojie.example.cn/p/Zk3vQ9sLmN2xT8wRq4uY',
         ],
       );
 
@@ -112,6 +112,8 @@ describe('GET /api/v1/admin/personal-data', () => {
       ['jingyi@example.cn', phone].sort(),
     );
     expect(party.notices[0].text).toContain('诸**');
+    // The link in a notice is a live credential to the parties' page: never in an export.
+    expect(JSON.stringify(body)).not.toContain('Zk3vQ9sLmN2xT8wRq4uY');
     const reporter = cases.find((c) => c.role === 'reporter')!;
     expect(reporter.personalData).toEqual({ name: '司马静怡', relation: '邻居', phone: `+86${phone}` });
     // Nothing of anyone else.
