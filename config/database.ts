@@ -58,21 +58,25 @@ export function tlsOf(url: string, env: NodeJS.ProcessEnv, problems: string[], w
   try {
     params = new URL(url).searchParams;
   } catch {
+    // Never read as "no TLS asked for": a URL that cannot be read cannot say what it asks.
+    problems.push(`${what} 不是有效的网址 / ${what} is not a valid URL`);
     return { mode: 'disable' };
   }
-  const pick = (param: string, envName: string): { name: string; file: string } | undefined => {
+  // The URL's parameter, else ours, else libpq's variable (PGSSLROOTCERT…), as libpq reads them.
+  const pick = (param: string, envName: string, pgName: string): { name: string; file: string } | undefined => {
     const fromUrl = params.get(param);
     if (fromUrl) return { name: `${what} ${param}`, file: fromUrl };
-    const fromEnv = env[envName]?.trim();
-    return fromEnv ? { name: envName, file: fromEnv } : undefined;
+    const [name, fromEnv] = env[envName]?.trim() ? [envName, env[envName]!.trim()] : [pgName, env[pgName]?.trim()];
+    return fromEnv ? { name, file: fromEnv } : undefined;
   };
-  const ca = pick('sslrootcert', 'DATABASE_SSL_CA');
-  const cert = pick('sslcert', 'DATABASE_SSL_CERT');
-  const key = pick('sslkey', 'DATABASE_SSL_KEY');
+  const ca = pick('sslrootcert', 'DATABASE_SSL_CA', 'PGSSLROOTCERT');
+  const cert = pick('sslcert', 'DATABASE_SSL_CERT', 'PGSSLCERT');
+  const key = pick('sslkey', 'DATABASE_SSL_KEY', 'PGSSLKEY');
   const systemCa = ca?.file === 'system';
 
   let mode: SslMode;
-  const rawMode = params.get('sslmode');
+  // An operator's PGSSLMODE=verify-full is honoured, as pg and libpq honour it: never silently plain.
+  const rawMode = params.get('sslmode') ?? (env.PGSSLMODE?.trim() || null);
   const rawSsl = params.get('ssl'); // pg's own parameter: true/1 verifies, no-verify does not
   if (rawMode !== null) {
     if (!(SSL_MODES as readonly string[]).includes(rawMode)) {

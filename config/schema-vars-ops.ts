@@ -45,6 +45,24 @@ export const OPS_VARS = {
     'the client certificate (a PEM file), with `DATABASE_SSL_KEY`',
   ),
   DATABASE_SSL_KEY: pemFile('客户端私钥（PEM 文件）', 'the client key (a PEM file)'),
+  // libpq's own variables, honoured as libpq does when the URL and DATABASE_SSL_* say nothing.
+  PGSSLMODE: optional(oneOf(['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const), {
+    group: 'database',
+    reads: ['api', 'worker', 'start', 'migrate'],
+    defaultText: 'none',
+    see: 'postgresql.md',
+    zh: 'libpq 的 TLS 模式变量：连接串未写 sslmode 时采用',
+    en: "libpq's TLS mode variable: used when the URL has no `sslmode`",
+  }),
+  PGSSLROOTCERT: pemFile(
+    'libpq 的 CA 变量：无 sslrootcert 和 DATABASE_SSL_CA 时采用',
+    "libpq's CA variable: used without `sslrootcert` and `DATABASE_SSL_CA`",
+  ),
+  PGSSLCERT: pemFile(
+    'libpq 的客户端证书变量',
+    "libpq's client certificate variable (after `sslcert` and `DATABASE_SSL_CERT`)",
+  ),
+  PGSSLKEY: pemFile('libpq 的客户端私钥变量', "libpq's client key variable (after `sslkey` and `DATABASE_SSL_KEY`)"),
 
   // --- worker and health --------------------------------------------------------------------
   WORKER_HEALTH_ADDRESS: optional(Type.String({ pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5}$' }), {

@@ -78,19 +78,29 @@ export async function startWorkerHealthServer(
     const answer =
       req.method === 'GET' || req.method === 'HEAD'
         ? handleWorkerHealth(path, probes)
-        : Promise.resolve({ status: 405, body: { status: 'method not allowed' } });
+        : Promise.resolve({ status: 405, body: { status: 'method not allowed' }, allow: 'GET, HEAD' });
     answer
       .catch((err: unknown) => {
         onError(err);
         return { status: 500, body: { status: 'error' } };
       })
-      .then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      .then((answered) => {
+        const { status, body } = answered;
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          ...('allow' in answered ? { allow: answered.allow } : {}),
+        });
         res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
       }, onError);
   });
   // Probes come every few seconds: idle keep-alive connections need not hold the process at shutdown.
   server.keepAliveTimeout = 5000;
+  // No auth on this port: a slow or flooding client must not hold sockets (or, through /readyz, the
+  // activities' database pool) for Node's default minutes.
+  server.headersTimeout = 5000;
+  server.requestTimeout = 5000;
+  server.maxConnections = 32;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(address.port, address.host, () => {

@@ -29,6 +29,16 @@ it('takes sslmode and the CA from the URL or the environment; a CA alone means v
   expect(parse({ DATABASE_URL: `${URL_}?ssl=true` }).config.tls.mode).toBe('verify-full');
 });
 
+it("honours libpq's PGSSLMODE and PGSSLROOTCERT when the URL says nothing (never silently plain)", () => {
+  expect(parse({ DATABASE_URL: URL_, PGSSLMODE: 'verify-full' }).config.tls).toEqual({ mode: 'verify-full' });
+  expect(parse({ DATABASE_URL: URL_, PGSSLMODE: 'require', PGSSLROOTCERT: __filename }).config.tls).toEqual({
+    mode: 'verify-ca',
+    caFile: __filename,
+  });
+  // The URL's own sslmode wins, as in libpq.
+  expect(parse({ DATABASE_URL: `${URL_}?sslmode=disable`, PGSSLMODE: 'verify-full' }).config.tls.mode).toBe('disable');
+});
+
 it('names every problem: pool size, listen URL, sslmode, missing files, half a client certificate', () => {
   const { problems } = parse({
     DATABASE_URL: `${URL_}?sslmode=verify-ca`,
