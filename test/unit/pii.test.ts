@@ -146,7 +146,11 @@ it('is what the API log uses', () => {
   expect(options.formatters.log({ note: '电话 138 1234 5678，座机(0731)1234567' })).toEqual({
     note: '电话 138 **** 5678，座机(0731)***4567',
   });
+  // Query values are not logged (but plain ones); a phone in the path is masked like any text.
   expect(options.serializers.req({ method: 'GET', url: '/x?phone=%2B8613812345678&tel=13812345678' }).url).toBe(
-    '/x?phone=%2B86138****5678&tel=138****5678',
+    '/x?phone=[redacted]&tel=[redacted]',
+  );
+  expect(options.serializers.req({ method: 'GET', url: '/x/13812345678?format=pdf' }).url).toBe(
+    '/x/138****5678?format=pdf',
   );
 });
