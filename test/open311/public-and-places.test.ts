@@ -85,8 +85,9 @@ describe('reading without a key', () => {
         '噪音，',
         '7栋',
         '桃李',
-        '29.04',
-        '111.69',
+        // The point, to four places and more (a timestamp's seconds can read "…:29.04…").
+        '29.0419',
+        '111.6979',
         'yufuci-taoli',
       ])
         expect(res.body).not.toContain(secret);
