@@ -552,9 +552,14 @@ describe(`chaos (${FULL ? 'full' : 'bounded'}): ${CASES} lifecycles, ${KILLS} wo
     for (const [id, want] of expected) {
       const got = byCase.get(id) ?? [];
       const types = got.map((e) => e.type);
+      // The meeting reminder comes from a wall-clock timer that races the attendance confirmations on a
+      // loaded machine: its place is not the path's, its count is (every event once, none lost).
+      const byTimer = (t: string) => t === 'meeting_reminder_sent';
+      const sameSet = JSON.stringify([...types].sort()) === JSON.stringify([...want.events].sort());
       const same = want.ordered
-        ? JSON.stringify(types) === JSON.stringify(want.events)
-        : JSON.stringify([...types].sort()) === JSON.stringify([...want.events].sort());
+        ? sameSet &&
+          JSON.stringify(types.filter((t) => !byTimer(t))) === JSON.stringify(want.events.filter((t) => !byTimer(t)))
+        : sameSet;
       if (!same) wrong.push(`${id} (${want.what}): ${types.join(',')} ≠ ${want.events.join(',')}`);
       // On a mismatch, the case's history (event kinds, update and marker names) shows where it diverged.
       if (!same) {
