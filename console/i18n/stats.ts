@@ -1,0 +1,5 @@
+/** stats: Chinese first; English is the translation. */
+
+export const zh = {};
+
+export const en: typeof zh = {};
