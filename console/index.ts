@@ -8,7 +8,7 @@
  * (login-csrf.ts); login attempts are limited on the login route itself; pages send a strict CSP
  * (scripts only from /console/static) and are not cached.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PROJECT_ROOT } from '../config/paths';
@@ -46,13 +46,18 @@ export function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
+/** Every file of console/static, read once at start, with its type by extension (others are not served). */
+const STATIC_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.png': 'image/png',
+};
 const STATIC = new Map<string, { type: string; body: Buffer }>();
-for (const [name, type] of [
-  ['console.js', 'text/javascript; charset=utf-8'],
-  ['calendars.js', 'text/javascript; charset=utf-8'],
-  ['console.css', 'text/css; charset=utf-8'],
-] as const) {
-  STATIC.set(name, { type, body: readFileSync(path.join(PROJECT_ROOT, 'console/static', name)) });
+for (const name of readdirSync(path.join(PROJECT_ROOT, 'console/static'))) {
+  const type = STATIC_TYPES[path.extname(name)];
+  if (type) STATIC.set(name, { type, body: readFileSync(path.join(PROJECT_ROOT, 'console/static', name)) });
 }
 
 const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
