@@ -128,6 +128,7 @@ export function chrome(ctx: ConsoleContext, active: string, request: FastifyRequ
     ...(role === 'supervisor' || role === 'mediator' || role === 'admin'
       ? [{ key: 'alerts', href: '/console/alerts' }]
       : []),
+    ...(role === 'supervisor' || role === 'admin' ? [{ key: 'statistics', href: '/console/statistics' }] : []),
     ...(role === 'agency_rep' ? [{ key: 'summonses', href: '/console/summonses' }] : []),
     ...(role === 'admin'
       ? [
