@@ -16,6 +16,7 @@ import { NumberAllocation, NumberCounter } from './number-counter.entity';
 import { PartyCode } from './party-code.entity';
 import { RateLimit } from './rate-limit.entity';
 import { RiskKeyword } from './risk-keyword.entity';
+import { SavedView } from './saved-view.entity';
 import { Session } from './session.entity';
 import { Setting } from './setting.entity';
 import { SafetyIndexSnapshot } from './safety-index.entity';
@@ -46,6 +47,7 @@ export {
   PartyCode,
   RateLimit,
   RiskKeyword,
+  SavedView,
   SafetyIndexSnapshot,
   Session,
   Setting,
@@ -78,6 +80,7 @@ export const ENTITIES = [
   PartyCode,
   RateLimit,
   RiskKeyword,
+  SavedView,
   SafetyIndexSnapshot,
   Session,
   Setting,
