@@ -22,6 +22,7 @@ import {
   type Problem,
 } from './context';
 import { fill, type ConsoleDict } from './i18n';
+import { inLanguage } from './bilingual';
 
 type Form = Record<string, string | string[] | undefined>;
 const s = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
@@ -218,7 +219,7 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
             sourceTitle: latest.sourceTitle,
             sourceDate: latest.sourceDate ?? '',
             sourceUrl: latest.sourceUrl ?? '',
-            note: latest.note ?? '',
+            note: inLanguage(latest.note, ctx.lang),
             days: daysJson(latest.days),
           }
         : { ...EMPTY_FORM, year: q.year!, region };
@@ -333,7 +334,7 @@ export default async function calendarPages(app: FastifyInstance): Promise<void>
         sourceDate: r.sourceDate ?? '—',
         enteredBy: enteredByLabel(r.enteredBy, t),
         enteredAt: beijing(r.enteredAt),
-        note: r.note,
+        note: inLanguage(r.note, ctx.lang),
         daysOff: r.days.filter((d) => d.kind === 'off').length,
         makeUpDays: r.days.filter((d) => d.kind === 'work').length,
         changed: revisions[i + 1] ? changedDates(revisions[i + 1]!.days, r.days).join('、') || '—' : null,
