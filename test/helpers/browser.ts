@@ -31,3 +31,35 @@ export async function openBrowser(sys: TestSystem): Promise<{ base: string; brow
   mkdirSync(SHOTS, { recursive: true });
   return { base, browser };
 }
+
+/** The two sizes every user path is tried at: an office screen and a phone. */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+export type ViewportName = keyof typeof VIEWPORTS;
+
+/** A fresh browser context (Chinese, Beijing time) signed in to the console as `username`. */
+export async function signInAs(
+  browser: Browser,
+  base: string,
+  username: string,
+  password: string,
+  viewport: { width: number; height: number } = VIEWPORTS.desktop,
+  options: { javaScriptEnabled?: boolean; permissions?: string[] } = {},
+): Promise<import('playwright-core').Page> {
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    ...(options.permissions ? { permissions: options.permissions } : {}),
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/console/login'));
+  return page;
+}

@@ -9,7 +9,19 @@
 import type { Page } from 'playwright-core';
 
 /** Written in Latin letters in Chinese official texts too. */
-export const LATIN_ALLOWED = new Set(['PDF', 'API', 'SLA', 'CSV', 'XLSX', 'Excel', 'JSON', 'ID', 'SMS', 'Open311', 'OpenAPI']);
+export const LATIN_ALLOWED = new Set([
+  'PDF',
+  'API',
+  'SLA',
+  'CSV',
+  'XLSX',
+  'Excel',
+  'JSON',
+  'ID',
+  'SMS',
+  'Open311',
+  'OpenAPI',
+]);
 
 /** Names of things that are names in Chinese texts too (the holiday data's source library). */
 const NAMES = /\bchinese-days\b/g;
@@ -19,38 +31,40 @@ export interface EnglishFinding {
   context: string;
 }
 
+/** Runs in the page (a string: the project's TypeScript has no DOM types): every text with where it was. */
+const IN_PAGE = `(() => {
+  const exempt = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const lang = e.getAttribute('lang');
+      if (lang && !lang.toLowerCase().startsWith('zh')) return true;
+      if (e.getAttribute('translate') === 'no') return true;
+      if (['CODE', 'KBD', 'SAMP', 'SCRIPT', 'STYLE', 'NOSCRIPT'].includes(e.tagName)) return true;
+    }
+    return false;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || exempt(parent)) continue;
+    const text = (n.textContent || '').trim();
+    if (text) out.push({ text, where: parent.outerHTML.slice(0, 100) });
+  }
+  for (const el of Array.from(document.querySelectorAll('*'))) {
+    if (exempt(el)) continue;
+    for (const attr of ['title', 'aria-label', 'placeholder', 'alt']) {
+      const v = el.getAttribute(attr);
+      if (v) out.push({ text: v, where: attr + ' of ' + el.outerHTML.slice(0, 80) });
+    }
+    if (el.tagName === 'INPUT' && ['submit', 'button'].includes(el.type)) out.push({ text: el.value, where: el.outerHTML.slice(0, 80) });
+  }
+  out.push({ text: document.title, where: '<title>' });
+  return out;
+})()`;
+
 /** Latin words on the page outside names and codes (empty means the page passed). */
 export async function englishOn(page: Page): Promise<EnglishFinding[]> {
-  const texts = await page.evaluate(() => {
-    const exempt = (el: Element | null): boolean => {
-      for (let e = el; e; e = e.parentElement) {
-        const lang = e.getAttribute('lang');
-        if (lang && !lang.toLowerCase().startsWith('zh')) return true;
-        if (e.getAttribute('translate') === 'no') return true;
-        if (['CODE', 'KBD', 'SAMP', 'SCRIPT', 'STYLE', 'NOSCRIPT'].includes(e.tagName)) return true;
-      }
-      return false;
-    };
-    const out: Array<{ text: string; where: string }> = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const parent = n.parentElement;
-      if (!parent || exempt(parent)) continue;
-      const text = n.textContent?.trim();
-      if (text) out.push({ text, where: parent.outerHTML.slice(0, 100) });
-    }
-    for (const el of Array.from(document.querySelectorAll('*'))) {
-      if (exempt(el)) continue;
-      for (const attr of ['title', 'aria-label', 'placeholder', 'alt']) {
-        const v = el.getAttribute(attr);
-        if (v) out.push({ text: v, where: `${attr} of ${el.outerHTML.slice(0, 80)}` });
-      }
-      if (el.tagName === 'INPUT' && ['submit', 'button'].includes((el as HTMLInputElement).type))
-        out.push({ text: (el as HTMLInputElement).value, where: el.outerHTML.slice(0, 80) });
-    }
-    out.push({ text: document.title, where: '<title>' });
-    return out;
-  });
+  const texts = (await page.evaluate(IN_PAGE)) as Array<{ text: string; where: string }>;
   const findings: EnglishFinding[] = [];
   for (const { text, where } of texts) {
     // Strip what is a code by its form: addresses, e-mail, user names with @, file names, ids.

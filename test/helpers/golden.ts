@@ -46,7 +46,7 @@ export function comparePng(a: Buffer, b: Buffer): { ratio: number; diff?: Buffer
 export async function expectGolden(page: Page, name: string, options: GoldenOptions = {}): Promise<GoldenResult> {
   if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`golden name ${name}: lowercase letters, digits and dashes`);
   // Fonts loaded, no caret, no animation: the same page gives the same pixels.
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate('document.fonts.ready');
   const mask = [...ALWAYS_MASKED, ...(options.mask ?? [])].map((s) => page.locator(s));
   const shotOptions = { animations: 'disabled' as const, caret: 'hide' as const, mask, maskColor: '#ff00ff' };
   const actual = options.region
