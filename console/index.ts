@@ -230,6 +230,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   await app.register(summonsPages);
   await app.register(adminPages);
   await app.register(calendarPages);
+  await app.register(import('./statistics'));
 };
 
 export default consolePlugin;
