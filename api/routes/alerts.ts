@@ -5,57 +5,14 @@ import { AppError } from '../errors';
 import { principalOf, type Principal } from '../plugins/auth';
 import type { LiveAlert } from '../plugins/alert-stream';
 import { problemRef, standardErrors } from '../schemas/common';
+import { registerBulkAck } from './alerts-bulk';
+import { AlertSchema, COLUMNS, ID_PATTERN, areaOf, itemOf, type AlertItem } from './alerts-model';
 
-const AlertSchema = Type.Object({
-  id: Type.String(),
-  disputeId: Type.String(),
-  caseNumber: Type.Optional(Type.String()),
-  kind: Type.String(),
-  unitCode: Type.String(),
-  message: Type.String(),
-  raisedAt: Type.String({ format: 'date-time' }),
-  ackedBy: Type.Optional(Type.String({ description: 'Username of the staff member who acknowledged it' })),
-  ackedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  ackNote: Type.Optional(Type.String()),
-});
-
-interface AlertItem {
-  id: string;
-  disputeId: string;
-  caseNumber?: string;
-  kind: string;
-  unitCode: string;
-  message: string;
-  raisedAt: string;
-  ackedBy?: string;
-  ackedAt?: string;
-  ackNote?: string;
-}
-
-const COLUMNS = 'id, dispute_id, case_number, kind, unit_code, message, raised_at, acked_by, acked_at, ack_note';
-const ID_PATTERN = '^[0-9]{1,18}$';
 /** At most this many alerts are replayed to a stream that (re)connects with Last-Event-ID. */
 const REPLAY_LIMIT = 1000;
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind (bytes buffered) is disconnected; it reconnects with Last-Event-ID. */
 const MAX_BUFFERED = 1024 * 1024;
-
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : undefined);
-
-function itemOf(r: Record<string, unknown>): AlertItem {
-  return {
-    id: String(r.id),
-    disputeId: r.dispute_id as string,
-    caseNumber: (r.case_number as string | null) ?? undefined,
-    kind: r.kind as string,
-    unitCode: r.unit_code as string,
-    message: r.message as string,
-    raisedAt: iso(r.raised_at)!,
-    ackedBy: (r.acked_by as string | null) ?? undefined,
-    ackedAt: iso(r.acked_at),
-    ackNote: (r.ack_note as string | null) ?? undefined,
-  };
-}
 
 function liveItem(a: LiveAlert): AlertItem {
   return {
@@ -77,12 +34,6 @@ function alertReader(p: Principal): Extract<Principal, { kind: 'staff' }> {
     throw new AppError('forbidden', 'alerts are for supervisors and mediators');
   }
   return p;
-}
-
-/** The area filter of a reader: undefined for admins (everything), null when they have no area. */
-function areaOf(p: Extract<Principal, { kind: 'staff' }>): string | null | undefined {
-  if (p.role === 'admin') return undefined;
-  return p.unitPath ?? null;
 }
 
 const alerts: FastifyPluginAsyncTypebox = async (app) => {
@@ -335,6 +286,9 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       );
     },
   );
+
+  // Several at once: checkboxes on the console's alerts page (alerts-bulk.ts).
+  registerBulkAck(app);
 };
 
 /** The alerts of an area (undefined: all) with an id greater than `since`, oldest first. */

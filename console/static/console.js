@@ -55,16 +55,46 @@
   var status = document.getElementById('live-status');
   var empty = document.getElementById('no-alerts');
 
+  // Each cell names its column (data-label): on a phone the rows stack and keep every column (alerts.css).
+  var heads = Array.prototype.map.call(board.querySelectorAll('thead th'), function (th) {
+    return th.textContent;
+  });
   function cell(tr, text, cls) {
     var td = document.createElement('td');
     if (cls) td.className = cls;
     td.textContent = text;
+    var label = heads[tr.children.length];
+    if (label) td.setAttribute('data-label', label);
     tr.appendChild(td);
     return td;
   }
+  function pad(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
+  // Beijing time: 2026年12月6日 14:05 (Chinese console), 2026-12-06 14:05 (English).
   function beijing(iso) {
     var d = new Date(Date.parse(iso) + 8 * 3600000);
-    return d.toISOString().slice(0, 16).replace('T', ' ');
+    if (labels.lang === 'en') return d.toISOString().slice(0, 16).replace('T', ' ');
+    return (
+      d.getUTCFullYear() +
+      '年' +
+      (d.getUTCMonth() + 1) +
+      '月' +
+      d.getUTCDate() +
+      '日 ' +
+      pad(d.getUTCHours()) +
+      ':' +
+      pad(d.getUTCMinutes())
+    );
+  }
+  function announce(name, detail) {
+    var ev;
+    try {
+      ev = new CustomEvent(name, { detail: detail });
+    } catch {
+      return;
+    }
+    board.dispatchEvent(ev);
   }
 
   function ackForm(id) {
@@ -100,7 +130,28 @@
     var tr = document.createElement('tr');
     tr.setAttribute('data-alert', a.id);
     tr.className = 'fresh alert-' + a.kind;
-    cell(tr, beijing(a.raisedAt), 'nowrap');
+    if (canAck) {
+      // Joins the bulk form ("确认所选") by its id, as the server-rendered rows do.
+      var pick = cell(tr, '', 'pick');
+      var box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = 'ids';
+      box.value = a.id;
+      box.id = 'pick-' + a.id;
+      box.setAttribute('form', 'bulk-ack');
+      var boxLabel = document.createElement('label');
+      boxLabel.className = 'sr-only';
+      boxLabel.htmlFor = box.id;
+      boxLabel.textContent = (labels.selectRow || '').replace('{case}', a.caseNumber || a.disputeId.slice(0, 8));
+      pick.appendChild(box);
+      pick.appendChild(boxLabel);
+    }
+    var raised = cell(tr, '', 'nowrap');
+    var time = document.createElement('time');
+    time.setAttribute('datetime', a.raisedAt);
+    time.setAttribute('data-dynamic', '');
+    time.textContent = beijing(a.raisedAt);
+    raised.appendChild(time);
     var k = cell(tr, '', 'nowrap');
     var strong = document.createElement('strong');
     strong.textContent = (labels.kinds && labels.kinds[a.kind]) || a.kind;
@@ -121,11 +172,22 @@
       link.textContent = a.caseNumber || a.disputeId.slice(0, 8);
       c.appendChild(link);
     }
-    cell(tr, a.message, 'wide');
+    cell(tr, a.message, 'text');
     var act = cell(tr, canAck ? '' : '—');
     if (canAck) act.appendChild(ackForm(a.id));
+    if ((labels.riskKinds || []).indexOf(a.kind) >= 0 && c.querySelector('a')) {
+      // Art. 25: the report to the police, with the measures taken, is on the case page.
+      var refer = document.createElement('p');
+      refer.className = 'small';
+      var referLink = document.createElement('a');
+      referLink.href = '/console/cases/' + encodeURIComponent(a.disputeId);
+      referLink.textContent = labels.referCase || '';
+      refer.appendChild(referLink);
+      act.appendChild(refer);
+    }
     tbody.insertBefore(tr, tbody.firstChild);
     if (empty) empty.hidden = true;
+    announce('fq:alert', { alert: a, label: (labels.kinds && labels.kinds[a.kind]) || a.kind });
   }
 
   // Acknowledge without leaving the page; without script the form posts and the page reloads.
@@ -150,7 +212,10 @@
         var tr = form.closest('tr');
         if (r.ok) {
           tr.classList.add('acked');
-          form.parentNode.textContent = '✔ ' + (r.body.ackedBy || '');
+          var box = tr.querySelector('input[name=ids]');
+          if (box) box.disabled = true;
+          form.parentNode.replaceChild(document.createTextNode('✔ ' + (r.body.ackedBy || '')), form);
+          announce('fq:acked', { id: tr.getAttribute('data-alert') });
         } else {
           if (button) button.disabled = false;
           var p = document.createElement('p');

@@ -3,7 +3,7 @@
  * escalate, suspend and resume, reassign, fail, withdraw, reopen; and the re-planning of its
  * deadlines when the holiday arrangements change.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { parentLevel } from '../../domain/lifecycle';
 import {
   acceptUpdate,
@@ -23,12 +23,14 @@ import { SYSTEM, forbidden, invalid, nowIso, type DisputeCase } from './case';
 import { openVariation, referPerformanceDispute } from './performance';
 import { closeCase, escalate, moveTo, startHandlingClock, unitWithAcceptDeadline } from './transitions';
 import { registerOwnNumber } from './committee';
+import { REASSIGN_KEEPS_CLOCK, keepsHandlingClock, reassignKeepingClock } from './reassign-clock';
 
 export function registerHandlingActions(c: DisputeCase): void {
   const s = c.state;
 
   c.on(acceptUpdate, 'accept', async ({ actor, payload }) => {
-    await startHandlingClock(c);
+    // After a reassignment that kept the handling clock (reassign-clock.ts), it runs on.
+    if (!keepsHandlingClock(c)) await startHandlingClock(c);
     s.acceptedAt = nowIso();
     s.acceptedBy = actor;
     s.assignee = { id: actor.id, name: actor.name };
@@ -125,6 +127,11 @@ export function registerHandlingActions(c: DisputeCase): void {
         return;
       }
       const from = s.unit!;
+      // A reassignment keeps the running deadline: a breached case stays overdue (reassign-clock.ts).
+      if (patched(REASSIGN_KEEPS_CLOCK)) {
+        await reassignKeepingClock(c, actor, payload, target);
+        return;
+      }
       const { unit, deadline } = await unitWithAcceptDeadline(c, target);
       if (actor.role !== 'admin' && !(actor.unitPath && unit.path?.startsWith(actor.unitPath)))
         forbidden(`${unit.code} is outside your area`);
