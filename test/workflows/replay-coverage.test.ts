@@ -85,6 +85,8 @@ it('has one set of histories, of the one code path and its known patches', () =>
     'report-in-supervision',
     // Issue 21 item 8 (workflows/dispute.workflow.ts): law-high-risk-police-referral-confirmed.
     'police-referral-confirmed',
+    // Issue 24 (workflows/dispute/reassign-clock.ts): reassign-keeps-clock.
+    'reassign-keeps-clock',
   ];
   const patches = files.flatMap((f) =>
     (JSON.parse(readFileSync(path.join(HISTORIES_DIR, f), 'utf8')) as { events: Json[] }).events
