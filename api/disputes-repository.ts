@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Dispute, DisputeEvent } from '../db/entities';
+import { SLA_KINDS } from '../domain/sla';
 import type { DisputeView } from '../domain/types';
 import type { Principal } from './plugins/auth';
 import { AppError } from './errors';
@@ -104,6 +105,9 @@ export function mayCreateAt(p: Principal, originPath: string): boolean {
   return originPath.startsWith(p.unitPath);
 }
 
+export const SLA_COLOURS = ['ok', 'warning', 'breached'] as const;
+export type SlaColour = (typeof SLA_COLOURS)[number];
+
 export interface CaseFilters {
   stage?: string;
   /** A unit's path: cases held in its subtree. */
@@ -111,10 +115,18 @@ export interface CaseFilters {
   level?: string;
   open?: boolean;
   overdue?: boolean;
-  /** Words of the title, description, case number or a party's name. */
+  /** The colour of an open case's deadline (closed cases have none). */
+  sla?: SlaColour;
+  /** 我的案件: cases the caller handles (the read model's assignee: who accepted it, or whom it was reassigned to). */
+  mine?: boolean;
+  /** 本单位: cases held by the caller's own unit (not the units below it). */
+  ownUnit?: boolean;
+  /** Words of the title, description, case number, a party's name, or an agreement's number. */
   q?: string;
   /** After this (created_at, id), newest first. */
   before?: { at: string; id: string };
+  /** After this key, in the order of urgency (`urgencyKey`). */
+  after?: UrgencyKey;
 }
 
 /** The cursor of the page after the row created at `at` with id `id` (opaque to clients). */
@@ -135,13 +147,60 @@ export function decodeCursor(cursor: string): { at: string; id: string } | undef
   return Number.isFinite(time) && new Date(time).toISOString() === at ? { at, id } : undefined;
 }
 
-/** A page of the cases the caller may see, newest first; one more row than `limit` says there is a next page. */
-export async function listCases(
-  em: EntityManager,
-  p: Principal,
-  f: CaseFilters,
-  limit: number,
-): Promise<Array<{ id: string; created_at: Date; state: DisputeView; createdById: string; unitPath: string | null }>> {
+/**
+ * The order of urgency, as one ascending key (keyset pagination needs one direction):
+ * 1. open and breached (the read model's `overdue`, set when a deadline breaches), then open, then closed;
+ * 2. the hour the deadline falls in (breached: the breached deadline, the longest overdue first; open:
+ *    the running one, none last);
+ * 3. high risk first within the same hour ("among equals");
+ * 4. the exact instant (closed cases: the latest closed first), then the id.
+ * Every part is a value of the row, not of the clock, so a page boundary stays where it was.
+ */
+const DUE_EPOCH = `(case when overdue then (select extract(epoch from min((d.value->>'dueAt')::timestamptz))
+      from jsonb_each(coalesce(state->'deadlines', '{}'::jsonb)) d where (d.value->>'breached')::boolean)
+    else extract(epoch from next_deadline_at) end)::float8`;
+const URGENCY_COLUMNS = `case when stage = 'closed' then 2 when overdue then 0 else 1 end as k1,
+  (case when stage = 'closed' then 0 else coalesce(floor(${DUE_EPOCH} / 3600), 'infinity') end)::float8::text as k2,
+  case when stage <> 'closed' and coalesce((state->'risk'->>'high')::boolean, false) then 0 else 1 end as k3,
+  (case when stage = 'closed' then -extract(epoch from coalesce(closed_at, created_at))::float8
+    else coalesce(${DUE_EPOCH}, 'infinity') end)::float8::text as k4`;
+
+/** Where a page in the order of urgency ended: (k1, k2, k3, k4, id) of its last row. */
+export type UrgencyKey = [number, string, number, string, string];
+
+const FLOAT = /^(-?\d+(\.\d+)?(e[+-]?\d+)?|-?Infinity)$/;
+
+export function encodeUrgencyCursor(key: UrgencyKey): string {
+  return `u.${Buffer.from(JSON.stringify(key)).toString('base64url')}`;
+}
+
+/** An urgency cursor this API issued, else undefined. */
+export function decodeUrgencyCursor(cursor: string): UrgencyKey | undefined {
+  if (!cursor.startsWith('u.')) return undefined;
+  try {
+    const k = JSON.parse(Buffer.from(cursor.slice(2), 'base64url').toString()) as unknown[];
+    if (!Array.isArray(k) || k.length !== 5) return undefined;
+    const [k1, k2, k3, k4, id] = k;
+    if (![0, 1, 2].includes(k1 as number) || ![0, 1].includes(k3 as number)) return undefined;
+    if (typeof k2 !== 'string' || typeof k4 !== 'string' || !FLOAT.test(k2) || !FLOAT.test(k4)) return undefined;
+    if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(id)) return undefined;
+    return [k1 as number, k2, k3 as number, k4, id];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The colour of a case's deadline now: closed, breached (flagged, or due and not yet flagged), warning, ok. */
+const SLA_KIND_LIST = SLA_KINDS.map((k) => `'${k}'`).join(', ');
+const COLOUR_SQL = `case when stage = 'closed' then 'closed'
+  when overdue or next_deadline_at <= now() then 'breached'
+  when exists (select 1 from jsonb_each(coalesce(state->'deadlines', '{}'::jsonb)) d
+    where d.key in (${SLA_KIND_LIST}) and d.value->>'pausedAt' is null and not coalesce((d.value->>'breached')::boolean, false)
+      and (d.value->>'dueAt')::timestamptz = next_deadline_at and (d.value->>'warnAt')::timestamptz <= now()) then 'warning'
+  else 'ok' end`;
+
+/** The scope and filters as SQL (all but the order and the page). */
+function filtersSql(p: Principal, f: CaseFilters, without: { stage?: boolean; sla?: boolean } = {}) {
   const scope = scopeCondition(p);
   const where = [scope.sql];
   const params: unknown[] = [...scope.params];
@@ -149,28 +208,95 @@ export async function listCases(
     where.push(sql);
     params.push(...values);
   };
-  if (f.stage) add('stage = ?', f.stage);
+  if (f.stage && !without.stage) add('stage = ?', f.stage);
   if (f.unitPath) add('unit_path like ?', `${f.unitPath}%`);
   if (f.level) add('level = ?', f.level);
   if (f.open !== undefined) add(f.open ? "stage <> 'closed'" : "stage = 'closed'");
   if (f.overdue !== undefined) add('overdue = ?', f.overdue);
+  if (f.sla && !without.sla) add(`(${COLOUR_SQL}) = ?`, f.sla);
+  if (f.mine) {
+    if (p.kind === 'integrator') add('created_by_id = ?', p.id);
+    else add(`state->'assignee'->>'id' = ?`, p.id);
+  }
+  if (f.ownUnit) {
+    if (p.kind === 'staff' && p.unitCode) add('unit_code = ?', p.unitCode);
+    else add('false');
+  }
   // LIKE wildcards in the query are matched literally.
   const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  // An agreement's number (this one or an earlier round's): no personal data, searched for everyone.
+  const agreement = `(state->'agreement'->>'number' ilike ? escape '\\' or exists (select 1 from
+    jsonb_array_elements(coalesce(state->'pastAgreements', '[]'::jsonb)) a where a->>'number' ilike ? escape '\\'))`;
   // An integrator sees the parties' names only in the cases it reported: in the others (an area
   // grant's) a search by name would tell what the masked answer hides; there it matches the number.
   if (like && p.kind === 'integrator')
     add(
-      `((created_by_id = ? and search_text ilike ? escape '\\') or case_number ilike ? escape '\\')`,
+      `((created_by_id = ? and search_text ilike ? escape '\\') or case_number ilike ? escape '\\' or ${agreement})`,
       p.id,
       like,
       like,
+      like,
+      like,
     );
-  else if (like) add(`search_text ilike ? escape '\\'`, like);
+  else if (like) add(`(search_text ilike ? escape '\\' or ${agreement})`, like, like, like);
+  return { where, params, add };
+}
+
+type CaseRow = { id: string; created_at: Date; state: DisputeView; createdById: string; unitPath: string | null };
+
+/**
+ * A page of the cases the caller may see, newest first (or most urgent first with `urgency`); one more
+ * row than `limit` says there is a next page. Urgent rows carry their key for the next cursor.
+ */
+export async function listCases(
+  em: EntityManager,
+  p: Principal,
+  f: CaseFilters,
+  limit: number,
+  order: 'newest' | 'urgency' = 'newest',
+): Promise<Array<CaseRow & { key?: UrgencyKey }>> {
+  const { where, params, add } = filtersSql(p, f);
+  const columns = `id, created_at, state, created_by_id as "createdById", unit_path as "unitPath"`;
+  if (order === 'urgency') {
+    const rows = await em.execute<Array<CaseRow & { k1: number; k2: string; k3: number; k4: string }>>(
+      `select * from (select ${columns}, ${URGENCY_COLUMNS} from disputes where ${where.join(' and ')}) q
+        ${f.after ? 'where (k1, k2::float8, k3, k4::float8, id) > (?::int, ?::float8, ?::int, ?::float8, ?)' : ''}
+        order by k1, k2::float8, k3, k4::float8, id limit ?`,
+      [...params, ...(f.after ?? []), limit + 1],
+    );
+    return rows.map(({ k1, k2, k3, k4, ...r }) => ({ ...r, key: [k1, k2, k3, k4, r.id] as UrgencyKey }));
+  }
   if (f.before) add('(created_at, id) < (?, ?)', f.before.at, f.before.id);
   return em.execute(
-    `select id, created_at, state, created_by_id as "createdById", unit_path as "unitPath" from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
+    `select ${columns} from disputes where ${where.join(' and ')} order by created_at desc, id desc limit ?`,
     [...params, limit + 1],
   );
+}
+
+export interface CaseCounts {
+  total: number;
+  stage: Record<string, number>;
+  sla: Record<SlaColour | 'closed', number>;
+}
+
+/** How many cases the caller may see match the filters, per stage and per SLA colour (each ignoring its own filter). */
+export async function countCases(em: EntityManager, p: Principal, f: CaseFilters): Promise<CaseCounts> {
+  const byStage = filtersSql(p, f, { stage: true });
+  const bySla = filtersSql(p, f, { sla: true });
+  const [stages, colours] = await Promise.all([
+    em.execute<{ key: string; n: number }[]>(
+      `select stage as key, count(*)::int as n from disputes where ${byStage.where.join(' and ')} group by 1`,
+      byStage.params,
+    ),
+    em.execute<{ key: string; n: number }[]>(
+      `select ${COLOUR_SQL} as key, count(*)::int as n from disputes where ${bySla.where.join(' and ')} group by 1`,
+      bySla.params,
+    ),
+  ]);
+  const sla = { ok: 0, warning: 0, breached: 0, closed: 0 };
+  for (const c of colours) sla[c.key as keyof typeof sla] = c.n;
+  const stage = Object.fromEntries(stages.map((s) => [s.key, s.n]));
+  return { total: colours.reduce((n, c) => n + c.n, 0), stage, sla };
 }
 
 /** The cases the caller may see that match `where` (Open311's requests), newest first. */

@@ -34,60 +34,6 @@ import evidencePages, { evidenceView } from './attachments-view';
 import { noticesView, registerContactForm } from './notices-view';
 
 export default async function casePages(app: FastifyInstance): Promise<void> {
-  app.get('/console/inbox', { config: { public: true } }, async (request, reply) => {
-    const ctx = await signedIn(app, request, reply);
-    if (!ctx) return reply;
-    const { t } = ctx;
-    const q = request.query as Record<string, string | undefined>;
-    const stage = STAGES.includes(q.stage as never) ? q.stage! : '';
-    const overdue = q.overdue === 'true';
-    const search = (q.q ?? '').trim().slice(0, 100);
-    const cursor = /^[A-Za-z0-9_-]{1,200}$/.test(q.cursor ?? '') ? q.cursor! : '';
-    const params = new URLSearchParams({ limit: '25' });
-    if (stage) params.set('stage', stage);
-    else if (!overdue) params.set('open', 'true');
-    if (overdue) params.set('overdue', 'true');
-    if (search) params.set('q', search);
-    if (cursor) params.set('cursor', cursor);
-    const list = ok(
-      await callApi<{ items: CaseDoc[]; nextCursor?: string }>(app, request, ctx, 'GET', `/api/v1/disputes?${params}`),
-    );
-    const now = Date.now();
-    const rows = list.items.map((c) => {
-      const sla = slaOf(c, t, now, ctx.lang);
-      return {
-        id: c.id,
-        caseNumber: c.caseNumber ?? '—',
-        title: c.title,
-        highRisk: !!c.risk?.high,
-        stageLabel:
-          c.stage === 'closed' && c.outcome
-            ? `${t.stage.closed}（${t.outcome[c.outcome] ?? c.outcome}）`
-            : (t.stage[c.stage] ?? c.stage),
-        unitName: c.unit?.name ?? '—',
-        sla: { ...sla, word: STATE_WORD(t, sla.state) },
-      };
-    });
-    const next = new URLSearchParams(params);
-    next.delete('limit');
-    next.delete('open');
-    if (list.nextCursor) next.set('cursor', list.nextCursor);
-    return reply.view('inbox.hbs', {
-      ...chrome(ctx, overdue ? 'overdue' : 'inbox', request),
-      title: overdue ? t.inbox.overdueTitle : t.inbox.title,
-      filters: {
-        q: search,
-        overdue,
-        stages: [
-          { value: '', label: t.option.any!, selected: !stage },
-          ...STAGES.map((s) => ({ value: s, label: t.stage[s] ?? s, selected: s === stage })),
-        ],
-      },
-      rows,
-      nextHref: list.nextCursor ? `/console/inbox?${next}` : null,
-    });
-  });
-
   app.get('/console/cases/:id', { config: { public: true } }, async (request, reply) => {
     const ctx = await signedIn(app, request, reply);
     if (!ctx) return reply;

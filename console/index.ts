@@ -18,6 +18,7 @@ import adminPages from './admin';
 import alertPages from './alerts';
 import calendarPages from './calendars';
 import casePages from './cases';
+import inboxPages from './inbox';
 import { callApi, signedIn } from './context';
 import { CONSOLE_LANGS, DICTS, type ConsoleLang } from './i18n';
 import { isCsrfRefusal, registerLoginCsrf } from './login-csrf';
@@ -226,6 +227,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
   });
 
   await app.register(casePages);
+  await app.register(inboxPages);
   await app.register(alertPages);
   await app.register(summonsPages);
   await app.register(adminPages);

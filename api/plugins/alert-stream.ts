@@ -13,6 +13,12 @@
  * on the channel ended sessions are NOTIFYed on (api/sessions.ts) and closes their streams at once;
  * sessions that end by time are found by a re-check every `sessionCheckMs`.
  *
+ * The same connection LISTENs on `dispute_changed` (a trigger on the read model's `disputes` rows,
+ * Migration202612062701): each write of a case's row is passed to the case subscribers (the inbox's
+ * `GET /api/v1/disputes/changes`), which filter by who may see the case. A change is a hint to reload,
+ * not a record: what was written while the connection was down is not replayed (a reconnecting page
+ * reloads its list anyway).
+ *
  * Limitation: the embedded PGlite of `npm start` serves every connection from ONE session, so a
  * notification reaches the connection that committed it, not this one; there live alerts arrive
  * through the periodic catch-up only (within `sweepMs`), and ended sessions close their streams at
@@ -34,6 +40,24 @@ export interface AlertSubscriber extends SessionStream {
   close(reason: 'shutdown' | 'session_ended'): void;
 }
 
+/** A case's read-model row was written: which case, at which event, and where it is. */
+export interface CaseChange {
+  id: string;
+  seq: number;
+  stage: string;
+  unitPath: string | null;
+  originPath: string;
+  createdById: string;
+}
+
+export interface CaseChangeSubscriber extends SessionStream {
+  /** Called for every change (the subscriber filters by who may see the case). Must not throw. */
+  deliver(change: CaseChange): void;
+  close(reason: 'shutdown' | 'session_ended'): void;
+}
+
+export const CASES_CHANNEL = 'dispute_changed';
+
 export interface AlertStream {
   /**
    * Registers a subscriber; the returned function removes it. A subscriber with a `session` counts
@@ -41,6 +65,8 @@ export interface AlertStream {
    * session ends.
    */
   subscribe(subscriber: AlertSubscriber): () => void;
+  /** The same for changes of cases (counted against the same cap of streams per session). */
+  subscribeCases(subscriber: CaseChangeSubscriber): () => void;
   /** For /readyz-style checks and tests. */
   status(): { listening: boolean; backendPid?: number; subscribers: number; reconnects: number };
 }
@@ -98,6 +124,7 @@ export default fp<AlertStreamOptions>(
     );
 
     const subscribers = new Set<AlertSubscriber>();
+    const caseSubscribers = new Set<CaseChangeSubscriber>();
     const recent = new Set<string>();
     let client: Client | undefined;
     let listening = false;
@@ -238,6 +265,17 @@ export default fp<AlertStreamOptions>(
           if (ended) sessions.ended(ended);
           return;
         }
+        if (msg.channel === CASES_CHANNEL) {
+          const change = parseChange(msg.payload);
+          for (const s of change ? caseSubscribers : []) {
+            try {
+              s.deliver(change!);
+            } catch (err) {
+              log.warn({ err }, 'case change subscriber failed');
+            }
+          }
+          return;
+        }
         if (msg.channel !== ALERTS_CHANNEL) return;
         const alert = parse(msg.payload);
         if (alert) dispatch(alert);
@@ -247,6 +285,7 @@ export default fp<AlertStreamOptions>(
         await c.connect();
         await c.query(`listen ${ALERTS_CHANNEL}`);
         await c.query(`listen ${SESSIONS_CHANNEL}`);
+        await c.query(`listen ${CASES_CHANNEL}`);
         const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
         if (client !== c) return; // lost (or closing) meanwhile
         backendPid = rows[0]?.pid;
@@ -271,6 +310,14 @@ export default fp<AlertStreamOptions>(
           sessions.release(subscriber);
         };
       },
+      subscribeCases(subscriber) {
+        sessions.admit(subscriber);
+        caseSubscribers.add(subscriber);
+        return () => {
+          caseSubscribers.delete(subscriber);
+          sessions.release(subscriber);
+        };
+      },
       status: () => ({ listening, backendPid, subscribers: subscribers.size, reconnects }),
     });
 
@@ -280,8 +327,9 @@ export default fp<AlertStreamOptions>(
     });
 
     function endSubscribers(): void {
-      for (const s of [...subscribers]) {
-        subscribers.delete(s);
+      for (const s of [...subscribers, ...caseSubscribers]) {
+        subscribers.delete(s as AlertSubscriber);
+        caseSubscribers.delete(s as CaseChangeSubscriber);
         sessions.release(s);
         try {
           s.close('shutdown');
@@ -314,3 +362,21 @@ export default fp<AlertStreamOptions>(
   },
   { name: 'alert-stream', dependencies: ['orm'] },
 );
+
+/** A `dispute_changed` payload, else undefined. */
+function parseChange(payload: string | undefined): CaseChange | undefined {
+  try {
+    const c = JSON.parse(payload ?? '') as Partial<CaseChange>;
+    if (typeof c.id !== 'string' || typeof c.originPath !== 'string') return undefined;
+    return {
+      id: c.id,
+      seq: Number(c.seq),
+      stage: String(c.stage),
+      unitPath: typeof c.unitPath === 'string' ? c.unitPath : null,
+      originPath: c.originPath,
+      createdById: String(c.createdById),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Dispute, Unit } from '../../db/entities';
@@ -22,16 +22,49 @@ import { sha256Hex } from '../../security/credentials';
 import {
   caseEvents,
   caseNotFound,
+  countCases,
   decodeCursor,
+  decodeUrgencyCursor,
   encodeCursor,
+  encodeUrgencyCursor,
   findVisibleCase,
   findVisibleCaseHead,
   listCases,
+  SLA_COLOURS,
   visibleCaseHead,
+  type CaseFilters,
   type CaseHead,
 } from '../disputes-repository';
+import savedViewsRoutes from './saved-views';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 import { ActionPayloadSchemas, CreateDisputeSchema, DisputeEventSchema, DisputeListSchema } from '../schemas/dispute';
+
+/** The list's filters (GET /disputes, GET /disputes/counts). */
+const ListFilters = {
+  stage: Type.Optional(stringEnum(STAGES)),
+  unit: Type.Optional(
+    Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: 'Cases handled by this unit or any unit below it' }),
+  ),
+  level: Type.Optional(stringEnum(LEVELS)),
+  overdue: Type.Optional(Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' })),
+  open: Type.Optional(Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' })),
+  sla: Type.Optional(stringEnum(SLA_COLOURS)),
+  scope: Type.Optional(
+    stringEnum(['mine', 'unit'] as const, {
+      description:
+        "`mine`: the cases the caller handles (the case's assignee); `unit`: those held by the caller's own unit",
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        "Text in the case number, title, description, party names (where the caller may read them) or an agreement's number",
+    }),
+  ),
+};
+const _listFiltersSchema = Type.Object(ListFilters);
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 const IdempotencyHeaders = Type.Object({
@@ -96,29 +129,14 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['disputes'],
-        summary: 'Cases the caller may see, newest first',
+        summary: 'Cases the caller may see, newest first (or most urgent first)',
+        description:
+          "`sort=urgency` (the console's work queue): open cases with a breached deadline first, then by the running " +
+          'deadline (to the hour; high risk first within the hour, then the exact instant), closed cases last, latest ' +
+          'closed first. The cursor of a page continues the order it was issued in.',
         querystring: Type.Object({
-          stage: Type.Optional(stringEnum(STAGES)),
-          unit: Type.Optional(
-            Type.String({
-              pattern: '^[a-z0-9-]{1,64}$',
-              description: 'Cases handled by this unit or any unit below it',
-            }),
-          ),
-          level: Type.Optional(stringEnum(LEVELS)),
-          overdue: Type.Optional(
-            Type.Boolean({ description: 'Only cases with a breached deadline (true) or none (false)' }),
-          ),
-          open: Type.Optional(
-            Type.Boolean({ description: 'Only cases not yet closed (true) or only closed ones (false)' }),
-          ),
-          q: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 100,
-              description: 'Text in the case number, title, description or party names',
-            }),
-          ),
+          ...ListFilters,
+          sort: Type.Optional(stringEnum(['newest', 'urgency'] as const)),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
         }),
@@ -127,36 +145,80 @@ const disputes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { stage, unit, level, overdue, open, q, limit, cursor } = request.query;
-      let unitPath: string | undefined;
-      if (unit) {
-        const found = await app.orm.em.fork().findOne(Unit, { code: unit });
-        if (!found) return { items: [] };
-        unitPath = found.path;
-      }
-      let before: { at: string; id: string } | undefined;
+      const { sort, limit, cursor } = request.query;
+      const filters = await filtersOf(request.query);
+      if (!filters) return { items: [] };
       if (cursor) {
-        before = decodeCursor(cursor);
-        if (!before) {
+        const ok =
+          sort === 'urgency' ? (filters.after = decodeUrgencyCursor(cursor)) : (filters.before = decodeCursor(cursor));
+        if (!ok) {
           throw new AppError('validation_failed', '游标无效 / bad cursor', {
             errors: [{ field: 'querystring/cursor', message: '不是本接口给出的游标 / is not a cursor from this API' }],
           });
         }
       }
-      const rows = await listCases(
-        app.orm.em.fork(),
-        principal,
-        { stage, unitPath, level, open, overdue, q, before },
-        limit,
-      );
+      const rows = await listCases(app.orm.em.fork(), principal, filters, limit, sort ?? 'newest');
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
+      const more = rows.length > limit && last;
       return {
         items: page.map((r) => caseAnswer(principal, r)) as never[],
-        nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : undefined,
+        nextCursor: !more
+          ? undefined
+          : last.key
+            ? encodeUrgencyCursor(last.key)
+            : encodeCursor(new Date(last.created_at), last.id),
       };
     },
   );
+
+  app.get(
+    '/disputes/counts',
+    {
+      schema: {
+        tags: ['disputes'],
+        summary: 'How many cases the caller may see, per stage and per SLA colour',
+        description:
+          'The same filters as the list. `stage` counts ignore the `stage` filter and `sla` counts the `sla` filter, so ' +
+          'each count says what choosing it would list. SLA colours of open cases: `breached` (a deadline breached, or due ' +
+          'and not yet flagged), `warning` (the running deadline past its warning time), `ok` (the rest, paused included).',
+        querystring: Type.Object(ListFilters),
+        response: {
+          200: Type.Object({
+            total: Type.Integer(),
+            stage: Type.Record(Type.String(), Type.Integer()),
+            sla: Type.Object({
+              ok: Type.Integer(),
+              warning: Type.Integer(),
+              breached: Type.Integer(),
+              closed: Type.Integer(),
+            }),
+          }),
+          ...standardErrors,
+        },
+      },
+    },
+    async (request) => {
+      const filters = await filtersOf(request.query);
+      if (!filters) return { total: 0, stage: {}, sla: { ok: 0, warning: 0, breached: 0, closed: 0 } };
+      return countCases(app.orm.em.fork(), principalOf(request), filters);
+    },
+  );
+
+  /** The list's filters from its query (undefined: a unit that does not exist, so nothing). */
+  async function filtersOf(q: Static<typeof _listFiltersSchema>): Promise<CaseFilters | undefined> {
+    let unitPath: string | undefined;
+    if (q.unit) {
+      const found = await app.orm.em.fork().findOne(Unit, { code: q.unit });
+      if (!found) return undefined;
+      unitPath = found.path;
+    }
+    const { stage, level, overdue, open, q: text, sla, scope } = q;
+    return { stage, unitPath, level, open, overdue, q: text, sla, mine: scope === 'mine', ownUnit: scope === 'unit' };
+  }
+
+  // The work queue's saved views and its live changes (GET /disputes/changes).
+  await app.register(savedViewsRoutes);
 
   app.get(
     '/disputes/:id',
