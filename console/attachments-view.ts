@@ -18,7 +18,8 @@ import { AppError } from '../api/errors';
 import { actorOf } from '../api/plugins/auth';
 import { contentDisposition, shown } from '../api/routes/attachments';
 import { lensFor } from '../security/visibility';
-import { beijing, callApi, checkCsrf, signedIn, type ConsoleContext } from './context';
+import { callApi, checkCsrf, signedIn, type ConsoleContext } from './context';
+import { when } from './case-signing';
 import { fill } from './i18n';
 import { csrfValid } from './session';
 
@@ -30,14 +31,14 @@ const WHY: Record<string, { zh: string; en: string }> = {
     en: 'only photos, PDFs and audio are accepted, told by the content',
   },
   heic: {
-    zh: 'HEIC 照片中的位置信息无法安全去除：请转为 JPEG 后上传，或勾选“保留位置信息”',
+    zh: '苹果手机高效格式照片中的位置信息无法安全去除：请转为常见图片格式后上传，或勾选“保留位置信息”',
     en: 'the location in a HEIC photo cannot be removed safely: send it as JPEG, or tick “keep location metadata”',
   },
   closed: { zh: '案件已办结，不能再添加证据材料', en: 'the case is closed: no more evidence can be added' },
   full: { zh: '本案证据材料已达上限', en: 'the case already has its limit of attachments' },
   forbidden: { zh: '您不能为本案添加证据材料', en: 'you may not add evidence to this case' },
   link: {
-    zh: '链接须为不含账号密码的 http(s) 地址',
+    zh: '链接须为不含账号密码的网址',
     en: 'the link must be an http(s) address without credentials',
   },
   missing: { zh: '请选择要上传的文件', en: 'choose a file to upload' },
@@ -54,8 +55,15 @@ export function whyKey(status: number, detail = '', stage?: string): string {
   return 'failed';
 }
 
-const humanSize = (n: number) =>
-  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;
+/** A file's size in the reader's words (兆字节 / 千字节 / 字节 in the Chinese console). */
+const humanSize = (n: number, zh = true) => {
+  const [mb, kb, b] = zh ? ['兆字节', '千字节', '字节'] : [' MB', ' KB', ' B'];
+  return n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)}${mb}`
+    : n >= 1024
+      ? `${Math.round(n / 1024)}${kb}`
+      : `${n}${b}`;
+};
 
 /** The case page's evidence block: the list and, when the person may add evidence now, the two forms. */
 export async function evidenceView(
@@ -86,11 +94,11 @@ export async function evidenceView(
       url: a.kind === 'link' ? a.url : null,
       href: a.kind === 'file' ? `${base}/${a.id}` : null,
       type: a.kind === 'link' ? t.evidence.link : a.mediaType,
-      size: a.kind === 'link' ? '—' : humanSize(a.size),
+      size: a.kind === 'link' ? '—' : humanSize(a.size, zh),
       sha: a.sha256 ? a.sha256.slice(0, 16) : '—',
       shaFull: a.sha256 ?? '',
       by: a.uploadedBy.name,
-      at: beijing(a.createdAt),
+      at: when(a.createdAt, lang),
       keptLocation: a.keptLocation,
       description: a.description ?? null,
     })),

@@ -1,6 +1,6 @@
 /**
  * What the console's case pages show of a case, computed from the API's answer: the SLA light and
- * its countdown, the documents a case has by now, risk reasons and re-planned deadlines as people read
+ * its countdown, risk reasons and re-planned deadlines as people read
  * them (console/cases.ts renders them).
  */
 import { SLA_KINDS } from '../domain/sla';
@@ -16,7 +16,7 @@ export interface CaseDoc {
   stage: string;
   outcome?: string;
   level?: string;
-  unit?: { code: string; name: string };
+  unit?: { code: string; name: string; committeeName?: string };
   category: string;
   priority: string;
   title: string;
@@ -120,8 +120,9 @@ export function slaOf(
   let state: string;
   let text: string;
   if (d.pausedAt && !d.breached) {
+    // The word beside it already says 暂停中: the count stays empty (it read "暂停中 暂停中").
     state = 'paused';
-    text = t.case.paused;
+    text = '';
   } else if (d.breached || due <= now) {
     state = 'breach';
     text = `${t.inbox.over} ${duration(now - due, t)}`;
@@ -142,23 +143,6 @@ export function slaOf(
 
 export const STATE_WORD = (t: ConsoleDict, state: string) =>
   ({ ok: t.inbox.ok, warn: t.inbox.warn, breach: t.inbox.breached, paused: t.case.paused })[state] ?? '';
-
-/** The documents a case has by now. */
-export function documentsOf(c: CaseDoc): string[] {
-  const out = ['intake'];
-  if (c.meeting) out.push('summons');
-  if (c.meeting?.outcome) out.push('record');
-  // An oral agreement (人民调解法 Art. 28) has its register instead of a 协议书, no seal and no judicial confirmation.
-  if (c.agreement?.form === 'oral') out.push('oral-agreement');
-  else if (c.agreement) out.push('agreement');
-  if (c.agreement?.effectiveAt && c.agreement.form !== 'oral') out.push('certificate', 'judicial-confirmation');
-  if (c.followUp?.recordedAt) out.push('follow-up');
-  if (c.failure) out.push('referral');
-  if (c.stage === 'closed') out.push('case-file');
-  out.push('rights-notice'); // 权利义务告知书: handed to the parties before mediation (2002 规定 Art. 30)
-  if (c.refusal) out.push('refusal-notice');
-  return out;
-}
 
 interface ReplanMove {
   kind: string;

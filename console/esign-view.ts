@@ -1,15 +1,15 @@
 /**
  * The console's part of signing on one's own phone (issue 22, item 4): the case page lists how each
- * signature was given (templates/esign-model.ts: 纸质签名（由某某记录）, 按指印, 盖章, or 电子签名 with
- * the code's reference and the text's hash), and, while a written draft awaits signatures, a button
+ * signature was given and who is still to sign (console/case-signing.ts: 现场签名, 按指印, 盖章 or
+ * 电子签名 with the phone's last digits), and, while a written draft awaits signatures, a button
  * per party still to sign that sends it its signing link by SMS (POST /console/cases/{id}/signing-link/{index},
  * which calls POST /api/v1/disputes/{id}/parties/{index}/signing-link with send: true).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Signature } from '../domain/types';
-import { signatureHow } from '../templates/esign-model';
 import { callApi, checkCsrf, signedIn } from './context';
 import type { CaseDoc } from './case-view';
+import { signatureChecklist } from './case-signing';
+import type { ConsoleDict, ConsoleLang } from './i18n';
 
 const WORDS = {
   zh: { title: '签署情况', send: '发送签署链接', sent: '签署链接已发送至尾号{tail}的手机', failed: '签署链接未发送' },
@@ -32,25 +32,26 @@ const WHY: Record<string, { zh: string; en: string }> = {
   '503': { zh: '短信服务暂不可用', en: 'the SMS service is unavailable' },
 };
 
-/** The case page's signature block: how each was given, and the send-link buttons. Null when there is no written agreement. */
-export function signingView(c: CaseDoc, zh: boolean, query: Record<string, string | undefined> = {}) {
-  const a = c.agreement;
-  if (!a || a.form === 'oral') return null;
-  const w = zh ? WORDS.zh : WORDS.en;
-  const signatures = a.signatures as Signature[];
-  const signed = new Set(signatures.map((s) => s.signer));
-  const awaiting = c.stage === 'awaiting_signatures' && c.allowedActions.includes('sign');
+/**
+ * The case page's signature block: the checklist (console/case-signing.ts) with a send-link button
+ * beside each party still to sign. Null when there is no written agreement.
+ */
+export function signingView(
+  c: CaseDoc,
+  t: ConsoleDict,
+  lang: ConsoleLang,
+  query: Record<string, string | undefined> = {},
+) {
+  const checklist = signatureChecklist(c, t, lang);
+  if (!checklist) return null;
+  const w = lang === 'zh-CN' ? WORDS.zh : WORDS.en;
   const tail = /^[0-9]{4}$/.test(query.linkSent ?? '') ? query.linkSent! : null;
   const why = query.linkFailed ? (WHY[query.linkFailed] ?? { zh: '发送失败', en: 'sending failed' }) : undefined;
-  const failed = why ? (zh ? why.zh : why.en) : null;
+  const failed = why ? (lang === 'zh-CN' ? why.zh : why.en) : null;
   return {
+    ...checklist,
     title: w.title,
-    rows: signatures.map((s) => ({ name: s.name, how: signatureHow(s, zh ? 'zh-CN' : 'en') })),
-    links: awaiting
-      ? c.parties
-          .map((p, index) => ({ index, name: p.name, label: w.send }))
-          .filter((p) => !signed.has(`party:${p.index}`))
-      : [],
+    send: w.send,
     notice: tail ? w.sent.replace('{tail}', tail) : null,
     failed: failed ? `${w.failed}：${failed}` : null,
   };

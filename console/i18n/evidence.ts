@@ -19,9 +19,8 @@ export const zh = {
     description: '说明',
     keepLocation: '保留位置信息',
     keepLocationHint:
-      '默认去除照片中的拍摄位置（GPS）；仅在位置本身是证据时勾选。HEIC 照片须勾选，或转为 JPEG 后上传。',
-    accepts:
-      '照片（JPEG、PNG、WebP、GIF、HEIC）、PDF、音频（MP3、M4A/AAC、AMR、WAV、OGG），单个文件不超过 {mb} MB，每案不超过 {count} 件',
+      '默认去除照片中的拍摄位置；仅在位置本身是证据时勾选。苹果手机的高效格式照片须勾选，或转为常见图片格式后上传。',
+    accepts: '照片、PDF 文件和录音，单个文件不超过 {mb} 兆字节，每案不超过 {count} 件。可上传的格式：',
     linkTitle: '登记证据链接',
     url: '网址',
     linkHint: '只登记地址，系统不会访问该链接。',
@@ -51,8 +50,7 @@ export const en: typeof zh = {
     keepLocation: 'Keep location metadata',
     keepLocationHint:
       'A photo’s position (GPS) is removed unless you tick this; tick it only when the place itself is evidence. HEIC photos need it ticked, or send them as JPEG.',
-    accepts:
-      'Photos (JPEG, PNG, WebP, GIF, HEIC), PDFs, audio (MP3, M4A/AAC, AMR, WAV, OGG); at most {mb} MB per file and {count} per case',
+    accepts: 'Photos, PDFs and audio; at most {mb} MB per file and {count} per case. Formats:',
     linkTitle: 'Record a link as evidence',
     url: 'Address',
     linkHint: 'Only the address is recorded; the system never opens the link.',
