@@ -3,7 +3,7 @@ import type { Actor, DisputeView } from '../domain/types';
 import { caseFor, eventActorFor, eventFor, type Audience } from '../security/visibility';
 import { AppError } from './errors';
 import type { Principal } from './plugins/auth';
-import { caseResponse } from './views';
+import { callerOf, caseResponse, scopeOf } from './views';
 
 /**
  * What a caller who may see a case may see of it and do to it, beyond the scope check of
@@ -30,7 +30,7 @@ export function audienceOf(p: Principal, c: CaseOwnership): Audience {
 
 /** The case as the API answers it to `p`. */
 export function caseAnswer(p: Principal, c: CaseOwnership & { state: DisputeView }) {
-  return caseResponse(caseFor(audienceOf(p, c), c.state));
+  return caseResponse(caseFor(audienceOf(p, c), c.state), callerOf(p, c), scopeOf(c.state));
 }
 
 /** A case's history as `p` may read it. */
