@@ -5,6 +5,8 @@ import type { DisputeEvent, DisputeView } from '../domain/types';
 import { refusedTarget, signedPost } from './signed-post';
 
 export const WEBHOOK_REFUSED = 'WebhookRefused';
+/** The event type of a test delivery (POST /api/v1/webhooks/{id}/test): no case, nothing to act on. */
+export const PING_EVENT = 'ping';
 
 /**
  * The outbox, as a CTE of the projection's statement (so it commits with the events): one delivery

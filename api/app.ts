@@ -55,6 +55,8 @@ import open311Routes from './routes/open311-scope';
 import safetyIndexRoutes from './routes/safety-index';
 import statisticsRoutes from './routes/statistics';
 import webhookRoutes from './routes/webhooks';
+import homeRoutes from './routes/home';
+import { WEBHOOKS_DESCRIPTION, WEBHOOKS_TAG_DESCRIPTION, webhookOpenApi } from './webhook-docs';
 import codecRoutes from './routes/codec';
 import { ProblemSchema } from './schemas/common';
 import { DisputeSchema } from './schemas/dispute';
@@ -118,7 +120,17 @@ export interface AppDeps {
   sendCode?: (req: { phone: string; text: string; key: string }) => Promise<void>;
 }
 
+/** What `allowedActions` of a case means (api/views.ts `allowedActionsFor`). */
+const ALLOWED_ACTIONS_DESCRIPTION =
+  "A case's `allowedActions` lists the actions (`POST /api/v1/disputes/{id}/signals/{action}`) that the case allows now " +
+  "(its stage) **and that you may take**: your role, your unit's area, the holding committee for signing and sealing, " +
+  'the summoned agencies for an agency representative, and for an API key whether it may act on the case (the cases it ' +
+  'reported, or an area granted with actions). It is computed for each caller with the rule the actions themselves ' +
+  'enforce: an action listed is never refused with 403; one that is missing would be (403) or is not possible now (409). ' +
+  'A listed action may still be refused 422 when its payload does not fit the case.';
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const webhookDocs = webhookOpenApi();
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     bodyLimit: 256 * 1024,
@@ -155,14 +167,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1 for its top-level `webhooks`: each event's payload and headers (api/webhook-docs.ts).
+      openapi: '3.1.0',
       info: {
         title: 'Fengqiao (枫桥) dispute mediation API',
         version: '1.0.0',
-        description:
+        description: [
           'Start dispute cases, advance them through their mediation lifecycle, and read cases, histories, documents and alerts. Errors are RFC 9457 problem+json.',
+          '',
+          ALLOWED_ACTIONS_DESCRIPTION,
+          '',
+          WEBHOOKS_DESCRIPTION,
+        ].join('\n'),
       },
+      webhooks: webhookDocs.webhooks,
+      tags: [{ name: 'webhooks', description: WEBHOOKS_TAG_DESCRIPTION }],
       components: {
+        schemas: webhookDocs.schemas,
+        parameters: webhookDocs.parameters,
         securitySchemes: {
           bearer: {
             type: 'http',
@@ -274,6 +296,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (board) => {
     await registerPages(board, path.join(PROJECT_ROOT, 'views'));
     await board.register(boardRoutes);
+    // The root address: a page for people, a JSON index for API clients; and /favicon.ico (api/routes/home.ts).
+    await board.register(homeRoutes);
   });
   await app.register(consolePlugin);
   // Issue 22 item 4: signing on one's own phone (/p/sign/…; api/routes/party-sign.ts).

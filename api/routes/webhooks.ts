@@ -1,14 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { normalizeIP } from '@fastify/rate-limit';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { WebhookDelivery, WebhookSubscription } from '../../db/entities';
 import { refusedTarget } from '../../activities/signed-post';
+import { sha256Hex } from '../../security/credentials';
+import { sendTestDelivery } from '../webhook-test';
 import { AppError } from '../errors';
 import { principalOf } from '../plugins/auth';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
-const EVENT_TYPES = [
+export const EVENT_TYPES = [
   '*',
   'received',
   'high_risk_flagged',
@@ -57,6 +60,9 @@ const view = (s: WebhookSubscription): Static<typeof SubscriptionSchema> => ({
   active: s.active,
   createdAt: s.createdAt.toISOString(),
 });
+
+/** Test deliveries per subscription and caller per minute. */
+export const TEST_DELIVERIES_PER_MINUTE = 5;
 
 /**
  * Webhook subscriptions of an integrator: events of the cases it created, POSTed as JSON and signed
@@ -166,7 +172,7 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
     {
       schema: {
         tags: ['webhooks'],
-        summary: 'The delivery log of a subscription, newest first',
+        summary: 'The delivery log of a subscription, newest first (test deliveries included)',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }),
         response: {
@@ -174,8 +180,8 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
             items: Type.Array(
               Type.Object({
                 id: Type.String(),
-                disputeId: Type.String(),
-                eventSeq: Type.Integer(),
+                disputeId: Type.Optional(Type.String({ description: 'The case; absent for a test delivery (`ping`)' })),
+                eventSeq: Type.Integer({ description: "The event's seq in the case; negative for a test delivery" }),
                 eventType: Type.String(),
                 status: Type.String(),
                 attempts: Type.Integer(),
@@ -202,7 +208,7 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
       return {
         items: rows.map((d) => ({
           id: d.id,
-          disputeId: d.disputeId,
+          disputeId: d.disputeId || undefined,
           eventSeq: d.eventSeq,
           eventType: d.eventType,
           status: d.status,
@@ -213,6 +219,55 @@ const webhooks: FastifyPluginAsyncTypebox<{ allowPrivate: boolean }> = async (ap
           deliveredAt: d.deliveredAt?.toISOString(),
         })),
       };
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/test',
+    {
+      config: {
+        rateLimit: {
+          max: TEST_DELIVERIES_PER_MINUTE,
+          timeWindow: 60_000,
+          keyGenerator: (r: FastifyRequest) =>
+            `webhook-test:${(r.params as { id?: string }).id}:${sha256Hex(r.headers.authorization ?? normalizeIP(r.ip))}`,
+        },
+      },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Send a signed test event (`ping`) to the subscription now, and answer its result',
+        description:
+          'Sends `{"deliveryId", "type": "ping", "seq": 0, "at", "subscriptionId", "test": true}` to the subscription\'s URL ' +
+          'through the path of every delivery: the same headers and signature (see `webhooks` in this document), the same ' +
+          'refusal of private and loopback targets. Tried once (no retry); the attempt is in the delivery log ' +
+          `(event type \`ping\`, no \`disputeId\`). The subscription's owner only (404 otherwise); ${TEST_DELIVERIES_PER_MINUTE} per minute ` +
+          'per subscription (429 beyond). 400 `validation_failed` when the target is refused now (its name resolves to a private address).',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: {
+          200: Type.Object({
+            deliveryId: Type.String(),
+            status: stringEnum(['delivered', 'failed'] as const, {
+              description: '`delivered` when the receiver answered 2xx',
+            }),
+            statusCode: Type.Optional(Type.Integer({ description: "The receiver's HTTP status, when it answered" })),
+            durationMs: Type.Integer({ description: 'Milliseconds from sending to the answer or the failure' }),
+            error: Type.Optional(Type.String({ description: 'Why it failed: HTTP status, network error' })),
+          }),
+          409: problemRef,
+          ...standardErrors,
+        },
+      },
+    },
+    async (request) => {
+      const found = await owned(request, request.params.id);
+      if (!found.active) throw new AppError('conflict', `webhook ${found.id} is unsubscribed`);
+      const result = await sendTestDelivery(app.orm.em.fork(), found, allowPrivate);
+      if (result.refused)
+        throw new AppError('validation_failed', `webhook target refused: ${result.refused}`, {
+          errors: [{ field: 'url', message: result.refused }],
+        });
+      const { refused: _refused, ...answer } = result;
+      return answer;
     },
   );
 };

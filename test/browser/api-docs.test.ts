@@ -37,4 +37,27 @@ describeInBrowser('the API docs in a browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'api-docs.png') });
     expect(blocked).toEqual([]);
   });
+
+  it('show the webhooks (OpenAPI 3.1): each event with its payload and signature headers, and the check to copy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) blocked.push(m.text());
+    });
+    await page.goto(`${base}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    // The description: the receiver's check (docs/webhooks.md) and the private-address rule.
+    await expect(page.getByText('export function verifyFengqiaoWebhook(', { exact: false }).count()).resolves.toBe(1);
+    await expect(page.getByText(/Private addresses are refused/).count()).resolves.toBeGreaterThan(0);
+    // The webhooks section, one operation per event; the test ping opens on its headers and payload.
+    const ping = page.locator('.opblock', { hasText: 'Test delivery' });
+    await ping.locator('.opblock-summary').click();
+    const body = ping.locator('.opblock-body');
+    await body.waitFor();
+    for (const header of ['X-Fengqiao-Signature', 'X-Fengqiao-Timestamp', 'X-Fengqiao-Delivery', 'X-Fengqiao-Event'])
+      await expect(body.getByText(header, { exact: true }).count()).resolves.toBe(1);
+    await expect(page.locator('.opblock', { hasText: 'Case event' }).count()).resolves.toBeGreaterThan(25);
+    await page.screenshot({ path: path.join(SHOTS, 'api-docs-webhooks.png'), fullPage: false });
+    expect(blocked).toEqual([]);
+  });
 });
