@@ -50,6 +50,28 @@ const TITLES: Record<ErrorCode, string> = {
   internal: 'Internal error',
 };
 
+/**
+ * One invalid field, as a JSON pointer into the request (`body/at`), its English message, and — for
+ * clients that say it in their own words (the console says it in Chinese) — a stable machine code
+ * (`required`, `in_past`, `minimum`…) with the code's parameters (`{ limit: 1 }`).
+ */
+export interface FieldError {
+  field: string;
+  message: string;
+  code?: string;
+  params?: ProblemParams;
+}
+export type ProblemParams = Record<string, string | number | boolean | Array<string | number>>;
+
+/** What a problem may carry beyond its code and detail: `reason` is the refusal's stable machine code. */
+export interface ProblemExtra {
+  stage?: string;
+  allowed?: string[];
+  errors?: FieldError[];
+  reason?: string;
+  params?: ProblemParams;
+}
+
 export class AppError extends Error {
   /** A refusal for the moment only ("in progress, try again"): not an answer to keep for an Idempotency-Key. */
   transient = false;
@@ -58,7 +80,7 @@ export class AppError extends Error {
   constructor(
     public readonly code: ErrorCode,
     message?: string,
-    public readonly extra: Partial<Pick<Problem, 'stage' | 'allowed' | 'errors'>> = {},
+    public readonly extra: ProblemExtra = {},
   ) {
     super(message ?? TITLES[code]);
     this.name = 'AppError';
@@ -68,7 +90,7 @@ export class AppError extends Error {
   }
 }
 
-export function problemFor(err: AppError, instance?: string): Problem {
+export function problemFor(err: AppError, instance?: string): Problem & ProblemExtra {
   return {
     type: `/problems/${err.code.replace(/_/g, '-')}`,
     title: TITLES[err.code],
@@ -159,4 +181,161 @@ export function fromUnavailable(err: unknown): AppError | undefined {
     }
   }
   return undefined;
+}
+
+// ---- Refusals' machine codes ----------------------------------------------------------------
+
+type Body = Record<string, unknown> | undefined;
+const isBlank = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && v.length === 0);
+const required = (field: string, message: string): FieldError => ({
+  field: `body/${field}`,
+  message,
+  code: 'required',
+});
+
+interface Refusal {
+  /** Matched against the English part of the message (after " / " in a bilingual one). */
+  match: RegExp;
+  reason: string;
+  params?: (m: RegExpExecArray) => ProblemParams;
+  /** The fields the refusal is about, from the request's body. */
+  fields?: (body: Body, message: string, m: RegExpExecArray) => FieldError[];
+}
+
+/**
+ * The workflow's and the routes' refusals that carry no code of their own, recognised by their stable
+ * English message (tests pin these messages) and given a machine code (`reason`), its parameters and
+ * the fields concerned, so a client can say them in its own words. The messages themselves stay as
+ * they are (integrators read `detail`).
+ */
+const REFUSALS: Refusal[] = [
+  {
+    match: /^the meeting must be in the future$/,
+    reason: 'meeting_in_past',
+    fields: (_b, message) => [{ field: 'body/at', message, code: 'in_past' }],
+  },
+  {
+    match: /^an agreed outcome needs matters, responsibilities and at least one term$/,
+    reason: 'agreement_incomplete',
+    fields: (body, message) =>
+      (['matters', 'responsibilities', 'terms'] as const)
+        .filter((f) => isBlank(body?.[f]))
+        .map((f) => required(f, message)),
+  },
+  {
+    match: /^an agreement needs at least one term/,
+    reason: 'terms_missing',
+    fields: (_b, message) => [required('terms', message)],
+  },
+  {
+    match: /^an agency is listed twice$/,
+    reason: 'agency_twice',
+    fields: (_b, message) => [{ field: 'body/agencies', message, code: 'duplicate' }],
+  },
+  { match: /^no party (\d+)$/, reason: 'no_party', params: (m) => ({ party: Number(m[1]) + 1 }) },
+  { match: /^there is no meeting to record$/, reason: 'no_meeting' },
+  { match: /^only a representative of a summoned agency answers the summons$/, reason: 'not_summoned' },
+  { match: /^(\S+) has already answered$/, reason: 'already_answered', params: (m) => ({ agency: m[1]! }) },
+  {
+    match: /^a reason is required to decline$/,
+    reason: 'reason_required',
+    fields: (_b, message) => [required('reason', message)],
+  },
+  {
+    match: /^unknown signer /,
+    reason: 'unknown_signer',
+    fields: (_b, message) => [{ field: 'body/signer', message, code: 'unknown' }],
+  },
+  { match: /^(\S+) has already signed$/, reason: 'already_signed', params: (m) => ({ signer: m[1]! }) },
+  {
+    match: /^only a party signs through an agent/,
+    reason: 'agent_for_party_only',
+    fields: (_b, message) => [{ field: 'body/agent', message, code: 'not_allowed' }],
+  },
+  { match: /^the committee seal is already affixed$/, reason: 'already_sealed' },
+  { match: /^an oral agreement is not signed$/, reason: 'oral_not_signed' },
+  { match: /^there is no level above this unit$/, reason: 'no_level_above' },
+  { match: /^the case is already at the highest level$/, reason: 'highest_level' },
+  {
+    match: /^the case is already with that unit$/,
+    reason: 'same_unit',
+    fields: (_b, message) => [{ field: 'body/transferTo', message, code: 'same_unit' }],
+  },
+  {
+    match: /^name a unitCode, an assignee, or both$/,
+    reason: 'assignee_missing',
+    fields: (_b, message) => [required('unitCode', message)],
+  },
+  {
+    match: /^(\S+) is outside (?:your area|.+'s neighbourhood)$/,
+    reason: 'outside_area',
+    params: (m) => ({ unit: m[1]! }),
+  },
+  { match: /^\S+ .+ may not (\S+) this case$/, reason: 'role_may_not', params: (m) => ({ action: m[1]! }) },
+  { match: /^the case is still being registered/, reason: 'registering' },
+  { match: /^another action on this case is in progress/, reason: 'busy' },
+  {
+    match: /^action (\S+) is not allowed in stage (\S+)( \(suspended\))?$/,
+    reason: 'not_in_stage',
+    params: (m) => ({ action: m[1]!, stage: m[2]!, suspended: !!m[3] }),
+  },
+  { match: /^no such case$/, reason: 'no_case' },
+  // The administration's refusals (api/routes/admin*.ts).
+  {
+    match: /^at least one weight must be above 0$/,
+    reason: 'weights_all_zero',
+    fields: (_b, message) => [{ field: 'body', message, code: 'all_zero' }],
+  },
+  { match: /^the fallback policies cannot be removed$/, reason: 'fallback_policy' },
+  {
+    match: /^(?:a policy for (\S+) exists|policy \S+ already covers (\S+))/,
+    reason: 'policy_exists',
+    params: (m) => ({ rule: (m[1] ?? m[2])! }),
+  },
+  { match: /^unit (\S+) exists$/, reason: 'unit_exists', params: (m) => ({ unit: m[1]! }) },
+  { match: /^username (\S+) is taken$/, reason: 'username_taken', params: (m) => ({ username: m[1]! }) },
+  {
+    match: /^a unit below the city needs an existing parentCode$/,
+    reason: 'parent_required',
+    fields: (_b, message) => [{ field: 'body/parentCode', message, code: 'required' }],
+  },
+  { match: /^the case already exists$/, reason: 'case_exists' },
+];
+
+/** Every refusal code REFUSALS gives, and the field codes it names (a client's dictionary must say each). */
+export const REFUSAL_REASONS: readonly string[] = REFUSALS.map((r) => r.reason);
+
+/** The English half of a bilingual message ("中文 / English"), or the whole message. */
+export function englishPart(message: string): string {
+  return BILINGUAL.exec(message)?.[2] ?? message;
+}
+
+/** "中文 / English" (also "中文/ English"): the Chinese half ends at the slash after its last Chinese character. */
+export const BILINGUAL = /^(.*[\u4e00-\u9fff][^/]*?)\s*\/\s+([^\u4e00-\u9fff]+)$/s;
+
+/**
+ * The refusal with its machine code (`reason`, `params`) and the fields it concerns, when its message
+ * is one of REFUSALS and it has no code yet; fields already named keep their own entries.
+ */
+export function explainRefusal(err: AppError, body?: unknown): AppError {
+  if (err.extra.reason || err.status >= 500) return err;
+  const message = englishPart(err.message);
+  for (const r of REFUSALS) {
+    const m = r.match.exec(message);
+    if (!m) continue;
+    const fields = r.fields?.(body as Body, err.message, m) ?? [];
+    const named = new Set((err.extra.errors ?? []).map((e) => e.field));
+    const errors = [...(err.extra.errors ?? []), ...fields.filter((f) => !named.has(f.field))];
+    const explained = new AppError(err.code, err.message, {
+      ...err.extra,
+      reason: r.reason,
+      ...(r.params ? { params: r.params(m) } : {}),
+      ...(errors.length ? { errors } : {}),
+    });
+    explained.transient = err.transient;
+    explained.retryAfterSeconds = err.retryAfterSeconds;
+    return explained;
+  }
+  return err;
 }

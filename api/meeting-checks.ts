@@ -13,6 +13,24 @@ export function checkActionBody(action: string, body: unknown): void {
   );
   if (!problems.length) return;
   throw new AppError('validation_failed', problems.map((p) => p.message).join('；'), {
-    errors: problems.map((p) => ({ field: `body/${p.field}`, message: p.message })),
+    reason: 'meeting_details',
+    errors: problems.map((p) => {
+      const limit = /at most (\d+) characters/.exec(p.message)?.[1];
+      return {
+        field: `body/${p.field}`,
+        message: p.message,
+        code: codeOf(p.message),
+        ...(limit ? { params: { limit: Number(limit) } } : {}),
+      };
+    }),
   });
+}
+
+/** The machine code of a remote meeting's field problem (domain/remote-meeting.ts says it in words). */
+function codeOf(message: string): string {
+  if (/needs its (link|place)/.test(message)) return 'required';
+  if (/at most \d+ characters/.test(message)) return 'max_length';
+  if (/must be an https:\/\/ URL/.test(message)) return 'https_required';
+  if (/user name or password/.test(message)) return 'credentials_in_link';
+  return 'bad_link';
 }

@@ -6,7 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../api/plugins/auth';
-import { AppError, ERROR_STATUS, type ErrorCode } from '../api/errors';
+import { AppError, BILINGUAL, ERROR_STATUS, type ErrorCode, type FieldError, type ProblemParams } from '../api/errors';
+import { beijingDateTime } from '../domain/beijing-time';
+import { workingDuration } from './durations';
 import { DICTS, fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { csrfTokenOf, csrfValid, langOf, sessionToken } from './session';
 
@@ -25,14 +27,25 @@ export interface ApiAnswer<T = unknown> {
   body: T;
 }
 
+/** A field's refusal: JSON pointer, English message, and the machine code and parameters (api/errors.ts FieldError). */
+export interface ProblemField {
+  field?: string;
+  message?: string;
+  code?: string;
+  params?: Record<string, unknown>;
+}
+
 export interface Problem {
   code?: string;
   title?: string;
   detail?: string;
   status?: number;
-  errors?: Array<{ field?: string; message?: string }>;
+  errors?: ProblemField[];
   allowed?: string[];
   stage?: string;
+  /** The refusal's machine code (api/errors.ts REFUSALS), with its parameters. */
+  reason?: string;
+  params?: Record<string, unknown>;
 }
 
 /** The staff member of the session, or a redirect to the login page (answer sent, undefined returned). */
@@ -56,7 +69,9 @@ export async function signedIn(
 export function checkCsrf(ctx: ConsoleContext, body: unknown): void {
   const sent = (body as Record<string, unknown> | undefined)?._csrf;
   if (!csrfValid(ctx.token, sent))
-    throw new AppError('forbidden', 'the form is stale or came from elsewhere: reload the page and try again');
+    throw new AppError('forbidden', 'the form is stale or came from elsewhere: reload the page and try again', {
+      reason: 'stale_form',
+    });
 }
 
 /** Call the API as the signed-in staff member; the answer's status and parsed body. */
@@ -92,23 +107,125 @@ export function ok<T>(answer: ApiAnswer<T>): T {
   const said = problem?.code as ErrorCode | undefined;
   const code: ErrorCode =
     said && Object.hasOwn(ERROR_STATUS, said) && ERROR_STATUS[said] === answer.status ? said : 'internal';
-  throw new AppError(code, problem?.detail ?? problem?.title);
+  // The refusal's codes go along, so the error page says it in the console's words (errorText).
+  const { reason, params, errors, stage, allowed } = problem ?? {};
+  throw new AppError(code, problem?.detail ?? problem?.title, {
+    ...(reason ? { reason, params: params as ProblemParams | undefined } : {}),
+    ...(errors
+      ? { errors: errors.map((e) => ({ ...e, field: e.field ?? '', message: e.message ?? '' })) as FieldError[] }
+      : {}),
+    ...(stage ? { stage } : {}),
+    ...(allowed ? { allowed } : {}),
+  });
 }
 
-/** A refusal's explanation, as a mediator should read it. */
-export function reasonOf(answer: ApiAnswer<unknown>): string {
+/** A language, or anything that carries one (a ConsoleContext). */
+export type LangOf = ConsoleLang | { lang: ConsoleLang };
+const langFrom = (l: LangOf | undefined): ConsoleLang => (typeof l === 'object' ? l.lang : (l ?? 'zh-CN'));
+
+/** The Chinese half of a bilingual message ("中文 / English") for zh, the English half for en; else undefined. */
+export function bilingualPart(message: string | undefined, lang: ConsoleLang): string | undefined {
+  const m = message ? BILINGUAL.exec(message) : null;
+  if (!m) return undefined;
+  return lang === 'en' ? m[2] : m[1];
+}
+
+/** A field's name as the form calls it, from its JSON pointer ("body/terms/0/text" → 协议条款). */
+export function fieldNameOf(pointer: string | undefined, t: ConsoleDict): string {
+  const parts = (pointer ?? '').split('/').filter(Boolean);
+  const head = ['body', 'querystring', 'params', 'headers'].includes(parts[0] ?? '') ? parts.slice(1) : parts;
+  const name = head.find((p) => !/^\d+$/.test(p)) ?? parts[0] ?? 'body';
+  const label =
+    t.problem.fieldName[name] ??
+    t.field[name]?.replace(/（[^）]*）|\s*\([^)]*\)/g, '').trim() ??
+    (typeof (t.admin as Record<string, unknown>)[name] === 'string' ? (t.admin as Record<string, string>)[name] : '');
+  if (label) return label;
+  return t === DICTS.en ? name : `一项内容（${name}）`;
+}
+
+/** One field's refusal in words, the field named: 请填写争议事项 / 受理时限不能小于1秒. */
+export function fieldErrorText(e: ProblemField, lang: LangOf = 'zh-CN'): string {
+  const l = langFrom(lang);
+  const t = DICTS[l];
+  const name =
+    (e.field ?? '')
+      .split('/')
+      .filter((p) => !/^\d+$/.test(p))
+      .pop() ?? '';
+  const field = fieldNameOf(e.field, t);
+  const phrase = e.code ? t.problem.field[e.code] : undefined;
+  if (!phrase) {
+    const said = bilingualPart(e.message, l);
+    if (said) return `${field}：${said}`;
+    if (l === 'en' && e.message) return `${field}: ${e.message}`;
+    return e.code ? fill(t.problem.unknownField, { field, code: e.code }) : fill(t.problem.field.invalid!, { field });
+  }
+  const p = e.params ?? {};
+  const vars: Record<string, string | number> = { field };
+  for (const [k, v] of Object.entries(p)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  if (typeof p.limit === 'number' && /Seconds$/.test(name)) vars.limit = workingDuration(p.limit, 'wall-clock', l);
+  if (Array.isArray(p.allowed))
+    vars.allowed = p.allowed.map((v) => t.option[String(v)] ?? String(v)).join(l === 'en' ? ', ' : '、');
+  return fill(phrase, vars);
+}
+
+/** The sentence of a problem as a whole: its refusal code, else its bilingual detail, else its problem code. */
+function problemSentence(p: Problem | undefined, status: number, l: ConsoleLang): string | undefined {
+  const t = DICTS[l];
+  const params = p?.params ?? {};
+  const reasonKey = p?.reason === 'not_in_stage' && params.suspended ? 'not_in_stage_suspended' : p?.reason;
+  const phrase = reasonKey ? t.problem.reason[reasonKey] : undefined;
+  if (phrase) {
+    const vars: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+    if (typeof params.action === 'string') vars.action = t.action[params.action] ?? params.action;
+    if (typeof params.stage === 'string') vars.stage = t.stage[params.stage] ?? params.stage;
+    return fill(phrase, vars);
+  }
+  if (p?.errors?.length) return undefined;
+  const said = bilingualPart(p?.detail, l);
+  if (said) return said;
+  if (l === 'en' && p?.detail) return p.detail;
+  const code = p?.code ?? `HTTP ${status}`;
+  return t.problem.code[code] ?? fill(t.problem.unknown, { code });
+}
+
+/**
+ * A refusal's explanation, as a mediator reads it, from the API's codes: the refusal's own sentence,
+ * or the problem's with each field's (受理时限不能小于1秒); in the console's language, never the API's
+ * English in the Chinese console. Pass the language (or the page's ConsoleContext); Chinese if none.
+ */
+export function reasonOf(answer: ApiAnswer<unknown>, lang: LangOf = 'zh-CN'): string {
+  const l = langFrom(lang);
+  const t = DICTS[l];
   const p = answer.body as Problem | undefined;
-  const parts = [p?.detail ?? p?.title ?? `HTTP ${answer.status}`];
-  for (const e of p?.errors ?? []) parts.push(`${(e.field ?? '').replace(/^body\/?/, '') || '—'}: ${e.message ?? ''}`);
-  return parts.join(' · ');
+  const sentence = problemSentence(p, answer.status, l);
+  if (sentence) return sentence;
+  const fields = [...new Set((p?.errors ?? []).map((e) => fieldErrorText(e, l)))];
+  const head = t.problem.code[p?.code ?? ''] ?? fill(t.problem.unknown, { code: p?.code ?? `HTTP ${answer.status}` });
+  return fill(t.problem.fieldsIntro, { sentence: head, fields: fields.join(t.problem.fieldSeparator) });
 }
 
-/** Beijing time for people: 2026-11-27 09:30. */
-export function beijing(iso: string | undefined | null): string {
-  if (!iso) return '—';
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-  return d.toISOString().slice(0, 16).replace('T', ' ');
+/** An error of the console's own pages (AppError), as `reasonOf` says the API's. */
+export function errorText(
+  err: { code: string; message: string; extra?: Problem | AppError['extra'] },
+  lang: LangOf = 'zh-CN',
+): string {
+  const body: Problem = { code: err.code, detail: err.message, ...((err.extra ?? {}) as Problem) };
+  return reasonOf({ status: 0, body }, lang);
 }
+
+/** Beijing time for people: 2026年11月27日 09:30 in Chinese, 2026-11-27 09:30 in English. */
+export function beijing(iso: string | undefined | null, lang: LangOf = 'zh-CN'): string {
+  if (!iso) return '—';
+  if (langFrom(lang) !== 'en') return beijingDateTime(iso);
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return String(iso);
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** `beijing` by another name, for callers that prefer to say the language is theirs. */
+export const beijingText = (iso: string | undefined | null, lang: LangOf): string => beijing(iso, lang);
 
 /** The 暂定 (provisional) tooltip of a deadline, or null when its instants rest on entered arrangements. */
 export function provisionalTip(t: ConsoleDict, lang: ConsoleLang, years: readonly number[] | undefined): string | null {

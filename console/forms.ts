@@ -5,6 +5,7 @@
  */
 import type { Action } from '../domain/lifecycle';
 import type { ConsoleDict } from './i18n';
+import { bilingualPart, fieldErrorText, type LangOf, type ProblemField } from './context';
 import { RECORDED_STATUSES, VISIT_METHODS } from '../domain/performance';
 import { VOLUNTARINESS_FORMS } from './voluntariness-forms';
 import { MEETING_MODES } from '../domain/remote-meeting';
@@ -148,7 +149,12 @@ export interface RenderedField {
   name: string;
   id: string;
   label: string;
+  /** The `required` attribute (not on a checkbox group or the terms: those are checked by the server). */
   required: boolean;
+  /** Marked as required: a visible ＊ (`requiredMark`, aria-hidden) and the word 必填 for screen readers (`requiredWord`). */
+  marked: boolean;
+  requiredMark: string;
+  requiredWord: string;
   textarea?: boolean;
   text?: boolean;
   datetime?: boolean;
@@ -218,6 +224,9 @@ export function renderFields(
       id,
       label: t.field[spec.name] ?? spec.name,
       required: !!spec.required && spec.kind !== 'checkboxes' && spec.kind !== 'terms',
+      marked: !!spec.required,
+      requiredMark: t.requiredMark,
+      requiredWord: t.requiredWord,
       value,
       error: errors[spec.name],
     };
@@ -268,22 +277,26 @@ export function yuanToFen(text: string): number | undefined {
 export function payloadOf(
   action: Action,
   form: FormBody,
+  lang: LangOf = 'zh-CN',
 ): { payload: Record<string, unknown>; errors: Record<string, string> } {
   const payload: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
+  /** A conversion problem in the console's words, the field named (the codes of console/i18n/problems.ts). */
+  const say = (field: string, code: string, params?: ProblemField['params']) =>
+    fieldErrorText({ field, code, ...(params ? { params } : {}) }, lang);
   for (const spec of ACTION_FORMS[action]) {
     const raw = form[spec.name];
     const value = str(raw);
     switch (spec.kind) {
       case 'checkboxes':
         if (list(raw).length) payload[spec.name] = list(raw);
-        else if (spec.required) errors[spec.name] = 'required';
+        else if (spec.required) errors[spec.name] = say(spec.name, 'required');
         break;
       case 'datetime': {
         if (!value) break;
         const iso = beijingToIso(value);
         if (iso) payload[spec.name] = iso;
-        else errors[spec.name] = 'not a date and time';
+        else errors[spec.name] = say(spec.name, 'not_datetime');
         break;
       }
       case 'terms': {
@@ -301,7 +314,7 @@ export function payloadOf(
           if (obligor) term.obligor = obligor;
           if (amount) {
             const fen = yuanToFen(amount);
-            if (fen === undefined) errors.terms = `term ${i + 1}: the amount is not a number of yuan`;
+            if (fen === undefined) errors.terms = say('terms', 'not_amount', { term: i + 1 });
             else term.amountFen = fen;
           }
           if (dueDate) term.dueDate = dueDate;
@@ -326,7 +339,7 @@ export function payloadOf(
           .map((n) => n.trim())
           .filter(Boolean);
         if (names.length) payload[spec.name] = names;
-        else if (spec.required) errors[spec.name] = 'required';
+        else if (spec.required) errors[spec.name] = say(spec.name, 'required');
         break;
       }
       case 'persons': {
@@ -336,7 +349,7 @@ export function payloadOf(
         for (const line of lines.filter(Boolean)) {
           const m = /^(.+?)[（(](.+)[）)]$/.exec(line) ?? /^(.+?)[,，:：]\s*(.+)$/.exec(line);
           if (m) persons.push({ name: m[1]!.trim(), unit: m[2]!.trim() });
-          else errors[spec.name] = `“${line}”: 姓名（单位） / name (unit)`;
+          else errors[spec.name] = say(spec.name, 'persons_line', { line });
         }
         if (persons.length) payload[spec.name] = persons;
         break;
@@ -344,13 +357,13 @@ export function payloadOf(
       case 'participants': {
         const { participants, error } = participantsOf(form);
         if (participants) payload[spec.name] = participants;
-        if (error) errors[spec.name] = error;
+        if (error) errors[spec.name] = bilingualPart(error, langOf(lang)) ?? error;
         break;
       }
       case 'number':
         if (!value) break;
         if (/^\d{1,6}$/.test(value)) payload[spec.name] = Number(value);
-        else errors[spec.name] = 'not a number';
+        else errors[spec.name] = say(spec.name, 'not_number');
         break;
       default:
         if (value) payload[spec.name] = value;
@@ -359,14 +372,20 @@ export function payloadOf(
   return { payload, errors };
 }
 
-/** The API's field errors ("body/reason", "body/terms/0/text") keyed by the form's field names. */
+/**
+ * The API's field errors ("body/reason", "body/terms/0/text") keyed by the form's field names, each
+ * said in the console's language from its code (请填写争议事项), never the API's English.
+ */
 export function fieldErrorsOf(
-  problem: { errors?: Array<{ field?: string; message?: string }> } | undefined,
+  problem: { errors?: ProblemField[] } | undefined,
+  lang: LangOf = 'zh-CN',
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of problem?.errors ?? []) {
     const name = e.field?.replace(/^body\/?/, '').split('/')[0];
-    if (name && !out[name]) out[name] = e.message ?? 'invalid';
+    if (name && !out[name]) out[name] = fieldErrorText(e, lang);
   }
   return out;
 }
+
+const langOf = (l: LangOf): 'zh-CN' | 'en' => (typeof l === 'object' ? l.lang : l);

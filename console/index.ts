@@ -19,7 +19,7 @@ import alertPages from './alerts';
 import calendarPages from './calendars';
 import casePages from './cases';
 import inboxPages from './inbox';
-import { callApi, signedIn } from './context';
+import { callApi, errorText, signedIn } from './context';
 import { CONSOLE_LANGS, DICTS, type ConsoleLang } from './i18n';
 import { isCsrfRefusal, registerLoginCsrf } from './login-csrf';
 import { clearSession, csrfValid, langOf, safeNext, sessionToken, setLang, setSession } from './session';
@@ -120,7 +120,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       return loginPage(request, reply, {
         status: limited ? 429 : 403,
         next: safeNext(form.next),
-        message: limited ? error.message : DICTS[langOf(request)].loginCsrfFailed,
+        message: limited ? DICTS[langOf(request)].loginLimited : DICTS[langOf(request)].loginCsrfFailed,
         username: typeof form.username === 'string' ? form.username.trim() : '',
       });
     }
@@ -135,21 +135,18 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
     if (status >= 500) request.log.error({ err: error }, 'console page failed');
     const lang = langOf(request);
     const t = DICTS[lang];
-    return reply.status(status).view('error.hbs', {
-      lang,
-      t,
-      status,
-      message:
-        status === 503
-          ? lang === 'en'
-            ? 'The system is briefly unavailable: try again in a moment.'
-            : '系统暂时不可用，请稍后再试。'
-          : status >= 500
-            ? lang === 'en'
-              ? 'Something went wrong on our side.'
-              : '系统出错，请稍后再试。'
-            : (appError?.message ?? (error as Error).message),
-    });
+    // In the person's language from the error's codes (console/context.ts errorText), never the API's English.
+    const message =
+      status === 503
+        ? t.errorUnavailable
+        : status >= 500
+          ? t.errorInternal
+          : appError
+            ? errorText(appError, lang)
+            : status === 404
+              ? t.problem.code.not_found!
+              : (t.problem.code.validation_failed ?? t.errorInternal);
+    return reply.status(status).view('error.hbs', { lang, t, status, message });
   });
 
   app.get('/console/static/:file', { config: { public: true } }, async (request, reply) => {
@@ -190,10 +187,7 @@ const consolePlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
         return reply.redirect(next === '/console' ? '/console' : next, 303);
       }
       const t = DICTS[lang];
-      const message =
-        answer.statusCode === 429
-          ? ((answer.json() as { detail?: string }).detail ?? 'Too many attempts')
-          : t.loginFailed;
+      const message = answer.statusCode === 429 ? t.loginLimited : t.loginFailed;
       return loginPage(request, reply, { status: answer.statusCode === 429 ? 429 : 401, next, message, username });
     },
   );

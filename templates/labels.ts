@@ -2,10 +2,67 @@
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
+/**
+ * The terms of the practice, one word for one thing, shared by the documents (below, and the
+ * templates' own headings) and the staff console (console/i18n/*.ts read these entries). Listed in
+ * docs/glossary.md; test/unit/console-words-glossary.test.ts proves the console's labels and the
+ * documents use these words.
+ */
+export const GLOSSARY = {
+  'zh-CN': {
+    committee: '人民调解委员会',
+    mediator: '人民调解员',
+    party: '当事人',
+    applicant: '申请人',
+    respondent: '被申请人',
+    thirdParty: '第三人',
+    accept: '受理',
+    notAccepted: '不予受理',
+    record: '调解记录',
+    jointMediation: '联合调解',
+    suspend: '中止',
+    resume: '恢复',
+    terminate: '终止',
+    failed: '调解不成',
+    withdraw: '撤回',
+    agreement: '人民调解协议书',
+    oralAgreement: '口头协议',
+    followUp: '回访',
+    judicialConfirmation: '司法确认',
+    rightsNotice: '权利义务告知书',
+  },
+  en: {
+    committee: "people's mediation committee",
+    mediator: 'People’s mediator',
+    party: 'Party',
+    applicant: 'Applicant',
+    respondent: 'Respondent',
+    thirdParty: 'Third party',
+    accept: 'Accept',
+    notAccepted: 'Not accepted',
+    record: 'mediation record',
+    jointMediation: 'Joint meeting',
+    suspend: 'Suspend',
+    resume: 'Resume',
+    terminate: 'End',
+    failed: 'Failed',
+    withdraw: 'Withdrawn',
+    agreement: "people's mediation agreement",
+    oralAgreement: 'oral agreement',
+    followUp: 'Follow-up',
+    judicialConfirmation: 'judicial confirmation',
+    rightsNotice: 'notice of rights and obligations',
+  },
+} as const satisfies Record<Lang, Record<string, string>>;
+export type GlossaryTerm = keyof (typeof GLOSSARY)['zh-CN'];
+
+const G = GLOSSARY['zh-CN'];
+const GE = GLOSSARY.en;
+
 export const LABELS = {
   'zh-CN': {
     sex: { male: '男', female: '女' } as Record<string, string>,
-    role: { applicant: '申请人', respondent: '被申请人', third_party: '第三人' } as Record<string, string>,
+    role: { applicant: G.applicant, respondent: G.respondent, third_party: G.thirdParty } as Record<string, string>,
     method: { signature: '签名', seal: '盖章', fingerprint: '按指印', electronic: '电子签名' } as Record<
       string,
       string
@@ -37,14 +94,14 @@ export const LABELS = {
       failed: '调解不成',
       withdrawn: '当事人撤回',
       ongoing: '调解进行中',
-      notAccepted: '不予受理',
+      notAccepted: G.notAccepted,
     },
     performed: { yes: '已履行', no: '未履行' },
-    mediator: '人民调解员',
+    mediator: G.mediator,
   },
   en: {
     sex: { male: 'male', female: 'female' } as Record<string, string>,
-    role: { applicant: 'Applicant', respondent: 'Respondent', third_party: 'Third party' } as Record<string, string>,
+    role: { applicant: GE.applicant, respondent: GE.respondent, third_party: GE.thirdParty } as Record<string, string>,
     method: {
       signature: 'signature',
       seal: 'seal',
@@ -83,6 +140,6 @@ export const LABELS = {
       notAccepted: 'not accepted for mediation',
     },
     performed: { yes: 'performed', no: 'not performed' },
-    mediator: 'People’s mediator',
+    mediator: GE.mediator,
   },
 };

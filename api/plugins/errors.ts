@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { findUnsafeText } from '../../domain/text';
-import { AppError, fromTemporal, fromUnavailable, problemFor } from '../errors';
+import { AppError, explainRefusal, fromTemporal, fromUnavailable, problemFor, type FieldError } from '../errors';
 import { edgeHeaders } from './edge';
 
 /**
@@ -11,7 +11,10 @@ import { edgeHeaders } from './edge';
  * invalid request: 400 problem+json. (Every path parameter of the API is at most 64 characters.)
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'the URL is not valid';
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const message = tooLong ? 'a path parameter is too long' : 'the URL is not valid';
+  const code = tooLong ? 'max_length' : 'bad_url';
+  const reason = tooLong ? 'param_too_long' : 'bad_url';
   // No hook runs for these: the request id and cache policy every answer has (plugins/edge.ts).
   edgeHeaders(request, reply);
   void reply
@@ -19,7 +22,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     .type('application/problem+json')
     .send({
       ...problemFor(
-        new AppError('validation_failed', message, { errors: [{ field: 'params', message }] }),
+        new AppError('validation_failed', message, { reason, errors: [{ field: 'params', message, code }] }),
         request.url,
       ),
       requestId: request.id,
@@ -59,20 +62,7 @@ export default fp(
       else if ((error as FastifyError).validation) {
         const fe = error as FastifyError;
         appError = new AppError('validation_failed', 'The request is not valid: see errors', {
-          errors: (fe.validation ?? []).map((v) => {
-            const missing = (v.params as { missingProperty?: string }).missingProperty;
-            const extra = (v.params as { additionalProperty?: string }).additionalProperty;
-            const base = `${fe.validationContext ?? 'body'}${v.instancePath}`;
-            const field = missing ? `${base}/${missing}` : extra ? `${base}/${extra}` : base;
-            const allowed =
-              v.keyword === 'enum' ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
-            const message = extra
-              ? 'is not a known field'
-              : allowed
-                ? `must be one of: ${allowed.join(', ')}`
-                : (v.message ?? 'is invalid');
-            return { field, message };
-          }),
+          errors: (fe.validation ?? []).map((v) => validationError(fe.validationContext ?? 'body', v)),
         });
       } else if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
         appError = new AppError('payload_too_large');
@@ -90,7 +80,13 @@ export default fp(
       if (appError.code === 'unavailable') void reply.header('retry-after', String(appError.retryAfterSeconds ?? 1));
       if (appError.status >= 500)
         request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
-      return reply.status(appError.status).type('application/problem+json').send(problemFor(appError, request.url));
+      appError = explainRefusal(appError, request.body);
+      // Serialized here, not by the route's response schema, so that the machine codes a client
+      // translates (`reason`, `params`, `errors[].code/params`) are not dropped by it.
+      return reply
+        .status(appError.status)
+        .type('application/problem+json')
+        .send(JSON.stringify(problemFor(appError, request.url)));
     });
 
     app.addHook('preValidation', async (request) => {
@@ -108,7 +104,10 @@ export default fp(
         findUnsafeText(request.params, 'params') ??
         findUnsafeText(request.query, 'querystring') ??
         findUnsafeText(request.body, 'body');
-      if (unsafe) throw new AppError('validation_failed', `${unsafe.field} ${unsafe.message}`, { errors: [unsafe] });
+      if (unsafe)
+        throw new AppError('validation_failed', `${unsafe.field} ${unsafe.message}`, {
+          errors: [{ ...unsafe, code: unsafeCode(unsafe.message) }],
+        });
     });
 
     app.setNotFoundHandler((request, reply) =>
@@ -122,6 +121,68 @@ export default fp(
   },
   { name: 'errors' },
 );
+
+/** AJV's keywords as the problem's field codes (snake_case), with the parameters a client needs to say them. */
+export const KEYWORD_CODES: Record<string, string> = {
+  required: 'required',
+  additionalProperties: 'unknown_field',
+  enum: 'enum',
+  const: 'enum',
+  type: 'type',
+  format: 'format',
+  pattern: 'pattern',
+  minLength: 'min_length',
+  maxLength: 'max_length',
+  minimum: 'minimum',
+  maximum: 'maximum',
+  exclusiveMinimum: 'exclusive_minimum',
+  exclusiveMaximum: 'exclusive_maximum',
+  minItems: 'min_items',
+  maxItems: 'max_items',
+  uniqueItems: 'unique_items',
+  minProperties: 'min_properties',
+  maxProperties: 'max_properties',
+  multipleOf: 'multiple_of',
+  anyOf: 'any_of',
+  oneOf: 'any_of',
+};
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** One AJV error as the problem's field entry: the field, AJV's English message, its code and parameters. */
+export function validationError(context: string, v: AjvError): FieldError {
+  const params = v.params ?? {};
+  const missing = params.missingProperty as string | undefined;
+  const extra = params.additionalProperty as string | undefined;
+  const base = `${context}${v.instancePath}`;
+  const field = missing ? `${base}/${missing}` : extra ? `${base}/${extra}` : base;
+  const allowed = v.keyword === 'enum' ? (params.allowedValues as unknown[] | undefined) : undefined;
+  const message = extra
+    ? 'is not a known field'
+    : allowed
+      ? `must be one of: ${allowed.join(', ')}`
+      : (v.message ?? 'is invalid');
+  const code = KEYWORD_CODES[v.keyword] ?? 'invalid';
+  const out: FieldError['params'] = {};
+  if (typeof params.limit === 'number') out.limit = params.limit;
+  if (typeof params.format === 'string') out.format = params.format;
+  if (typeof params.type === 'string') out.type = params.type;
+  if (allowed) out.allowed = allowed.map((a) => (typeof a === 'number' ? a : String(a)));
+  if (v.keyword === 'const' && params.allowedValue !== undefined) out.allowed = [String(params.allowedValue)];
+  return { field, message, code, ...(Object.keys(out).length ? { params: out } : {}) };
+}
+
+/** domain/text.ts's reasons as codes: a control character, an unpaired surrogate, a bidirectional override. */
+function unsafeCode(message: string): string {
+  if (/surrogate/.test(message)) return 'unpaired_surrogate';
+  if (/bidirectional/.test(message)) return 'bidi_control';
+  return 'control_character';
+}
 
 /** A Fastify error that refuses the request itself (its status is 4xx), as opposed to a failure of ours. */
 export function isClientError(error: unknown): boolean {

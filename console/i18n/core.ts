@@ -11,6 +11,9 @@ export const zh = {
   loginFailed: '用户名或密码错误。连续输错多次后账户将暂时锁定，可请管理员解除。',
   loginCsrfFailed: '登录页面已过期或并非从本站提交，请重新登录。',
   sessionEnded: '登录已过期，请重新登录。',
+  loginLimited: '登录尝试过于频繁，请稍后再试。',
+  errorUnavailable: '系统暂时不可用，请稍后再试。',
+  errorInternal: '系统出错，请稍后再试。',
   nav: {
     inbox: '案件',
     overdue: '超期案件',
@@ -43,6 +46,9 @@ export const en: typeof zh = {
     'Wrong username or password. After repeated failures the account is locked for a while; an administrator can lift it.',
   loginCsrfFailed: 'The login form has expired or did not come from this site: please log in again.',
   sessionEnded: 'Your session has ended; please log in again.',
+  loginLimited: 'Too many login attempts: try again shortly.',
+  errorUnavailable: 'The system is briefly unavailable: try again in a moment.',
+  errorInternal: 'Something went wrong on our side.',
   nav: {
     inbox: 'Cases',
     overdue: 'Overdue',

@@ -1,6 +1,15 @@
 /** Form fields and their options. Chinese first; English is the translation. */
 
+import { GLOSSARY } from '../../templates/labels';
+
+/** The terms of the practice, the documents' words (templates/labels.ts GLOSSARY). */
+const G = GLOSSARY['zh-CN'];
+const GE = GLOSSARY.en;
+
 export const zh = {
+  /** A required field: the visible mark (hidden from screen readers) and the word they read instead. */
+  requiredMark: '＊',
+  requiredWord: '必填',
   field: {
     note: '备注',
     reason: '理由',
@@ -25,7 +34,7 @@ export const zh = {
     signer: '签署人',
     witness: '见证人',
     agent: '由委托代理人代签（第几位：0 或 1；须有特别授权）',
-    party: '当事人',
+    party: G.party,
     performed: '协议是否履行',
     satisfaction: '满意度（1–5）',
     risks: '风险隐患',
@@ -36,13 +45,13 @@ export const zh = {
     persons: '到会人员（每行一人：姓名（单位））',
     consented: '是否同意调解（人民调解法第十七条）',
     manner: '同意或拒绝的方式',
-    rightsNotice: '权利义务告知书（已告知并确认）',
+    rightsNotice: `${G.rightsNotice}（已告知并确认）`,
     inviteOthers: '同意邀请有关单位、人员参与调解（第二十条）',
     mediatorChoice: '调解员（选择或接受，第十九条、第二十三条）',
     mediators: '调解员姓名',
     recusal: '申请回避（对象及理由）',
     publicity: '要求调解公开或不公开进行',
-    grounds: '不予受理的理由',
+    grounds: `${G.notAccepted}的理由`,
     termMethod: '履行方式',
     immediate: '即时履行',
     signingPlace: '签订地点（默认本调委会）',
@@ -73,7 +82,7 @@ export const zh = {
     signature: '签名',
     seal: '盖章',
     fingerprint: '按指印',
-    mediator: '调解员',
+    mediator: G.mediator,
     yes: '是',
     no: '否',
     any: '全部',
@@ -111,6 +120,8 @@ export const zh = {
 };
 
 export const en: typeof zh = {
+  requiredMark: '*',
+  requiredWord: 'required',
   field: {
     note: 'Note',
     reason: 'Reason',
@@ -135,7 +146,7 @@ export const en: typeof zh = {
     signer: 'Signer',
     witness: 'Witness',
     agent: "Signed by the party's agent (no. 0 or 1; special authority only)",
-    party: 'Party',
+    party: GE.party,
     performed: 'Agreement performed',
     satisfaction: 'Satisfaction (1–5)',
     risks: 'Risks',
