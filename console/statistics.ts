@@ -93,11 +93,15 @@ function pageOf(ctx: ConsoleContext, f: Figures, choice: { unit?: string; period
     series: [{ name: w.table.registered.replace(/（.*）$/, ''), values: f.intake.byMonth.map((x) => x.count) }],
     lang: chartLang,
   };
+  // On the axis: 5月 within one year, 26年5月 across years (the table says the whole month).
+  const oneYear = new Set(f.intake.byMonth.map((x) => x.month.slice(0, 4))).size === 1;
+  const short = (m: string) =>
+    lang === 'en' ? m : oneYear ? `${Number(m.slice(5, 7))}月` : `${m.slice(2, 4)}年${Number(m.slice(5, 7))}月`;
   const byMonth =
     f.intake.byMonth.length > 1
       ? lineChart({
           ...monthInput,
-          labels: f.intake.byMonth.map((x) => month(x.month)),
+          labels: f.intake.byMonth.map((x) => short(x.month)),
           labelAxis: w.table.month,
           min: 0,
         })
@@ -130,7 +134,9 @@ function pageOf(ctx: ConsoleContext, f: Figures, choice: { unit?: string; period
   const tables = staffTables(f, w, { category, source, month }).filter((x) =>
     ['times', 'outcomes', 'reportIn', 'satisfaction'].includes(x.key),
   );
-  const time = (s: number | null) => (s === null ? w.noData : workingDuration(s, 'cn-workdays', lang));
+  // Acceptance to the minute, handling to the hour: a median is no stopwatch.
+  const time = (s: number | null, step: number) =>
+    s === null ? w.noData : workingDuration(Math.round(s / step) * step, 'cn-workdays', lang);
   const share = (x: number | null) => (x === null ? w.noData : `${percent(x)}${w.unitPercent}`);
   const T = w.table;
   const dates = lang === 'en' ? { from: f.from, to: f.to } : { from: cnDate(f.from), to: cnDate(f.to) };
@@ -139,9 +145,9 @@ function pageOf(ctx: ConsoleContext, f: Figures, choice: { unit?: string; period
     empty: f.intake.total === 0 && f.acceptance.count === 0 && f.handling.count === 0 && f.success.succeeded === 0,
     summary: [
       { label: T.registered, value: `${f.intake.total}` },
-      { label: T.acceptance.replace(/（.*）$/, ''), value: time(f.acceptance.medianSeconds) },
+      { label: T.acceptance.replace(/（.*）$/, ''), value: time(f.acceptance.medianSeconds, 60) },
       { label: `${w.charts.acceptance} · ${T.withinShare.replace(/（.*）$/, '')}`, value: share(f.acceptance.share) },
-      { label: T.handling.replace(/（.*）$/, ''), value: time(f.handling.medianSeconds) },
+      { label: T.handling.replace(/（.*）$/, ''), value: time(f.handling.medianSeconds, 3600) },
       { label: `${w.charts.handling} · ${T.withinShare.replace(/（.*）$/, '')}`, value: share(f.handling.share) },
       { label: w.charts.successRate, value: share(f.success.rate) },
       { label: T.escalations.replace(/（.*）$/, ''), value: `${f.escalations.count}${w.unitTimes}` },
@@ -155,7 +161,16 @@ function pageOf(ctx: ConsoleContext, f: Figures, choice: { unit?: string; period
       shown(within, w.charts.withinShare),
       shown(rates, w.charts.rates),
     ],
-    tables: tables.map((x) => ({ caption: x.name, heads: x.heads, rows: x.rows.map((r) => r.map(String)) })),
+    tables: tables.map((x) => ({
+      caption: x.name,
+      heads: x.heads,
+      // The times table names its rows (受理用时, 调处用时); the others are one row of figures.
+      rows: x.rows.map((r) =>
+        x.key === 'times'
+          ? { head: String(r[0]), cells: r.slice(1).map(String) }
+          : { head: null, cells: r.map(String) },
+      ),
+    })),
     form: formOf(ctx, f, choice),
   };
 }
