@@ -71,7 +71,7 @@ export function barChart(input: BarChartInput): Chart {
   const lo = ticks[0]!;
   const hi = ticks[ticks.length - 1]!;
   const tickLabels = ticks.map(formatNumber);
-  const left = 14 + Math.max(...tickLabels.map((t) => textWidth(t, 12)));
+  const left = Math.ceil(14 + Math.max(...tickLabels.map((t) => textWidth(t, 12))));
   const right = 12;
   const multi = input.series.length > 1;
   const leg = multi

@@ -168,7 +168,7 @@ export function legend(
         ? `<line x1="${x}" y1="${y + 6}" x2="${x + 20}" y2="${y + 6}" stroke="${it.colour}" stroke-width="3"${it.dash ? ` stroke-dasharray="${it.dash}"` : ''}/>`
         : `<rect x="${x + 4}" y="${y}" width="12" height="12" fill="${it.colour}"/>`;
     parts.push(`<g>${swatch}<text x="${x + 26}" y="${y + 10}" fill="#111111">${escapeXml(label)}</text></g>`);
-    x += w;
+    x += Math.ceil(w);
   }
   return {
     svg: `<g class="legend" aria-label="${escapeXml(WORDS[lang].legend)}">${parts.join('')}</g>`,

@@ -66,9 +66,9 @@ export function lineChart(input: LineChartInput): Chart {
   const hi = input.max ?? ticks[ticks.length - 1]!;
   const shown = ticks.filter((t) => t >= lo - 1e-9 && t <= hi + 1e-9);
   const tickLabels = shown.map(formatNumber);
-  const left = 14 + Math.max(...tickLabels.map((t) => textWidth(t, 12)));
+  const left = Math.ceil(14 + Math.max(...tickLabels.map((t) => textWidth(t, 12))));
   const bandLabelW = input.bands?.length ? 8 + Math.max(...input.bands.map((b) => textWidth(clip(b.label, 8), 11))) : 0;
-  const right = 16 + bandLabelW;
+  const right = Math.ceil(16 + bandLabelW);
   const leg = legend(
     input.series.map((s, i) => ({
       name: s.name,
