@@ -91,10 +91,9 @@ it('keeps the breached handling deadline and the overdue listing through a reass
   expect(await overdueList(accepted.caseNumber, supervisor)).toEqual([accepted.caseNumber]);
   const reassigned = (await api.events(created.id, supervisor)).find((e) => e.type === 'reassigned')!;
   expect(reassigned.payload).toMatchObject({ clockKept: true, handlingDueAt: handling.dueAt });
-  await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'reassign-keeps-clock');
 });
 
-it('keeps the running accept deadline of a case not yet accepted', async () => {
+it('keeps the running accept deadline of a case not yet accepted, and a suspended handling clock resumes with the move', async () => {
   const created = await api.create(report());
   const supervisor = await api.as('supervisor@wangjiaqiao-street');
   const accept = created.deadlines.accept;
@@ -110,4 +109,31 @@ it('keeps the running accept deadline of a case not yet accepted', async () => {
   const outside = await api.tryAct(created.id, 'reassign', { reason: 'x', unitCode: 'yufuci-community' }, supervisor);
   expect(outside.statusCode).toBe(403);
   expect((await api.get(created.id, supervisor)).deadlines.accept).toEqual(accept);
+
+  // The street accepts (its handling clock: an hour), suspends, and the supervisor hands it back down.
+  const street = await api.as('mediator@wangjiaqiao-street');
+  const accepted = await api.act(created.id, 'accept', {}, street);
+  const handling = accepted.deadlines.handling;
+  const suspended = await api.act(created.id, 'suspend', { reason: '等待劳动监察意见' }, street);
+  await new Promise((r) => setTimeout(r, 1200));
+  const back = await api.act(
+    created.id,
+    'reassign',
+    { reason: '交由社区继续调解', unitCode: 'wangjiaqiao-community' },
+    supervisor,
+  );
+  expect(back).toMatchObject({ stage: 'awaiting_acceptance', unit: { code: 'wangjiaqiao-community' } });
+  expect(back.suspended).toBeUndefined();
+  expect(back.deadlines.handling.pausedAt).toBeUndefined();
+  expect(back.deadlines.handling.startedAt).toBe(handling.startedAt);
+  // Moved on by the time it stood still, as `resume` moves it.
+  const stood = Date.parse(back.deadlines.handling.dueAt) - Date.parse(handling.dueAt);
+  expect(stood).toBeGreaterThanOrEqual(Date.now() - Date.parse(suspended.suspended.since) - 5_000);
+  expect(stood).toBeGreaterThanOrEqual(1200);
+  const again = await api.act(created.id, 'accept', {}, await api.as('mediator@wangjiaqiao-community'));
+  expect(again.deadlines.handling).toEqual(back.deadlines.handling);
+  console.log(
+    `handed back: handling due ${handling.dueAt} → ${again.deadlines.handling.dueAt} (suspended ${stood} ms)`,
+  );
+  await recordHistory(sys.temporalAddress, workflowIdFor(created.id), 'reassign-keeps-clock');
 });
