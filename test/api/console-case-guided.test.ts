@@ -259,4 +259,42 @@ describe('the case page guides signing, the documents and the pickers', () => {
     expect(moved.statusCode).toBe(303);
     expect((await api.get(other.id)).unit.code).toBe('xindi-community');
   });
+
+  it('shows a meeting reminder without a warning after it, the notice before the meeting, and 暂停中 once', async () => {
+    const created = await api.create({ ...taoliLiftNoise(), title: `控制台会前提醒 ${Date.now()}` });
+    const mediator = await api.as('mediator@yufuci-community');
+    await api.act(created.id, 'accept', {}, mediator);
+    await api.consentAll(created.id, mediator);
+    const at = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await api.act(
+      created.id,
+      'schedule-meeting',
+      { at, place: '渔父祠社区调解室', agencies: ['safety-station'] },
+      mediator,
+    );
+    const cookie = await loginAs('mediator@yufuci-community');
+    const html = (await page(cookie, `/console/cases/${created.id}`)).body;
+    // The reminder's row: when it is sent, the meeting it is for, no warning column after its time.
+    const row = /<tr><th scope="row">发送会前提醒[\s\S]*?<\/tr>/.exec(section(html, 'h-deadlines'))?.[0] ?? '';
+    console.log('reminder row:', row.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '));
+    expect(row).toMatch(/会议时间：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(row).toContain('<td data-dynamic>—</td>');
+    expect(row).toContain('待发送');
+    expect(section(html, 'h-documents')).toContain('联合调解邀请函');
+    expect(section(html, 'h-documents')).toContain('人民调解记录');
+
+    // Suspended: the light says 暂停中 once (it read "暂停中 暂停中").
+    const other = await api.create({ ...taoliLiftNoise(), title: `控制台暂停 ${Date.now()}` });
+    await api.act(other.id, 'accept', {}, mediator);
+    await api.act(other.id, 'suspend', { reason: '等待当事人出院' }, mediator);
+    const paused = (await page(cookie, `/console/cases/${other.id}`)).body;
+    const light = /<span class="sla sla-paused"[^>]*>([\s\S]*?)<\/span><\/span>/.exec(paused)?.[1] ?? '';
+    expect(light.replace(/<[^>]+>/g, '').trim()).toBe('暂停中');
+    expect(paused.match(/暂停中/g)!.length).toBeLessThanOrEqual(2); // the light and the deadline table
+    // The English console renders the same page in English.
+    const en = await page(`${cookie}; fq_lang=en`, `/console/cases/${other.id}`);
+    expect(en.statusCode).toBe(200);
+    expect(en.body).toContain('Documents');
+    expect(en.body).toContain('Print');
+  });
 });
