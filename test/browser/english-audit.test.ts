@@ -52,7 +52,7 @@ async function crawl(page: Page): Promise<{ visited: string[]; findings: Array<E
     if (!answer || answer.status() >= 400 || !/html/.test(answer.headers()['content-type'] ?? '')) continue;
     visited.push(url);
     for (const f of await englishOn(page)) findings.push({ ...f, url });
-    const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+    const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')!));
     for (const href of hrefs) {
       const u = new URL(href, `${base}${url}`);
       if (u.origin !== base || !u.pathname.startsWith('/console') || SKIP.test(u.pathname + u.search)) continue;
