@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../api/plugins/auth';
 import { AppError, BILINGUAL, ERROR_STATUS, type ErrorCode, type FieldError, type ProblemParams } from '../api/errors';
 import { beijingDateTime } from '../domain/beijing-time';
+import { LABELS } from '../templates/labels';
 import { workingDuration } from './durations';
 import { DICTS, fill, type ConsoleDict, type ConsoleLang } from './i18n';
 import { csrfTokenOf, csrfValid, langOf, sessionToken } from './session';
@@ -143,6 +144,12 @@ export function fieldNameOf(pointer: string | undefined, t: ConsoleDict): string
   return t === DICTS.en ? name : `一项内容（${name}）`;
 }
 
+/** A value the API allows, as the console calls it: an option, a category, a level, a stage; `*` is 任意. */
+function valueLabel(v: string, t: ConsoleDict, l: ConsoleLang): string {
+  if (v === '*') return t.problem.anyValue;
+  return t.option[v] ?? LABELS[l].category[v] ?? t.level[v] ?? t.stage[v] ?? t.action[v] ?? v;
+}
+
 /** One field's refusal in words, the field named: 请填写争议事项 / 受理时限不能小于1秒. */
 export function fieldErrorText(e: ProblemField, lang: LangOf = 'zh-CN'): string {
   const l = langFrom(lang);
@@ -165,7 +172,7 @@ export function fieldErrorText(e: ProblemField, lang: LangOf = 'zh-CN'): string 
   for (const [k, v] of Object.entries(p)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
   if (typeof p.limit === 'number' && /Seconds$/.test(name)) vars.limit = workingDuration(p.limit, 'wall-clock', l);
   if (Array.isArray(p.allowed))
-    vars.allowed = p.allowed.map((v) => t.option[String(v)] ?? String(v)).join(l === 'en' ? ', ' : '、');
+    vars.allowed = p.allowed.map((v) => valueLabel(String(v), t, l)).join(l === 'en' ? ', ' : '、');
   return fill(phrase, vars);
 }
 

@@ -148,6 +148,8 @@ export const zh = {
     } as Record<string, string>,
     /** A value of a Seconds field, or a limit on one, reads as a duration (console/durations.ts). */
     secondsUnit: '秒',
+    /** The wildcard `*` of a policy's category, priority or level. */
+    anyValue: '任意',
   },
 };
 
@@ -286,5 +288,6 @@ export const en: typeof zh = {
       parentCode: 'Parent unit',
     },
     secondsUnit: 's',
+    anyValue: 'any',
   },
 };
