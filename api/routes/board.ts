@@ -67,6 +67,10 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
       const em = app.orm.em.fork();
       const { period } = request.query;
       const date = request.query.date ?? chinaDate(new Date());
+      // A date that exists (not 2026-13-45), in years the periods can be computed for.
+      const parsed = Date.parse(`${date}T00:00:00Z`);
+      if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== date || date < '1900')
+        throw new AppError('validation_failed', 'date: no such day');
       const area = request.query.area ? await em.findOne(Unit, { code: request.query.area }) : null;
       if (request.query.area && !area) throw new AppError('not_found', 'no such region');
       // A picked area is shown among its siblings, unless the visitor also named the region to show.

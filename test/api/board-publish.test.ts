@@ -145,7 +145,9 @@ describe('GET /board/method', () => {
     expect(page.body).toContain('<a href="/board">返回平安指数榜单</a>');
   });
 
-  it('refuses an unknown area', async () => {
+  it('refuses an unknown area and a day that does not exist', async () => {
     expect((await sys.app.inject({ url: '/board?area=no-such-area' })).statusCode).toBe(404);
+    expect((await sys.app.inject({ url: '/board?date=2026-13-45' })).statusCode).toBe(400);
+    expect((await sys.app.inject({ url: '/board?date=2026-02-30' })).statusCode).toBe(400);
   });
 });
