@@ -291,6 +291,21 @@ describe('the case page guides signing, the documents and the pickers', () => {
     const light = /<span class="sla sla-paused"[^>]*>([\s\S]*?)<\/span><\/span>/.exec(paused)?.[1] ?? '';
     expect(light.replace(/<[^>]+>/g, '').trim()).toBe('暂停中');
     expect(paused.match(/暂停中/g)!.length).toBeLessThanOrEqual(2); // the light and the deadline table
+    // A closed case keeps its documents listed, each answering: the referral notice and the frozen file too.
+    const closed = await api.create({ ...taoliLiftNoise(), title: `控制台结案文书 ${Date.now()}` });
+    await api.act(closed.id, 'accept', {}, mediator);
+    await api.act(closed.id, 'fail', { reason: '双方分歧较大', referral: '向人民法院起诉' }, mediator);
+    expect((await api.get(closed.id)).stage).toBe('closed');
+    const closedDocs = section((await page(cookie, `/console/cases/${closed.id}`)).body, 'h-documents');
+    for (const name of ['纠纷受理登记表', '人民调解记录', '调解终结告知书', '人民调解卷宗'])
+      expect(closedDocs).toContain(name);
+    expect(closedDocs).not.toContain('结案前预览');
+    const hrefs = [...closedDocs.matchAll(/class="button print" href="([^"]+)"/g)].map((m) => unescape(m[1]!));
+    const answers = await Promise.all(
+      hrefs.map(async (h) => `${(await page(cookie, h)).statusCode} ${h.replace(/.*documents\//, '')}`),
+    );
+    console.log('closed case documents:', answers.join(' | '));
+    expect(answers.every((a) => a.startsWith('200 '))).toBe(true);
     // The English console renders the same page in English.
     const en = await page(`${cookie}; fq_lang=en`, `/console/cases/${other.id}`);
     expect(en.statusCode).toBe(200);
