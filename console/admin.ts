@@ -9,6 +9,9 @@ import { LEVELS } from '../domain/lifecycle';
 import { WEIGHT_KEYS } from '../domain/safety-index';
 import { AppError } from '../api/errors';
 import { fill } from './i18n';
+import adminConfirmPages, { adminOnly, confirmed, DESTRUCTIVE, renderConfirm } from './admin-confirm';
+import adminSlaPages, { slaRows } from './admin-sla';
+import adminUserPages, { userRefusal } from './admin-users';
 import {
   beijing,
   callApi,
@@ -44,23 +47,6 @@ const OPS: Record<string, (form: Form) => { method: 'POST' | 'PUT' | 'PATCH'; ur
     method: 'PUT',
     url: `/api/v1/admin/agencies/${encodeURIComponent(s(f.code))}`,
     body: { name: s(f.name) },
-  }),
-  'sla-put': (f) => ({
-    method: 'PUT',
-    url: `/api/v1/admin/sla-policies/${encodeURIComponent(s(f.id))}`,
-    body: {
-      category: s(f.category),
-      priority: s(f.priority),
-      level: s(f.level),
-      acceptSeconds: num(f.acceptSeconds),
-      handlingSeconds: num(f.handlingSeconds),
-      reportInSeconds: num(f.reportInSeconds),
-      signatureSeconds: num(f.signatureSeconds),
-      followUpDays: num(f.followUpDays),
-      warningShare: num(f.warningShare),
-      autoEscalate: s(f.autoEscalate) === 'true',
-      calendar: s(f.calendar),
-    },
   }),
   'key-add': (f) => ({
     method: 'POST',
@@ -136,9 +122,14 @@ const WEIGHT_LABELS: Record<string, { zh: string; en: string }> = {
 };
 
 export default async function adminPages(app: FastifyInstance): Promise<void> {
+  await app.register(adminConfirmPages);
+  await app.register(adminUserPages);
+  await app.register(adminSlaPages);
+
   app.get('/console/admin', { config: { public: true } }, async (request, reply) => {
     const ctx = await signedIn(app, request, reply);
     if (!ctx) return reply;
+    adminOnly(ctx);
     const q = request.query as Record<string, string | undefined>;
     return renderAdmin(app, request, reply, ctx, {
       saved: q.saved && Object.hasOwn(OPS, q.saved) ? q.saved : undefined,
@@ -150,16 +141,23 @@ export default async function adminPages(app: FastifyInstance): Promise<void> {
     if (!ctx) return reply;
     const form = (request.body ?? {}) as Form;
     checkCsrf(ctx, form);
+    adminOnly(ctx);
     const op = (request.params as { op: string }).op;
     // Own entries only: `__proto__`, `constructor`, `toString` … are no forms (they were a 500).
     const make = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
-    if (!make) throw new AppError('not_found', `no form ${op}`);
+    if (!make) throw new AppError('not_found', ctx.t.admin.noForm);
+    // A destructive form goes ahead only from its confirmation page (an old form replayed is refused).
+    if (Object.hasOwn(DESTRUCTIVE, op) && DESTRUCTIVE[op]!.needs(form) && !confirmed(form))
+      return renderConfirm(app, request, reply, ctx, op, form, true);
     const call = make(form);
     const answer = await callApi<{ key?: string }>(app, request, ctx, call.method, call.url, call.body);
     if (answer.status >= 200 && answer.status < 300) {
       // A new key is shown once, on this answer, and never again.
       if (op === 'key-add' && answer.body.key)
         return renderAdmin(app, request, reply, ctx, { saved: op, newKey: answer.body.key });
+      // From a user's page, back to it.
+      if (s(form.back) === 'user' && s(form.id))
+        return reply.redirect(`/console/admin/users/${encodeURIComponent(s(form.id))}?saved=${op}`, 303);
       return reply.redirect(`/console/admin?saved=${op}#${op.split('-')[0]}`, 303);
     }
     return renderAdmin(app, request, reply, ctx, { failed: { op, answer, values: form } });
@@ -173,7 +171,7 @@ async function renderAdmin(
   ctx: ConsoleContext,
   opts: { saved?: string; newKey?: string; failed?: { op: string; answer: ApiAnswer<unknown>; values: Form } },
 ) {
-  if (ctx.user.role !== 'admin') throw new AppError('forbidden', 'administrators only');
+  adminOnly(ctx);
   const { t } = ctx;
   const zh = ctx.lang === 'zh-CN';
   type Row = Record<string, unknown>;
@@ -201,7 +199,12 @@ async function renderAdmin(
     ...chrome(ctx, 'admin', request),
     saved: opts.saved ? t.admin.saved : null,
     newKey: opts.newKey ?? null,
-    error: opts.failed ? reasonOf(opts.failed.answer) : null,
+    // A refusal of a user form in the person's words (the self and last-admin rules); others as the API says.
+    error: opts.failed
+      ? opts.failed.op.startsWith('user-')
+        ? userRefusal(opts.failed.answer, ctx)
+        : reasonOf(opts.failed.answer)
+      : null,
     units: ok(units).items.map((u) => ({
       code: u.code,
       name: u.name,
@@ -222,11 +225,7 @@ async function renderAdmin(
       })),
     },
     agencies: ok(agencies).items,
-    sla: ok(sla).items.map((p) => ({
-      ...p,
-      autoEscalateYes: p.autoEscalate === true,
-      wall: p.calendar === 'wall-clock',
-    })),
+    sla: slaRows(ok(sla).items, ctx),
     keys: ok(keys).items.map((k) => ({
       id: k.id,
       name: k.name,
@@ -235,6 +234,7 @@ async function renderAdmin(
         ? `${unitName.get(k.areaCode as string) ?? k.areaCode}（${k.areaActions ? t.admin.areaMayAct : t.admin.areaReadOnly}）`
         : '—',
       lastUsed: beijing(k.lastUsedAt as string | undefined),
+      confirmHref: `/console/admin/key-revoke/confirm?id=${encodeURIComponent(k.id as string)}`,
       revoked: k.revokedAt ? beijing(k.revokedAt as string) : null,
     })),
     keyForm: { name: val('key-add', 'name') },
@@ -250,6 +250,9 @@ async function renderAdmin(
           ? (agencyName.get(u.agencyCode as string) ?? u.agencyCode)
           : '—',
       active: u.active === true,
+      href: `/console/admin/users/${encodeURIComponent(u.id as string)}`,
+      deactivateHref: `/console/admin/user-active/confirm?id=${encodeURIComponent(u.id as string)}&active=false`,
+      sealWithdrawHref: `/console/admin/user-seal/confirm?id=${encodeURIComponent(u.id as string)}&sealAuthorised=false`,
       mediator: u.role === 'mediator',
       sealAuthorised: u.sealAuthorised === true,
       self: u.id === ctx.user.id,

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Agency, ApiKey, Unit, User } from '../../db/entities';
 import { STAFF_ROLES } from '../../db/entities/user.entity';
@@ -32,19 +34,13 @@ const UserSchema = Type.Object({
   unitCode: Type.Optional(Type.String()),
   agencyCode: Type.Optional(Type.String()),
   active: Type.Boolean(),
-  sealAuthorised: Type.Boolean({
-    description:
-      'Authorised by the committee of unitCode to affix its seal (人民调解法 Art. 29); its 主任 (a supervisor) always may',
-  }),
-  lockedUntil: Type.Optional(
-    Type.String({
-      format: 'date-time',
-      description: 'Locked after repeated wrong passwords until then (lift it with POST users/{id}/unlock)',
-    }),
-  ),
+  sealAuthorised: Type.Boolean({ description: 'May affix the seal of the committee of unitCode (人民调解法 Art. 29)' }),
+  lockedUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Locked after wrong passwords until' })),
   phone: Type.Optional(Type.String({ description: 'A mobile for notices to this staff member' })),
   smsAlerts: Type.Boolean({ description: 'A supervisor opted in to high-risk alerts by SMS (to phone)' }),
 });
+/** A staff password's strength rule (the console checks the same before it asks). */
+export const PASSWORD_LENGTH = { min: 10, max: 256 } as const;
 const Password = Type.String({ minLength: 10, maxLength: 256, description: 'At least 10 characters' });
 
 const keyView = (k: ApiKey): Static<typeof ApiKeySchema> => ({
@@ -88,6 +84,12 @@ async function checkGrant(em: EntityManager, areaCode?: string, areaActions?: bo
       errors: [{ field: 'body/areaActions', message: '需要 areaCode / needs an areaCode' }],
     });
   }
+}
+
+/** No audit table for admin actions: the API log says who did what to whom (`admin: true`; never a secret). */
+export function auditAdmin(request: FastifyRequest, action: string, details: Record<string, unknown>): void {
+  const p = principalOf(request);
+  request.log.info({ admin: true, action, by: p.id, byName: p.name, ...details }, `admin action: ${action}`);
 }
 
 /** Admin: integrators' API keys and staff accounts. */
@@ -193,6 +195,7 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
       if (!key) throw new AppError('not_found', `no API key ${request.params.id}`);
       key.revokedAt ??= new Date();
       await em.flush();
+      auditAdmin(request, 'api-key revoked', { keyId: key.id, keyName: key.name });
       return keyView(key);
     },
   );
@@ -245,14 +248,18 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (body.role === 'agency_rep') {
       if (!body.agencyCode || !(await em.findOne(Agency, { code: body.agencyCode }))) {
-        throw new AppError('validation_failed', 'an agency representative needs a known agencyCode', {
-          errors: [{ field: 'body/agencyCode', message: 'is required and must be an agency' }],
-        });
+        throw new AppError(
+          'validation_failed',
+          '部门代表须属于一个已有的部门 / an agency representative needs a known agencyCode',
+          {
+            errors: [{ field: 'body/agencyCode', message: '必填，须为已有部门 / is required and must be an agency' }],
+          },
+        );
       }
     } else if (body.role !== 'admin') {
       if (!body.unitCode || !(await em.findOne(Unit, { code: body.unitCode }))) {
-        throw new AppError('validation_failed', `a ${body.role} needs a known unitCode`, {
-          errors: [{ field: 'body/unitCode', message: 'is required and must be a unit' }],
+        throw new AppError('validation_failed', `须属于一个已有的单位 / a ${body.role} needs a known unitCode`, {
+          errors: [{ field: 'body/unitCode', message: '必填，须为已有单位 / is required and must be a unit' }],
         });
       }
     }
@@ -285,6 +292,7 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
         createdAt: new Date(),
       });
       await em.persistAndFlush(user);
+      auditAdmin(request, 'user created', { userId: user.id, username: user.username, role: user.role });
       return reply.status(201).send(userView(user));
     },
   );
@@ -294,37 +302,61 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['admin'],
-        summary: 'Change a staff account; deactivating it or changing its password ends its sessions',
+        summary:
+          'Change a staff account (name, role, unit or agency, phone, active, password); deactivating it, or changing its ' +
+          'password, role or placement ends its sessions. No admin deactivates or demotes themself or the last active admin (409)',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         body: Type.Partial(Type.Object({ password: Password, active: Type.Boolean(), ...UserBody }), {
           additionalProperties: false,
         }),
-        response: { 200: UserSchema, ...standardErrors },
+        response: { 200: UserSchema, 409: problemRef, ...standardErrors },
       },
     },
     async (request) => {
-      const em = app.orm.em.fork();
-      const user = await em.findOne(User, { id: request.params.id });
-      if (!user) throw new AppError('not_found', `no user ${request.params.id}`);
       const { password, ...rest } = request.body;
-      const next = {
-        role: user.role,
-        unitCode: user.unitCode,
-        agencyCode: user.agencyCode,
-        sealAuthorised: user.sealAuthorised,
-        ...rest,
-      };
-      await checkPlacement(next);
-      if ((rest.smsAlerts ?? user.smsAlerts) && !(rest.phone === undefined ? user.phone : rest.phone))
-        throw new AppError('validation_failed', '短信预警需要手机号 / SMS alerts need a phone');
-      if ((rest.smsAlerts ?? false) && next.role !== 'supervisor')
-        throw new AppError(
-          'validation_failed',
-          '仅主任（supervisor）可订阅短信预警 / only supervisors receive alerts by SMS',
+      // Hashed before the transaction: the admins' rows stay locked only while the change is written.
+      const passwordHash = password ? await hashPassword(password) : undefined;
+      const user = await app.orm.em.fork().transactional(async (em) => {
+        // Locked (first, in one order) until the commit: two admins cannot remove each other at once.
+        const admins = await em.find(
+          User,
+          { role: 'admin', active: true },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
         );
-      em.assign(user, rest);
-      if (password) user.passwordHash = await hashPassword(password);
-      await em.flush();
+        const user = await em.findOne(User, { id: request.params.id });
+        if (!user) throw new AppError('not_found', `no user ${request.params.id}`);
+        if (user.role === 'admin' && user.active && (rest.active === false || (rest.role && rest.role !== 'admin'))) {
+          const field = rest.active === false ? 'body/active' : 'body/role';
+          if (principalOf(request).id === user.id)
+            throw new AppError('conflict', '不能停用或降级自己的账号 / an admin cannot deactivate or demote themself', {
+              errors: [{ field, message: '本人账号 / own account' }],
+            });
+          if (!admins.some((a) => a.id !== user.id))
+            throw new AppError('conflict', '须至少保留一名在用的管理员 / the last active admin stays', {
+              errors: [{ field, message: '最后一名管理员 / the last active admin' }],
+            });
+        }
+        const next = {
+          role: user.role,
+          unitCode: user.unitCode,
+          agencyCode: user.agencyCode,
+          sealAuthorised: user.sealAuthorised,
+          ...rest,
+        };
+        await checkPlacement(next);
+        if ((rest.smsAlerts ?? user.smsAlerts) && !(rest.phone === undefined ? user.phone : rest.phone))
+          throw new AppError('validation_failed', '短信预警需要手机号 / SMS alerts need a phone');
+        if ((rest.smsAlerts ?? false) && next.role !== 'supervisor')
+          throw new AppError(
+            'validation_failed',
+            '仅主任（supervisor）可订阅短信预警 / only supervisors receive alerts by SMS',
+          );
+        em.assign(user, rest);
+        if (passwordHash) user.passwordHash = passwordHash;
+        await em.flush();
+        return user;
+      });
+      const em = app.orm.em.fork();
       if (password || rest.active === false || rest.role || rest.unitCode || rest.agencyCode) {
         // In every API process, the user's alert streams close at once (NOTIFY).
         await endSessions(em, { userId: user.id });
@@ -334,6 +366,11 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
         await unlockAccount(em, user.id);
         user.lockedUntil = null;
       }
+      auditAdmin(request, password ? 'user password reset' : 'user changed', {
+        userId: user.id,
+        username: user.username,
+        fields: Object.keys(rest),
+      });
       return userView(user);
     },
   );
@@ -353,9 +390,7 @@ const adminAccess: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await unlockAccount(em, request.params.id)))
         throw new AppError('not_found', `no user ${request.params.id}`);
       const user = await em.findOneOrFail(User, { id: request.params.id });
-      // No audit table for admin actions: the log records who lifted whose lockout.
-      const p = principalOf(request);
-      request.log.info({ userId: user.id, username: user.username, by: p.id }, 'account lockout lifted by an admin');
+      auditAdmin(request, 'account lockout lifted', { userId: user.id, username: user.username });
       return userView(user);
     },
   );

@@ -5,6 +5,7 @@ import { DEFAULT_WEIGHTS, WEIGHTS_SETTING, WEIGHT_KEYS, weightsFrom } from '../.
 import { principalOf } from '../plugins/auth';
 import { CATEGORIES, LEVELS, PRIORITIES } from '../../domain/lifecycle';
 import { AppError } from '../errors';
+import { auditAdmin } from './admin-access';
 import { problemRef, standardErrors, stringEnum } from '../schemas/common';
 
 const Seconds = (description: string) => Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600, description });
@@ -84,6 +85,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       }
       const policy = em.create(SlaPolicy, request.body);
       await em.persistAndFlush(policy);
+      auditAdmin(request, 'sla policy added', { policy: view(policy) });
       return reply.status(201).send(view(policy));
     },
   );
@@ -119,6 +121,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       if (clash) throw new AppError('conflict', `policy ${clash.id} already covers ${category}/${priority}/${level}`);
       em.assign(policy, request.body);
       await em.flush();
+      auditAdmin(request, 'sla policy changed', { policy: view(policy) });
       return view(policy);
     },
   );
@@ -139,7 +142,9 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
       if (!policy) throw new AppError('not_found', `no SLA policy ${request.params.id}`);
       if (policy.category === '*' && policy.level === '*')
         throw new AppError('conflict', 'the fallback policies cannot be removed');
+      const removed = view(policy);
       await em.removeAndFlush(policy);
+      auditAdmin(request, 'sla policy removed', { policy: removed });
       return reply.status(204).send(null);
     },
   );
