@@ -82,11 +82,12 @@ export default fp(
         request.log.error({ err: error, status: appError.status, code: appError.code }, 'request failed');
       appError = explainRefusal(appError, request.body);
       // Serialized here, not by the route's response schema, so that the machine codes a client
-      // translates (`reason`, `params`, `errors[].code/params`) are not dropped by it.
+      // translates (`reason`, `params`, `errors[].code/params`) are not dropped by it; a string skips
+      // preSerialization, so the request id (plugins/edge.ts) is added here.
       return reply
         .status(appError.status)
         .type('application/problem+json')
-        .send(JSON.stringify(problemFor(appError, request.url)));
+        .send(JSON.stringify({ ...problemFor(appError, request.url), requestId: request.id }));
     });
 
     app.addHook('preValidation', async (request) => {
