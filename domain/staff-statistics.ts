@@ -164,7 +164,7 @@ export function staffStatistics(
     }
     if (view.acceptedAt && inPeriod(view.acceptedAt)) {
       const acceptedAt = view.acceptedAt;
-      const arrived = view.escalations
+      const arrived = (view.escalations ?? [])
         .filter((e) => e.kind !== 'reassign' && Date.parse(e.at) <= Date.parse(acceptedAt))
         .reduce((last, e) => (Date.parse(e.at) > Date.parse(last) ? e.at : last), view.receivedAt);
       acceptSeconds.push(working(arrived, acceptedAt));
@@ -182,7 +182,7 @@ export function staffStatistics(
     }
     const active = Date.parse(view.receivedAt) < t && !(view.closedAt && Date.parse(view.closedAt) < f);
     if (active) esc.active++;
-    const escalations = view.escalations.filter((e) => ESCALATING.has(e.kind) && inPeriod(e.at));
+    const escalations = (view.escalations ?? []).filter((e) => ESCALATING.has(e.kind) && inPeriod(e.at));
     esc.count += escalations.length;
     if (escalations.length > 0) esc.cases++;
     for (const m of meetingsOf(view)) {
