@@ -174,6 +174,10 @@ it('offers the Art. 25 report to the police on a high-risk alert, with the measu
     /<label for="measures-\d+">已采取的预防措施 <span aria-hidden="true">＊<\/span><span class="sr-only">（必填）<\/span><\/label>/,
   );
   expect(row).toMatch(/<textarea id="measures-\d+" name="measures"[^>]* required>/);
+  // The case page offers the same action (the case helper's page, checked here for the supervisor's path).
+  expect((await page(cookie, `/console/cases/${risky.id}`)).body).toContain(
+    `/console/cases/${risky.id}/actions/refer-to-police`,
+  );
   const idem = /name="_idem" value="([^"]+)"/.exec(row)![1]!;
   const sent = await post(cookie, `/console/cases/${risky.id}/actions/refer-to-police`, {
     _csrf: formCsrfOf(html),
