@@ -148,8 +148,24 @@ const savedViews: FastifyPluginAsyncTypebox = async (app) => {
           'Each write of a case the caller may see is an `event: case` with `{"id","seq","stage"}`: reload the list (or that ' +
           'row). A comment opens the stream and comes every 15 s as a heartbeat. Changes while disconnected are not replayed. ' +
           'Staff streams end with their session and count against its cap of open streams.',
-        produces: ['text/event-stream'],
-        response: { ...standardErrors },
+        response: {
+          200: {
+            description: 'The event stream',
+            content: {
+              'text/event-stream': {
+                // As the alert stream's: the schema of an event stream describes one event (its fields).
+                schema: Type.Object(
+                  {
+                    event: Type.Literal('case'),
+                    data: Type.String({ description: 'JSON: {"id","seq","stage"} of the case that changed' }),
+                  },
+                  { example: { event: 'case', data: '{"id":"…","seq":7,"stage":"in_mediation"}' } },
+                ),
+              },
+            },
+          },
+          ...standardErrors,
+        },
       },
     },
     async (request, reply) => {
