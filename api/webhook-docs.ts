@@ -129,7 +129,11 @@ function webhookOperation(event: string, schemaRef: string, summary: string): Op
     post: {
       tags: ['webhooks'],
       summary,
-      description: `Sent to the subscriptions whose \`events\` include \`${event}\`${event === PING_EVENT ? ' (any subscription, on request)' : ' or `*`'}. Signed: verify X-Fengqiao-Signature and X-Fengqiao-Timestamp first.`,
+      description: `${
+        event === PING_EVENT
+          ? 'Sent to one subscription when its owner asks for a test (`POST /api/v1/webhooks/{id}/test`), whatever its `events`; tried once.'
+          : `Sent to the subscriptions whose \`events\` include \`${event}\` or \`*\`, for the cases their owner reported.`
+      } Signed: verify X-Fengqiao-Signature and X-Fengqiao-Timestamp first.`,
       parameters: Object.keys(WEBHOOK_HEADERS).map((h) => ({ $ref: `#/components/parameters/${parameterKey(h)}` })),
       requestBody: {
         required: true,
