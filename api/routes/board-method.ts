@@ -82,19 +82,31 @@ export const TREND_BANDS = [
 
 /** GET /board/method: the method of the board on a page of its own (linked from the board's top). */
 const boardMethodPage: FastifyPluginAsync = async (app) => {
-  app.get('/board/method', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    const setting = await app.orm.em.fork().findOne(Setting, { key: WEIGHTS_SETTING });
-    const weights = weightsFrom(setting?.value);
-    const total = Object.values(weights).reduce((s, x) => s + x, 0);
-    return reply.header('content-security-policy', BOARD_CSP).view('board-method.hbs', {
-      method: boardMethod(weights),
-      parts: methodParts(weights).map((p) => ({
-        ...p,
-        share: total > 0 ? `${Math.round((p.weight / total) * 1000) / 10}%` : '—',
-      })),
-      bandText: BAND_TEXT,
-    });
-  });
+  app.get(
+    '/board/method',
+    {
+      config: { public: true },
+      // Documented (a public page with a stable address, linked from the board), not part of the JSON API.
+      schema: {
+        tags: ['safety-index'],
+        summary: 'How the public board’s figures are computed: a page for people (HTML, Chinese), no personal data',
+        security: [],
+      },
+    },
+    async (_request, reply) => {
+      const setting = await app.orm.em.fork().findOne(Setting, { key: WEIGHTS_SETTING });
+      const weights = weightsFrom(setting?.value);
+      const total = Object.values(weights).reduce((s, x) => s + x, 0);
+      return reply.header('content-security-policy', BOARD_CSP).view('board-method.hbs', {
+        method: boardMethod(weights),
+        parts: methodParts(weights).map((p) => ({
+          ...p,
+          share: total > 0 ? `${Math.round((p.weight / total) * 1000) / 10}%` : '—',
+        })),
+        bandText: BAND_TEXT,
+      });
+    },
+  );
 };
 
 export default boardMethodPage;

@@ -256,6 +256,7 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
         date,
         periodLabel: periodLabel(period, start),
         rows,
+        hasChildren: children.length > 0,
         withData,
         charts: [
           ...(rows.length ? [{ id: 'trend', heading: '得分走势', chart: trend }] : []),
