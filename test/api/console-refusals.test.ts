@@ -159,6 +159,7 @@ describe('refusals in the console', () => {
     const problem = res.json();
     // What integrators read stays: code, detail, errors[].field/message; the code and its limit are added.
     expect(problem.code).toBe('validation_failed');
+    expect(problem.requestId).toBe(res.headers['x-request-id']); // as every problem answer names its request
     expect(problem.errors).toEqual(
       expect.arrayContaining([
         { field: 'body/acceptSeconds', message: 'must be >= 1', code: 'minimum', params: { limit: 1 } },
