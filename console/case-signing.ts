@@ -6,6 +6,7 @@
  */
 import type { Signature } from '../domain/types';
 import { chineseDateTime } from '../domain/money';
+import { signatureHow } from '../templates/esign-model';
 import type { Action } from '../domain/lifecycle';
 import { beijing } from './context';
 import type { CaseDoc } from './case-view';
@@ -35,22 +36,20 @@ export interface ChecklistRow {
   canLink: boolean;
 }
 
-/** How one signature was given, in the checklist's words. */
+/**
+ * How one signature was given, in the checklist's words: on paper 现场签名 / 按指印 / 盖章 (由某某记录,
+ * and the witness), or electronically as the documents print it (templates/esign-model.ts: the
+ * phone's last digits, the code's reference, the text's hash and the time).
+ */
 export function howSigned(s: Signature, t: ConsoleDict, lang: ConsoleLang): string {
+  if (s.method === 'electronic') return signatureHow(s, lang);
   const w = t.signing;
-  const word = { signature: w.signature, fingerprint: w.fingerprint, seal: w.partySeal, electronic: w.electronic }[
-    s.method
-  ];
-  const details =
-    s.method === 'electronic'
-      ? [s.phoneTail ? fill(w.byPhone, { tail: s.phoneTail }) : null]
-      : [
-          s.witness ? fill(w.witness, { name: s.witness }) : null,
-          fill(w.recordedBy, { name: s.recordedByName ?? s.recordedBy }),
-        ];
-  const more = details.filter(Boolean).join(lang === 'zh-CN' ? '，' : ', ');
-  if (!more) return word;
-  return lang === 'zh-CN' ? `${word}（${more}）` : `${word} (${more})`;
+  const word = { signature: w.signature, fingerprint: w.fingerprint, seal: w.partySeal }[s.method];
+  const details = [
+    fill(w.recordedBy, { name: s.recordedByName ?? s.recordedBy }),
+    s.witness ? fill(w.witness, { name: s.witness }) : null,
+  ].filter(Boolean);
+  return lang === 'zh-CN' ? `${word}（${details.join('，')}）` : `${word} (${details.join(', ')})`;
 }
 
 /** The checklist, the seal's row, who is missing and the agreement's status; null without a written agreement. */
@@ -72,7 +71,7 @@ export function signatureChecklist(c: CaseDoc, t: ConsoleDict, lang: ConsoleLang
       role,
       signed: !!s,
       how: s ? `${howSigned(s, t, lang)}${by}` : '',
-      at: s ? when(s.at, lang) : null,
+      at: s && s.method !== 'electronic' ? when(s.at, lang) : null,
       linkIndex: !s && mayLink ? i : null,
       canLink: !s && mayLink,
     };

@@ -103,10 +103,22 @@ describe('the case page guides signing, the documents and the pickers', () => {
     // Awaiting signatures: everyone is missing, the seal is not offered, the status line says who is missing.
     let html = (await page(cookie, `/console/cases/${created.id}`)).body;
     const checklist = () => section(html, 'h-signatures');
-    expect(checklist()).toMatch(/<tr class="missing"><th scope="row">陈某<span class="muted">（申请人）/);
-    expect(checklist()).toMatch(/<tr class="missing"><th scope="row">常德市某小吃店/);
-    expect(checklist()).toMatch(/<tr class="missing"><th scope="row">人民调解员/);
-    expect(checklist()).toContain('待各方当事人和人民调解员签名后加盖');
+    /** The checklist's line of a signer (by the name in bold): its class (signed / missing) and text. */
+    const line = (who: string) => {
+      const li = new RegExp(`<li class="([^"]+)">(?:(?!</li>).)*?<strong>${who}</strong>(?:(?!</li>).)*</li>`).exec(
+        checklist(),
+      );
+      return { state: li?.[1] ?? 'absent', text: (li?.[0] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') };
+    };
+    expect(line('陈某')).toEqual({ state: 'missing', text: expect.stringContaining('✘ 未签 申请人 陈某 ：尚未签署') });
+    expect(line('常德市某小吃店').state).toBe('missing');
+    expect(line('人民调解员').state).toBe('missing');
+    expect(line('人民调解委员会印章')).toEqual({
+      state: 'seal missing',
+      text: expect.stringContaining('待各方当事人和人民调解员签名后加盖'),
+    });
+    // A send-link button beside each party still to sign (its phone is on file or not: the API decides).
+    expect(checklist()).toContain('发送签署链接：陈某');
     expect(html).toMatch(/id="agreement-status"[\s\S]*?待签署 · 尚缺：陈某、常德市某小吃店、人民调解员/);
     expect(offered(html)).toContain('sign');
     expect(offered(html)).not.toContain('seal');
@@ -125,18 +137,19 @@ describe('the case page guides signing, the documents and the pickers', () => {
       html = (await page(cookie, String(res.headers.location))).body;
     };
     await sign('party:0', 'signature');
-    expect(checklist()).toMatch(/<tr class="signed"><th scope="row">陈某[\s\S]*?现场签名（[^<]*记录）/);
-    expect(checklist()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
-    expect(checklist()).toMatch(/<tr class="missing"><th scope="row">常德市某小吃店/);
+    expect(line('陈某').state).toBe('signed');
+    expect(line('陈某').text).toMatch(/陈某 ：现场签名（由\S+记录） ， \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(line('常德市某小吃店').state).toBe('missing');
+    expect(checklist()).not.toContain('发送签署链接：陈某');
     // The sign form offers only who is still to sign.
     expect(optionsOf(html, 'sign-signer')).toEqual(['party:1', 'mediator']);
     expect(offered(html)).not.toContain('seal');
     await sign('party:1', 'fingerprint');
-    expect(checklist()).toMatch(/常德市某小吃店[\s\S]*?按指印/);
+    expect(line('常德市某小吃店').text).toContain('按指印（由');
     expect(offered(html)).not.toContain('seal');
     await sign('mediator', 'signature');
-    expect(checklist()).not.toContain('class="missing"><th scope="row">人民调解员');
-    expect(checklist()).toContain('各方已签名，可以加盖');
+    expect(checklist()).not.toContain('class="missing"');
+    expect(line('人民调解委员会印章').text).toContain('各方已签名，可以加盖');
     expect(offered(html)).toContain('seal');
 
     // The seal lands: the agreement takes effect, announced with its time; the seal form is gone.
@@ -152,7 +165,10 @@ describe('the case page guides signing, the documents and the pickers', () => {
     html = (await page(cookie, `/console/cases/${created.id}`)).body;
     expect(html).not.toContain('class="notice ok effect"');
     expect(html).toMatch(/id="agreement-status"><strong>协议状态<\/strong>：<span data-dynamic>协议已生效：\d{4}年/);
-    expect(checklist()).toMatch(/<tr class="seal signed">[\s\S]*?已加盖/);
+    expect(line('人民调解委员会印章')).toEqual({
+      state: 'seal signed',
+      text: expect.stringMatching(/✔ 已加盖 .*\d{4}年/),
+    });
 
     // Every document, with its print and PDF buttons; the record and the notice stay after the meeting.
     const docs = section(html, 'h-documents');
