@@ -195,7 +195,7 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
     if ((request.headers.accept ?? '').includes('application/json'))
       return reply.status(answer.status).send(answer.body);
     if (answer.status !== 200)
-      return reply.redirect(`/console/alerts?error=${encodeURIComponent(reasonOf(answer))}`, 303);
+      return reply.redirect(`/console/alerts?error=${encodeURIComponent(reasonOf(answer, ctx.lang))}`, 303);
     const { acknowledged, refused } = answer.body;
     const by = (reason: string) =>
       refused
@@ -221,6 +221,6 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
     if ((request.headers.accept ?? '').includes('application/json'))
       return reply.status(answer.status).send(answer.body);
     if (answer.status === 200) return reply.redirect(`/console/alerts?acked=${id}`, 303);
-    return reply.redirect(`/console/alerts?error=${encodeURIComponent(reasonOf(answer))}`, 303);
+    return reply.redirect(`/console/alerts?error=${encodeURIComponent(reasonOf(answer, ctx.lang))}`, 303);
   });
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { beijingDateTime } from '../../domain/beijing-time';
 import { AppError } from '../errors';
 import { principalOf, type Principal } from '../plugins/auth';
 import type { LiveAlert } from '../plugins/alert-stream';
@@ -280,9 +281,15 @@ const alerts: FastifyPluginAsyncTypebox = async (app) => {
       );
       if (!existing) throw notFound();
       const item = itemOf(existing);
+      // Bilingual (the console says the Chinese part), with the machine reason and who and when.
       throw new AppError(
         'conflict',
-        `alert ${item.id} was already acknowledged by ${item.ackedBy ?? 'someone'} at ${item.ackedAt ?? 'an unknown time'}`,
+        `预警 ${item.id} 已由 ${item.ackedBy ?? '他人'} 于 ${item.ackedAt ? beijingDateTime(item.ackedAt) : '此前'} 确认 / ` +
+          `alert ${item.id} was already acknowledged by ${item.ackedBy ?? 'someone'} at ${item.ackedAt ?? 'an unknown time'}`,
+        {
+          reason: 'alert_already_acknowledged',
+          params: { id: item.id, ackedBy: item.ackedBy ?? '', ackedAt: item.ackedAt ?? '' },
+        },
       );
     },
   );

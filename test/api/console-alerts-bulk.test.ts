@@ -157,6 +157,13 @@ it('acknowledges the ticked alerts with one form on the console page, and refuse
     ) as { ackedBy?: string; ackNote?: string };
     expect(listed).toMatchObject({ ackedBy: 'supervisor@wangjiaqiao-street', ackNote: '批量确认' });
   }
+  // One of them again, alone: refused, saying who acknowledged it and when, in Chinese.
+  const twice = await post(cookie, `/console/alerts/${a.alertId}/ack`, { _csrf: formCsrfOf(html) });
+  expect(decodeURIComponent(String(twice.headers.location))).toMatch(
+    new RegExp(
+      `预警 ${a.alertId} 已由 supervisor@wangjiaqiao-street 于 \\d{4}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2} 确认`,
+    ),
+  );
   // Nothing ticked: said so, in Chinese; a stale form: refused.
   const none = await post(cookie, '/console/alerts/ack', { _csrf: formCsrfOf(html) });
   expect(visible((await page(cookie, String(none.headers.location))).body)).toContain('请先勾选要确认的预警。');
