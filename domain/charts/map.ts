@@ -219,7 +219,7 @@ export function unitMap(input: UnitMapInput): Chart {
         ? `<line x1="${t.x.toFixed(1)}" y1="${t.y.toFixed(1)}" x2="${q.x.toFixed(1)}" y2="${q.y.toFixed(1)}" stroke="#64748b" stroke-width="1"/><circle cx="${t.x.toFixed(1)}" cy="${t.y.toFixed(1)}" r="1.8" fill="#334155"/>`
         : '') +
       mark(c.shape ?? 'circle', q.x, q.y, 7, c.colour) +
-      `<title>${escapeXml(`${p.name}：${c.label}${p.value ? `，${p.value}` : ''}`)}</title>`;
+      `<title>${escapeXml(`${p.name}：${c.label}${p.value && p.value !== c.label ? `，${p.value}` : ''}`)}</title>`;
     parts.push(p.href ? `<a href="${escapeXml(p.href)}" class="mark">${body}</a>` : `<g class="mark">${body}</g>`);
   });
   parts.push(...labels);

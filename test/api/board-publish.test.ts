@@ -6,6 +6,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { Unit } from '../../db/entities';
+import { escapeXml } from '../../domain/charts';
 import { chinaDate } from '../../domain/safety-index';
 import { apiOf } from '../helpers/api';
 import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
@@ -14,10 +15,23 @@ let sys: TestSystem;
 const today = chinaDate(new Date());
 const PARTY = '柏某某';
 const PHONE = '13912345678';
+/** A unit whose name is markup (an admin may type anything): escaped on the board, in its SVG too. */
+const HOSTILE = { code: `board-hostile-${Date.now() % 1_000_000}`, name: `桃李<二期>&"网格'` };
 
 beforeAll(async () => {
   sys = await startSystem();
   const api = apiOf(sys);
+  expectStatus(
+    await sys.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/units',
+      headers: await api.as('admin'),
+      payload: { ...HOSTILE, level: 'grid', parentCode: 'yufuci-community', population: 900, committeeShort: '渔' },
+    }),
+    201,
+  );
+  // The directory's coordinates (no API sets them: the seed and the import do).
+  await sys.orm.em.fork().nativeUpdate(Unit, { code: HOSTILE.code }, { latitude: 29.0412, longitude: 111.6991 });
   await api.create({
     gridCode: 'yufuci-taoli',
     category: 'neighbour',
@@ -114,7 +128,7 @@ describe('GET /board (no JavaScript)', () => {
     const map = svgsOf(html).find((s) => s.includes('class="chart map"'))!;
     expect(map).toBeDefined();
     expect(map.match(/class="mark"/g)).toHaveLength(placed.length);
-    for (const u of placed) expect(map).toContain(`<title>${u.name}：`);
+    for (const u of placed) expect(map).toContain(`<title>${escapeXml(u.name)}：`);
     expect(map).toMatch(/>桃李网格 (\d+(\.\d)?|暂无数据)</);
     expect(map).toMatch(/class="legend"/);
     expect(map).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // no tile or font server
@@ -131,6 +145,30 @@ describe('GET /board (no JavaScript)', () => {
       expect(body).not.toContain('邹某某');
       expect(body).not.toMatch(/1[3-9]\d{9}|0736-\d{7}/);
     }
+  });
+});
+
+describe('a region page', () => {
+  it('escapes a name that is markup, in the ranking and in the map, and the SVG stays well-formed', async () => {
+    const page = await sys.app.inject({ url: `/board?unit=yufuci-community&date=${today}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('<二期>');
+    const map = svgsOf(page.body).find((s) => s.includes('class="chart map"'))!;
+    expect(map).toContain('<title>桃李&lt;二期&gt;&amp;&quot;网格&#39;：');
+    expect(page.body).toMatch(/<th scope="row" role="rowheader">桃李&lt;二期&gt;&amp;&quot;网格&#x27;/);
+  });
+
+  it('a grid has no sub-areas: its own score and rank, and itself on the map', async () => {
+    const page = await sys.app.inject({ url: `/board?unit=yufuci-taoli&date=${today}` });
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain('本地区没有下辖地区，得分与排名见上。');
+    expect(textOf(page.body)).toMatch(/桃李网格 (\d+(\.\d)? 分|暂无数据) 等级/);
+    expect(textOf(page.body)).toMatch(/在渔父祠社区下辖\d+个有数据的地区中排第\d+名/);
+    expect(
+      svgsOf(page.body)
+        .find((s) => s.includes('class="chart map"'))!
+        .match(/class="mark"/g),
+    ).toHaveLength(1);
   });
 });
 
