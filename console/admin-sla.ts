@@ -103,7 +103,7 @@ function refusal(answer: ApiAnswer<unknown>, op: 'add' | 'edit' | 'delete', ctx:
     if (op === 'delete' || detail.startsWith('a fallback')) return w.fallbackFixed;
     return w.exists;
   }
-  return reasonOf(answer);
+  return reasonOf(answer, ctx.lang);
 }
 
 /** A form's fields: a policy's, what was typed, or the defaults of a new one (1 working day …). */

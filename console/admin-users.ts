@@ -99,7 +99,7 @@ export function userRefusal(answer: ApiAnswer<unknown>, ctx: ConsoleContext): st
   if (fields.includes('body/agencyCode')) return w.agencyNeeded;
   if (fields.includes('body/phone')) return w.phoneInvalid;
   if (/SMS alerts need a phone/.test(detail)) return w.smsNeedsPhone;
-  return fill(w.refused, { reason: reasonOf(answer) });
+  return fill(w.refused, { reason: reasonOf(answer, ctx.lang) });
 }
 
 /** A typed-twice new password against the API's rule, or the generated one; or why not. */

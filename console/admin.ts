@@ -203,7 +203,7 @@ async function renderAdmin(
     error: opts.failed
       ? opts.failed.op.startsWith('user-')
         ? userRefusal(opts.failed.answer, ctx)
-        : reasonOf(opts.failed.answer)
+        : reasonOf(opts.failed.answer, ctx.lang)
       : null,
     units: ok(units).items.map((u) => ({
       code: u.code,
