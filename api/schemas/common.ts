@@ -17,10 +17,26 @@ export const ProblemSchema = Type.Object(
     ),
     stage: Type.Optional(Type.String({ description: 'The case stage when an action was refused' })),
     allowed: Type.Optional(Type.Array(Type.String(), { description: 'The actions the case allows now' })),
+    reason: Type.Optional(
+      Type.String({ description: 'Why a valid request was refused, as a stable code (e.g. meeting_in_past)' }),
+    ),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Values the reason refers to (a limit, a date)' }),
+    ),
     errors: Type.Optional(
-      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
-        description: 'Each invalid field, as a JSON pointer into the request',
-      }),
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          message: Type.String(),
+          code: Type.Optional(
+            Type.String({
+              description: 'What is wrong with the field, as a stable code (required, minimum, in_past…)',
+            }),
+          ),
+          params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'e.g. {limit: 1}' })),
+        }),
+        { description: 'Each invalid field, as a JSON pointer into the request' },
+      ),
     ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details' },

@@ -7,6 +7,7 @@ export const zh = {
   logout: '退出',
   username: '用户名',
   password: '密码',
+  requiredWord: '（必填）',
   loginTitle: '工作人员登录',
   loginFailed: '用户名或密码错误。连续输错多次后账户将暂时锁定，可请管理员解除。',
   loginCsrfFailed: '登录页面已过期或并非从本站提交，请重新登录。',
@@ -41,6 +42,7 @@ export const en: typeof zh = {
   logout: 'Log out',
   username: 'Username',
   password: 'Password',
+  requiredWord: ' (required)',
   loginTitle: 'Staff login',
   loginFailed:
     'Wrong username or password. After repeated failures the account is locked for a while; an administrator can lift it.',

@@ -11,6 +11,7 @@
  * (five years ahead, where no deadline reaches) is deleted afterwards.
  */
 import type { LightMyRequestResponse } from 'fastify';
+import { beijingDateTime } from '../../domain/beijing-time';
 import { apiOf } from '../helpers/api';
 import { consoleLogin } from '../helpers/console';
 import { taoliLiftNoise } from '../helpers/fixtures';
@@ -31,8 +32,13 @@ const PREVIEW_REGION = 'wangjiaqiao-community';
 
 const DAY = 86_400_000;
 const beijingDate = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
-const beijingTime = (iso: string): string =>
-  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+/** As the console writes an instant: 2026年12月9日 09:30 (Beijing time). */
+const beijingTime = (iso: string): string => beijingDateTime(iso);
+/** The instant of what the console wrote, for comparing times (not strings). */
+const instantOf = (text: string): number => {
+  const m = /^(\d{4})年(\d{1,2})月(\d{1,2})日 (\d{2}):(\d{2})$/.exec(text);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]! - 8, +m[5]!) : NaN;
+};
 const weekdayOf = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
 const WEEKDAY_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 const NOW_YEAR = Number(beijingDate(Date.now()).slice(0, 4));
@@ -227,8 +233,8 @@ describe('holiday arrangements in the console', () => {
       expect(row).toContain(`>${caseNumber}</a>`);
       expect(row).toContain('受理时限');
       expect(row).toContain(beijingTime(accept.dueAt));
-      const to = /<strong>(\d{4}-\d{2}-\d{2} \d{2}:\d{2})<\/strong>/.exec(row)?.[1];
-      expect(to! > beijingTime(accept.dueAt)).toBe(true);
+      const to = /<strong>(\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2})<\/strong>/.exec(row)?.[1];
+      expect(instantOf(to!)).toBeGreaterThan(Date.parse(accept.dueAt));
     }
     // Nothing was saved, and the form still holds what was typed, ready to be entered.
     expect(textareaOf(html, 'cal-days')).toBe(typed);

@@ -222,9 +222,7 @@ describe('the staff console', () => {
     expect(acked.statusCode).toBe(303);
     expect(acked.headers.location).toBe(`/console/alerts?acked=${alert.id}`);
     const twice = await post(cookie, `/console/alerts/${alert.id}/ack`, { _csrf: csrfOf(board.body) });
-    expect(decodeURIComponent(String(twice.headers.location))).toContain(
-      'already acknowledged by supervisor@wangjiaqiao-street',
-    );
+    expect(decodeURIComponent(String(twice.headers.location))).toContain('已由 supervisor@wangjiaqiao-street');
 
     const casePage = await page(cookie, `/console/cases/${created.id}`);
     expect(casePage.body).toMatch(/actions\/reassign"/);
@@ -281,7 +279,7 @@ describe('the staff console', () => {
     };
     const refused = await post(cookie, '/console/admin/weights', { _csrf: csrf, ...zeros });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('at least one weight');
+    expect(refused.body).toContain('平安指数权重至少应有一项大于0');
     const current = expectStatus(
       await sys.app.inject({ url: '/api/v1/admin/safety-index/weights', headers: await api.as('admin') }),
       200,

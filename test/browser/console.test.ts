@@ -58,7 +58,7 @@ describeInBrowser('the staff console in a browser', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('本单位案件');
 
     await page.getByLabel('搜索').fill(title);
-    await page.getByRole('button', { name: '筛选' }).click();
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
     const row = page.locator('tbody tr', { hasText: title });
     await expect(row.count()).resolves.toBe(1);
     await expect(row.locator('.sla').getAttribute('class')).resolves.toContain('sla-ok');
