@@ -12,7 +12,6 @@ import { INTERNAL_ACTIONS, type Action } from '../domain/lifecycle';
 import { mayAct } from '../domain/permissions';
 import { actorOf } from '../api/plugins/auth';
 import { LABELS } from '../templates/labels';
-import { chineseCount } from '../domain/agreement-law';
 import { fill } from './i18n';
 import { callApi, chrome, ok, type ConsoleContext } from './context';
 import { ACTION_FORMS, renderFields, type FormBody, type OptionSources } from './forms';
@@ -27,6 +26,9 @@ import { directoryUnits, unitChoices, type UnitChoice } from './case-assignees';
 import { checklistActions, effectBanner, unsignedSigners, when } from './case-signing';
 import { caseDocuments, type CaseDocsInput } from './case-documents';
 import { deadlineRows, timelineRows, type CaseEvent } from './case-timeline';
+
+/** 第一条, 第二条… (an ordinal says 二, never the count's 两). */
+const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 export interface RenderOptions {
   done?: Action;
@@ -66,7 +68,9 @@ function actionForms(
           ?.map((term) => ({
             ...term,
             n: term.i + 1,
-            heading: fill(t.caseMore.termNo, { n: ctx.lang === 'zh-CN' ? chineseCount(term.i + 1) : term.i + 1 }),
+            heading: fill(t.caseMore.termNo, {
+              n: ctx.lang === 'zh-CN' ? (ORDINALS[term.i] ?? term.i + 1) : term.i + 1,
+            }),
           }))
           .map((term) => ({
             ...term,

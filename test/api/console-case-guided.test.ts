@@ -87,6 +87,7 @@ describe('the case page guides signing, the documents and the pickers', () => {
     const mediating = (await page(cookie, `/console/cases/${created.id}`)).body;
     expect(mediating).toContain('<label for="resolve-terms-0-text">第一条：条款内容</label>');
     expect(mediating).toContain('<label for="resolve-terms-2-text">第三条：条款内容</label>');
+    expect(mediating).toContain('<label for="resolve-terms-1-text">第二条：条款内容</label>');
     expect(mediating).not.toMatch(/条款内容 0</);
 
     const at = meetingSoon();
