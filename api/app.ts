@@ -266,7 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         perMinute: deps.config.rateLimits?.loginPerIp ?? DEFAULT_RATE_LIMITS.loginPerIp,
       });
       await v1.register(safetyIndexRoutes, { taskQueue: deps.taskQueue ?? TASK_QUEUE });
-      await v1.register(statisticsRoutes);
+      await v1.register(statisticsRoutes, { officeHours: deps.config.officeHours });
       await v1.register(alertsRoutes);
       await v1.register(directoryRoutes);
       await v1.register(noticeRoutes);

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { zh as STATS_WORDS } from '../../console/i18n/stats';
 import { Unit } from '../../db/entities';
 import { HolidayStore } from '../../db/holidays';
-import { DEFAULT_OFFICE_HOURS, workingDaySeconds } from '../../domain/calendar';
+import { DEFAULT_OFFICE_HOURS, workingDaySeconds, type OfficePeriod } from '../../domain/calendar';
 import { mediationStatistics, statisticsTable, toCsv } from '../../domain/mediation-statistics';
 import { chinaDate } from '../../domain/safety-index';
 import { staffStatistics, type BreachRecord } from '../../domain/staff-statistics';
@@ -144,7 +144,7 @@ const Counts = (key: string) =>
  * figures (统计分析) for a unit's subtree and a period: supervisors for their own area, admins for any
  * unit. JSON, CSV (UTF-8 with a BOM, for Excel) or a spreadsheet (streamed).
  */
-const statistics: FastifyPluginAsyncTypebox = async (app) => {
+const statistics: FastifyPluginAsyncTypebox<{ officeHours?: OfficePeriod[] }> = async (app, opts) => {
   app.get(
     '/statistics/mediation',
     {
@@ -272,7 +272,8 @@ const statistics: FastifyPluginAsyncTypebox = async (app) => {
       );
       const calendar = {
         kind: 'cn-workdays' as const,
-        officeHours: DEFAULT_OFFICE_HOURS,
+        // The deployment's office hours (OFFICE_HOURS), as the deadlines are counted.
+        officeHours: opts.officeHours ?? DEFAULT_OFFICE_HOURS,
         holidays: await holidays.tableFor(em, unit.path),
       };
       const figures = staffStatistics(found, new Date(fromAt).toISOString(), new Date(toAt).toISOString(), {

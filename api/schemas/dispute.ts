@@ -437,7 +437,10 @@ export const DisputeSchema = Type.Object(
         },
       ),
     ),
-    allowedActions: Type.Array(stringEnum(ACTIONS), { description: 'What the case allows now, by its stage' }),
+    allowedActions: Type.Array(stringEnum(ACTIONS), {
+      description:
+        'What the case allows now and the caller may take: its stage, filtered by the same rule the signals route enforces (role, area, the case’s unit and summoned agencies)',
+    }),
     seq: Type.Integer({ description: 'Sequence number of the last event' }),
   },
   { $id: 'Dispute' },

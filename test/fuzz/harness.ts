@@ -173,6 +173,13 @@ export function configFor(opts: FuzzOptions): string {
     'max-stream-events = 3',
     'generation = { max-examples = 5 }',
     '',
+    // So does the work queue's stream of case changes.
+    '[[operations]]',
+    'include-path = "/api/v1/disputes/changes"',
+    'request-timeout = 1.5',
+    'max-stream-events = 3',
+    'generation = { max-examples = 5 }',
+    '',
   ];
   return lines.join('\n');
 }
