@@ -69,8 +69,8 @@ export function policyScope(p: Row, t: ConsoleDict, lang: ConsoleLang): string {
 export function policyLabel(p: Row, t: ConsoleDict, lang: ConsoleLang): string {
   const w = t.adminSla;
   const cal = String(p.calendar);
-  const accept = formatDuration(Number(p.acceptSeconds), cal, t);
-  const handling = formatDuration(Number(p.handlingSeconds), cal, t);
+  const accept = formatDuration(Number(p.acceptSeconds), cal, lang);
+  const handling = formatDuration(Number(p.handlingSeconds), cal, lang);
   return `${policyScope(p, t, lang)}：${w.accept} ${accept}，${w.handling} ${handling}`;
 }
 

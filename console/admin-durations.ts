@@ -3,10 +3,11 @@
  * API's representation, seconds of the policy's calendar. A working day is WORKING_DAY_SECONDS of
  * working time (the default office hours, 08:30–12:00 and 14:30–17:30: 6.5 h = 23,400 s), as the
  * demo's default policies count it (demo/seed.ts); an hour is 3,600 s of working time. A calendar
- * ("wall-clock") day is 86,400 s. (A local helper until console/durations.ts offers the same.)
+ * ("wall-clock") day is 86,400 s. Said in words by console/durations.ts.
  */
 import { WORKING_DAY_SECONDS } from '../domain/calendar';
-import { fill, type ConsoleDict } from './i18n';
+import { workingDuration } from './durations';
+import type { ConsoleLang } from './i18n';
 
 export type SlaCalendar = 'cn-workdays' | 'wall-clock';
 
@@ -27,16 +28,6 @@ export function splitDuration(seconds: number, calendar: string): { days: number
 export const joinDuration = (days: number, hours: number, calendar: string): number =>
   Math.round(days * dayLength(calendar) + hours * 3600);
 
-/** "2 个工作日 4 小时", "3 天", "4 小时", "1 小时 30 分钟". */
-export function formatDuration(seconds: number, calendar: string, t: ConsoleDict): string {
-  const w = t.adminSla.duration;
-  const { days, hours } = splitDuration(seconds, calendar);
-  const whole = Math.floor(hours);
-  const minutes = Math.round((hours - whole) * 60);
-  const parts = [
-    days ? fill(calendar === 'wall-clock' ? w.wallDay : w.day, { n: days }) : '',
-    whole ? fill(w.hour, { n: whole }) : '',
-    minutes ? fill(w.minute, { n: minutes }) : '',
-  ].filter(Boolean);
-  return parts.length ? parts.join(w.joiner) : fill(w.hour, { n: 0 });
-}
+/** "2个工作日4小时", "3天", "4小时", "1小时30分钟": console/durations.ts, the console's one way to say it. */
+export const formatDuration = (seconds: number, calendar: string, lang: ConsoleLang): string =>
+  workingDuration(seconds, calendar, lang);

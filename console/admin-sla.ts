@@ -11,6 +11,7 @@ import { AppError } from '../api/errors';
 import { LABELS } from '../templates/labels';
 import { adminOnly, confirmed, field, policyScope, renderConfirm, type Form } from './admin-confirm';
 import { dayHours, formatDuration, joinDuration, splitDuration } from './admin-durations';
+import { calendarDays } from './durations';
 import { callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ApiAnswer, type ConsoleContext } from './context';
 import { fill } from './i18n';
 
@@ -28,8 +29,8 @@ export function slaRows(items: Row[], ctx: ConsoleContext) {
     return {
       id: p.id,
       scope: policyScope(p, t, ctx.lang),
-      ...Object.fromEntries(DURATIONS.map((k) => [k, formatDuration(Number(p[`${k}Seconds`]), cal, t)])),
-      followUp: `${String(p.followUpDays)} ${t.adminSla.dayUnitWall}`,
+      ...Object.fromEntries(DURATIONS.map((k) => [k, formatDuration(Number(p[`${k}Seconds`]), cal, ctx.lang)])),
+      followUp: calendarDays(Number(p.followUpDays), ctx.lang),
       warning: `${Math.round(Number(p.warningShare) * 100)}%`,
       autoEscalate: p.autoEscalate ? t.option.yes : t.option.no,
       calendar: cal === 'wall-clock' ? t.adminSla.naturalDays : t.adminSla.workdays,

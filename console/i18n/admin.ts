@@ -146,7 +146,6 @@ export const zh = {
     warningRange: '预警比例须为 5 至 99 之间的数。',
     pickOne: '请选择{label}。',
     none: '暂无时限规则。',
-    duration: { day: '{n} 个工作日', wallDay: '{n} 天', hour: '{n} 小时', minute: '{n} 分钟', joiner: ' ' },
   },
 };
 
@@ -300,6 +299,5 @@ export const en: typeof zh = {
     warningRange: 'Warning: a number from 5 to 99.',
     pickOne: 'Choose the {label}.',
     none: 'No SLA policies.',
-    duration: { day: '{n} working days', wallDay: '{n} days', hour: '{n} h', minute: '{n} min', joiner: ' ' },
   },
 };
