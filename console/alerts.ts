@@ -14,6 +14,7 @@ import { beijingDateTime } from '../domain/beijing-time';
 import { BULK_ACK_LIMIT, type BulkAckAnswer } from '../api/routes/alerts-bulk';
 import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ConsoleContext } from './context';
 import { fill } from './i18n';
+import { inLanguage } from './bilingual';
 
 interface AlertDoc {
   id: string;
@@ -112,11 +113,13 @@ export default async function alertPages(app: FastifyInstance): Promise<void> {
           }),
       kindLabel: t.alert[a.kind] ?? a.kind,
       kind: a.kind,
-      message: a.message,
+      message: inLanguage(a.message, ctx.lang),
       raised: when(ctx, a.raisedAt),
       raisedAt: a.raisedAt,
       ackedBy: a.ackedBy ?? null,
-      acked: a.ackedAt ? `${when(ctx, a.ackedAt)} · ${a.ackedBy ?? ''}${a.ackNote ? ` · ${a.ackNote}` : ''}` : null,
+      acked: a.ackedAt
+        ? `${when(ctx, a.ackedAt)} · ${a.ackedBy ?? ''}${a.ackNote ? ` · ${inLanguage(a.ackNote, ctx.lang)}` : ''}`
+        : null,
       referral: RISK_KINDS.has(a.kind) && !isCalendarAlert(a) ? (referralOf.get(a.disputeId) ?? { link: true }) : null,
     });
     const maxId = unacked.concat(ok(recent).items).reduce((m, a) => (BigInt(a.id) > m ? BigInt(a.id) : m), 0n);

@@ -31,7 +31,7 @@ export const zh = {
     regionHint: '不选为全国安排；选择单位则只适用于该单位及其下级。',
     days: '放假日与调休上班日（JSON）',
     daysHint:
-      '每天一项：{"date":"2027-01-01","kind":"off","name":"元旦"}；kind 为 off（放假）或 work（调休上班，只能是周六或周日）。也可以粘贴整个文件（含 year、source、days）。',
+      '每天一项：<code>{"date":"2027-01-01","kind":"off","name":"元旦"}</code>；<code>kind</code> 为 <code>off</code>（放假）或 <code>work</code>（调休上班，只能是周六或周日）。也可以粘贴整个文件（含 <code>year</code>、<code>source</code>、<code>days</code>）。',
     file: '从 JSON 文件导入',
     preview: '预览',
     enter: '录入',
@@ -110,7 +110,7 @@ export const en: typeof zh = {
     regionHint: 'None: the national arrangement; a unit: only that unit and the units below it.',
     days: 'Days off and make-up working days (JSON)',
     daysHint:
-      'One item a day: {"date":"2027-01-01","kind":"off","name":"元旦"}; kind is off (a day off) or work (a make-up working day, a Saturday or Sunday only). A whole file (with year, source, days) may be pasted too.',
+      'One item a day: <code>{"date":"2027-01-01","kind":"off","name":"元旦"}</code>; <code>kind</code> is <code>off</code> (a day off) or <code>work</code> (a make-up working day, a Saturday or Sunday only). A whole file (with <code>year</code>, <code>source</code>, <code>days</code>) may be pasted too.',
     file: 'Import from a JSON file',
     preview: 'Preview',
     enter: 'Enter',

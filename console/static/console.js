@@ -1,4 +1,19 @@
 // Fengqiao console: progressive enhancement only. Pages work without this file.
+
+// Texts the system stores in both languages, "中文 / English", shown in the page's language only
+// (as console/bilingual.ts does on the server).
+function inLanguage(text) {
+  if (!text) return '';
+  var cjk = /[\u3400-\u9fff\uff00-\uffef]/;
+  for (var i = text.lastIndexOf(' / '); i > 0; i = text.lastIndexOf(' / ', i - 1)) {
+    var zh = text.slice(0, i).trim();
+    var en = text.slice(i + 3).trim();
+    if (cjk.test(zh) && en && !cjk.test(en)) return document.documentElement.lang === 'en' ? en : zh;
+  }
+  var m = /^([\s\S]*[\u3400-\u9fff。！？）」])\s?\/\s([\s\S]+)$/.exec(text);
+  if (m && !cjk.test(m[2])) return document.documentElement.lang === 'en' ? m[2].trim() : m[1].trim();
+  return text;
+}
 (function () {
   'use strict';
   var words = {};
@@ -172,7 +187,7 @@
       link.textContent = a.caseNumber || a.disputeId.slice(0, 8);
       c.appendChild(link);
     }
-    cell(tr, a.message, 'text');
+    cell(tr, inLanguage(a.message), 'text');
     var act = cell(tr, canAck ? '' : '—');
     if (canAck) act.appendChild(ackForm(a.id));
     if ((labels.riskKinds || []).indexOf(a.kind) >= 0 && c.querySelector('a')) {
