@@ -16,7 +16,8 @@ export function issuerOf(stored: unknown, rootName: string, rootCommittee?: stri
 }
 
 /** The board's CSP: no script at all, its own inline stylesheet, forms to itself. */
-export const BOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'";
+export const BOARD_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'";
 
 /**
  * How the board's figure is made, in words (docs/design.md#safety-index-平安指数): what it is (the
