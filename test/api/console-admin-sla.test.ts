@@ -3,78 +3,12 @@
  * database of its own (a policy added here would change the deadlines of the run's other files); and
  * 403 for everyone but an administrator on every admin page and form.
  */
-import type { LightMyRequestResponse } from 'fastify';
-import { dropDatabase, ensureDatabase } from '../../db/database';
-import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../demo/seed';
 import { WORKING_DAY_SECONDS } from '../../domain/calendar';
-import { apiOf } from '../helpers/api';
-import { consoleLogin, cookiesOf } from '../helpers/console';
-import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
-import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+import { adminConsoleOnOwnDatabase, csrfOf, formFields, hrefOf, textOf } from '../helpers/console-admin';
+import { expectStatus } from '../helpers/system';
 
-const runDatabaseUrl = process.env.DATABASE_URL!;
-const adminUrl = new URL(runDatabaseUrl);
-const dbName = `${adminUrl.pathname.slice(1)}_sla_${process.pid}`;
-const ownUrl = Object.assign(new URL(runDatabaseUrl), { pathname: `/${dbName}` }).toString();
-
-let sys: TestSystem;
-let api: ReturnType<typeof apiOf>;
-/** The API's log lines (JSON), for the audit of admin actions. */
-const logs: string[] = [];
-
-beforeAll(async () => {
-  await ensureDatabase(adminUrl.toString(), dbName);
-  const orm = await initORM(ownUrl, {
-    pool: { min: 0, max: 2 },
-    migrations: { ...ormOptions('').migrations, silent: true },
-  });
-  await migrate(orm);
-  await seedDemo(orm.em.fork(), { demoPassword: TEST_PASSWORD, demoApiKey: TEST_API_KEY });
-  await orm.close();
-  process.env.DATABASE_URL = ownUrl;
-  sys = await startSystem({ logger: { level: 'info', stream: { write: (line: string) => void logs.push(line) } } });
-  api = apiOf(sys);
-}, 400_000);
-
-afterAll(async () => {
-  // A console page that failed (500) says why here.
-  for (const line of logs) if (JSON.parse(line).level >= 50) console.error(line.slice(0, 3000));
-  process.env.DATABASE_URL = runDatabaseUrl;
-  await sys?.close();
-  await dropDatabase(adminUrl.toString(), dbName);
-});
-
-async function loginAs(username: string, password = TEST_PASSWORD): Promise<string> {
-  const res = await consoleLogin(sys.app, { username, password, next: '/console' });
-  expect(res.statusCode).toBe(303);
-  return cookiesOf(res).find((c) => c.startsWith('fq_session='))!;
-}
-const page = (cookie: string, url: string) => sys.app.inject({ url, headers: { cookie } });
-const unescapeAttr = (v: string): string => v.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-const csrfOf = (html: string): string => unescapeAttr(/name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '');
-const post = (cookie: string, url: string, fields: Record<string, string>) =>
-  sys.app.inject({
-    method: 'POST',
-    url,
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(fields).toString(),
-  });
-/** The hidden fields of the form that posts to `action` on this page. */
-function formFields(html: string, action: string): Record<string, string> {
-  const form = new RegExp(`<form method="post" action="${action}"[^>]*>([\\s\\S]*?)</form>`).exec(html)?.[1];
-  if (!form) throw new Error(`no form to ${action}`);
-  return Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-      m[1]!,
-      unescapeAttr(m[2]!),
-    ]),
-  );
-}
-/** The text a person reads on the page's main part: no tags. */
-const textOf = (res: LightMyRequestResponse): string =>
-  (/<main[^>]*>([\s\S]*)<\/main>/.exec(res.body)?.[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-const hrefOf = (html: string, re: RegExp): string => re.exec(unescapeAttr(html))?.[1] ?? '';
+const adm = adminConsoleOnOwnDatabase('sla');
+const { loginAs, page, post } = adm;
 
 describe('SLA policies in the console', () => {
   it('lists SLA policies in working days and hours, adds one as 2 working days 4 hours, and deletes it after confirmation', async () => {
@@ -129,7 +63,7 @@ describe('SLA policies in the console', () => {
     );
     // Stored as the API expects: seconds of working time (a working day is 6.5 office hours).
     const policies = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await adm.api.as('admin') }),
       200,
     );
     const policy = policies.items.find(
@@ -173,7 +107,7 @@ describe('SLA policies in the console', () => {
     expect(unconfirmed.statusCode).toBe(400);
     expect(textOf(unconfirmed)).toContain('此操作须先确认');
     const still = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await adm.api.as('admin') }),
       200,
     );
     expect(still.items.some((p: { id: number }) => p.id === policy.id)).toBe(true);
@@ -181,7 +115,7 @@ describe('SLA policies in the console', () => {
     expect(deleted.statusCode).toBe(303);
     expect(textOf(await page(cookie, deleted.headers.location as string))).toContain('时限规则已删除。');
     const gone = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/sla-policies', headers: await adm.api.as('admin') }),
       200,
     );
     expect(gone.items.some((p: { id: number }) => p.id === policy.id)).toBe(false);
@@ -208,7 +142,7 @@ describe('SLA policies in the console', () => {
     const csrf = csrfOf((await page(cookie, '/console/inbox')).body);
     expect(csrf).not.toBe('');
     const users = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/users', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/users', headers: await adm.api.as('admin') }),
       200,
     );
     const someone = users.items[0].id as string;

@@ -4,85 +4,19 @@
  * actions, user editing, password reset, the last admin. SLA policies, and 403 for everyone else on every
  * admin page: console-admin-sla.test.ts.
  */
-import type { LightMyRequestResponse } from 'fastify';
-import { dropDatabase, ensureDatabase } from '../../db/database';
-import { initORM, migrate, ormOptions } from '../../db/orm';
-import { seedDemo } from '../../demo/seed';
-import { apiOf } from '../helpers/api';
-import { consoleLogin, cookiesOf } from '../helpers/console';
+import { adminConsoleOnOwnDatabase, csrfOf, formFields, hrefOf, textOf } from '../helpers/console-admin';
 import { taoliLiftNoise } from '../helpers/fixtures';
-import { TEST_API_KEY, TEST_PASSWORD } from '../helpers/run-state';
-import { expectStatus, startSystem, type TestSystem } from '../helpers/system';
+import { expectStatus } from '../helpers/system';
 
-const runDatabaseUrl = process.env.DATABASE_URL!;
-const adminUrl = new URL(runDatabaseUrl);
-const dbName = `${adminUrl.pathname.slice(1)}_adm_${process.pid}`;
-const ownUrl = Object.assign(new URL(runDatabaseUrl), { pathname: `/${dbName}` }).toString();
-
-let sys: TestSystem;
-let api: ReturnType<typeof apiOf>;
-/** The API's log lines (JSON), for the audit of admin actions. */
-const logs: string[] = [];
-
-beforeAll(async () => {
-  await ensureDatabase(adminUrl.toString(), dbName);
-  const orm = await initORM(ownUrl, {
-    pool: { min: 0, max: 2 },
-    migrations: { ...ormOptions('').migrations, silent: true },
-  });
-  await migrate(orm);
-  await seedDemo(orm.em.fork(), { demoPassword: TEST_PASSWORD, demoApiKey: TEST_API_KEY });
-  await orm.close();
-  process.env.DATABASE_URL = ownUrl;
-  sys = await startSystem({ logger: { level: 'info', stream: { write: (line: string) => void logs.push(line) } } });
-  api = apiOf(sys);
-}, 400_000);
-
-afterAll(async () => {
-  // A console page that failed (500) says why here.
-  for (const line of logs) if (JSON.parse(line).level >= 50) console.error(line.slice(0, 3000));
-  process.env.DATABASE_URL = runDatabaseUrl;
-  await sys?.close();
-  await dropDatabase(adminUrl.toString(), dbName);
-});
-
-async function loginAs(username: string, password = TEST_PASSWORD): Promise<string> {
-  const res = await consoleLogin(sys.app, { username, password, next: '/console' });
-  expect(res.statusCode).toBe(303);
-  return cookiesOf(res).find((c) => c.startsWith('fq_session='))!;
-}
-const page = (cookie: string, url: string) => sys.app.inject({ url, headers: { cookie } });
-const unescapeAttr = (v: string): string => v.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-const csrfOf = (html: string): string => unescapeAttr(/name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '');
-const post = (cookie: string, url: string, fields: Record<string, string>) =>
-  sys.app.inject({
-    method: 'POST',
-    url,
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(fields).toString(),
-  });
-/** The hidden fields of the form that posts to `action` on this page. */
-function formFields(html: string, action: string): Record<string, string> {
-  const form = new RegExp(`<form method="post" action="${action}"[^>]*>([\\s\\S]*?)</form>`).exec(html)?.[1];
-  if (!form) throw new Error(`no form to ${action}`);
-  return Object.fromEntries(
-    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-      m[1]!,
-      unescapeAttr(m[2]!),
-    ]),
-  );
-}
-/** The text a person reads on the page's main part: no tags. */
-const textOf = (res: LightMyRequestResponse): string =>
-  (/<main[^>]*>([\s\S]*)<\/main>/.exec(res.body)?.[1] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-const hrefOf = (html: string, re: RegExp): string => re.exec(unescapeAttr(html))?.[1] ?? '';
+const adm = adminConsoleOnOwnDatabase('adm');
+const { loginAs, page, post } = adm;
 
 async function newUser(username: string, extra: Record<string, unknown> = {}) {
   return expectStatus<{ id: string; username: string }>(
-    await sys.app.inject({
+    await adm.sys.app.inject({
       method: 'POST',
       url: '/api/v1/admin/users',
-      headers: await api.as('admin'),
+      headers: await adm.api.as('admin'),
       payload: {
         username,
         password: 'first-password-1',
@@ -97,21 +31,21 @@ async function newUser(username: string, extra: Record<string, unknown> = {}) {
 }
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const tokenOf = async (username: string, password: string) =>
-  sys.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password } });
+  adm.sys.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password } });
 
 describe("the administrator's console", () => {
   it('revokes an API key only from its confirmation page; an old form without confirm=yes is refused and the key keeps working', async () => {
     const issued = expectStatus<{ id: string; key: string }>(
-      await sys.app.inject({
+      await adm.sys.app.inject({
         method: 'POST',
         url: '/api/v1/admin/api-keys',
-        headers: await api.as('admin'),
+        headers: await adm.api.as('admin'),
         payload: { name: '12345 热线（撤销测试）' },
       }),
       201,
     );
     const keyWorks = async () =>
-      (await sys.app.inject({ url: '/api/v1/disputes', headers: bearer(issued.key) })).statusCode;
+      (await adm.sys.app.inject({ url: '/api/v1/disputes', headers: bearer(issued.key) })).statusCode;
     expect(await keyWorks()).toBe(200);
     const cookie = await loginAs('admin');
     const adminPage = await page(cookie, '/console/admin');
@@ -147,7 +81,9 @@ describe("the administrator's console", () => {
     expect(revoked.statusCode).toBe(303);
     expect(await keyWorks()).toBe(401);
     expect(textOf(await page(cookie, '/console/admin'))).toMatch(/12345 热线（撤销测试） .*已撤销/);
-    const audit = logs.map((l) => JSON.parse(l)).find((l) => l.action === 'api-key revoked' && l.keyId === issued.id);
+    const audit = adm.logs
+      .map((l) => JSON.parse(l))
+      .find((l) => l.action === 'api-key revoked' && l.keyId === issued.id);
     expect(audit).toMatchObject({ admin: true, byName: '系统管理员' });
     console.log('revoke: replay 400, key 200; confirmed 303, key 401; audit:', audit.msg);
   });
@@ -156,9 +92,9 @@ describe("the administrator's console", () => {
     const user = await newUser('edit-me@console');
     const theirs = await loginAs(user.username, 'first-password-1');
     const token = expectStatus(await tokenOf(user.username, 'first-password-1'), 200).access_token as string;
-    const yufuciCase = await api.create({ ...taoliLiftNoise(), title: `管理员改单位测试 ${Date.now()}` });
+    const yufuciCase = await adm.api.create({ ...taoliLiftNoise(), title: `管理员改单位测试 ${Date.now()}` });
     expect(
-      (await sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(token) })).statusCode,
+      (await adm.sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(token) })).statusCode,
     ).toBe(404);
 
     const cookie = await loginAs('admin');
@@ -190,10 +126,10 @@ describe("the administrator's console", () => {
     const badPhone = await post(cookie, userHref, { ...edit, phone: '12345' });
     expect(textOf(badPhone)).toContain('手机号须为 11 位大陆手机号');
     // The API checks the unit too.
-    const apiRefusal = await sys.app.inject({
+    const apiRefusal = await adm.sys.app.inject({
       method: 'PATCH',
       url: `/api/v1/admin/users/${user.id}`,
-      headers: await api.as('admin'),
+      headers: await adm.api.as('admin'),
       payload: { unitCode: 'no-such-unit' },
     });
     expect(apiRefusal.statusCode).toBe(400);
@@ -210,7 +146,7 @@ describe("the administrator's console", () => {
     expect(old.statusCode).toBe(303);
     expect(old.headers.location).toMatch(/^\/console\/login/);
     expect(
-      (await sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(token) })).statusCode,
+      (await adm.sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(token) })).statusCode,
     ).toBe(401);
     // At the next login: the new name and role, and the new unit's cases.
     const again = await loginAs(user.username, 'first-password-1');
@@ -218,10 +154,10 @@ describe("the administrator's console", () => {
     expect(header.body).toContain('<span>改名后的主任 · 负责人</span>');
     const newToken = expectStatus(await tokenOf(user.username, 'first-password-1'), 200).access_token as string;
     expect(
-      (await sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(newToken) })).statusCode,
+      (await adm.sys.app.inject({ url: `/api/v1/disputes/${yufuciCase.id}`, headers: bearer(newToken) })).statusCode,
     ).toBe(200);
     const listed = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/users', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/users', headers: await adm.api.as('admin') }),
       200,
     );
     expect(listed.items.find((u: { id: string }) => u.id === user.id)).toMatchObject({
@@ -286,13 +222,13 @@ describe("the administrator's console", () => {
     expect(typed.statusCode).toBe(200);
     expect((await tokenOf(user.username, 'typed-password-9')).statusCode).toBe(200);
 
-    const audit = logs
+    const audit = adm.logs
       .map((l) => JSON.parse(l))
       .filter((l) => l.action === 'user password reset' && l.userId === user.id);
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({ admin: true, byName: '系统管理员', username: user.username });
-    expect(logs.join('\n')).not.toContain(generated);
-    expect(logs.join('\n')).not.toContain('typed-password-9');
+    expect(adm.logs.join('\n')).not.toContain(generated);
+    expect(adm.logs.join('\n')).not.toContain('typed-password-9');
     console.log(
       'reset: 3 refusals; generated',
       generated!.length,
@@ -304,7 +240,7 @@ describe("the administrator's console", () => {
   it('never lets an admin deactivate or demote themself, nor the last active admin (two admins removing each other at once)', async () => {
     const cookie = await loginAs('admin');
     const adminRow = expectStatus(
-      await sys.app.inject({ url: '/api/v1/admin/users', headers: await api.as('admin') }),
+      await adm.sys.app.inject({ url: '/api/v1/admin/users', headers: await adm.api.as('admin') }),
       200,
     ).items.find((u: { username: string }) => u.username === 'admin');
     const list = await page(cookie, '/console/admin');
@@ -339,13 +275,13 @@ describe("the administrator's console", () => {
     });
     const secondHeaders = bearer(expectStatus(await tokenOf(second.username, 'first-password-1'), 200).access_token);
     const [a, b] = await Promise.all([
-      sys.app.inject({
+      adm.sys.app.inject({
         method: 'PATCH',
         url: `/api/v1/admin/users/${second.id}`,
-        headers: await api.as('admin'),
+        headers: await adm.api.as('admin'),
         payload: { active: false },
       }),
-      sys.app.inject({
+      adm.sys.app.inject({
         method: 'PATCH',
         url: `/api/v1/admin/users/${adminRow.id}`,
         headers: secondHeaders,
@@ -356,9 +292,9 @@ describe("the administrator's console", () => {
     const loser = a.statusCode === 409 ? a : b;
     expect(loser.json().detail).toContain('须至少保留一名在用的管理员');
     const admins = expectStatus(
-      await sys.app.inject({
+      await adm.sys.app.inject({
         url: '/api/v1/admin/users',
-        headers: a.statusCode === 200 ? await api.as('admin') : secondHeaders,
+        headers: a.statusCode === 200 ? await adm.api.as('admin') : secondHeaders,
       }),
       200,
     ).items.filter((u: { role: string; active: boolean }) => u.role === 'admin' && u.active);

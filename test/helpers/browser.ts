@@ -63,3 +63,8 @@ export async function signInAs(
   await page.waitForURL((url) => !url.pathname.startsWith('/console/login'));
   return page;
 }
+
+/** By how many pixels the page is wider than the screen (nothing may be cut off or pushed sideways: ≤ 0). */
+export async function overflowing(page: import('playwright-core').Page): Promise<number> {
+  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+}

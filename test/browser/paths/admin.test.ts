@@ -4,9 +4,16 @@
  * new one shown once, and it works); an SLA policy is added in working days and hours, listed the
  * same way, and deleted after its confirmation. Golden screenshots of the confirmation page.
  */
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { apiOf } from '../../helpers/api';
-import { VIEWPORTS, describeInBrowser, openBrowser, signInAs, type ViewportName } from '../../helpers/browser';
+import {
+  VIEWPORTS,
+  describeInBrowser,
+  openBrowser,
+  overflowing,
+  signInAs,
+  type ViewportName,
+} from '../../helpers/browser';
 import { expectGolden } from '../../helpers/golden';
 import { TEST_PASSWORD } from '../../helpers/run-state';
 import { expectStatus, startSystem, type TestSystem } from '../../helpers/system';
@@ -15,10 +22,6 @@ let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 let browser: Browser;
 let base: string;
-
-async function overflowing(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-}
 
 describeInBrowser('an administrator in the browser', () => {
   beforeAll(async () => {

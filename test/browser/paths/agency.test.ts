@@ -3,9 +3,16 @@
  * summonses in meeting order, each card with the time, the place, by when to answer, whom to call
  * and the notice itself; confirming attendance with a note. A golden screenshot of the card.
  */
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { apiOf } from '../../helpers/api';
-import { VIEWPORTS, describeInBrowser, openBrowser, signInAs, type ViewportName } from '../../helpers/browser';
+import {
+  VIEWPORTS,
+  describeInBrowser,
+  openBrowser,
+  overflowing,
+  signInAs,
+  type ViewportName,
+} from '../../helpers/browser';
 import { taoliLiftNoise } from '../../helpers/fixtures';
 import { expectGolden } from '../../helpers/golden';
 import { TEST_PASSWORD } from '../../helpers/run-state';
@@ -15,10 +22,6 @@ let sys: TestSystem;
 let api: ReturnType<typeof apiOf>;
 let browser: Browser;
 let base: string;
-
-async function overflowing(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-}
 
 /** A case of the community with a joint meeting `days` ahead summoning the safety station. */
 async function summoned(title: string, days: number): Promise<string> {

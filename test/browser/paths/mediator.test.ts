@@ -7,7 +7,14 @@
  */
 import { type Browser, type Page } from 'playwright-core';
 import { apiOf } from '../../helpers/api';
-import { VIEWPORTS, describeInBrowser, openBrowser, signInAs, type ViewportName } from '../../helpers/browser';
+import {
+  VIEWPORTS,
+  describeInBrowser,
+  openBrowser,
+  overflowing,
+  signInAs,
+  type ViewportName,
+} from '../../helpers/browser';
 import { agreedTerms, taoliLiftNoise } from '../../helpers/fixtures';
 import { expectGolden } from '../../helpers/golden';
 import { meetingSoon, untilMeetingStarts } from '../../helpers/meeting';
@@ -20,10 +27,6 @@ let browser: Browser;
 let base: string;
 
 const MEDIATOR = 'mediator@yufuci-community';
-
-async function overflowing(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-}
 
 /** Records a signature through the case page's sign form. */
 async function sign(page: Page, signer: string, method: string): Promise<void> {

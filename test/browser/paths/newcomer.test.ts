@@ -10,7 +10,7 @@
 import { type Browser, type Page } from 'playwright-core';
 import { chinaDate } from '../../../domain/safety-index';
 import { apiOf } from '../../helpers/api';
-import { VIEWPORTS, describeInBrowser, openBrowser, type ViewportName } from '../../helpers/browser';
+import { VIEWPORTS, describeInBrowser, openBrowser, overflowing, type ViewportName } from '../../helpers/browser';
 import { taoliLiftNoise } from '../../helpers/fixtures';
 import { expectGolden } from '../../helpers/golden';
 import { expectStatus, startSystem, type TestSystem } from '../../helpers/system';
@@ -27,11 +27,6 @@ async function visitor(viewport: ViewportName, javaScriptEnabled = true): Promis
     javaScriptEnabled,
   });
   return context.newPage();
-}
-
-/** Every part of the page lies within the screen's width: nothing cut off or pushed sideways. */
-async function overflowing(page: Page): Promise<number> {
-  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
 }
 
 describeInBrowser('without an account, in the browser', () => {
