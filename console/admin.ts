@@ -233,9 +233,9 @@ async function renderAdmin(
       area: k.areaCode
         ? `${unitName.get(k.areaCode as string) ?? k.areaCode}（${k.areaActions ? t.admin.areaMayAct : t.admin.areaReadOnly}）`
         : '—',
-      lastUsed: beijing(k.lastUsedAt as string | undefined),
+      lastUsed: beijing(k.lastUsedAt as string | undefined, ctx.lang),
       confirmHref: `/console/admin/key-revoke/confirm?id=${encodeURIComponent(k.id as string)}`,
-      revoked: k.revokedAt ? beijing(k.revokedAt as string) : null,
+      revoked: k.revokedAt ? beijing(k.revokedAt as string, ctx.lang) : null,
     })),
     keyForm: { name: val('key-add', 'name') },
     areas: ok(units).items.map((u) => ({ value: u.code, label: u.name })),
@@ -256,7 +256,7 @@ async function renderAdmin(
       mediator: u.role === 'mediator',
       sealAuthorised: u.sealAuthorised === true,
       self: u.id === ctx.user.id,
-      locked: u.lockedUntil ? fill(t.admin.lockedUntil, { until: beijing(u.lockedUntil as string) }) : null,
+      locked: u.lockedUntil ? fill(t.admin.lockedUntil, { until: beijing(u.lockedUntil as string, ctx.lang) }) : null,
     })),
     userForm: {
       username: val('user-add', 'username'),

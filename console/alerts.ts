@@ -79,7 +79,7 @@ async function referrals(
 
 /** Beijing time in the console's language: 2026年12月6日 14:05, or 2026-12-06 14:05 in English. */
 const when = (ctx: Pick<ConsoleContext, 'lang'>, iso: string): string =>
-  ctx.lang === 'en' ? beijing(iso) : beijingDateTime(iso);
+  ctx.lang === 'en' ? beijing(iso, 'en') : beijingDateTime(iso);
 
 export default async function alertPages(app: FastifyInstance): Promise<void> {
   app.get('/console/alerts', { config: { public: true } }, async (request, reply) => {

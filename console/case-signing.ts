@@ -15,7 +15,7 @@ import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 
 /** A time as people read it here: 2026年12月6日 14:05 in the Chinese console, 2026-12-06 14:05 in English (Beijing time). */
 export const when = (iso: string | undefined | null, lang: ConsoleLang): string =>
-  !iso ? '—' : lang === 'zh-CN' ? chineseDateTime(iso) : beijing(iso);
+  !iso ? '—' : lang === 'zh-CN' ? chineseDateTime(iso) : beijing(iso, 'en');
 
 export interface AgreementDoc {
   number?: string;

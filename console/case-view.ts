@@ -136,7 +136,7 @@ export function slaOf(
     kindLabel,
     due: d.dueAt,
     warn: d.warnAt,
-    dueText: beijing(d.dueAt),
+    dueText: beijing(d.dueAt, lang),
     provisional: provisionalTip(t, lang, d.provisionalYears),
   };
 }
@@ -170,8 +170,8 @@ export function replannedDetail(
     : null;
   const moves = (Array.isArray(p.moves) ? (p.moves as ReplanMove[]) : []).map((m) => ({
     label: `${t.deadline[m.kind] ?? m.kind}${lang === 'en' ? ': ' : '：'}`,
-    from: beijing(m.dueAt),
-    to: beijing(m.newDueAt),
+    from: beijing(m.dueAt, lang),
+    to: beijing(m.newDueAt, lang),
     fromProvisional: provisionalTip(t, lang, m.provisionalYears),
     toProvisional: provisionalTip(t, lang, m.newProvisionalYears),
   }));

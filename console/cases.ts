@@ -31,7 +31,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     if (!ACTIONS.includes(action)) throw new AppError('not_found', `no action ${action}`);
     const form = (request.body ?? {}) as FormBody;
     checkCsrf(ctx, form);
-    const { payload, errors } = payloadOf(action, form);
+    const { payload, errors } = payloadOf(action, form, ctx.lang);
     if (Object.keys(errors).length) {
       return renderCase(app, request, reply, ctx, id, {
         failed: { action, status: 400, reason: Object.values(errors).join(' · '), values: form, errors },
@@ -60,9 +60,9 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
       failed: {
         action,
         status: answer.status,
-        reason: reasonOf(answer),
+        reason: reasonOf(answer, ctx.lang),
         values: form,
-        errors: fieldErrorsOf(answer.body as Problem),
+        errors: fieldErrorsOf(answer.body as Problem, ctx.lang),
       },
     });
   });
