@@ -10,6 +10,7 @@
  * each term's performance closes the case.
  */
 import type { LightMyRequestResponse } from 'fastify';
+import { beijingDateTime } from '../../domain/beijing-time';
 import { apiOf } from '../helpers/api';
 import { consoleLogin, cookiesOf, formCsrfOf } from '../helpers/console';
 import { wangjiaqiaoMaintenanceFund } from '../helpers/fixtures';
@@ -164,7 +165,7 @@ it('汪家桥 through the console (issue 21): community escalates, the street ta
     agenda: '明确维修责任、损失和维修方案',
   });
   expect(convened.text).toContain('联合调解');
-  expect(convened.text).toContain(at.slice(0, 16).replace('T', ' '));
+  expect(convened.text).toContain(beijingDateTime(at));
   expect(convened.text).toContain('安监站');
   expect(convened.text).toContain('市住保中心');
 

@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { jpegGpsEntries } from '../../attachments/strip-location';
+import { beijingDateTime } from '../../domain/beijing-time';
 import { apiOf } from '../helpers/api';
 import { consoleLogin, cookiesOf, formCsrfOf } from '../helpers/console';
 import { taoliLiftNoise } from '../helpers/fixtures';
@@ -107,9 +108,8 @@ it('lists, uploads (GPS removed unless kept), records links and downloads eviden
   expect(block).toContain('image/jpeg');
   expect(block).toContain(a!.sha256.slice(0, 16));
   expect(block).toContain('电梯井照片');
-  const beijing = new Date(Date.parse(a!.createdAt) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-  expect(block).toContain(beijing);
-  expect(after.match(/<time>[^<]*<\/time> <strong>证据材料已添加<\/strong>/)).not.toBeNull();
+  expect(block).toContain(beijingDateTime(a!.createdAt));
+  expect(after.match(/<time[^>]*>[^<]*<\/time> <strong>证据材料已添加<\/strong>/)).not.toBeNull();
 
   const href = `/console/cases/${c.id}/evidence/${a!.id}`;
   expect(block).toContain(`href="${href}"`);
