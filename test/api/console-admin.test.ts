@@ -99,7 +99,7 @@ describe("the administrator's console", () => {
 
     const cookie = await loginAs('admin');
     const list = await page(cookie, '/console/admin');
-    const userHref = hrefOf(list.body, /href="(\/console\/admin\/users\/[^"]+)">edit-me@console</);
+    const userHref = hrefOf(list.body, /href="(\/console\/admin\/users\/[^"]+)"[^>]*>edit-me@console</);
     expect(userHref).toBe(`/console/admin/users/${user.id}`);
     const userPage = await page(cookie, userHref);
     expect(userPage.statusCode).toBe(200);

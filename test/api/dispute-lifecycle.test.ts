@@ -43,11 +43,17 @@ describe('reporting a dispute', () => {
       committeeName: '渔父祠社区人民调解委员会',
     });
     expect(created.caseNumber).toMatch(/^（2026）渔人调受字第\d+号$/);
-    expect(created.allowedActions).toEqual([
+    // What the caller may do: the reporting platform adds notes and withdraws; the community's mediator
+    // takes the case (allowedActions are computed for the caller).
+    expect(created.allowedActions).toEqual(['add-note', 'withdraw']);
+    const asMediator = expectStatus(
+      await sys.app.inject({ url: `/api/v1/disputes/${created.id}`, headers: mediator }),
+      200,
+    );
+    expect(asMediator.allowedActions).toEqual([
       'accept',
       'decline',
       'add-note',
-      'reassign',
       'withdraw',
       'refer-to-police',
       'record-consent',

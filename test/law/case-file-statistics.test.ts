@@ -205,10 +205,14 @@ it('presents the board as the dispute-handling sub-index, an area without cases 
   expect(board.statusCode).toBe(200);
   const page = board.body;
   expect(page).toContain('矛盾纠纷化解分项指数');
-  expect(page).toMatch(/发布单位：[^<]+/);
-  expect(page).toMatch(/数据日期：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+  expect(page).toMatch(/<dt>发布单位<\/dt><dd class="issuer">[^<]+<\/dd>/);
+  expect(page).toMatch(
+    /<dt>数据截至<\/dt><dd class="data-date" data-dynamic>\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）/,
+  );
   expect(page).toContain('计算方法');
-  expect(page).toContain('每万人每月20件');
+  // The method has a page of its own (/board/method), linked from the board.
+  expect(page).toContain('href="/board/method"');
+  expect((await sys.app.inject({ url: '/board/method' })).body).toContain('每万人每月20件');
   expect(page).toContain('回访满意度（调解员录入，不计分）');
   // The empty grid's row says 暂无数据, carries no rank, and comes after every ranked row.
   const rows = page.split('<tr>').slice(2);
