@@ -18,7 +18,7 @@ export const ENTRIES = [
     key: 'console',
     href: '/console',
     name: '调解工作台',
-    what: '调解员、主管、部门代表和管理员登录办理案件',
+    what: '调解员、负责人、部门代表和管理员登录办理案件',
     en: 'Console: staff sign in to handle cases',
   },
   {
