@@ -98,14 +98,15 @@ it('the console schedules a remote meeting with its link and records who attende
   // Remote without a link, and a javascript: link: refused on the page, what was typed kept.
   const noLink = await submit(cookie, id, 'schedule-meeting', { ...base, mode: 'remote' });
   expect(noLink.statusCode).toBe(400);
-  expect(visible(noLink.body)).toContain('远程或混合方式召开的会议须提供会议链接');
+  // Said from the API's field code, naming the field (issue 24): the link is required for this mode.
+  expect(visible(noLink.body)).toContain('请填写远程会议链接');
   const script = await submit(cookie, id, 'schedule-meeting', {
     ...base,
     mode: 'remote',
     remoteLink: 'javascript:alert(1)',
   });
   expect(script.statusCode).toBe(400);
-  expect(visible(script.body)).toContain('会议链接须以 https:// 开头');
+  expect(visible(script.body)).toContain('远程会议链接（https://，远程或混合方式必填）须以“https://”开头');
   expect(script.body).not.toContain('href="javascript:');
 
   const done = await submit(cookie, id, 'schedule-meeting', {
