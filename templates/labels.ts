@@ -69,6 +69,7 @@ export const LABELS = {
     >,
     channel: {
       'grid-patrol': '网格员排查',
+      grid: '网格员上报',
       '12345': '12345热线',
       '580-app': '平安常德580',
       open311: 'Open311',
@@ -110,6 +111,7 @@ export const LABELS = {
     } as Record<string, string>,
     channel: {
       'grid-patrol': 'grid patrol',
+      grid: 'grid worker report',
       '12345': '12345 hotline',
       '580-app': 'Ping’an Changde 580',
       open311: 'Open311',

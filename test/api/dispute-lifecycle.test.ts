@@ -101,7 +101,13 @@ describe('reporting a dispute', () => {
     // A value outside a list is one error that names the allowed values.
     const category = res.json().errors.filter((e: { field: string }) => e.field === 'body/category');
     expect(category).toEqual([
-      { field: 'body/category', message: expect.stringMatching(/^must be one of: .*neighbour/) },
+      // The English message stays for integrators; the code and its values are what the console translates.
+      expect.objectContaining({
+        field: 'body/category',
+        message: expect.stringMatching(/^must be one of: .*neighbour/),
+        code: 'enum',
+        params: expect.objectContaining({ allowed: expect.arrayContaining(['neighbour', 'other']) }),
+      }),
     ]);
     const marker = `nowhere-${Date.now()}`;
     const unknownGrid = await sys.app.inject({

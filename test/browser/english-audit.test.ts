@@ -10,8 +10,12 @@ import { describeInBrowser, openBrowser } from '../helpers/browser';
 import { englishOn, type EnglishFinding } from '../helpers/english-audit';
 import { taoliLiftNoise } from '../helpers/fixtures';
 import { TEST_PASSWORD } from '../helpers/run-state';
-import { startSystem, type TestSystem } from '../helpers/system';
+import { adminConsoleOnOwnDatabase } from '../helpers/console-admin';
+import type { TestSystem } from '../helpers/system';
 
+// Its own database (the demo directory and history): what other files' tests write — titles with
+// random suffixes, hostile input, test alerts — is their data, not the console's words.
+const own = adminConsoleOnOwnDatabase('words');
 let sys: TestSystem;
 let browser: Browser;
 let base: string;
@@ -74,7 +78,7 @@ async function crawl(page: Page): Promise<{ visited: string[]; findings: Array<E
 
 describeInBrowser('no English in the Chinese console', () => {
   beforeAll(async () => {
-    sys = await startSystem();
+    sys = own.sys;
     // A summons for the representative, so that their list has a card to read.
     const api = apiOf(sys);
     const created = await api.create({ ...taoliLiftNoise(), title: '英文审查·联合调解' });
@@ -95,7 +99,6 @@ describeInBrowser('no English in the Chinese console', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await sys?.close();
   });
 
   it.each(ROLES)('every page %s reaches (at least %i) reads Chinese', async (username, atLeast) => {

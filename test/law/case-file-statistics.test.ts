@@ -215,7 +215,12 @@ it('presents the board as the dispute-handling sub-index, an area without cases 
   expect((await sys.app.inject({ url: '/board/method' })).body).toContain('每万人每月20件');
   expect(page).toContain('回访满意度（调解员录入，不计分）');
   // The empty grid's row says 暂无数据, carries no rank, and comes after every ranked row.
-  const rows = page.split('<tr>').slice(2);
+  // (The ranking table only: the charts' data tables follow it on the page.)
+  const ranking = page.slice(
+    page.indexOf('<table class="ranking'),
+    page.indexOf('</table>', page.indexOf('<table class="ranking')),
+  );
+  const rows = ranking.split(/<tr[\s>]/).slice(2);
   const emptyAt = rows.findIndex((r) => r.includes('无案件网格'));
   const dataAt = rows.findIndex((r) => r.includes('卷宗测试网格'));
   expect(rows[emptyAt]).toContain('暂无数据');
