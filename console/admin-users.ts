@@ -151,7 +151,9 @@ async function renderUser(
       statusLabel: user.active ? t.admin.statusActive : t.admin.statusInactive,
       active: user.active === true,
       self: id === ctx.user.id,
-      locked: user.lockedUntil ? fill(t.admin.lockedUntil, { until: beijing(user.lockedUntil as string, ctx.lang) }) : null,
+      locked: user.lockedUntil
+        ? fill(t.admin.lockedUntil, { until: beijing(user.lockedUntil as string, ctx.lang) })
+        : null,
       mediator: user.role === 'mediator',
       sealAuthorised: user.sealAuthorised === true,
       deactivateHref: `/console/admin/user-active/confirm?id=${enc}&active=false&back=user`,
