@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CALENDAR_ALERT_PREFIX } from '../activities/holidays';
 import { AppError } from '../api/errors';
-import { beijingDateTime } from '../domain/beijing-time';
 import { BULK_ACK_LIMIT, type BulkAckAnswer } from '../api/routes/alerts-bulk';
 import { beijing, callApi, chrome, checkCsrf, ok, reasonOf, signedIn, type ConsoleContext } from './context';
 import { fill } from './i18n';
@@ -77,9 +76,8 @@ async function referrals(
   return out;
 }
 
-/** Beijing time in the console's language: 2026年12月6日 14:05, or 2026-12-06 14:05 in English. */
-const when = (ctx: Pick<ConsoleContext, 'lang'>, iso: string): string =>
-  ctx.lang === 'en' ? beijing(iso, 'en') : beijingDateTime(iso);
+/** Beijing time in the console's language (console/context.ts `beijing`). */
+const when = (ctx: Pick<ConsoleContext, 'lang'>, iso: string): string => beijing(iso, ctx.lang);
 
 export default async function alertPages(app: FastifyInstance): Promise<void> {
   app.get('/console/alerts', { config: { public: true } }, async (request, reply) => {

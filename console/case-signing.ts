@@ -5,7 +5,6 @@
  * `sealTooEarly`), and the moment of effect (协议已生效, in Beijing time) once it is on.
  */
 import type { Signature } from '../domain/types';
-import { chineseDateTime } from '../domain/money';
 import { signatureHow } from '../templates/esign-model';
 import type { Action } from '../domain/lifecycle';
 import { beijing } from './context';
@@ -14,8 +13,7 @@ import { ROLE_LABEL } from './case-view';
 import { fill, type ConsoleDict, type ConsoleLang } from './i18n';
 
 /** A time as people read it here: 2026年12月6日 14:05 in the Chinese console, 2026-12-06 14:05 in English (Beijing time). */
-export const when = (iso: string | undefined | null, lang: ConsoleLang): string =>
-  !iso ? '—' : lang === 'zh-CN' ? chineseDateTime(iso) : beijing(iso, 'en');
+export const when = (iso: string | undefined | null, lang: ConsoleLang): string => beijing(iso, lang);
 
 export interface AgreementDoc {
   number?: string;

@@ -231,9 +231,6 @@ export function beijing(iso: string | undefined | null, lang: LangOf = 'zh-CN'):
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** `beijing` by another name, for callers that prefer to say the language is theirs. */
-export const beijingText = (iso: string | undefined | null, lang: LangOf): string => beijing(iso, lang);
-
 /** The 暂定 (provisional) tooltip of a deadline, or null when its instants rest on entered arrangements. */
 export function provisionalTip(t: ConsoleDict, lang: ConsoleLang, years: readonly number[] | undefined): string | null {
   if (!years?.length) return null;

@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { beijingDateTime } from '../domain/beijing-time';
 import { beijing, callApi, chrome, ok, signedIn, type ConsoleContext } from './context';
 import { fill } from './i18n';
 
@@ -35,9 +34,8 @@ interface SummonedCase {
   deadlines?: { report_in?: { dueAt: string; breached?: boolean } };
 }
 
-/** Beijing time in the console's language: 2026年12月6日 14:05, or 2026-12-06 14:05 in English. */
-const when = (ctx: Pick<ConsoleContext, 'lang'>, iso: string): string =>
-  ctx.lang === 'en' ? beijing(iso, 'en') : beijingDateTime(iso);
+/** Beijing time in the console's language (console/context.ts `beijing`). */
+const when = (ctx: Pick<ConsoleContext, 'lang'>, iso: string): string => beijing(iso, ctx.lang);
 
 export default async function summonsPages(app: FastifyInstance): Promise<void> {
   app.get('/console/summonses', { config: { public: true } }, async (request, reply) => {
